@@ -1,0 +1,58 @@
+"""Product classes and commodities from 6-digit HS 2022 codes (policy-v1 §3)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+PRODUCT_CLASSES_FILE = Path(__file__).resolve().parents[2] / "data" / "policy" / "product_classes.yaml"
+OTHER = "other"
+
+
+@dataclass(frozen=True)
+class ProductClass:
+    """One product class: its name, commodity group, food kind and EUDR scope."""
+
+    name: str
+    commodity: str
+    food: str | None
+    eudr: bool
+
+
+OTHER_CLASS = ProductClass(name=OTHER, commodity=OTHER, food=None, eudr=False)
+
+
+@lru_cache(maxsize=4)
+def load_product_classes(path: Path = PRODUCT_CLASSES_FILE) -> dict[str, ProductClass]:
+    """Map every HS prefix in the product-class file to its ProductClass."""
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    by_prefix: dict[str, ProductClass] = {}
+    for name, entry in document["classes"].items():
+        product_class = ProductClass(
+            name=name, commodity=entry["commodity"], food=entry.get("food"), eudr=bool(entry.get("eudr"))
+        )
+        for prefix in entry["hs"]:
+            if prefix in by_prefix:
+                raise ValueError(f"{path.name}: HS prefix {prefix} listed under two classes")
+            by_prefix[str(prefix)] = product_class
+    return by_prefix
+
+
+def product_class_of(hs_code: str | None) -> ProductClass:
+    """Return the product class of a 6-digit HS code, `other` when no class lists it."""
+    if not hs_code:
+        return OTHER_CLASS
+    by_prefix = load_product_classes()
+    for length in (6, 4, 2):
+        found = by_prefix.get(hs_code[:length])
+        if found is not None:
+            return found
+    return OTHER_CLASS
+
+
+def commodity_of(hs_code: str | None) -> str:
+    """Return `coffee`, `cocoa`, `spices`, `crafts` or `other` for a 6-digit HS code."""
+    return product_class_of(hs_code).commodity

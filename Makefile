@@ -1,0 +1,51 @@
+# The two commands: `make run` (service on SQLite with demo data) and `make test` (the test suite).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+PORT ?= 5000
+DEMO_COUNT ?= 1200
+
+.PHONY: install setup models run test lint format bench browser clean
+
+$(VENV)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+models: install
+	$(FLASK) ml ensure-models
+
+setup: install models
+	$(FLASK) setup
+	$(FLASK) users demo
+
+run: setup
+	$(BIN)/gunicorn --bind 0.0.0.0:$(PORT) --workers 2 --threads 4 --access-logfile - wsgi:app
+
+# Headless Chromium and its driver for the browser tests (Debian packages; needs root or sudo).
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	  ( (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver) \
+	    || echo "chromium not installed: browser tests will be skipped" )
+
+test: install models browser
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install models
+	$(BIN)/python bench/engine_bench.py
+	$(BIN)/python bench/ml_bench.py
+
+clean:
+	rm -rf $(VENV) instance/*.sqlite3 .pytest_cache .ruff_cache

@@ -1,0 +1,69 @@
+"""The application factory: a table of contents of the service."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from config import Config, config_for
+
+
+def create_app(config: Config | dict | None = None) -> Flask:
+    """Build the Flask app: config, database, policy, models, API, pages, errors and CLI."""
+    app = Flask(__name__, instance_relative_config=True)
+    configure(app, config)
+    register_extensions(app)
+    register_policy(app)
+    register_ml(app)
+
+    from app.api import register_api
+    from app.cli import register_cli
+    from app.errors import register_error_handlers
+    from app.web import register_web
+
+    register_api(app)
+    register_web(app)
+    register_error_handlers(app)
+    register_cli(app)
+    return app
+
+
+def configure(app: Flask, config: Config | dict | None) -> None:
+    """Load the config object for APP_ENV, then any overrides (tests pass a dict)."""
+    if isinstance(config, dict):
+        app.config.from_object(
+            config_for(config.get("APP_ENV", "testing" if config.get("TESTING") else None))
+        )
+        app.config.update(config)
+    else:
+        app.config.from_object(config or config_for())
+    os.makedirs(app.instance_path, exist_ok=True)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind SQLAlchemy and Alembic (migrations live in app/migrations)."""
+    from app import models  # noqa: F401  (registers every table on the metadata)
+    from app.extensions import db, migrate
+
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=str(Path(__file__).resolve().parent / "migrations"), render_as_batch=True
+    )
+
+
+def register_policy(app: Flask) -> None:
+    """Load and validate the policy files; a broken file stops the boot with its name and problem."""
+    from app.engine import load_policy
+
+    app.extensions["policy"] = load_policy(app.config["POLICY_DIR"])
+
+
+def register_ml(app: Flask) -> None:
+    """Load the trained models from ML_MODELS_DIR (keyword fallback while none is trained)."""
+    from app.services.models import load_models
+
+    app.extensions["ml"] = load_models(app.config["ML_MODELS_DIR"])

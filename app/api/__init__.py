@@ -1,0 +1,45 @@
+"""The JSON API under /api/v1: blueprint registration and request guards."""
+
+from __future__ import annotations
+
+from flask import Flask, request
+
+from app.errors import DomainError
+from app.extensions import api
+
+BODY_METHODS = ("POST", "PUT", "PATCH")
+
+
+class UnsupportedMediaType(DomainError):
+    """A request body that is not JSON where JSON is expected."""
+
+    status = 415
+
+
+def require_json_body() -> None:
+    """Refuse API bodies that are not declared as JSON (file uploads are the exception)."""
+    if not request.path.startswith("/api/") or request.method not in BODY_METHODS:
+        return
+    if request.mimetype == "multipart/form-data" and request.path.endswith("/import"):
+        return
+    if request.content_length == 0 and not request.mimetype:
+        return
+    if not request.is_json:
+        raise UnsupportedMediaType(
+            "Kirim data sebagai JSON (Content-Type: application/json). / Send the body as JSON "
+            "(Content-Type: application/json).",
+            errors={
+                "headers": {"Content-Type": [f"Expected application/json, got {request.mimetype or 'none'}."]}
+            },
+        )
+
+
+def register_api(app: Flask) -> None:
+    """Bind flask-smorest and register every API blueprint."""
+    from app.api import health, ikms, reference
+
+    api.init_app(app)
+    app.register_blueprint(health.blp)
+    for module in (ikms, reference):
+        api.register_blueprint(module.blp)
+    app.before_request(require_json_body)

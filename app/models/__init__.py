@@ -1,0 +1,27 @@
+"""SQLAlchemy models, one module per aggregate; importing this package registers them all."""
+
+from app.models.application import Application
+from app.models.assessment import Assessment
+from app.models.audit import AuditEvent
+from app.models.country import Country
+from app.models.hs import HsCode
+from app.models.ikm import Certification, Ikm, Product
+from app.models.programme import Programme
+from app.models.region import Province, Regency
+from app.models.user import ApiToken, User
+
+__all__ = [
+    "ApiToken",
+    "Application",
+    "Assessment",
+    "AuditEvent",
+    "Certification",
+    "Country",
+    "HsCode",
+    "Ikm",
+    "Product",
+    "Programme",
+    "Province",
+    "Regency",
+    "User",
+]

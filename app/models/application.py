@@ -1,0 +1,48 @@
+"""Applications (cases): an IKM, an assessment and a programme, worked by an advisor."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+
+STATUSES = ("submitted", "in_review", "approved", "referred", "rejected", "withdrawn")
+
+
+class Application(db.Model):
+    """A case in the advisor queue, with optimistic locking on `version`."""
+
+    __tablename__ = "applications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ikm_id: Mapped[int] = mapped_column(ForeignKey("ikms.id", ondelete="CASCADE"), index=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"), index=True)
+    programme_code: Mapped[str] = mapped_column(ForeignKey("programmes.code"), index=True)
+    status: Mapped[str] = mapped_column(String(12), index=True, default="submitted")
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    assigned_to_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    priority: Mapped[float | None] = mapped_column(Float)
+    engine_route: Mapped[str | None] = mapped_column(String(15))
+    decision_reason: Mapped[str | None] = mapped_column(String(40))
+    decision_note: Mapped[str | None] = mapped_column(Text)
+    is_override: Mapped[bool] = mapped_column(Boolean, default=False)
+    override_reason: Mapped[str | None] = mapped_column(String(40))
+    referred_programme_code: Mapped[str | None] = mapped_column(String(30))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
+    review_started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    ikm = relationship("Ikm")
+    assessment = relationship("Assessment")
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (Index("ix_applications_status_priority", "status", "priority"),)

@@ -1,0 +1,48 @@
+"""Stored assessments: the full engine result as JSON plus indexed columns for reporting."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.types import JsonDocument
+
+
+class Assessment(db.Model):
+    """One evaluation of a profile as of a date, under one policy and model version."""
+
+    __tablename__ = "assessments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ikm_id: Mapped[int | None] = mapped_column(ForeignKey("ikms.id", ondelete="SET NULL"), index=True)
+    as_of: Mapped[date] = mapped_column(Date, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    # Reporting columns, copied from the result so aggregates never parse JSON.
+    score: Mapped[int] = mapped_column(Integer)
+    level: Mapped[str] = mapped_column(String(20), index=True)
+    route: Mapped[str] = mapped_column(String(15), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    size_class: Mapped[str | None] = mapped_column(String(10), index=True)
+    region_code: Mapped[str | None] = mapped_column(String(5), index=True)
+    province_code: Mapped[str | None] = mapped_column(String(2))
+    commodity: Mapped[str] = mapped_column(String(10))
+    review_required: Mapped[bool] = mapped_column(Boolean, default=False)
+    policy_version: Mapped[str] = mapped_column(String(20))
+    policy_hash: Mapped[str] = mapped_column(String(40))
+    model_version: Mapped[str] = mapped_column(String(200))
+
+    # Without a logged-in caller the public self-check keeps no name, NIB or contact (issue 5).
+    profile_snapshot: Mapped[dict] = mapped_column(JsonDocument)
+    result: Mapped[dict] = mapped_column(JsonDocument)
+
+    ikm = relationship("Ikm")
+
+    __table_args__ = (
+        Index("ix_assessments_report", "as_of", "province_code", "commodity", "level"),
+        Index("ix_assessments_ikm_as_of", "ikm_id", "as_of"),
+    )

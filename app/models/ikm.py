@@ -1,0 +1,145 @@
+"""IKM (small and medium industry units), their products and held certifications."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    func,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.types import JsonDocument
+
+# Profile fields that identify a person or a business; never shown in aggregates or to ministry users.
+PERSONAL_FIELDS = ("name", "nib", "owner_name", "contact_email", "contact_phone")
+
+
+class Ikm(db.Model):
+    """An IKM profile as described in contract.md ("IKM profile")."""
+
+    __tablename__ = "ikms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    nib: Mapped[str | None] = mapped_column(String(13), unique=True)
+    legal_form: Mapped[str | None] = mapped_column(String(20))
+    region_code: Mapped[str] = mapped_column(ForeignKey("regencies.code"), index=True)
+    province_code: Mapped[str] = mapped_column(ForeignKey("provinces.code"), index=True)
+    founded_year: Mapped[int | None] = mapped_column(Integer)
+    employees: Mapped[int | None] = mapped_column(Integer)
+    annual_revenue_idr: Mapped[int | None] = mapped_column(BigInteger)
+    owner_gender: Mapped[str | None] = mapped_column(String(12))
+    owner_name: Mapped[str | None] = mapped_column(String(200))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    contact_phone: Mapped[str | None] = mapped_column(String(30))
+    credit_status: Mapped[str | None] = mapped_column(String(20))
+    group_kind: Mapped[str | None] = mapped_column(String(12))
+    group_members: Mapped[int | None] = mapped_column(Integer)
+    ovop_stars: Mapped[int | None] = mapped_column(Integer)
+    export_history: Mapped[dict | None] = mapped_column(JsonDocument)
+    target_markets: Mapped[list] = mapped_column(JsonDocument, default=list)
+    buyer_contract_market: Mapped[str | None] = mapped_column(String(2))
+    practices: Mapped[dict | None] = mapped_column(JsonDocument)
+    # Commodity of the first product, kept for filtering and reporting without a join.
+    primary_commodity: Mapped[str] = mapped_column(String(10), index=True, default="other")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
+
+    products: Mapped[list[Product]] = relationship(
+        back_populates="ikm", cascade="all, delete-orphan", order_by="Product.position", lazy="selectin"
+    )
+    certifications: Mapped[list[Certification]] = relationship(
+        back_populates="ikm", cascade="all, delete-orphan", order_by="Certification.id", lazy="selectin"
+    )
+
+    __table_args__ = (Index("ix_ikms_province_commodity", "province_code", "primary_commodity"),)
+
+    def to_profile(self) -> dict:
+        """Return the profile as the contract's JSON dict (optional fields left out when empty)."""
+        profile: dict = {
+            "name": self.name,
+            "nib": self.nib,
+            "legal_form": self.legal_form,
+            "region_code": self.region_code,
+            "founded_year": self.founded_year,
+            "employees": self.employees,
+            "annual_revenue_idr": self.annual_revenue_idr,
+            "owner_gender": self.owner_gender,
+            "owner_name": self.owner_name,
+            "contact_email": self.contact_email,
+            "contact_phone": self.contact_phone,
+            "credit_status": self.credit_status,
+            "group": (
+                {"kind": self.group_kind, "members": self.group_members}
+                if self.group_kind is not None
+                else None
+            ),
+            "ovop_stars": self.ovop_stars,
+            "products": [product.to_profile() for product in self.products],
+            "certifications": [certification.to_profile() for certification in self.certifications],
+            "export_history": self.export_history,
+            "target_markets": list(self.target_markets or []),
+            "buyer_contract": {"market": self.buyer_contract_market} if self.buyer_contract_market else None,
+            "practices": self.practices,
+        }
+        return {key: value for key, value in profile.items() if value is not None}
+
+
+class Product(db.Model):
+    """A product an IKM makes, with its HS code (given or classified)."""
+
+    __tablename__ = "products"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ikm_id: Mapped[int] = mapped_column(ForeignKey("ikms.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    description: Mapped[str] = mapped_column(Text)
+    hs_code: Mapped[str | None] = mapped_column(String(6), index=True)
+    monthly_capacity: Mapped[float | None] = mapped_column(Float)
+    capacity_unit: Mapped[str | None] = mapped_column(String(10))
+
+    ikm: Mapped[Ikm] = relationship(back_populates="products")
+
+    def to_profile(self) -> dict:
+        """Return the product as in the contract's profile."""
+        product = {
+            "description": self.description,
+            "hs_code": self.hs_code,
+            "monthly_capacity": self.monthly_capacity,
+            "capacity_unit": self.capacity_unit,
+        }
+        return {key: value for key, value in product.items() if value is not None}
+
+
+class Certification(db.Model):
+    """A certificate, permit or test result an IKM holds (policy-v1 §2 codes)."""
+
+    __tablename__ = "certifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ikm_id: Mapped[int] = mapped_column(ForeignKey("ikms.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(20), index=True)
+    valid_until: Mapped[date | None] = mapped_column(Date)
+    reference: Mapped[str | None] = mapped_column(String(100))
+
+    ikm: Mapped[Ikm] = relationship(back_populates="certifications")
+
+    def to_profile(self) -> dict:
+        """Return the certification as in the contract's profile."""
+        item: dict = {"code": self.code}
+        if self.valid_until is not None:
+            item["valid_until"] = self.valid_until.isoformat()
+        return item

@@ -1,0 +1,43 @@
+"""Field types shared by the schemas."""
+
+from __future__ import annotations
+
+from marshmallow import ValidationError, fields
+
+
+class CleanString(fields.String):
+    """A string that is trimmed and refuses NUL, other control characters and unpaired surrogates."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        """Trim the text and reject characters a database or a CSV file cannot hold."""
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise ValidationError("Teks tidak valid (UTF-8). / Invalid text (not UTF-8).") from error
+        if any(ord(char) < 32 and char not in "\t\n\r" for char in text):
+            raise ValidationError("Teks berisi karakter kontrol. / Text contains control characters.")
+        return text.strip()
+
+
+class StrictInteger(fields.Integer):
+    """An integer that refuses floats, booleans and numeric strings."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(strict=True, **kwargs)
+
+    def _validated(self, value):
+        """Reject booleans, which Python treats as integers."""
+        if isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return super()._validated(value)
+
+
+class IsoDate(fields.Date):
+    """An ISO date that also dumps values already written as ISO strings (profile snapshots)."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        """Pass ISO strings through; format dates."""
+        if isinstance(value, str):
+            return value
+        return super()._serialize(value, attr, obj, **kwargs)

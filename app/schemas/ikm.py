@@ -1,0 +1,206 @@
+"""IKM profile schema: every validation rule of contract.md's profile table."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from marshmallow import Schema, ValidationError, fields, validate, validates
+
+from app import reference
+from app.schemas.fields import CleanString, IsoDate, StrictInteger
+
+LEGAL_FORMS = ("perorangan", "ud", "cv", "pt", "koperasi", "kelompok")
+OWNER_GENDERS = ("female", "male", "undisclosed")
+# SLIK OJK collectibility 1–5, or no credit history.
+CREDIT_STATUSES = ("current", "special_mention", "substandard", "doubtful", "loss", "none")
+GROUP_KINDS = ("sentra", "cooperative", "village")
+CAPACITY_UNITS = ("kg", "ton", "pcs", "set", "m", "m2", "litre", "dozen", "kodi")
+MAX_PRODUCTS = 50
+MAX_TARGET_MARKETS = 30
+# Bounds that keep numbers inside database integer types.
+MAX_EMPLOYEES = 1_000_000
+MAX_REVENUE_IDR = 10**16
+MAX_CAPACITY = 10**12
+
+
+def _check_year(value: int) -> None:
+    """Accept 1900 … the current year."""
+    this_year = date.today().year
+    if not 1900 <= value <= this_year:
+        raise ValidationError(f"Tahun harus antara 1900 dan {this_year}. / Year must be 1900–{this_year}.")
+
+
+def _check_country(value: str) -> None:
+    """Accept an ISO 3166-1 alpha-2 code from the reference country list."""
+    if value not in reference.country_codes():
+        raise ValidationError(
+            f"Kode negara {value!r} tidak dikenal (ISO 3166-1 alpha-2). / Unknown country code {value!r}."
+        )
+
+
+class GroupSchema(Schema):
+    """Membership of a sentra, cooperative or village group."""
+
+    kind = fields.String(required=True, validate=validate.OneOf(GROUP_KINDS))
+    members = StrictInteger(required=True, validate=validate.Range(min=0, max=MAX_EMPLOYEES))
+
+
+class ProductSchema(Schema):
+    """A product: description required; HS code optional (classified when absent)."""
+
+    description = CleanString(required=True, validate=validate.Length(min=1, max=500))
+    hs_code = fields.String(load_default=None, allow_none=True)
+    monthly_capacity = fields.Float(
+        allow_none=True, allow_nan=False, validate=validate.Range(min=0, max=MAX_CAPACITY)
+    )
+    capacity_unit = fields.String(allow_none=True, validate=validate.OneOf(CAPACITY_UNITS))
+
+    @validates("hs_code")
+    def _hs_code_exists(self, value: str | None, **_) -> None:
+        """Accept six digits that exist in HS 2022."""
+        if value is None:
+            return
+        if not (len(value) == 6 and value.isdigit()):
+            raise ValidationError("Kode HS harus 6 digit. / HS code must be 6 digits.")
+        if value not in reference.hs6_descriptions():
+            raise ValidationError(
+                f"Kode HS {value} tidak ada di HS 2022. / HS code {value} is not in HS 2022."
+            )
+
+
+class CertificationSchema(Schema):
+    """A held certificate with an optional expiry date."""
+
+    code = fields.String(required=True)
+    valid_until = IsoDate(allow_none=True)
+
+    @validates("code")
+    def _code_known(self, value: str, **_) -> None:
+        """Accept only the codes of policy-v1 §2."""
+        if value not in reference.certification_codes():
+            raise ValidationError(
+                f"Kode sertifikat {value!r} tidak dikenal. / Unknown certification code {value!r}. "
+                f"Allowed: {', '.join(reference.certification_codes())}."
+            )
+
+
+class ExportHistorySchema(Schema):
+    """Past exports: direct, indirect (through a trader), markets and the last year."""
+
+    direct = fields.Boolean(allow_none=True)
+    indirect = fields.Boolean(allow_none=True)
+    markets = fields.List(fields.String(validate=_check_country), validate=validate.Length(max=250))
+    last_export_year = StrictInteger(allow_none=True, validate=_check_year)
+
+
+class BuyerContractSchema(Schema):
+    """A buyer contract, purchase order or letter of credit for a market."""
+
+    market = fields.String(required=True, validate=_check_country)
+
+
+class PracticesSchema(Schema):
+    """Management and digital practices."""
+
+    bookkeeping = fields.Boolean(allow_none=True)
+    bank_account = fields.Boolean(allow_none=True)
+    email = fields.Boolean(allow_none=True)
+    website = fields.Boolean(allow_none=True)
+    marketplace = fields.Boolean(allow_none=True)
+
+
+class IkmProfileSchema(Schema):
+    """The IKM profile of contract.md, validated rule by rule."""
+
+    name = CleanString(required=True, validate=validate.Length(min=1, max=200))
+    nib = fields.String(
+        allow_none=True,
+        validate=validate.Regexp(r"^\d{13}\Z", error="NIB harus 13 digit. / NIB must be 13 digits."),
+    )
+    legal_form = fields.String(allow_none=True, validate=validate.OneOf(LEGAL_FORMS))
+    region_code = fields.String(required=True)
+    founded_year = StrictInteger(allow_none=True, validate=_check_year)
+    employees = StrictInteger(allow_none=True, validate=validate.Range(min=0, max=MAX_EMPLOYEES))
+    annual_revenue_idr = StrictInteger(allow_none=True, validate=validate.Range(min=0, max=MAX_REVENUE_IDR))
+    owner_gender = fields.String(allow_none=True, validate=validate.OneOf(OWNER_GENDERS))
+    owner_name = CleanString(allow_none=True, validate=validate.Length(max=200))
+    contact_email = fields.Email(allow_none=True, validate=validate.Length(max=254))
+    contact_phone = fields.String(
+        allow_none=True,
+        validate=validate.Regexp(r"^\+?[0-9 ()-]{6,30}\Z", error="Nomor telepon tidak valid."),
+    )
+    credit_status = fields.String(allow_none=True, validate=validate.OneOf(CREDIT_STATUSES))
+    group = fields.Nested(GroupSchema, allow_none=True)
+    ovop_stars = StrictInteger(allow_none=True, validate=validate.Range(min=0, max=5))
+    products = fields.List(
+        fields.Nested(ProductSchema), required=True, validate=validate.Length(min=1, max=MAX_PRODUCTS)
+    )
+    certifications = fields.List(
+        fields.Nested(CertificationSchema), load_default=list, validate=validate.Length(max=100)
+    )
+    export_history = fields.Nested(ExportHistorySchema, allow_none=True)
+    target_markets = fields.List(
+        fields.String(validate=_check_country),
+        load_default=list,
+        validate=validate.Length(max=MAX_TARGET_MARKETS),
+    )
+    buyer_contract = fields.Nested(BuyerContractSchema, allow_none=True)
+    practices = fields.Nested(PracticesSchema, allow_none=True)
+
+    @validates("region_code")
+    def _region_exists(self, value: str, **_) -> None:
+        """Accept a Kemendagri kabupaten/kota code `PP.KK` that exists in the reference data."""
+        if value not in reference.regency_codes():
+            raise ValidationError(
+                f"Kode wilayah {value!r} bukan kabupaten/kota Kemendagri (PP.KK). "
+                f"/ {value!r} is not a Kemendagri kabupaten/kota code (PP.KK)."
+            )
+
+
+class IkmSchema(IkmProfileSchema):
+    """A stored IKM: the profile plus its id and timestamps."""
+
+    id = fields.Integer(dump_only=True)
+    province_code = fields.String(dump_only=True)
+    primary_commodity = fields.String(dump_only=True)
+    created_at = fields.DateTime(dump_only=True)
+    updated_at = fields.DateTime(dump_only=True)
+
+
+class IkmSummarySchema(Schema):
+    """One line of the IKM list."""
+
+    id = fields.Integer()
+    name = fields.String()
+    region_code = fields.String()
+    province_code = fields.String()
+    primary_commodity = fields.String()
+    ovop_stars = fields.Integer(allow_none=True)
+
+
+class IkmListQuerySchema(Schema):
+    """Filters and pagination for GET /ikms."""
+
+    region = fields.String(validate=validate.Regexp(r"^\d{2}\.\d{2}\Z"))
+    province = fields.String(validate=validate.Regexp(r"^\d{2}\Z"))
+    commodity = fields.String(validate=validate.OneOf(("coffee", "cocoa", "spices", "crafts", "other")))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    page_size = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+
+
+class IkmPageSchema(Schema):
+    """A page of IKM summaries."""
+
+    items = fields.List(fields.Nested(IkmSummarySchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    page_size = fields.Integer()
+    pages = fields.Integer()
+
+
+class IkmPatchSchema(IkmProfileSchema):
+    """A partial profile for PATCH: any subset of fields, each validated as on create."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("partial", True)
+        super().__init__(*args, **kwargs)

@@ -1,0 +1,138 @@
+"""Assessment use cases: classify products, run the engine, add the triage view, store the result."""
+
+from __future__ import annotations
+
+import copy
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import select
+
+from app.engine import assess
+from app.engine.products import commodity_of
+from app.errors import NotFound
+from app.extensions import db
+from app.models import Assessment, Ikm
+from app.models.ikm import PERSONAL_FIELDS
+from app.services.models import current_models
+
+KEYWORD_VERSION_PREFIX = "hs-keyword"
+
+
+def classify_products(profile: dict) -> dict:
+    """Return a copy of the profile whose products all have an HS code, its source and score."""
+    classifier = current_models().hs_classifier
+    source = "keyword" if classifier.version.startswith(KEYWORD_VERSION_PREFIX) else "model"
+    classified = copy.deepcopy(profile)
+    for product in classified.get("products", []):
+        if product.get("hs_code"):
+            product.setdefault("hs_source", "given")
+            product.setdefault("hs_score", None)
+            continue
+        candidates = classifier.classify(product["description"], limit=1)
+        best = candidates[0] if candidates else None
+        product["hs_code"] = best["hs_code"] if best else None
+        product["hs_source"] = source
+        product["hs_score"] = round(float(best["score"]), 4) if best else 0.0
+    return classified
+
+
+def evaluate(profile: dict, as_of: date) -> dict:
+    """Run the whole pipeline on a validated profile and return the result (nothing stored)."""
+    models = current_models()
+    classified = classify_products(profile)
+    result = assess(classified, as_of, current_app.extensions["policy"])
+    result["model_version"] = models.version
+    triage = models.triage
+    if triage is not None:
+        from app.ml import disagrees_strongly
+
+        priority = triage.priority(classified, result)
+        result["triage"] = priority
+        if disagrees_strongly(priority["score"], result):
+            result["review_required"] = True
+            result["review_reasons"].append(
+                {
+                    "code": "TRIAGE_DISAGREES",
+                    "message_id": "Model prioritas (data sintetis) sangat berbeda dengan hasil aturan.",
+                    "message_en": "The learned priority model strongly disagrees with the rules.",
+                    "message": "The learned priority model strongly disagrees with the rules.",
+                }
+            )
+    return result
+
+
+def anonymised(profile: dict) -> dict:
+    """Drop names, NIB and contact details from a profile snapshot."""
+    return {key: value for key, value in profile.items() if key not in PERSONAL_FIELDS}
+
+
+def store_assessment(
+    profile: dict, result: dict, ikm: Ikm | None = None, keep_personal_data: bool = True, created_by_id=None
+) -> Assessment:
+    """Persist an assessment with its profile snapshot and reporting columns."""
+    products = result.get("products") or []
+    first_hs = products[0].get("hs_code") if products else None
+    region_code = profile.get("region_code")
+    assessment = Assessment(
+        ikm_id=ikm.id if ikm is not None else None,
+        as_of=date.fromisoformat(result["as_of"]),
+        score=result["readiness"]["score"],
+        level=result["readiness"]["level"],
+        route=result["route"],
+        status=result["status"],
+        size_class=result.get("size_class"),
+        region_code=region_code,
+        province_code=region_code[:2] if region_code else None,
+        commodity=commodity_of(first_hs),
+        review_required=bool(result["review_required"]),
+        policy_version=result["policy_version"],
+        policy_hash=result["policy_hash"],
+        model_version=result["model_version"],
+        profile_snapshot=profile if keep_personal_data else anonymised(profile),
+        result=result,
+        created_by_id=created_by_id,
+    )
+    db.session.add(assessment)
+    db.session.flush()
+    return assessment
+
+
+def assessment_as_dict(assessment: Assessment) -> dict:
+    """The stored assessment as the API returns it: the result plus id and IKM link."""
+    return {"id": assessment.id, "ikm_id": assessment.ikm_id, **assessment.result}
+
+
+def create_assessment(profile: dict | None, ikm_id: int | None, as_of: date | None, **store_options) -> dict:
+    """Assess an inline profile or a stored IKM as of a date, store it and return it."""
+    ikm = None
+    if ikm_id is not None:
+        ikm = db.session.get(Ikm, ikm_id)
+        if ikm is None:
+            raise NotFound(f"IKM {ikm_id} tidak ditemukan. / IKM {ikm_id} not found.")
+        profile = ikm.to_profile()
+    as_of = as_of or date.today()
+    result = evaluate(profile, as_of)
+    assessment = store_assessment(profile, result, ikm=ikm, **store_options)
+    db.session.commit()
+    return assessment_as_dict(assessment)
+
+
+def get_assessment(assessment_id: int) -> Assessment:
+    """Return a stored assessment or raise NotFound."""
+    assessment = db.session.get(Assessment, assessment_id)
+    if assessment is None:
+        raise NotFound(f"Penilaian {assessment_id} tidak ditemukan. / Assessment {assessment_id} not found.")
+    return assessment
+
+
+def ikm_history(ikm_id: int) -> list[Assessment]:
+    """The assessments of one IKM, newest first."""
+    if db.session.get(Ikm, ikm_id) is None:
+        raise NotFound(f"IKM {ikm_id} tidak ditemukan. / IKM {ikm_id} not found.")
+    query = (
+        select(Assessment)
+        .where(Assessment.ikm_id == ikm_id)
+        .order_by(Assessment.as_of.desc(), Assessment.id.desc())
+    )
+    return db.session.scalars(query).all()

@@ -1,0 +1,155 @@
+"""IKM use cases: create, read, update and list profiles."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from app.engine.products import commodity_of
+from app.errors import Conflict, NotFound
+from app.extensions import db
+from app.models import Certification, Ikm, Product
+
+SCALAR_FIELDS = (
+    "name",
+    "nib",
+    "legal_form",
+    "region_code",
+    "founded_year",
+    "employees",
+    "annual_revenue_idr",
+    "owner_gender",
+    "owner_name",
+    "contact_email",
+    "contact_phone",
+    "credit_status",
+    "ovop_stars",
+    "export_history",
+    "target_markets",
+    "practices",
+)
+
+
+@dataclass(frozen=True)
+class IkmFilters:
+    """Which IKM a list shows: by kabupaten/kota, province and commodity."""
+
+    region: str | None = None
+    province: str | None = None
+    commodity: str | None = None
+
+
+def ikm_as_dict(ikm: Ikm) -> dict:
+    """Return the stored IKM as the API shows it: the profile plus id and bookkeeping fields."""
+    return {
+        "id": ikm.id,
+        **ikm.to_profile(),
+        "province_code": ikm.province_code,
+        "primary_commodity": ikm.primary_commodity,
+        "created_at": ikm.created_at,
+        "updated_at": ikm.updated_at,
+    }
+
+
+def apply_profile(ikm: Ikm, data: dict) -> None:
+    """Copy validated profile fields onto the model; lists present in `data` replace the old ones."""
+    for field in SCALAR_FIELDS:
+        if field in data:
+            value = data[field]
+            if field == "export_history" and value is not None:
+                value = {key: item for key, item in value.items() if item is not None}
+            setattr(ikm, field, value)
+    if "region_code" in data:
+        ikm.province_code = data["region_code"][:2]
+    if "group" in data:
+        group = data["group"] or {}
+        ikm.group_kind = group.get("kind")
+        ikm.group_members = group.get("members")
+    if "buyer_contract" in data:
+        ikm.buyer_contract_market = (data["buyer_contract"] or {}).get("market")
+    if "products" in data:
+        ikm.products = [
+            Product(
+                position=position,
+                description=item["description"],
+                hs_code=item.get("hs_code"),
+                monthly_capacity=item.get("monthly_capacity"),
+                capacity_unit=item.get("capacity_unit"),
+            )
+            for position, item in enumerate(data["products"])
+        ]
+        ikm.primary_commodity = commodity_of(ikm.products[0].hs_code)
+    if "certifications" in data:
+        ikm.certifications = [
+            Certification(code=item["code"], valid_until=item.get("valid_until"))
+            for item in data["certifications"]
+        ]
+
+
+def _check_nib_free(nib: str | None, own_id: int | None = None) -> None:
+    """Refuse a NIB that another IKM already has (409, before the database would)."""
+    if not nib:
+        return
+    other = db.session.scalar(select(Ikm.id).where(Ikm.nib == nib))
+    if other is not None and other != own_id:
+        raise Conflict(
+            f"NIB {nib} sudah terdaftar untuk IKM lain. / NIB {nib} is already registered to another IKM.",
+            errors={"json": {"nib": ["Already registered / sudah terdaftar."]}},
+        )
+
+
+def create_ikm(data: dict) -> Ikm:
+    """Store a new IKM from a validated profile."""
+    _check_nib_free(data.get("nib"))
+    ikm = Ikm()
+    apply_profile(ikm, data)
+    db.session.add(ikm)
+    db.session.commit()
+    return ikm
+
+
+def get_ikm(ikm_id: int) -> Ikm:
+    """Return one IKM or raise NotFound."""
+    ikm = db.session.get(Ikm, ikm_id)
+    if ikm is None:
+        raise NotFound(f"IKM {ikm_id} tidak ditemukan. / IKM {ikm_id} not found.")
+    return ikm
+
+
+def update_ikm(ikm: Ikm, data: dict) -> Ikm:
+    """Apply a validated partial profile to a stored IKM."""
+    if "nib" in data:
+        _check_nib_free(data["nib"], own_id=ikm.id)
+    apply_profile(ikm, data)
+    db.session.commit()
+    return ikm
+
+
+def filtered_ikm_query(filters: IkmFilters):
+    """Build the select for a filtered IKM list, ordered by id."""
+    query = select(Ikm)
+    if filters.region:
+        query = query.where(Ikm.region_code == filters.region)
+    if filters.province:
+        query = query.where(Ikm.province_code == filters.province)
+    if filters.commodity:
+        query = query.where(Ikm.primary_commodity == filters.commodity)
+    return query.order_by(Ikm.id)
+
+
+def list_ikms(filters: IkmFilters, page: int, page_size: int, scope=None) -> dict:
+    """Return one page of IKM that match the filters (and the caller's scope, when given)."""
+    query = filtered_ikm_query(filters)
+    if scope is not None:
+        query = scope(query)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    rows = db.session.scalars(query.offset((page - 1) * page_size).limit(page_size)).all()
+    return {
+        "items": rows,
+        "total": total,
+        "page": page,
+        "page_size": page_size,
+        "pages": math.ceil(total / page_size) if total else 0,
+    }

@@ -1,0 +1,96 @@
+"""Configuration classes, read from environment variables (see README "Configuration")."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+
+def _sqlite_default() -> str:
+    """Return the default SQLite URL: a file in the git-ignored instance/ folder."""
+    return f"sqlite:///{INSTANCE_DIR / 'ovop.sqlite3'}"
+
+
+def normalise_database_url(url: str) -> str:
+    """Use the psycopg 3 driver for bare postgres:// and postgresql:// URLs."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SQLALCHEMY_DATABASE_URI = normalise_database_url(os.environ.get("DATABASE_URL", _sqlite_default()))
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    PORT = int(os.environ.get("PORT", "5000"))
+    # Request bodies above this size get 413 (a 50-product profile is ~20 kB; imports get their own limit).
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(2 * 1024 * 1024)))
+    JSON_SORT_KEYS = False
+
+    # Reference data, policy files and trained artifacts (top-level models/, not app/models/).
+    REFERENCE_DATA_DIR = Path(os.environ.get("REFERENCE_DATA_DIR", BASE_DIR / "data" / "reference"))
+    POLICY_DIR = Path(os.environ.get("POLICY_DIR", BASE_DIR / "data" / "policy"))
+    ML_MODELS_DIR = Path(os.environ.get("ML_MODELS_DIR", BASE_DIR / "models"))
+
+    # flask-smorest / OpenAPI
+    API_TITLE = "OVOP export-readiness and LPEI financing matcher"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+    OPENAPI_SWAGGER_UI_PATH = "/docs"
+    # Swagger UI assets are vendored under app/web/static: nothing is fetched from a CDN.
+    OPENAPI_SWAGGER_UI_URL = "/static/swagger-ui/"
+    API_SPEC_OPTIONS = {
+        "info": {"description": "Export readiness, requirement gaps and LPEI programme routing for OVOP IKM."}
+    }
+
+    PAGE_SIZE_DEFAULT = 50
+    PAGE_SIZE_MAX = 500
+
+
+class DevelopmentConfig(Config):
+    """Local development: SQLite in instance/ unless DATABASE_URL says otherwise."""
+
+    DEBUG = False
+
+
+class TestingConfig(Config):
+    """Tests: database from TEST_DATABASE_URL (PostgreSQL) or a temporary SQLite file."""
+
+    TESTING = True
+    SECRET_KEY = "testing-secret"
+    WTF_CSRF_ENABLED = False
+    SQLALCHEMY_DATABASE_URI = normalise_database_url(
+        os.environ.get("TEST_DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'test.sqlite3'}")
+    )
+
+
+class ProductionConfig(Config):
+    """Production: SECRET_KEY and DATABASE_URL must come from the environment."""
+
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+
+    def __init__(self) -> None:
+        secret = os.environ.get("SECRET_KEY")
+        if not secret:
+            raise RuntimeError("SECRET_KEY must be set in production (no default).")
+        self.SECRET_KEY = secret
+
+
+CONFIGS = {"development": DevelopmentConfig, "testing": TestingConfig, "production": ProductionConfig}
+
+
+def config_for(name: str | None = None) -> Config:
+    """Return the config object for APP_ENV (development, testing, production)."""
+    name = name or os.environ.get("APP_ENV", "development")
+    if name not in CONFIGS:
+        raise RuntimeError(f"APP_ENV must be one of {sorted(CONFIGS)}, not {name!r}")
+    return CONFIGS[name]()

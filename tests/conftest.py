@@ -1,0 +1,86 @@
+"""Shared fixtures: the app on SQLite and, when TEST_DATABASE_URL is set, on PostgreSQL too."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect, text
+
+from app import create_app
+from app.extensions import db
+
+REFERENCE_TABLES = {"provinces", "regencies", "countries", "hs_codes", "alembic_version"}
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+
+def _database_url(backend: str, tmp_dir: Path) -> str:
+    """The URL each backend's tests use."""
+    if backend == "postgresql":
+        from config import normalise_database_url
+
+        return normalise_database_url(os.environ["TEST_DATABASE_URL"])
+    return f"sqlite:///{tmp_dir / 'test.sqlite3'}"
+
+
+def _reset_schema() -> None:
+    """Drop every table (and Alembic's version table) so migrations run from scratch."""
+    db.drop_all()
+    with db.engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def app(request, tmp_path_factory):
+    """The app on one database backend, migrated and loaded with reference data."""
+    from flask_migrate import upgrade
+
+    from app.services.reference_data import load_reference_data
+
+    url = _database_url(request.param, tmp_path_factory.mktemp(request.param))
+    application = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False})
+    application.config["DATABASE_BACKEND"] = request.param
+    with application.app_context():
+        _reset_schema()
+        upgrade()
+        load_reference_data(application.config["REFERENCE_DATA_DIR"])
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_tables(request):
+    """After each database test, delete what it wrote (reference tables stay)."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    application = request.getfixturevalue("app")
+    with application.app_context():
+        db.session.rollback()
+        existing = set(inspect(db.engine).get_table_names())
+        with db.engine.begin() as connection:
+            for table in reversed(db.metadata.sorted_tables):
+                if table.name in existing and table.name not in REFERENCE_TABLES:
+                    connection.execute(table.delete())
+
+
+@pytest.fixture
+def client(app):
+    """A test client for the app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A CLI runner for the app."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def app_context(app):
+    """Run the test inside an application context."""
+    with app.app_context():
+        yield app

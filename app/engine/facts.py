@@ -1,0 +1,170 @@
+"""Facts: the profile read once into the plain values the rules consult, with what is missing.
+
+`profile` is the contract's IKM profile, already validated (JSON style: dates as ISO strings, optional
+fields absent or None). Nothing here decides anything; it only reads and notes missing inputs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from app.engine.dates import add_months, parse_date
+from app.engine.policy import PRACTICES, Policy
+from app.engine.products import ProductClass
+
+
+@dataclass(slots=True)
+class ProductFacts:
+    """One product as the rules see it."""
+
+    index: int
+    description: str
+    hs_code: str | None
+    product_class: ProductClass
+    hs_source: str | None
+    hs_score: float | None
+    capacity_ratio: float | None  # monthly capacity / commodity export lot, not capped; None = not comparable
+    lot_unit: str
+    lot_amount: float
+
+
+@dataclass(slots=True)
+class Facts:
+    """Everything the rules read from one profile on one date."""
+
+    as_of: date
+    size_class: str | None
+    held: frozenset[str]
+    products: list[ProductFacts]
+    target_export_markets: tuple[str, ...]  # target markets other than the domestic one
+    export_markets: tuple[str, ...]  # the above plus the buyer's market (policy-v1 §5 "buyer's market")
+    checked_markets: tuple[str, ...]  # export markets plus the domestic market, always checked (§1)
+    years_in_business: int | None
+    credit_status: str | None
+    export_direct: bool | None
+    export_indirect: bool | None
+    last_export_year: int | None
+    recent_export_cutoff_year: int
+    buyer_market: str | None
+    group_kind: str | None
+    group_members: int | None
+    practices: dict[str, bool | None]
+    any_food: bool
+    any_processed_food: bool
+    missing: list[str]
+
+
+def held_codes(certifications: list | None, as_of: date) -> frozenset[str]:
+    """Codes held on the date: listed and not expired (valid_until >= as_of) — policy-v1 §1."""
+    held = set()
+    for certification in certifications or ():
+        valid_until = parse_date(certification.get("valid_until"))
+        if valid_until is None or valid_until >= as_of:
+            held.add(certification["code"])
+    return frozenset(held)
+
+
+def capacity_ratio(policy: Policy, commodity: str, amount, unit) -> tuple[float | None, str, float]:
+    """Monthly capacity over the commodity's export lot (policy-v1 §4), with the lot's unit and amount."""
+    lots = policy.export_lots.get(commodity) or policy.export_lots["other"]
+    first_unit, first_amount = next(iter(lots.items()))
+    if amount is None or unit is None:
+        return None, first_unit, first_amount
+    base, factor = policy.unit_bases.get(unit, (None, 0.0))
+    if base not in lots:
+        return None, first_unit, first_amount
+    return float(amount) * factor / lots[base], base, lots[base]
+
+
+def read_facts(profile: dict, as_of: date, policy: Policy) -> Facts:
+    """Read a validated profile into Facts for the date."""
+    missing: list[str] = []
+    revenue = profile.get("annual_revenue_idr")
+    size_class = policy.size_class_of(revenue)
+    if size_class is None:
+        missing.append("annual_revenue_idr")
+
+    products = []
+    for index, product in enumerate(profile.get("products") or ()):
+        hs_code = product.get("hs_code") or None
+        product_class = policy.product_class(hs_code)
+        ratio, lot_unit, lot_amount = capacity_ratio(
+            policy, product_class.commodity, product.get("monthly_capacity"), product.get("capacity_unit")
+        )
+        hs_source = product.get("hs_source") or ("given" if hs_code else None)
+        products.append(
+            ProductFacts(
+                index=index,
+                description=product.get("description", ""),
+                hs_code=hs_code,
+                product_class=product_class,
+                hs_source=hs_source,
+                hs_score=product.get("hs_score"),
+                capacity_ratio=ratio,
+                lot_unit=lot_unit,
+                lot_amount=lot_amount,
+            )
+        )
+    if products and all(product.capacity_ratio is None for product in products):
+        raw_products = profile.get("products") or ()
+        for product, raw in zip(products, raw_products, strict=True):
+            if raw.get("monthly_capacity") is None:
+                missing.append(f"products.{product.index}.monthly_capacity")
+            if raw.get("capacity_unit") is None:
+                missing.append(f"products.{product.index}.capacity_unit")
+
+    domestic = policy.domestic_market
+    targets = tuple(dict.fromkeys(m for m in profile.get("target_markets") or () if m != domestic))
+    buyer = profile.get("buyer_contract") or None
+    buyer_market = buyer.get("market") if buyer else None
+    export_markets = targets
+    if buyer_market and buyer_market != domestic and buyer_market not in targets:
+        export_markets = targets + (buyer_market,)
+
+    founded_year = profile.get("founded_year")
+    years = None if founded_year is None else max(0, as_of.year - founded_year)
+    if years is None:
+        missing.append("founded_year")
+    credit_status = profile.get("credit_status")
+    if credit_status is None:
+        missing.append("credit_status")
+
+    history = profile.get("export_history") or {}
+    direct = history.get("direct")
+    indirect = history.get("indirect")
+    last_year = history.get("last_export_year")
+    if direct is None:
+        missing.append("export_history.direct")
+    if indirect is None:
+        missing.append("export_history.indirect")
+    if (direct or indirect) and last_year is None:
+        missing.append("export_history.last_export_year")
+
+    raw_practices = profile.get("practices") or {}
+    practices = {name: raw_practices.get(name) for name in PRACTICES}
+    missing.extend(f"practices.{name}" for name, value in practices.items() if value is None)
+
+    group = profile.get("group") or None
+    return Facts(
+        as_of=as_of,
+        size_class=size_class,
+        held=held_codes(profile.get("certifications"), as_of),
+        products=products,
+        target_export_markets=targets,
+        export_markets=export_markets,
+        checked_markets=export_markets + (domestic,),
+        years_in_business=years,
+        credit_status=credit_status,
+        export_direct=direct,
+        export_indirect=indirect,
+        last_export_year=last_year,
+        recent_export_cutoff_year=add_months(as_of, -policy.recent_export_months).year,
+        buyer_market=buyer_market,
+        group_kind=group.get("kind") if group else None,
+        group_members=group.get("members") if group else None,
+        practices=practices,
+        any_food=any(p.product_class.food is not None for p in products),
+        any_processed_food=any(p.product_class.food == "processed" for p in products),
+        missing=missing,
+    )

@@ -1,0 +1,787 @@
+"""Policy as dated data: read, validate and index the files in data/policy/ (policy-v1, all sections).
+
+Every number the rules use comes from these files. `load_policy` refuses a broken file with a
+PolicyError that names the file, the entry and the problem, so a bad edit stops the app at boot.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from app.engine.dates import add_months, parse_date
+from app.engine.errors import PolicyError
+from app.engine.products import FOOD_KINDS, OTHER_CLASS, ProductClass, build_class_index, match_class
+
+DEFAULT_POLICY_DIR = Path(__file__).resolve().parents[2] / "data" / "policy"
+POLICY_LABEL = "v1"
+POLICY_FILES = (
+    "certifications.yaml",
+    "markets.yaml",
+    "product_classes.yaml",
+    "programmes.yaml",
+    "readiness.yaml",
+    "requirements.yaml",
+    "review.yaml",
+    "thresholds.yaml",
+)
+SEVERITIES = ("blocking", "major", "minor", "opportunity")
+# Rank used to keep the most severe finding when several entries give the same gap.
+SEVERITY_RANK = {"opportunity": 1, "minor": 2, "major": 3, "upcoming": 4, "blocking": 5}
+SIZE_CLASSES = ("micro", "small", "medium", "large")
+CREDIT_STATUSES = ("current", "special_mention", "substandard", "doubtful", "loss", "none")
+DIMENSIONS = ("compliance", "capacity", "quality", "management", "market", "digital")
+PRACTICES = ("bookkeeping", "bank_account", "email", "website", "marketplace")
+SELECTORS = ("all_products", "food", "product_classes", "commodities", "hs_prefixes")
+CRITERION_RULES = {
+    "holds_certificate": ("codes",),
+    "years_in_business_at_least": ("years",),
+    "credit_status_in": ("allowed",),
+    "credit_status_not_in": ("excluded",),
+    "size_class_in": ("allowed",),
+    "export_oriented": ("min_score",),
+    "export_market_clear": (),
+    "buyer_contract_present": (),
+    "buyer_contract_absent": (),
+    "buyer_market_clear": (),
+    "exported_recently_or_contract": (),
+    "readiness_at_least": ("min_score",),
+    "readiness_between": ("min_score", "max_score"),
+    "closable_gap": ("severities",),
+    "own_product": (),
+    "not_exported_directly_recently": (),
+    "group_member": ("kinds", "min_members"),
+    "product_food_kind": ("food",),
+}
+QUALITY_CONDITIONS = ("always", "food", "processed_food")
+
+
+@dataclass(frozen=True)
+class RequirementEntry:
+    """One dated row of the requirement table (policy-v1 §3)."""
+
+    id: str
+    requirement: str
+    any_of: tuple[str, ...]
+    selector: str
+    selector_values: frozenset[str]
+    scope: str
+    markets: frozenset[str] | None  # None = every market
+    size_classes: frozenset[str] | None  # None = every size class
+    severity: str
+    valid_from: date | None
+    valid_to: date | None
+    closed_by: tuple[str, ...]
+    source: str
+    assumption: bool
+    note: str | None
+
+    def applies_to_product(self, hs_code: str | None, product_class: ProductClass) -> bool:
+        """Whether the entry's product selector covers this HS code and class."""
+        if self.selector == "all_products":
+            return True
+        if self.selector == "food":
+            return product_class.food in self.selector_values
+        if self.selector == "product_classes":
+            return product_class.name in self.selector_values
+        if self.selector == "commodities":
+            return product_class.commodity in self.selector_values
+        if not hs_code:
+            return False
+        return any(hs_code.startswith(prefix) for prefix in self.selector_values)
+
+    def applies_to_market(self, market: str) -> bool:
+        """Whether the entry covers the market."""
+        return self.markets is None or market in self.markets
+
+    def binds_size(self, size_class: str | None) -> bool:
+        """Whether the entry binds the size class; an unknown size is bound by every entry (strictest)."""
+        return self.size_classes is None or size_class is None or size_class in self.size_classes
+
+    def status_on(self, as_of: date, upcoming_until: date) -> str | None:
+        """Severity on the date: the entry's own, `upcoming` (blocking within the window) or None."""
+        if self.valid_to is not None and as_of > self.valid_to:
+            return None
+        if self.valid_from is None or self.valid_from <= as_of:
+            return self.severity
+        if self.severity == "blocking" and self.valid_from <= upcoming_until:
+            return "upcoming"
+        return None
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One programme criterion: a named engine rule with its parameters and source."""
+
+    name: str
+    rule: str
+    params: dict[str, Any]
+    source: str
+    assumption: bool = False
+    note: str | None = None
+
+    def required_text(self) -> str:
+        """The required value as an officer reads it."""
+        return describe_requirement(self.rule, self.params)
+
+
+@dataclass(frozen=True)
+class Programme:
+    """An LPEI programme with its criteria and terms (policy-v1 §5)."""
+
+    code: str
+    type: str
+    name_id: str
+    name_en: str
+    criteria: tuple[Criterion, ...]
+    terms: dict[str, Any]
+    valid_from: date | None
+    valid_to: date | None
+    source: str
+    assumption: bool
+    note: str | None
+
+    def offered_on(self, as_of: date) -> bool:
+        """Whether the programme is valid on the date."""
+        return (self.valid_from is None or self.valid_from <= as_of) and (
+            self.valid_to is None or as_of <= self.valid_to
+        )
+
+
+@dataclass
+class Policy:
+    """The whole validated policy: requirements, programmes, readiness, thresholds, markets, classes."""
+
+    label: str
+    content_hash: str
+    directory: Path
+    certification_codes: tuple[str, ...]
+    certification_names: dict[str, dict[str, str]]
+    class_index: dict[str, ProductClass]
+    class_names: tuple[str, ...]
+    domestic_market: str
+    market_groups: dict[str, frozenset[str]]
+    requirements: tuple[RequirementEntry, ...]
+    programmes: tuple[Programme, ...]
+    weights: dict[str, int]
+    level_bands: tuple[tuple[str, int], ...]
+    level_cap: str
+    dimensions: dict[str, dict[str, Any]]
+    size_bands: tuple[tuple[str, int | None], ...]
+    upcoming_window_months: int
+    unit_bases: dict[str, tuple[str, float]]
+    export_lots: dict[str, dict[str, float]]
+    recent_export_months: int
+    review_margin: int
+    hs_score_threshold: float
+    what_if_limits: dict[str, int]
+    review_messages: dict[str, dict[str, str]]
+    sources: dict[str, str] = field(default_factory=dict)
+    _entries_cache: dict[tuple[str | None, str], tuple[RequirementEntry, ...]] = field(
+        default_factory=dict, repr=False
+    )
+    _class_cache: dict[str | None, ProductClass] = field(default_factory=dict, repr=False)
+
+    def product_class(self, hs_code: str | None) -> ProductClass:
+        """The product class of an HS code under this policy's class table."""
+        found = self._class_cache.get(hs_code)
+        if found is None:
+            found = match_class(self.class_index, hs_code) if hs_code else OTHER_CLASS
+            self._class_cache[hs_code] = found
+        return found
+
+    def entries_for(self, hs_code: str | None, market: str) -> tuple[RequirementEntry, ...]:
+        """Requirement entries whose product selector and market cover (hs_code, market), any date or size."""
+        key = (hs_code, market)
+        found = self._entries_cache.get(key)
+        if found is None:
+            product_class = self.product_class(hs_code)
+            found = tuple(
+                entry
+                for entry in self.requirements
+                if entry.applies_to_market(market) and entry.applies_to_product(hs_code, product_class)
+            )
+            self._entries_cache[key] = found
+        return found
+
+    def upcoming_until(self, as_of: date) -> date:
+        """Last day of the `upcoming` window (policy-v1 §3: 12 months)."""
+        return add_months(as_of, self.upcoming_window_months)
+
+    def size_class_of(self, annual_revenue_idr: float | None) -> str | None:
+        """Size class by PP 7/2021 sales thresholds; None when revenue is unknown."""
+        if annual_revenue_idr is None:
+            return None
+        for size_class, upper in self.size_bands:
+            if upper is None or annual_revenue_idr <= upper:
+                return size_class
+        return self.size_bands[-1][0]
+
+    def level_of(self, score: int) -> str:
+        """Level band of a score (policy-v1 §4)."""
+        level = self.level_bands[0][0]
+        for name, minimum in self.level_bands:
+            if score >= minimum:
+                level = name
+        return level
+
+    def level_rank(self, level: str) -> int:
+        """Position of a level, 0 = lowest."""
+        return [name for name, _ in self.level_bands].index(level)
+
+    def programme(self, code: str) -> Programme:
+        """A programme by code."""
+        for programme in self.programmes:
+            if programme.code == code:
+                return programme
+        raise KeyError(code)
+
+
+def describe_requirement(rule: str, params: dict[str, Any]) -> str:
+    """Human-readable required value of a criterion rule."""
+    descriptions = {
+        "holds_certificate": lambda p: " or ".join(p["codes"]) + " held",
+        "years_in_business_at_least": lambda p: f">= {p['years']} years",
+        "credit_status_in": lambda p: "one of " + ", ".join(p["allowed"]),
+        "credit_status_not_in": lambda p: "none of " + ", ".join(p["excluded"]),
+        "size_class_in": lambda p: "one of " + ", ".join(p["allowed"]),
+        "export_oriented": lambda p: f"exported directly or indirectly, or readiness >= {p['min_score']}",
+        "export_market_clear": lambda p: "at least one export target market without blocking gaps",
+        "buyer_contract_present": lambda p: "a buyer contract, PO or LC",
+        "buyer_contract_absent": lambda p: "no buyer contract",
+        "buyer_market_clear": lambda p: "no blocking gap in the buyer's market",
+        "exported_recently_or_contract": lambda p: "exported in the last 24 months or a buyer contract",
+        "readiness_at_least": lambda p: f">= {p['min_score']}",
+        "readiness_between": lambda p: f"{p['min_score']}-{p['max_score']}",
+        "closable_gap": lambda p: "at least one " + "/".join(p["severities"]) + " gap closed by a certificate",
+        "own_product": lambda p: "own product",
+        "not_exported_directly_recently": lambda p: "no direct export in the last 24 months",
+        "group_member": lambda p: f"member of a {'/'.join(p['kinds'])} with >= {p['min_members']} units",
+        "product_food_kind": lambda p: "a " + " or ".join(p["food"]) + " food product",
+    }
+    return descriptions[rule](params)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Loading and validation
+
+
+class _FileReader:
+    """Reads one policy file and formats problems as `<file>: entry <id>: <problem>`."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.display = _display_path(path)
+
+    def fail(self, entry: str | None, problem: str) -> PolicyError:
+        """Build the error for a problem in an entry (or the whole file)."""
+        where = f"{self.display}: entry {entry}: " if entry else f"{self.display}: "
+        return PolicyError(where + problem)
+
+    def load(self) -> dict:
+        """Parse the YAML file into a mapping."""
+        try:
+            document = yaml.safe_load(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError as error:
+            raise self.fail(None, "file is missing") from error
+        except yaml.YAMLError as error:
+            raise self.fail(None, f"not valid YAML ({error})".replace("\n", " ")) from error
+        if not isinstance(document, dict):
+            raise self.fail(None, "top level is not a mapping")
+        return document
+
+    def date_field(self, entry: str, mapping: dict, key: str) -> date | None:
+        """A date or null field."""
+        value = mapping.get(key)
+        try:
+            return parse_date(value)
+        except (ValueError, TypeError) as error:
+            raise self.fail(entry, f"{key} {value!r} is not a date") from error
+
+    def require(self, entry: str, mapping: dict, key: str, kind: type | tuple[type, ...]) -> Any:
+        """A required field of the given type."""
+        if not isinstance(mapping, dict):
+            raise self.fail(entry, "not a mapping")
+        if key not in mapping or mapping[key] is None:
+            raise self.fail(entry, f"{key} is missing")
+        value = mapping[key]
+        if not isinstance(value, kind) or (kind in (int, float, (int, float)) and isinstance(value, bool)):
+            raise self.fail(entry, f"{key} {value!r} has the wrong type")
+        return value
+
+    def number(self, entry: str, mapping: dict, key: str, minimum: float = 0) -> float:
+        """A required non-negative number."""
+        value = self.require(entry, mapping, key, (int, float))
+        if value < minimum:
+            raise self.fail(entry, f"{key} {value!r} is below {minimum}")
+        return value
+
+
+def _display_path(path: Path) -> str:
+    """The path relative to the working directory when it is inside it."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+def _content_hash(directory: Path) -> str:
+    """sha256 over the policy files' names and bytes, in a fixed order."""
+    digest = hashlib.sha256()
+    for name in POLICY_FILES:
+        digest.update(name.encode("utf-8") + b"\0")
+        digest.update((directory / name).read_bytes())
+        digest.update(b"\0")
+    return "sha256:" + digest.hexdigest()[:16]
+
+
+def _resolve_markets(reader: _FileReader, entry: str, values: Any, groups: dict, countries: frozenset | None):
+    """Expand market codes and @GROUP references; `*` means every market (None)."""
+    if not isinstance(values, list) or not values:
+        raise reader.fail(entry, "markets must be a non-empty list")
+    if "*" in values:
+        if len(values) != 1:
+            raise reader.fail(entry, "markets '*' cannot be combined with other markets")
+        return None
+    resolved: set[str] = set()
+    for value in values:
+        value = str(value)
+        if value.startswith("@"):
+            if value[1:] not in groups:
+                raise reader.fail(entry, f"market group {value!r} is not defined in markets.yaml")
+            resolved |= groups[value[1:]]
+        elif len(value) == 2 and value.isalpha() and value.isupper():
+            if countries is not None and value not in countries:
+                raise reader.fail(entry, f"market {value!r} is not in the reference country list")
+            resolved.add(value)
+        else:
+            raise reader.fail(entry, f"market {value!r} is not an ISO alpha-2 code or @GROUP")
+    return frozenset(resolved)
+
+
+def _reference_countries(directory: Path) -> frozenset[str] | None:
+    """ISO alpha-2 codes from data/reference/country_codes.csv next to the policy directory, if present."""
+    path = directory.parent / "reference" / "country_codes.csv"
+    if not path.exists():
+        return None
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as handle:
+        return frozenset(row["iso2"] for row in csv.DictReader(handle) if row.get("iso2"))
+
+
+def _load_certifications(directory: Path) -> tuple[tuple[str, ...], dict[str, dict[str, str]]]:
+    reader = _FileReader(directory / "certifications.yaml")
+    document = reader.load()
+    codes = document.get("codes")
+    if not isinstance(codes, dict) or not codes:
+        raise reader.fail("codes", "missing or not a mapping")
+    names = {}
+    for code, entry in codes.items():
+        if not isinstance(entry, dict):
+            raise reader.fail(code, "not a mapping")
+        names[code] = {
+            "name_id": str(entry.get("name_id", code)),
+            "name_en": str(entry.get("name_en", code)),
+            "source": str(entry.get("source", "")),
+        }
+    return tuple(codes), names
+
+
+def _load_markets(directory: Path, countries: frozenset | None) -> tuple[str, dict[str, frozenset[str]]]:
+    reader = _FileReader(directory / "markets.yaml")
+    document = reader.load()
+    domestic = reader.require("domestic", document, "domestic", str)
+    raw_groups = reader.require("groups", document, "groups", dict)
+    groups: dict[str, frozenset[str]] = {}
+    for name, entry in raw_groups.items():  # groups may refer to groups defined above them
+        members = reader.require(name, entry, "members", list)
+        groups[name] = _resolve_markets(reader, name, members, groups, countries)
+        if groups[name] is None:
+            raise reader.fail(name, "a market group cannot be '*'")
+    return domestic, groups
+
+
+def _load_requirements(directory: Path, codes, class_names, commodities, groups, programme_codes, countries):
+    reader = _FileReader(directory / "requirements.yaml")
+    document = reader.load()
+    rows = reader.require("requirements", document, "requirements", list)
+    entries: list[RequirementEntry] = []
+    seen: set[str] = set()
+    for position, row in enumerate(rows, start=1):
+        entry_id = str(row.get("id")) if isinstance(row, dict) and row.get("id") else f"#{position}"
+        if entry_id in seen:
+            raise reader.fail(entry_id, "id is used twice")
+        seen.add(entry_id)
+        any_of = reader.require(entry_id, row, "any_of", list)
+        for code in any_of:
+            if code not in codes:
+                raise reader.fail(entry_id, f"any_of code {code!r} is not in certifications.yaml")
+        requirement = reader.require(entry_id, row, "requirement", str)
+        if requirement != any_of[0]:
+            raise reader.fail(entry_id, f"requirement {requirement!r} must be the first any_of code")
+        applies_to = reader.require(entry_id, row, "applies_to", dict)
+        if len(applies_to) != 1 or next(iter(applies_to)) not in SELECTORS:
+            raise reader.fail(entry_id, f"applies_to must have exactly one of {', '.join(SELECTORS)}")
+        selector, raw_values = next(iter(applies_to.items()))
+        if selector == "all_products":
+            if raw_values is not True:
+                raise reader.fail(entry_id, "applies_to all_products must be true")
+            values: frozenset[str] = frozenset()
+        else:
+            if not isinstance(raw_values, list) or not raw_values:
+                raise reader.fail(entry_id, f"applies_to {selector} must be a non-empty list")
+            values = frozenset(str(value) for value in raw_values)
+            allowed = {"food": set(FOOD_KINDS), "product_classes": class_names, "commodities": commodities}
+            if selector in allowed:
+                unknown = values - set(allowed[selector])
+                if unknown:
+                    raise reader.fail(entry_id, f"applies_to {selector} has unknown values {sorted(unknown)}")
+            elif any(not (value.isdigit() and 2 <= len(value) <= 6) for value in values):
+                raise reader.fail(entry_id, "applies_to hs_prefixes must be 2 to 6 digits")
+        scope = reader.require(entry_id, row, "scope", str)
+        if scope not in ("business", "product"):
+            raise reader.fail(entry_id, f"scope {scope!r} is not business or product")
+        if scope == "business" and selector != "all_products":
+            raise reader.fail(entry_id, "a business-scope requirement must apply to all products")
+        markets = _resolve_markets(reader, entry_id, row.get("markets"), groups, countries)
+        raw_sizes = reader.require(entry_id, row, "size_classes", list)
+        if raw_sizes == ["*"]:
+            sizes = None
+        else:
+            bad = [size for size in raw_sizes if size not in SIZE_CLASSES]
+            if bad or not raw_sizes:
+                raise reader.fail(entry_id, f"size_classes {raw_sizes!r} must be '*' or of {', '.join(SIZE_CLASSES)}")
+            sizes = frozenset(raw_sizes)
+        severity = reader.require(entry_id, row, "severity", str)
+        if severity not in SEVERITIES:
+            raise reader.fail(entry_id, f"severity {severity!r} is not one of {', '.join(SEVERITIES)}")
+        valid_from = reader.date_field(entry_id, row, "valid_from")
+        valid_to = reader.date_field(entry_id, row, "valid_to")
+        if valid_from and valid_to and valid_to < valid_from:
+            raise reader.fail(entry_id, f"valid_to {valid_to} is before valid_from {valid_from}")
+        closed_by = row.get("closed_by") or []
+        for code in closed_by:
+            if code not in programme_codes:
+                raise reader.fail(entry_id, f"closed_by {code!r} is not a programme in programmes.yaml")
+        source = reader.require(entry_id, row, "source", str)
+        assumption = bool(row.get("assumption", False))
+        note = row.get("note")
+        if assumption and not note:
+            raise reader.fail(entry_id, "assumption: true needs a note")
+        entries.append(
+            RequirementEntry(
+                id=entry_id,
+                requirement=requirement,
+                any_of=tuple(any_of),
+                selector=selector,
+                selector_values=values,
+                scope=scope,
+                markets=markets,
+                size_classes=sizes,
+                severity=severity,
+                valid_from=valid_from,
+                valid_to=valid_to,
+                closed_by=tuple(closed_by),
+                source=source,
+                assumption=assumption,
+                note=note,
+            )
+        )
+    return tuple(entries)
+
+
+def _check_params(reader: _FileReader, entry: str, rule: str, params: dict, codes, class_names) -> None:
+    """Check that a criterion's parameters are present and of sensible types."""
+    for key in CRITERION_RULES[rule]:
+        if key not in params:
+            raise reader.fail(entry, f"rule {rule} needs parameter {key}")
+    for key in ("years", "min_score", "max_score", "min_members"):
+        if key in params and (not isinstance(params[key], (int, float)) or isinstance(params[key], bool)):
+            raise reader.fail(entry, f"parameter {key} {params[key]!r} is not a number")
+    if rule == "holds_certificate":
+        for code in params["codes"]:
+            if code not in codes:
+                raise reader.fail(entry, f"code {code!r} is not in certifications.yaml")
+    for key in ("allowed", "excluded"):
+        if key in params:
+            vocabulary = SIZE_CLASSES if rule == "size_class_in" else CREDIT_STATUSES
+            bad = [value for value in params[key] if value not in vocabulary]
+            if bad:
+                raise reader.fail(entry, f"parameter {key} has unknown values {bad}")
+    if rule == "closable_gap":
+        bad = [value for value in params["severities"] if value not in SEVERITY_RANK]
+        if bad:
+            raise reader.fail(entry, f"parameter severities has unknown values {bad}")
+    if rule == "product_food_kind":
+        bad = [value for value in params["food"] if value not in FOOD_KINDS]
+        if bad:
+            raise reader.fail(entry, f"parameter food has unknown values {bad}")
+
+
+def _load_programmes(directory: Path, codes, class_names) -> tuple[Programme, ...]:
+    reader = _FileReader(directory / "programmes.yaml")
+    document = reader.load()
+    rows = reader.require("programmes", document, "programmes", list)
+    programmes = []
+    seen = set()
+    for position, row in enumerate(rows, start=1):
+        code = str(row.get("code")) if isinstance(row, dict) and row.get("code") else f"#{position}"
+        if code in seen:
+            raise reader.fail(code, "code is used twice")
+        seen.add(code)
+        kind = reader.require(code, row, "type", str)
+        if kind not in ("financial", "non_financial"):
+            raise reader.fail(code, f"type {kind!r} is not financial or non_financial")
+        criteria = []
+        for index, raw in enumerate(reader.require(code, row, "criteria", list), start=1):
+            name = str(raw.get("name")) if isinstance(raw, dict) and raw.get("name") else f"criterion {index}"
+            where = f"{code}.{name}"
+            rule = reader.require(where, raw, "rule", str)
+            if rule not in CRITERION_RULES:
+                raise reader.fail(where, f"rule {rule!r} is not one the engine knows ({', '.join(CRITERION_RULES)})")
+            params = raw.get("params") or {}
+            if not isinstance(params, dict):
+                raise reader.fail(where, "params is not a mapping")
+            _check_params(reader, where, rule, params, codes, class_names)
+            assumption = bool(raw.get("assumption", False))
+            if assumption and not raw.get("note"):
+                raise reader.fail(where, "assumption: true needs a note")
+            criteria.append(
+                Criterion(
+                    name=name,
+                    rule=rule,
+                    params=params,
+                    source=reader.require(where, raw, "source", str),
+                    assumption=assumption,
+                    note=raw.get("note"),
+                )
+            )
+        if not criteria:
+            raise reader.fail(code, "a programme needs at least one criterion")
+        valid_from = reader.date_field(code, row, "valid_from")
+        valid_to = reader.date_field(code, row, "valid_to")
+        if valid_from and valid_to and valid_to < valid_from:
+            raise reader.fail(code, f"valid_to {valid_to} is before valid_from {valid_from}")
+        assumption = bool(row.get("assumption", False))
+        if assumption and not row.get("note"):
+            raise reader.fail(code, "assumption: true needs a note")
+        programmes.append(
+            Programme(
+                code=code,
+                type=kind,
+                name_id=reader.require(code, row, "name_id", str),
+                name_en=reader.require(code, row, "name_en", str),
+                criteria=tuple(criteria),
+                terms=row.get("terms") or {},
+                valid_from=valid_from,
+                valid_to=valid_to,
+                source=reader.require(code, row, "source", str),
+                assumption=assumption,
+                note=row.get("note"),
+            )
+        )
+    return tuple(programmes)
+
+
+def _load_readiness(directory: Path, codes):
+    reader = _FileReader(directory / "readiness.yaml")
+    document = reader.load()
+    weights_block = reader.require("weights", document, "weights", dict)
+    weights = reader.require("weights", weights_block, "value", dict)
+    if set(weights) != set(DIMENSIONS):
+        raise reader.fail("weights", f"value must name exactly the dimensions {', '.join(DIMENSIONS)}")
+    for name, weight in weights.items():
+        if not isinstance(weight, int) or isinstance(weight, bool) or weight < 0:
+            raise reader.fail("weights", f"{name} weight {weight!r} is not a non-negative integer")
+    if sum(weights.values()) <= 0:
+        raise reader.fail("weights", "weights sum to zero")
+    levels_block = reader.require("levels", document, "levels", dict)
+    bands = []
+    previous = -1
+    for band in reader.require("levels", levels_block, "bands", list):
+        level = reader.require("levels", band, "level", str)
+        minimum = reader.require(f"levels.{level}", band, "min_score", int)
+        if minimum <= previous:
+            raise reader.fail(f"levels.{level}", f"min_score {minimum} is not above the previous band")
+        previous = minimum
+        bands.append((level, minimum))
+    if not bands or bands[0][1] != 0:
+        raise reader.fail("levels", "the first band must start at min_score 0")
+    cap = reader.require("level_cap", reader.require("level_cap", document, "level_cap", dict), "level", str)
+    if cap not in [name for name, _ in bands]:
+        raise reader.fail("level_cap", f"level {cap!r} is not a level band")
+    dims = reader.require("dimensions", document, "dimensions", dict)
+    if set(dims) != set(DIMENSIONS):
+        raise reader.fail("dimensions", f"must name exactly the dimensions {', '.join(DIMENSIONS)}")
+    numbers = {
+        "compliance": ("markets_without_blocking_gaps", "markets_without_major_gaps"),
+        "capacity": ("export_lot_points", "continuity_points", "continuity_full_at_years"),
+        "management": (
+            "years_in_business_points",
+            "years_in_business_full_at_years",
+            "bookkeeping_points",
+            "bank_account_points",
+        ),
+        "market": (
+            "export_direct_points",
+            "export_indirect_points",
+            "buyer_contract_points",
+            "export_training_points",
+            "target_market_chosen_points",
+        ),
+        "digital": ("email_points", "website_points", "marketplace_points"),
+    }
+    for dimension, keys in numbers.items():
+        for key in keys:
+            reader.number(f"dimensions.{dimension}", dims[dimension], key)
+    for dimension in ("capacity", "management"):
+        for key in ("continuity_full_at_years", "years_in_business_full_at_years"):
+            if key in dims[dimension] and dims[dimension][key] <= 0:
+                raise reader.fail(f"dimensions.{dimension}", f"{key} must be above 0")
+    legality = reader.require("dimensions.compliance", dims["compliance"], "legality_points", dict)
+    for code, points in legality.items():
+        if code not in codes:
+            raise reader.fail("dimensions.compliance", f"legality code {code!r} is not in certifications.yaml")
+        reader.number("dimensions.compliance", legality, code)
+    credit = reader.require("dimensions.management", dims["management"], "credit_status_points", dict)
+    if set(credit) != set(CREDIT_STATUSES):
+        raise reader.fail("dimensions.management", f"credit_status_points must name {', '.join(CREDIT_STATUSES)}")
+    items = reader.require("dimensions.quality", dims["quality"], "items", list)
+    for item in items:
+        name = f"dimensions.quality.{item.get('name') if isinstance(item, dict) else '?'}"
+        for code in reader.require(name, item, "any_of", list):
+            if code not in codes:
+                raise reader.fail(name, f"code {code!r} is not in certifications.yaml")
+        reader.number(name, item, "points")
+        if item.get("applies_when") not in QUALITY_CONDITIONS:
+            raise reader.fail(name, f"applies_when must be one of {', '.join(QUALITY_CONDITIONS)}")
+    return weights, tuple(bands), cap, dims
+
+
+def _load_thresholds(directory: Path, commodities):
+    reader = _FileReader(directory / "thresholds.yaml")
+    document = reader.load()
+    sizes = reader.require("size_classes", document, "size_classes", dict)
+    bands = []
+    previous = -1
+    for band in reader.require("size_classes", sizes, "bands", list):
+        name = reader.require("size_classes", band, "size_class", str)
+        if name not in SIZE_CLASSES:
+            raise reader.fail("size_classes", f"size_class {name!r} is not one of {', '.join(SIZE_CLASSES)}")
+        upper = band.get("max_revenue_idr")
+        if upper is not None:
+            if not isinstance(upper, int) or isinstance(upper, bool) or upper <= previous:
+                raise reader.fail(f"size_classes.{name}", f"max_revenue_idr {upper!r} is not an increasing integer")
+            previous = upper
+        bands.append((name, upper))
+    if [name for name, _ in bands] != list(SIZE_CLASSES) or bands[-1][1] is not None:
+        raise reader.fail("size_classes", "bands must be micro, small, medium, large with an open last band")
+    window = reader.require("upcoming_window_months", document, "upcoming_window_months", dict)
+    window_months = reader.require("upcoming_window_months", window, "value", int)
+    lots_block = reader.require("export_lots", document, "export_lots", dict)
+    units = {}
+    for unit, spec in reader.require("export_lots", lots_block, "units", dict).items():
+        base = reader.require(f"export_lots.units.{unit}", spec, "base", str)
+        factor = reader.number(f"export_lots.units.{unit}", spec, "factor")
+        units[unit] = (base, float(factor))
+    lots = {}
+    raw_lots = reader.require("export_lots", lots_block, "lots", dict)
+    for commodity in commodities:
+        if commodity not in raw_lots:
+            raise reader.fail("export_lots.lots", f"commodity {commodity!r} has no export lot")
+    for commodity, spec in raw_lots.items():
+        amounts = reader.require(f"export_lots.lots.{commodity}", spec, "amounts", dict)
+        for base, amount in amounts.items():
+            if not isinstance(amount, (int, float)) or isinstance(amount, bool) or amount <= 0:
+                raise reader.fail(f"export_lots.lots.{commodity}", f"amount {amount!r} for {base} is not positive")
+        lots[commodity] = {base: float(amount) for base, amount in amounts.items()}
+    recent = reader.require("recent_export_months", document, "recent_export_months", dict)
+    recent_months = reader.require("recent_export_months", recent, "value", int)
+    review = reader.require("review", document, "review", dict)
+    margin = reader.require("review.score_margin", reader.require("review", review, "score_margin", dict), "value", int)
+    hs_block = reader.require("review", review, "hs_score_threshold", dict)
+    hs_threshold = reader.number("review.hs_score_threshold", hs_block, "value")
+    if hs_threshold > 1:
+        raise reader.fail("review.hs_score_threshold", f"value {hs_threshold} is above 1")
+    what_if = reader.require("what_if", document, "what_if", dict)
+    limits = {
+        key: int(reader.number("what_if", what_if, key, minimum=1))
+        for key in ("max_actions", "max_candidates", "max_evaluations", "max_results_per_goal")
+    }
+    return bands, window_months, units, lots, recent_months, margin, float(hs_threshold), limits
+
+
+def _load_review(directory: Path) -> dict[str, dict[str, str]]:
+    reader = _FileReader(directory / "review.yaml")
+    document = reader.load()
+    reasons = reader.require("reasons", document, "reasons", dict)
+    messages = {}
+    for code in ("credit_special_mention", "score_near_boundary", "hs_low_confidence"):
+        entry = reasons.get(code)
+        if entry is None:
+            raise reader.fail(code, "reason is missing")
+        messages[code] = {
+            "message_id": reader.require(code, entry, "message_id", str),
+            "message_en": reader.require(code, entry, "message_en", str),
+            "source": reader.require(code, entry, "source", str),
+        }
+    return messages
+
+
+def load_policy(directory: Path = DEFAULT_POLICY_DIR) -> Policy:
+    """Read and validate every policy file; raise PolicyError naming the file, entry and problem."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise PolicyError(f"{_display_path(directory)}: policy directory is missing")
+    for name in POLICY_FILES:
+        if not (directory / name).is_file():
+            raise PolicyError(f"{_display_path(directory / name)}: file is missing")
+    countries = _reference_countries(directory)
+    codes, code_names = _load_certifications(directory)
+    classes_reader = _FileReader(directory / "product_classes.yaml")
+    try:
+        class_index = build_class_index(classes_reader.load())
+    except ValueError as error:
+        raise PolicyError(f"{classes_reader.display}: {error}") from error
+    class_names = tuple(dict.fromkeys(product_class.name for product_class in class_index.values()))
+    commodities = ("coffee", "cocoa", "spices", "crafts", "other")
+    domestic, groups = _load_markets(directory, countries)
+    programmes = _load_programmes(directory, codes, class_names)
+    requirements = _load_requirements(
+        directory, codes, class_names, commodities, groups, {p.code for p in programmes}, countries
+    )
+    weights, level_bands, level_cap, dimensions = _load_readiness(directory, codes)
+    bands, window, units, lots, recent, margin, hs_threshold, limits = _load_thresholds(directory, commodities)
+    return Policy(
+        label=POLICY_LABEL,
+        content_hash=_content_hash(directory),
+        directory=directory,
+        certification_codes=codes,
+        certification_names=code_names,
+        class_index=class_index,
+        class_names=class_names,
+        domestic_market=domestic,
+        market_groups=groups,
+        requirements=requirements,
+        programmes=programmes,
+        weights=weights,
+        level_bands=level_bands,
+        level_cap=level_cap,
+        dimensions=dimensions,
+        size_bands=tuple(bands),
+        upcoming_window_months=window,
+        unit_bases=units,
+        export_lots=lots,
+        recent_export_months=recent,
+        review_margin=margin,
+        hs_score_threshold=hs_threshold,
+        what_if_limits=limits,
+        review_messages=_load_review(directory),
+    )

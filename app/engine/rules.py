@@ -1,0 +1,405 @@
+"""The single-profile rules: requirements and gaps (§3), readiness (§4), programmes (§5), route and
+review (§6). `evaluate` runs them all on Facts; a Trace, when given, records why each result holds.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.engine.criteria import FAIL, RULES, UNKNOWN, CriterionContext
+from app.engine.dates import round_half_up
+from app.engine.facts import Facts
+from app.engine.policy import DIMENSIONS, SEVERITY_RANK, Policy, RequirementEntry
+
+
+class Trace(list):
+    """Ordered explanation steps: each names the rule, its inputs, the outcome and the source."""
+
+    def add(self, step: str, rule: str, inputs: Any, outcome: Any, source: str) -> None:
+        """Record one step."""
+        self.append({"step": step, "rule": rule, "inputs": inputs, "outcome": outcome, "source": source})
+
+
+@dataclass(slots=True)
+class Gap:
+    """A requirement the IKM does not meet for a product (or the business) in a market."""
+
+    entry: RequirementEntry
+    market: str
+    severity: str
+    product_hs: str | None
+    product_class: str | None
+    days_left: int | None
+
+    @property
+    def applies_from(self):
+        """The date the requirement binds from (None when open)."""
+        return self.entry.valid_from
+
+
+@dataclass(slots=True)
+class ProgrammeResult:
+    """One programme's result with its evaluated criteria."""
+
+    code: str
+    type: str
+    result: str
+    criteria: list[tuple[Any, str, Any]]  # (Criterion, outcome, actual)
+
+
+@dataclass(slots=True)
+class Evaluation:
+    """Everything the rules concluded for one profile on one date."""
+
+    facts: Facts
+    gaps: list[Gap]
+    blocked_markets: frozenset[str]
+    major_markets: frozenset[str]
+    dimensions: dict[str, int]
+    score: int
+    level: str
+    level_capped: bool
+    programmes: list[ProgrammeResult]
+    route: str
+    review_reasons: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        """`complete` or `needs_information` (policy-v1 §6.1)."""
+        return "needs_information" if self.facts.missing else "complete"
+
+
+# ---------------------------------------------------------------------------------------------- §3 gaps
+
+
+def find_gaps(facts: Facts, policy: Policy, trace: Trace | None = None) -> list[Gap]:
+    """Requirements not met on the date, per product HS code (or the business) and checked market."""
+    as_of = facts.as_of
+    upcoming_until = policy.upcoming_until(as_of)
+    best: dict[tuple[str, str, str | None], Gap] = {}
+    product_codes = list(dict.fromkeys(product.hs_code for product in facts.products))
+    for market in facts.checked_markets:
+        for hs_code in product_codes:
+            for entry in policy.entries_for(hs_code, market):
+                if not entry.binds_size(facts.size_class):
+                    continue
+                severity = entry.status_on(as_of, upcoming_until)
+                if severity is None:
+                    continue
+                met = any(code in facts.held for code in entry.any_of)
+                product_hs = None if entry.scope == "business" else hs_code
+                if trace is not None:
+                    trace.add(
+                        "requirement",
+                        entry.id,
+                        {"market": market, "product_hs": product_hs, "size_class": facts.size_class},
+                        {"severity": severity, "met": met, "any_of": list(entry.any_of)},
+                        entry.source,
+                    )
+                if met:
+                    continue
+                key = (entry.requirement, market, product_hs)
+                days_left = (entry.valid_from - as_of).days if severity == "upcoming" else None
+                class_name = None if product_hs is None else policy.product_class(hs_code).name
+                gap = Gap(entry, market, severity, product_hs, class_name, days_left)
+                current = best.get(key)
+                if current is None or _more_severe(gap, current):
+                    best[key] = gap
+    return list(best.values())
+
+
+def _more_severe(candidate: Gap, current: Gap) -> bool:
+    """Keep the most severe finding; for equal severity the earliest date."""
+    rank_new, rank_old = SEVERITY_RANK[candidate.severity], SEVERITY_RANK[current.severity]
+    if rank_new != rank_old:
+        return rank_new > rank_old
+    return (candidate.days_left or 0) < (current.days_left or 0)
+
+
+# ----------------------------------------------------------------------------------------- §4 readiness
+
+
+def dimension_points(facts: Facts, gaps: list[Gap], policy: Policy) -> dict[str, float]:
+    """The six dimension scores before rounding (policy-v1 §4, points from readiness.yaml)."""
+    dims = policy.dimensions
+    markets = facts.checked_markets
+    blocked = {gap.market for gap in gaps if gap.severity == "blocking"}
+    major = {gap.market for gap in gaps if gap.severity == "major"}
+
+    compliance_cfg = dims["compliance"]
+    compliance = 0.0
+    for code, points in compliance_cfg["legality_points"].items():
+        if code in facts.held:
+            compliance += points
+    compliance += compliance_cfg["markets_without_blocking_gaps"] * (
+        sum(market not in blocked for market in markets) / len(markets)
+    )
+    compliance += compliance_cfg["markets_without_major_gaps"] * (
+        sum(market not in major for market in markets) / len(markets)
+    )
+
+    capacity_cfg = dims["capacity"]
+    ratios = [p.capacity_ratio for p in facts.products if p.capacity_ratio is not None]
+    capacity = capacity_cfg["export_lot_points"] * min(1.0, max(ratios)) if ratios else 0.0
+    if facts.years_in_business is not None:
+        capacity += capacity_cfg["continuity_points"] * min(
+            1.0, facts.years_in_business / capacity_cfg["continuity_full_at_years"]
+        )
+
+    earned = possible = 0.0
+    for item in dims["quality"]["items"]:
+        condition = item["applies_when"]
+        if condition == "food" and not facts.any_food:
+            continue
+        if condition == "processed_food" and not facts.any_processed_food:
+            continue
+        possible += item["points"]
+        if any(code in facts.held for code in item["any_of"]):
+            earned += item["points"]
+    quality = 100.0 * earned / possible if possible else 0.0
+
+    management_cfg = dims["management"]
+    management = 0.0
+    if facts.years_in_business is not None:
+        management += management_cfg["years_in_business_points"] * min(
+            1.0, facts.years_in_business / management_cfg["years_in_business_full_at_years"]
+        )
+    if facts.practices["bookkeeping"]:
+        management += management_cfg["bookkeeping_points"]
+    if facts.practices["bank_account"]:
+        management += management_cfg["bank_account_points"]
+    if facts.credit_status is not None:
+        management += management_cfg["credit_status_points"][facts.credit_status]
+
+    market_cfg = dims["market"]
+    market = 0.0
+    if facts.export_direct:
+        market += market_cfg["export_direct_points"]
+    elif facts.export_indirect:
+        market += market_cfg["export_indirect_points"]
+    if facts.buyer_market is not None:
+        market += market_cfg["buyer_contract_points"]
+    if "EXPORT_TRAINING" in facts.held:
+        market += market_cfg["export_training_points"]
+    if facts.target_export_markets:
+        market += market_cfg["target_market_chosen_points"]
+
+    digital_cfg = dims["digital"]
+    digital = 0.0
+    for name in ("email", "website", "marketplace"):
+        if facts.practices[name]:
+            digital += digital_cfg[f"{name}_points"]
+
+    return {
+        "compliance": compliance,
+        "capacity": capacity,
+        "quality": quality,
+        "management": management,
+        "market": market,
+        "digital": digital,
+    }
+
+
+def overall_score(dimensions: dict[str, int], policy: Policy) -> int:
+    """Weighted mean of the rounded dimension scores, rounded half up, in integer arithmetic."""
+    total_weight = sum(policy.weights.values())
+    weighted = sum(policy.weights[name] * dimensions[name] for name in DIMENSIONS)
+    return (2 * weighted + total_weight) // (2 * total_weight)
+
+
+# -------------------------------------------------------------------------------------- §5 programmes
+
+
+def evaluate_programmes(
+    facts: Facts, policy: Policy, score: int, blocked: frozenset[str], severities: frozenset[str]
+) -> list[ProgrammeResult]:
+    """Every programme offered on the date, each criterion pass/fail/unknown (policy-v1 §5)."""
+    context = CriterionContext(facts=facts, score=score, blocked_markets=blocked, gap_severities=severities)
+    results = []
+    for programme in policy.programmes:
+        if not programme.offered_on(facts.as_of):
+            continue
+        evaluated = []
+        for criterion in programme.criteria:
+            outcome, actual = RULES[criterion.rule](context, criterion.params)
+            evaluated.append((criterion, outcome, actual))
+        outcomes = {outcome for _, outcome, _ in evaluated}
+        result = "ineligible" if FAIL in outcomes else "needs_information" if UNKNOWN in outcomes else "eligible"
+        results.append(ProgrammeResult(programme.code, programme.type, result, evaluated))
+    return results
+
+
+def route_of(programmes: list[ProgrammeResult]) -> str:
+    """policy-v1 §6.2: financial when a financial programme is eligible, otherwise non_financial."""
+    financial = any(p.type == "financial" and p.result == "eligible" for p in programmes)
+    return "financial" if financial else "non_financial"
+
+
+# ------------------------------------------------------------------------------------------- §6 review
+
+
+def review_reasons(facts: Facts, policy: Policy, score: int, route: str, blocked, severities) -> list[dict]:
+    """policy-v1 §6.3 review flags with messages in Bahasa Indonesia and English."""
+    reasons = []
+    messages = policy.review_messages
+    if facts.credit_status == "special_mention":
+        reasons.append(_reason(messages, "credit_special_mention", {}))
+    margin = policy.review_margin
+    for _, boundary in policy.level_bands[1:]:
+        distance = abs(score - boundary)
+        if distance > margin:
+            continue
+        other_score = boundary - 1 if score >= boundary else boundary
+        other = route_of(evaluate_programmes(facts, policy, other_score, blocked, severities))
+        if other != route:
+            values = {"score": score, "distance": distance, "boundary": boundary, "other_route": other}
+            reasons.append(_reason(messages, "score_near_boundary", values))
+    threshold = policy.hs_score_threshold
+    for product in facts.products:
+        if product.hs_source in ("model", "keyword") and (product.hs_score is None or product.hs_score < threshold):
+            values = {
+                "hs_code": product.hs_code,
+                "description": product.description,
+                "hs_source": product.hs_source,
+                "hs_score": product.hs_score,
+                "threshold": threshold,
+                "product_index": product.index,
+            }
+            reasons.append(_reason(messages, "hs_low_confidence", values))
+    return reasons
+
+
+def _reason(messages: dict, code: str, values: dict) -> dict:
+    template = messages[code]
+    message_id = template["message_id"].format(**values)
+    message_en = template["message_en"].format(**values)
+    reason = {"code": code, "message": f"{message_id} / {message_en}", "message_id": message_id}
+    reason["message_en"] = message_en
+    reason["source"] = template["source"]
+    if values:
+        reason["details"] = values
+    return reason
+
+
+# ---------------------------------------------------------------------------------------------- all
+
+
+def evaluate(facts: Facts, policy: Policy, trace: Trace | None = None, with_review: bool = True) -> Evaluation:
+    """Run every rule on the facts: gaps, readiness, level, programmes, route, review."""
+    gaps = find_gaps(facts, policy, trace)
+    blocked = frozenset(gap.market for gap in gaps if gap.severity == "blocking")
+    major = frozenset(gap.market for gap in gaps if gap.severity == "major")
+    points = dimension_points(facts, gaps, policy)
+    dimensions = {name: round_half_up(points[name]) for name in DIMENSIONS}
+    score = overall_score(dimensions, policy)
+    level = policy.level_of(score)
+    export_markets = facts.export_markets
+    capped = False
+    # policy-v1 §4: a blocking gap in every (export) target market caps the level.
+    if export_markets and all(market in blocked for market in export_markets):
+        cap = policy.level_cap
+        if policy.level_rank(level) > policy.level_rank(cap):
+            level, capped = cap, True
+    severities = frozenset(gap.severity for gap in gaps)
+    programmes = evaluate_programmes(facts, policy, score, blocked, severities)
+    route = route_of(programmes)
+    reasons = review_reasons(facts, policy, score, route, blocked, severities) if with_review else []
+    if trace is not None:
+        _trace_results(trace, facts, policy, points, dimensions, score, level, capped, programmes, route, reasons)
+    return Evaluation(
+        facts=facts,
+        gaps=gaps,
+        blocked_markets=blocked,
+        major_markets=major,
+        dimensions=dimensions,
+        score=score,
+        level=level,
+        level_capped=capped,
+        programmes=programmes,
+        route=route,
+        review_reasons=reasons,
+    )
+
+
+def _trace_results(trace, facts, policy, points, dimensions, score, level, capped, programmes, route, reasons):
+    """Append the readiness, programme, route and review steps to the trace."""
+    readiness_source = "policy-v1 §4; data/policy/readiness.yaml"
+    for name in DIMENSIONS:
+        trace.add(
+            "dimension",
+            f"readiness.{name}",
+            _dimension_inputs(name, facts),
+            {"points": None if math.isnan(points[name]) else round(points[name], 3), "score": dimensions[name]},
+            policy.dimensions[name].get("source", readiness_source),
+        )
+    trace.add(
+        "score",
+        "readiness.weighted_mean",
+        {"dimensions": dimensions, "weights": policy.weights},
+        score,
+        readiness_source,
+    )
+    trace.add(
+        "level",
+        "readiness.level",
+        {"score": score, "export_markets": list(facts.export_markets), "bands": dict(policy.level_bands)},
+        {"level": level, "capped_at": policy.level_cap if capped else None},
+        "policy-v1 §4 (levels; blocking gap in every target market caps at developing)",
+    )
+    for programme in programmes:
+        for criterion, outcome, actual in programme.criteria:
+            trace.add(
+                "criterion",
+                f"{programme.code}.{criterion.name}",
+                {"actual": actual},
+                {"outcome": outcome, "required": criterion.required_text()},
+                criterion.source,
+            )
+        trace.add("programme", programme.code, {"type": programme.type}, programme.result, "policy-v1 §5")
+    trace.add(
+        "route",
+        "route",
+        {"eligible_financial": [p.code for p in programmes if p.type == "financial" and p.result == "eligible"]},
+        route,
+        "policy-v1 §6.2",
+    )
+    trace.add(
+        "review",
+        "review",
+        {"credit_status": facts.credit_status, "score": score, "margin": policy.review_margin},
+        [reason["code"] for reason in reasons],
+        "policy-v1 §6.3",
+    )
+    if facts.missing:
+        trace.add("missing", "missing_fields", {}, list(facts.missing), "policy-v1 §6.1")
+
+
+def _dimension_inputs(name: str, facts: Facts) -> dict:
+    """The facts each dimension reads, for the trace."""
+    if name == "compliance":
+        return {"held": sorted(facts.held), "checked_markets": list(facts.checked_markets)}
+    if name == "capacity":
+        return {
+            "capacity_ratios": [p.capacity_ratio for p in facts.products],
+            "years_in_business": facts.years_in_business,
+        }
+    if name == "quality":
+        return {"held": sorted(facts.held), "food": facts.any_food, "processed_food": facts.any_processed_food}
+    if name == "management":
+        return {
+            "years_in_business": facts.years_in_business,
+            "bookkeeping": facts.practices["bookkeeping"],
+            "bank_account": facts.practices["bank_account"],
+            "credit_status": facts.credit_status,
+        }
+    if name == "market":
+        return {
+            "export_direct": facts.export_direct,
+            "export_indirect": facts.export_indirect,
+            "buyer_market": facts.buyer_market,
+            "export_training": "EXPORT_TRAINING" in facts.held,
+            "target_markets": list(facts.target_export_markets),
+        }
+    return {key: facts.practices[key] for key in ("email", "website", "marketplace")}

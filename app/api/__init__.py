@@ -36,10 +36,10 @@ def require_json_body() -> None:
 
 def register_api(app: Flask) -> None:
     """Bind flask-smorest and register every API blueprint."""
-    from app.api import health, ikms, reference
+    from app.api import assessments, health, ikms, reference
 
     api.init_app(app)
     app.register_blueprint(health.blp)
-    for module in (ikms, reference):
+    for module in (ikms, reference, assessments):
         api.register_blueprint(module.blp)
     app.before_request(require_json_body)

@@ -1,0 +1,196 @@
+"""Assessment request and result schemas (contract.md "POST /api/v1/assessments")."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, ValidationError, fields, post_dump, validate, validates_schema
+
+from app.schemas.fields import IsoDate
+from app.schemas.ikm import IkmProfileSchema
+
+SEVERITIES = ("blocking", "upcoming", "major", "minor", "opportunity")
+
+
+class PassthroughSchema(Schema):
+    """Dumps its declared fields (documented in OpenAPI) and keeps any further keys of the engine's result."""
+
+    @post_dump(pass_original=True)
+    def _keep_undeclared(self, data: dict, original, **_) -> dict:
+        """Add keys the schema does not declare, unchanged."""
+        if isinstance(original, dict):
+            for key, value in original.items():
+                data.setdefault(key, value)
+        return data
+
+
+class AssessmentRequestSchema(Schema):
+    """Either an inline profile or a stored IKM's id, and the date to assess as of."""
+
+    profile = fields.Nested(IkmProfileSchema)
+    ikm_id = fields.Integer(validate=validate.Range(min=1))
+    as_of = fields.Date(metadata={"description": "Assess as of this date (default: today)."})
+
+    @validates_schema
+    def _profile_or_ikm(self, data: dict, **_) -> None:
+        """Exactly one of `profile` and `ikm_id`."""
+        if ("profile" in data) == ("ikm_id" in data):
+            message = "Kirim `profile` atau `ikm_id` (salah satu). / Send either `profile` or `ikm_id`."
+            raise ValidationError(message, field_name="profile")
+
+    @validates_schema
+    def _as_of_in_range(self, data: dict, **_) -> None:
+        """Keep the date within the years the policy can speak about."""
+        as_of = data.get("as_of")
+        if as_of is not None and not 2000 <= as_of.year <= 2100:
+            raise ValidationError("as_of harus antara 2000 dan 2100. / as_of must be 2000–2100.", "as_of")
+
+
+class DimensionsSchema(Schema):
+    """The six readiness dimensions, each 0–100 (policy-v1 §4)."""
+
+    compliance = fields.Integer()
+    capacity = fields.Integer()
+    quality = fields.Integer()
+    management = fields.Integer()
+    market = fields.Integer()
+    digital = fields.Integer()
+
+
+class ReadinessSchema(PassthroughSchema):
+    """Overall score, level and dimensions."""
+
+    score = fields.Integer()
+    level = fields.String(validate=validate.OneOf(("not_ready", "developing", "ready_with_support", "export_ready")))
+    dimensions = fields.Nested(DimensionsSchema)
+
+
+class ProductResultSchema(PassthroughSchema):
+    """A product as assessed: its HS code, where the code came from, and the commodity."""
+
+    description = fields.String()
+    hs_code = fields.String(allow_none=True)
+    commodity = fields.String()
+    hs_source = fields.String(metadata={"description": "given, model or keyword"})
+    hs_score = fields.Float(allow_none=True)
+
+
+class GapSchema(PassthroughSchema):
+    """A requirement the IKM does not meet for a product in a market."""
+
+    requirement = fields.String()
+    market = fields.String()
+    severity = fields.String(validate=validate.OneOf(SEVERITIES))
+    applies_from = IsoDate(allow_none=True)
+    days_left = fields.Integer(allow_none=True)
+    product_hs = fields.String(allow_none=True)
+    closed_by = fields.List(fields.String())
+    source = fields.String()
+
+
+class CriterionSchema(PassthroughSchema):
+    """One programme criterion: pass, fail or unknown, with actual and required values."""
+
+    name = fields.String()
+    outcome = fields.String(validate=validate.OneOf(("pass", "fail", "unknown")))
+    actual = fields.Raw(allow_none=True)
+    required = fields.Raw(allow_none=True)
+    source = fields.String()
+
+
+class ProgrammeResultSchema(PassthroughSchema):
+    """An LPEI programme's result for this IKM."""
+
+    code = fields.String()
+    type = fields.String(validate=validate.OneOf(("financial", "non_financial")))
+    result = fields.String(validate=validate.OneOf(("eligible", "ineligible", "needs_information")))
+    criteria = fields.List(fields.Nested(CriterionSchema))
+
+
+class AssessmentSchema(PassthroughSchema):
+    """A stored assessment: the engine's full result, its id and versions."""
+
+    id = fields.Integer()
+    ikm_id = fields.Integer(allow_none=True)
+    as_of = IsoDate()
+    policy_version = fields.String()
+    policy_hash = fields.String()
+    model_version = fields.String()
+    status = fields.String(validate=validate.OneOf(("complete", "needs_information")))
+    missing_fields = fields.List(fields.String())
+    readiness = fields.Nested(ReadinessSchema)
+    size_class = fields.String(allow_none=True)
+    products = fields.List(fields.Nested(ProductResultSchema))
+    gaps = fields.List(fields.Nested(GapSchema))
+    programmes = fields.List(fields.Nested(ProgrammeResultSchema))
+    route = fields.String(validate=validate.OneOf(("financial", "non_financial")))
+    review_required = fields.Boolean()
+    review_reasons = fields.List(fields.Raw())
+    trace = fields.List(fields.Raw())
+    what_if = fields.List(fields.Raw())
+
+
+class AssessmentSummarySchema(Schema):
+    """One line of an IKM's assessment history."""
+
+    id = fields.Integer()
+    as_of = fields.Date()
+    created_at = fields.DateTime()
+    score = fields.Integer()
+    level = fields.String()
+    route = fields.String()
+    status = fields.String()
+    review_required = fields.Boolean()
+    policy_version = fields.String()
+    model_version = fields.String()
+
+
+class AssessmentHistorySchema(Schema):
+    """An IKM's assessments, newest first."""
+
+    ikm_id = fields.Integer()
+    assessments = fields.List(fields.Nested(AssessmentSummarySchema))
+
+
+class RequirementQuerySchema(Schema):
+    """Which requirements apply to a product in a market on a date."""
+
+    hs_code = fields.String(required=True, validate=validate.Regexp(r"^\d{6}\Z"))
+    market = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]{2}\Z"))
+    as_of = fields.Date()
+    size_class = fields.String(validate=validate.OneOf(("micro", "small", "medium", "large")))
+
+
+class RequirementSchema(PassthroughSchema):
+    """A requirement with its severity, start date and source."""
+
+    requirement = fields.String()
+    severity = fields.String()
+    applies_from = IsoDate(allow_none=True)
+    source = fields.String()
+
+
+class RequirementListSchema(Schema):
+    """Requirements for one product and market."""
+
+    hs_code = fields.String()
+    market = fields.String()
+    as_of = fields.Date()
+    size_class = fields.String(allow_none=True)
+    product_class = fields.String()
+    commodity = fields.String()
+    requirements = fields.List(fields.Nested(RequirementSchema))
+
+
+class ProgrammeSchema(PassthroughSchema):
+    """An LPEI programme in the catalogue."""
+
+    code = fields.String()
+    type = fields.String()
+    criteria = fields.List(fields.Raw())
+    source = fields.String()
+
+
+class ProgrammeListSchema(Schema):
+    """The programme catalogue."""
+
+    policy_version = fields.String()
+    programmes = fields.List(fields.Nested(ProgrammeSchema))

@@ -1,0 +1,23 @@
+"""The pure rules engine (no Flask, no database): policy-v1 as data, one profile or a whole table at once."""
+
+from app.engine.assess import assess, programme_catalogue, requirements_for
+from app.engine.batch import assess_frame, profiles_to_frame
+from app.engine.errors import PolicyError
+from app.engine.policy import DEFAULT_POLICY_DIR, Policy, load_policy
+from app.engine.products import commodity_of, product_class_of
+from app.engine.whatif import what_if
+
+__all__ = [
+    "DEFAULT_POLICY_DIR",
+    "Policy",
+    "PolicyError",
+    "assess",
+    "assess_frame",
+    "commodity_of",
+    "load_policy",
+    "product_class_of",
+    "profiles_to_frame",
+    "programme_catalogue",
+    "requirements_for",
+    "what_if",
+]

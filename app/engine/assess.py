@@ -140,7 +140,9 @@ def assess(profile: dict, as_of: date, policy: Policy, with_what_if: bool = True
     return result
 
 
-def requirements_for(hs_code: str, market: str, as_of: date, size_class: str | None, policy: Policy) -> list[dict]:
+def requirements_for(
+    hs_code: str, market: str, as_of: date, size_class: str | None, policy: Policy
+) -> list[dict]:
     """Requirements for an HS code in a market on a date (every size when size_class is None, with dates)."""
     as_of = parse_date(as_of)
     upcoming_until = policy.upcoming_until(as_of)
@@ -170,7 +172,9 @@ def requirements_for(hs_code: str, market: str, as_of: date, size_class: str | N
         if entry.note:
             item["note"] = entry.note
         found.append(item)
-    found.sort(key=lambda item: (-SEVERITY_RANK[item["severity"]], item["requirement"], item["applies_from"] or ""))
+    found.sort(
+        key=lambda item: (-SEVERITY_RANK[item["severity"]], item["requirement"], item["applies_from"] or "")
+    )
     return found
 
 

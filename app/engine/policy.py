@@ -259,7 +259,9 @@ def describe_requirement(rule: str, params: dict[str, Any]) -> str:
         "exported_recently_or_contract": lambda p: "exported in the last 24 months or a buyer contract",
         "readiness_at_least": lambda p: f">= {p['min_score']}",
         "readiness_between": lambda p: f"{p['min_score']}-{p['max_score']}",
-        "closable_gap": lambda p: "at least one " + "/".join(p["severities"]) + " gap closed by a certificate",
+        "closable_gap": lambda p: (
+            "at least one " + "/".join(p["severities"]) + " gap closed by a certificate"
+        ),
         "own_product": lambda p: "own product",
         "not_exported_directly_recently": lambda p: "no direct export in the last 24 months",
         "group_member": lambda p: f"member of a {'/'.join(p['kinds'])} with >= {p['min_members']} units",
@@ -457,7 +459,9 @@ def _load_requirements(directory: Path, codes, class_names, commodities, groups,
         else:
             bad = [size for size in raw_sizes if size not in SIZE_CLASSES]
             if bad or not raw_sizes:
-                raise reader.fail(entry_id, f"size_classes {raw_sizes!r} must be '*' or of {', '.join(SIZE_CLASSES)}")
+                raise reader.fail(
+                    entry_id, f"size_classes {raw_sizes!r} must be '*' or of {', '.join(SIZE_CLASSES)}"
+                )
             sizes = frozenset(raw_sizes)
         severity = reader.require(entry_id, row, "severity", str)
         if severity not in SEVERITIES:
@@ -545,7 +549,9 @@ def _load_programmes(directory: Path, codes, class_names) -> tuple[Programme, ..
             where = f"{code}.{name}"
             rule = reader.require(where, raw, "rule", str)
             if rule not in CRITERION_RULES:
-                raise reader.fail(where, f"rule {rule!r} is not one the engine knows ({', '.join(CRITERION_RULES)})")
+                raise reader.fail(
+                    where, f"rule {rule!r} is not one the engine knows ({', '.join(CRITERION_RULES)})"
+                )
             params = raw.get("params") or {}
             if not isinstance(params, dict):
                 raise reader.fail(where, "params is not a mapping")
@@ -648,11 +654,15 @@ def _load_readiness(directory: Path, codes):
     legality = reader.require("dimensions.compliance", dims["compliance"], "legality_points", dict)
     for code, points in legality.items():
         if code not in codes:
-            raise reader.fail("dimensions.compliance", f"legality code {code!r} is not in certifications.yaml")
+            raise reader.fail(
+                "dimensions.compliance", f"legality code {code!r} is not in certifications.yaml"
+            )
         reader.number("dimensions.compliance", legality, code)
     credit = reader.require("dimensions.management", dims["management"], "credit_status_points", dict)
     if set(credit) != set(CREDIT_STATUSES):
-        raise reader.fail("dimensions.management", f"credit_status_points must name {', '.join(CREDIT_STATUSES)}")
+        raise reader.fail(
+            "dimensions.management", f"credit_status_points must name {', '.join(CREDIT_STATUSES)}"
+        )
     items = reader.require("dimensions.quality", dims["quality"], "items", list)
     for item in items:
         name = f"dimensions.quality.{item.get('name') if isinstance(item, dict) else '?'}"
@@ -678,7 +688,9 @@ def _load_thresholds(directory: Path, commodities):
         upper = band.get("max_revenue_idr")
         if upper is not None:
             if not isinstance(upper, int) or isinstance(upper, bool) or upper <= previous:
-                raise reader.fail(f"size_classes.{name}", f"max_revenue_idr {upper!r} is not an increasing integer")
+                raise reader.fail(
+                    f"size_classes.{name}", f"max_revenue_idr {upper!r} is not an increasing integer"
+                )
             previous = upper
         bands.append((name, upper))
     if [name for name, _ in bands] != list(SIZE_CLASSES) or bands[-1][1] is not None:
@@ -700,12 +712,16 @@ def _load_thresholds(directory: Path, commodities):
         amounts = reader.require(f"export_lots.lots.{commodity}", spec, "amounts", dict)
         for base, amount in amounts.items():
             if not isinstance(amount, (int, float)) or isinstance(amount, bool) or amount <= 0:
-                raise reader.fail(f"export_lots.lots.{commodity}", f"amount {amount!r} for {base} is not positive")
+                raise reader.fail(
+                    f"export_lots.lots.{commodity}", f"amount {amount!r} for {base} is not positive"
+                )
         lots[commodity] = {base: float(amount) for base, amount in amounts.items()}
     recent = reader.require("recent_export_months", document, "recent_export_months", dict)
     recent_months = reader.require("recent_export_months", recent, "value", int)
     review = reader.require("review", document, "review", dict)
-    margin = reader.require("review.score_margin", reader.require("review", review, "score_margin", dict), "value", int)
+    margin = reader.require(
+        "review.score_margin", reader.require("review", review, "score_margin", dict), "value", int
+    )
     hs_block = reader.require("review", review, "hs_score_threshold", dict)
     hs_threshold = reader.number("review.hs_score_threshold", hs_block, "value")
     if hs_threshold > 1:
@@ -758,7 +774,9 @@ def load_policy(directory: Path = DEFAULT_POLICY_DIR) -> Policy:
         directory, codes, class_names, commodities, groups, {p.code for p in programmes}, countries
     )
     weights, level_bands, level_cap, dimensions = _load_readiness(directory, codes)
-    bands, window, units, lots, recent, margin, hs_threshold, limits = _load_thresholds(directory, commodities)
+    bands, window, units, lots, recent, margin, hs_threshold, limits = _load_thresholds(
+        directory, commodities
+    )
     return Policy(
         label=POLICY_LABEL,
         content_hash=_content_hash(directory),

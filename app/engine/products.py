@@ -37,7 +37,9 @@ def build_class_index(document: dict) -> dict[str, ProductClass]:
             raise ValueError(f"entry {name}: not a mapping")
         commodity = entry.get("commodity")
         if commodity not in ("coffee", "cocoa", "spices", "crafts", OTHER):
-            raise ValueError(f"entry {name}: commodity {commodity!r} is not coffee, cocoa, spices, crafts or other")
+            raise ValueError(
+                f"entry {name}: commodity {commodity!r} is not coffee, cocoa, spices, crafts or other"
+            )
         food = entry.get("food")
         if food is not None and food not in FOOD_KINDS:
             raise ValueError(f"entry {name}: food {food!r} is not raw, processed or null")

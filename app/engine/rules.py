@@ -226,7 +226,9 @@ def evaluate_programmes(
             outcome, actual = RULES[criterion.rule](context, criterion.params)
             evaluated.append((criterion, outcome, actual))
         outcomes = {outcome for _, outcome, _ in evaluated}
-        result = "ineligible" if FAIL in outcomes else "needs_information" if UNKNOWN in outcomes else "eligible"
+        result = (
+            "ineligible" if FAIL in outcomes else "needs_information" if UNKNOWN in outcomes else "eligible"
+        )
         results.append(ProgrammeResult(programme.code, programme.type, result, evaluated))
     return results
 
@@ -258,7 +260,9 @@ def review_reasons(facts: Facts, policy: Policy, score: int, route: str, blocked
             reasons.append(_reason(messages, "score_near_boundary", values))
     threshold = policy.hs_score_threshold
     for product in facts.products:
-        if product.hs_source in ("model", "keyword") and (product.hs_score is None or product.hs_score < threshold):
+        if product.hs_source in ("model", "keyword") and (
+            product.hs_score is None or product.hs_score < threshold
+        ):
             values = {
                 "hs_code": product.hs_code,
                 "description": product.description,
@@ -286,7 +290,9 @@ def _reason(messages: dict, code: str, values: dict) -> dict:
 # ---------------------------------------------------------------------------------------------- all
 
 
-def evaluate(facts: Facts, policy: Policy, trace: Trace | None = None, with_review: bool = True) -> Evaluation:
+def evaluate(
+    facts: Facts, policy: Policy, trace: Trace | None = None, with_review: bool = True
+) -> Evaluation:
     """Run every rule on the facts: gaps, readiness, level, programmes, route, review."""
     gaps = find_gaps(facts, policy, trace)
     blocked = frozenset(gap.market for gap in gaps if gap.severity == "blocking")
@@ -307,7 +313,9 @@ def evaluate(facts: Facts, policy: Policy, trace: Trace | None = None, with_revi
     route = route_of(programmes)
     reasons = review_reasons(facts, policy, score, route, blocked, severities) if with_review else []
     if trace is not None:
-        _trace_results(trace, facts, policy, points, dimensions, score, level, capped, programmes, route, reasons)
+        _trace_results(
+            trace, facts, policy, points, dimensions, score, level, capped, programmes, route, reasons
+        )
     return Evaluation(
         facts=facts,
         gaps=gaps,
@@ -323,7 +331,9 @@ def evaluate(facts: Facts, policy: Policy, trace: Trace | None = None, with_revi
     )
 
 
-def _trace_results(trace, facts, policy, points, dimensions, score, level, capped, programmes, route, reasons):
+def _trace_results(
+    trace, facts, policy, points, dimensions, score, level, capped, programmes, route, reasons
+):
     """Append the readiness, programme, route and review steps to the trace."""
     readiness_source = "policy-v1 §4; data/policy/readiness.yaml"
     for name in DIMENSIONS:
@@ -331,7 +341,10 @@ def _trace_results(trace, facts, policy, points, dimensions, score, level, cappe
             "dimension",
             f"readiness.{name}",
             _dimension_inputs(name, facts),
-            {"points": None if math.isnan(points[name]) else round(points[name], 3), "score": dimensions[name]},
+            {
+                "points": None if math.isnan(points[name]) else round(points[name], 3),
+                "score": dimensions[name],
+            },
             policy.dimensions[name].get("source", readiness_source),
         )
     trace.add(
@@ -361,7 +374,11 @@ def _trace_results(trace, facts, policy, points, dimensions, score, level, cappe
     trace.add(
         "route",
         "route",
-        {"eligible_financial": [p.code for p in programmes if p.type == "financial" and p.result == "eligible"]},
+        {
+            "eligible_financial": [
+                p.code for p in programmes if p.type == "financial" and p.result == "eligible"
+            ]
+        },
         route,
         "policy-v1 §6.2",
     )
@@ -386,7 +403,11 @@ def _dimension_inputs(name: str, facts: Facts) -> dict:
             "years_in_business": facts.years_in_business,
         }
     if name == "quality":
-        return {"held": sorted(facts.held), "food": facts.any_food, "processed_food": facts.any_processed_food}
+        return {
+            "held": sorted(facts.held),
+            "food": facts.any_food,
+            "processed_food": facts.any_processed_food,
+        }
     if name == "management":
         return {
             "years_in_business": facts.years_in_business,

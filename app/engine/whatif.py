@@ -55,10 +55,15 @@ class Action:
         elif self.kind == "complete_export_training":
             label_id, label_en = "Menyelesaikan pelatihan ekspor", "Complete an export training"
         elif self.kind == "reach_export_lot":
-            label_id = f"Menaikkan kapasitas produk #{self.product_index} ke {self.amount:g} {self.unit}/bulan"
+            label_id = (
+                f"Menaikkan kapasitas produk #{self.product_index} ke {self.amount:g} {self.unit}/bulan"
+            )
             label_en = f"Raise product #{self.product_index} capacity to {self.amount:g} {self.unit}/month"
         elif self.kind == "get_buyer_contract":
-            label_id, label_en = f"Mendapat kontrak pembeli di {self.market}", f"Get a buyer contract in {self.market}"
+            label_id, label_en = (
+                f"Mendapat kontrak pembeli di {self.market}",
+                f"Get a buyer contract in {self.market}",
+            )
         else:
             label_id, label_en = f"Menerapkan praktik {self.code}", f"Adopt the practice {self.code}"
         described = {"kind": self.kind, "label_id": label_id, "label_en": label_en}
@@ -90,7 +95,11 @@ def candidate_actions(base: Evaluation, policy: Policy) -> list[Action]:
     if ratios:
         best_ratio, best = max(ratios, key=lambda pair: pair[0])
         if best_ratio < 1.0:
-            add(Action("reach_export_lot", product_index=best.index, amount=best.lot_amount, unit=best.lot_unit))
+            add(
+                Action(
+                    "reach_export_lot", product_index=best.index, amount=best.lot_amount, unit=best.lot_unit
+                )
+            )
     for item in policy.dimensions["quality"]["items"]:
         condition = item["applies_when"]
         if (condition == "food" and not facts.any_food) or (
@@ -170,7 +179,9 @@ def search_what_if(profile: dict, as_of: date, policy: Policy, base: Evaluation)
     return options
 
 
-def what_if(profile: dict, as_of: date, policy: Policy, base_result: dict | Evaluation | None = None) -> list[dict]:
+def what_if(
+    profile: dict, as_of: date, policy: Policy, base_result: dict | Evaluation | None = None
+) -> list[dict]:
     """policy-v1 §7 options for a profile; `base_result` may be an assess() dict or an Evaluation."""
     base = base_result if isinstance(base_result, Evaluation) else None
     if base is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, request
+from werkzeug.routing import IntegerConverter
 
 from app.errors import DomainError
 from app.extensions import api
@@ -14,6 +15,13 @@ class UnsupportedMediaType(DomainError):
     """A request body that is not JSON where JSON is expected."""
 
     status = 415
+
+
+class IdConverter(IntegerConverter):
+    """A positive database id that fits a 32-bit integer column (larger ids simply do not exist: 404)."""
+
+    def __init__(self, map, *args, **kwargs) -> None:
+        super().__init__(map, min=1, max=2**31 - 1)
 
 
 def require_json_body() -> None:
@@ -38,6 +46,7 @@ def register_api(app: Flask) -> None:
     """Bind flask-smorest and register every API blueprint."""
     from app.api import assessments, health, ikms, reference
 
+    app.url_map.converters["id"] = IdConverter
     api.init_app(app)
     app.register_blueprint(health.blp)
     for module in (ikms, reference, assessments):

@@ -30,7 +30,7 @@ class Assessments(MethodView):
         )
 
 
-@blp.route("/assessments/<int:assessment_id>")
+@blp.route("/assessments/<id:assessment_id>")
 class AssessmentById(MethodView):
     """One stored assessment."""
 
@@ -40,7 +40,7 @@ class AssessmentById(MethodView):
         return assessment_service.assessment_as_dict(assessment_service.get_assessment(assessment_id))
 
 
-@blp.route("/ikms/<int:ikm_id>/assessments")
+@blp.route("/ikms/<id:ikm_id>/assessments")
 class IkmAssessments(MethodView):
     """The assessment history of one IKM."""
 

@@ -29,7 +29,7 @@ class Ikms(MethodView):
         return ikm_service.ikm_as_dict(ikm_service.create_ikm(profile))
 
 
-@blp.route("/<int:ikm_id>")
+@blp.route("/<id:ikm_id>")
 class IkmById(MethodView):
     """One IKM profile."""
 

@@ -59,7 +59,9 @@ class ReadinessSchema(PassthroughSchema):
     """Overall score, level and dimensions."""
 
     score = fields.Integer()
-    level = fields.String(validate=validate.OneOf(("not_ready", "developing", "ready_with_support", "export_ready")))
+    level = fields.String(
+        validate=validate.OneOf(("not_ready", "developing", "ready_with_support", "export_ready"))
+    )
     dimensions = fields.Nested(DimensionsSchema)
 
 

@@ -14,6 +14,7 @@ from app.errors import NotFound
 from app.extensions import db
 from app.models import Assessment, Ikm
 from app.models.ikm import PERSONAL_FIELDS
+from app.schemas.ikm import IkmProfileSchema
 from app.services.models import current_models
 
 KEYWORD_VERSION_PREFIX = "hs-keyword"
@@ -60,6 +61,11 @@ def evaluate(profile: dict, as_of: date) -> dict:
                 }
             )
     return result
+
+
+def as_json_profile(validated: dict) -> dict:
+    """The validated profile back in its JSON form (ISO date strings), as the engine and snapshots use it."""
+    return IkmProfileSchema().dump(validated)
 
 
 def anonymised(profile: dict) -> dict:
@@ -111,6 +117,8 @@ def create_assessment(profile: dict | None, ikm_id: int | None, as_of: date | No
         if ikm is None:
             raise NotFound(f"IKM {ikm_id} tidak ditemukan. / IKM {ikm_id} not found.")
         profile = ikm.to_profile()
+    else:
+        profile = as_json_profile(profile)
     as_of = as_of or date.today()
     result = evaluate(profile, as_of)
     assessment = store_assessment(profile, result, ikm=ikm, **store_options)

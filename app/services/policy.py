@@ -21,7 +21,9 @@ def requirements_view(hs_code: str, market: str, as_of: date | None, size_class:
     """The requirements a product faces in a market on a date (for one size class, or all)."""
     errors = {}
     if hs_code not in reference.hs6_descriptions():
-        errors["hs_code"] = [f"Kode HS {hs_code} tidak ada di HS 2022. / HS code {hs_code} is not in HS 2022."]
+        errors["hs_code"] = [
+            f"Kode HS {hs_code} tidak ada di HS 2022. / HS code {hs_code} is not in HS 2022."
+        ]
     if market not in reference.country_codes():
         errors["market"] = [f"Kode negara {market!r} tidak dikenal. / Unknown country code {market!r}."]
     if errors:

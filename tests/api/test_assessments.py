@@ -1,0 +1,134 @@
+"""POST /api/v1/assessments and the read endpoints, as in contract.md."""
+
+from __future__ import annotations
+
+from tests.profiles import gayo
+
+CONTRACT_FIELDS = {
+    "id",
+    "as_of",
+    "policy_version",
+    "model_version",
+    "status",
+    "missing_fields",
+    "readiness",
+    "size_class",
+    "products",
+    "gaps",
+    "programmes",
+    "route",
+    "review_required",
+    "review_reasons",
+    "trace",
+}
+
+
+def test_an_inline_profile_is_assessed_and_stored_with_the_contract_shape(client):
+    """The contract's example: 201 with every documented field, stored and readable by id."""
+    response = client.post("/api/v1/assessments", json={"profile": gayo(), "as_of": "2026-11-27"})
+    assert response.status_code == 201, response.json
+    body = response.json
+    assert set(body) >= CONTRACT_FIELDS
+    assert body["as_of"] == "2026-11-27" and body["policy_version"] == "v1"
+    assert body["size_class"] == "small"
+    assert set(body["readiness"]["dimensions"]) == {
+        "compliance",
+        "capacity",
+        "quality",
+        "management",
+        "market",
+        "digital",
+    }
+    eudr = [gap for gap in body["gaps"] if gap["requirement"] == "EUDR_GEO" and gap["market"] == "DE"]
+    assert eudr and eudr[0]["severity"] == "upcoming" and eudr[0]["applies_from"] == "2027-06-30"
+    assert eudr[0]["days_left"] == 215
+    fda = [gap for gap in body["gaps"] if gap["requirement"] == "FDA_FFR" and gap["market"] == "US"]
+    assert fda and fda[0]["severity"] == "blocking"
+    assert body["products"][0] == {
+        **body["products"][0],
+        "hs_code": "090111",
+        "commodity": "coffee",
+        "hs_source": "given",
+    }
+    stored = client.get(f"/api/v1/assessments/{body['id']}").json
+    assert stored["readiness"] == body["readiness"] and stored["gaps"] == body["gaps"]
+
+
+def test_a_stored_ikm_is_assessed_by_id_and_its_history_is_newest_first(client):
+    """`ikm_id` instead of a profile; GET /ikms/<id>/assessments lists them newest first."""
+    ikm_id = client.post("/api/v1/ikms", json=gayo()).json["id"]
+    first = client.post("/api/v1/assessments", json={"ikm_id": ikm_id, "as_of": "2026-11-27"}).json
+    second = client.post("/api/v1/assessments", json={"ikm_id": ikm_id, "as_of": "2027-07-01"}).json
+    assert first["ikm_id"] == ikm_id and second["ikm_id"] == ikm_id
+    history = client.get(f"/api/v1/ikms/{ikm_id}/assessments").json["assessments"]
+    assert [item["id"] for item in history] == [second["id"], first["id"]]
+    eudr_after = [gap for gap in second["gaps"] if gap["requirement"] == "EUDR_GEO"]
+    assert eudr_after and eudr_after[0]["severity"] == "blocking"
+
+
+def test_a_request_with_both_or_neither_profile_and_ikm_id_gets_422(client):
+    """Exactly one of `profile` and `ikm_id`."""
+    neither = client.post("/api/v1/assessments", json={"as_of": "2026-11-27"})
+    both = client.post("/api/v1/assessments", json={"profile": gayo(), "ikm_id": 1})
+    for response in (neither, both):
+        assert response.status_code == 422 and "profile" in response.json["errors"]["json"]
+
+
+def test_an_invalid_inline_profile_names_the_nested_field_and_stores_nothing(client):
+    """Validation errors are keyed by the full path inside the body."""
+    response = client.post("/api/v1/assessments", json={"profile": gayo(region_code="99.99")})
+    assert response.status_code == 422
+    assert "region_code" in response.json["errors"]["json"]["profile"]
+    assert client.get("/api/v1/assessments/1").status_code == 404
+
+
+def test_an_unknown_ikm_or_assessment_is_404(client):
+    """Missing ids answer 404 in the error shape."""
+    assert client.post("/api/v1/assessments", json={"ikm_id": 424242}).status_code == 404
+    assert client.get("/api/v1/assessments/424242").status_code == 404
+    assert client.get("/api/v1/ikms/424242/assessments").status_code == 404
+
+
+def test_a_product_without_hs_code_is_classified_and_marked_so(client):
+    """The service classifies a description when the HS code is absent."""
+    profile = gayo(
+        products=[
+            {
+                "description": "Kopi robusta sangrai bubuk 250 gr",
+                "monthly_capacity": 500,
+                "capacity_unit": "kg",
+            }
+        ]
+    )
+    body = client.post("/api/v1/assessments", json={"profile": profile, "as_of": "2026-11-27"}).json
+    product = body["products"][0]
+    assert product["hs_source"] in {"model", "keyword"} and product["hs_code"]
+    assert 0 <= product["hs_score"] <= 1
+
+
+def test_requirements_for_roasted_coffee_to_the_us_include_fda_registration(client):
+    """GET /requirements answers the contract's shape."""
+    body = client.get("/api/v1/requirements?hs_code=090121&market=US&as_of=2026-11-27").json
+    codes = {item["requirement"]: item for item in body["requirements"]}
+    assert codes["FDA_FFR"]["severity"] == "blocking" and codes["FDA_FFR"]["applies_from"] is None
+    assert codes["FDA_FFR"]["source"]
+
+
+def test_requirements_refuse_unknown_codes_with_422(client):
+    """Bad HS codes and markets name the field."""
+    bad_hs = client.get("/api/v1/requirements?hs_code=090199&market=US")
+    assert bad_hs.status_code == 422 and "hs_code" in bad_hs.json["errors"]["query"]
+    bad_market = client.get("/api/v1/requirements?hs_code=090121&market=XX")
+    assert bad_market.status_code == 422 and "market" in bad_market.json["errors"]["query"]
+    assert client.get("/api/v1/requirements?market=US").status_code == 422
+
+
+def test_the_programme_catalogue_lists_the_eight_programmes_with_sources(client):
+    """GET /programmes lists the four financial and four non-financial programmes."""
+    programmes = client.get("/api/v1/programmes").json["programmes"]
+    by_type = {}
+    for programme in programmes:
+        by_type.setdefault(programme["type"], set()).add(programme["code"])
+        assert programme["source"]
+    assert by_type["financial"] == {"PKE_UMKM", "TRADE_FINANCE", "KMKE", "EXPORT_GUARANTEE"}
+    assert by_type["non_financial"] == {"JASA_KONSULTASI", "CPNE", "DESA_DEVISA", "BUSINESS_MATCHING"}

@@ -54,6 +54,7 @@ def format_summary(summary: dict, seed: int | None = None, seconds: float | None
     lines.append(head)
 
     def table(title: str, counts: dict, names: dict | None = None, limit: int | None = None) -> None:
+        """Append one titled table of counts and percentages."""
         lines.append(f"\n{title}")
         for key, value in list(counts.items())[:limit]:
             label = f"{key} {names.get(key, '')}".strip() if names else str(key)

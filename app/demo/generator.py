@@ -186,8 +186,12 @@ class _Plan:
         self.utilisation = (float(products["utilisation"]["low"]), float(products["utilisation"]["high"]))
         self.first_share = float(products["first_product_revenue_share"])
         self.certs = self._cert_specs(population["certifications"]["codes"], tables.market_groups)
-        self.cert_markets = frozenset().union(
-            *(rule.markets or () for spec in self.certs for rule in spec.rules)
+        # Distinct market sets the rules test ({US}, {CN}, EU-27): part of the cache key of applicable rules.
+        self.cert_market_sets = tuple(
+            sorted(
+                {rule.markets for spec in self.certs for rule in spec.rules if rule.markets is not None},
+                key=sorted,
+            )
         )
         self._applicable: dict[tuple, tuple] = {}
         self.name_patterns = {form: tuple(patterns) for form, patterns in names["patterns"].items()}
@@ -454,14 +458,15 @@ def _certifications(
 ) -> list[dict]:
     """Certificates held, by the first matching rule of each code; some dated, some expired."""
     chosen, foods, commodities, classes, hs_codes = features
-    relevant = frozenset(targets) & plan.cert_markets
-    key = (kind, chosen, relevant, gi)
+    target_set = set(targets)
+    market_flags = tuple(not markets.isdisjoint(target_set) for markets in plan.cert_market_sets)
+    key = (kind, chosen, market_flags, gi)
     applicable = plan._applicable.get(key)
     if applicable is None:
         matched = []
         for spec in plan.certs:
             for rule in spec.rules:
-                if rule.matches(foods, commodities, classes, hs_codes, relevant, gi):
+                if rule.matches(foods, commodities, classes, hs_codes, target_set, gi):
                     matched.append((spec, rule.held))
                     break
         applicable = plan._applicable[key] = tuple(matched)

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 from demo_contract_rules import contract_violations
@@ -11,6 +16,8 @@ from demo_contract_rules import contract_violations
 import app.demo
 from app.demo import DEMO_LABEL, generate_profiles, population_summary
 from app.demo.__main__ import main
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_default_population_has_at_least_1000_profiles(population):
@@ -22,6 +29,19 @@ def test_same_seed_gives_the_same_population(population):
     again = generate_profiles()
     assert again == population
     assert json.dumps(again, sort_keys=True) == json.dumps(population, sort_keys=True)
+
+
+def test_same_seed_gives_the_same_population_in_another_process(population):
+    """No dependence on string hashing or process state: a fresh interpreter with another hash seed agrees."""
+    code = (
+        "import hashlib, json; from app.demo import generate_profiles; "
+        "print(hashlib.sha256(json.dumps(generate_profiles(), sort_keys=True).encode()).hexdigest())"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "12345", "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    expected = hashlib.sha256(json.dumps(population, sort_keys=True).encode()).hexdigest()
+    assert result.stdout.strip() == expected
 
 
 def test_different_seed_gives_a_different_population(population):

@@ -7,7 +7,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -162,11 +161,8 @@ def test_summary_counts_add_up(population, summary):
 
 
 @pytest.mark.slow
-def test_100000_profiles_in_a_few_seconds_with_unique_nibs():
-    generate_profiles(10)  # load the tables first: the benchmark is about generation
-    started = time.perf_counter()
+def test_100000_profiles_have_unique_nibs():
+    """The benchmark-sized population keeps NIBs unique (its speed is measured in bench/, not here)."""
     profiles = generate_profiles(100_000)
-    elapsed = time.perf_counter() - started
     assert len(profiles) == 100_000
     assert len({profile["nib"] for profile in profiles}) == 100_000
-    assert elapsed < 20, f"100,000 profiles took {elapsed:.1f} s"

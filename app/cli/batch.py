@@ -1,0 +1,354 @@
+"""`flask --app wsgi assess-batch`: assess a file of IKM profiles with the vectorised engine.
+
+Input is JSON lines (one profile per line, as in contract.md) or CSV with this column layout:
+
+  name, nib, legal_form, region_code, founded_year, employees, annual_revenue_idr, owner_gender,
+  credit_status, group_kind, group_members, ovop_stars, products, certifications, export_direct,
+  export_indirect, export_markets, last_export_year, target_markets, buyer_market,
+  bookkeeping, bank_account, email, website, marketplace
+
+  - products: items separated by `;`, each `hs_code|description|monthly_capacity|capacity_unit`
+    (hs_code may be empty; trailing parts may be left out), e.g. `090111|Kopi gayo|20000|kg`
+  - certifications: `;`-separated `CODE` or `CODE@YYYY-MM-DD` (valid until), e.g. `NIB;ORGANIC@2027-08-01`
+  - target_markets, export_markets: `;`-separated ISO alpha-2 codes
+  - booleans: true/false, 1/0, yes/no, ya/tidak; an empty cell means "not given"
+  - numbers: integers (monthly capacity may be decimal); an empty cell means "not given"
+
+Rows that fail validation go to the rejects file (line, field, message) and the rest are assessed.
+Results are JSON lines or CSV by the output file's extension.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import click
+import pandas as pd
+from flask import current_app
+from flask.cli import with_appcontext
+from tqdm import tqdm
+
+from app.engine import DEFAULT_POLICY_DIR, Policy, assess_frame, load_policy, profiles_to_frame
+from app.engine.validation import row_validator
+
+CHUNK_ROWS = 20_000
+CSV_COLUMNS = (
+    "name",
+    "nib",
+    "legal_form",
+    "region_code",
+    "founded_year",
+    "employees",
+    "annual_revenue_idr",
+    "owner_gender",
+    "credit_status",
+    "group_kind",
+    "group_members",
+    "ovop_stars",
+    "products",
+    "certifications",
+    "export_direct",
+    "export_indirect",
+    "export_markets",
+    "last_export_year",
+    "target_markets",
+    "buyer_market",
+    "bookkeeping",
+    "bank_account",
+    "email",
+    "website",
+    "marketplace",
+)
+INTEGER_COLUMNS = ("founded_year", "employees", "annual_revenue_idr", "ovop_stars")
+TRUE_WORDS = {"true", "1", "yes", "ya", "y"}
+FALSE_WORDS = {"false", "0", "no", "tidak", "n"}
+PRACTICE_COLUMNS = ("bookkeeping", "bank_account", "email", "website", "marketplace")
+
+
+class RowError(ValueError):
+    """A CSV cell that cannot be read, with the field it belongs to."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _text(cell: str | None) -> str | None:
+    cell = (cell or "").strip()
+    return cell or None
+
+
+def _integer(field: str, cell: str | None) -> int | None:
+    text = _text(cell)
+    if text is None:
+        return None
+    try:
+        return int(text)
+    except ValueError as error:
+        raise RowError(field, f"{text!r} is not an integer") from error
+
+
+def _boolean(field: str, cell: str | None) -> bool | None:
+    text = _text(cell)
+    if text is None:
+        return None
+    if text.lower() in TRUE_WORDS:
+        return True
+    if text.lower() in FALSE_WORDS:
+        return False
+    raise RowError(field, f"{text!r} is not true or false")
+
+
+def _codes(cell: str | None) -> list[str]:
+    return [part.strip() for part in (cell or "").split(";") if part.strip()]
+
+
+def _products(cell: str | None) -> list[dict]:
+    products = []
+    for position, item in enumerate(_codes(cell)):
+        parts = [part.strip() for part in item.split("|")]
+        product: dict = {"description": parts[1] if len(parts) > 1 else "", "hs_code": parts[0] or None}
+        if len(parts) > 2 and parts[2]:
+            try:
+                capacity = float(parts[2])
+            except ValueError as error:
+                raise RowError(
+                    f"products.{position}.monthly_capacity", f"{parts[2]!r} is not a number"
+                ) from error
+            product["monthly_capacity"] = int(capacity) if capacity.is_integer() else capacity
+        if len(parts) > 3 and parts[3]:
+            product["capacity_unit"] = parts[3]
+        products.append(product)
+    return products
+
+
+def _certifications(cell: str | None) -> list[dict]:
+    certifications = []
+    for item in _codes(cell):
+        code, _, valid_until = item.partition("@")
+        certification = {"code": code.strip()}
+        if valid_until.strip():
+            certification["valid_until"] = valid_until.strip()
+        certifications.append(certification)
+    return certifications
+
+
+def profile_from_csv_row(row: dict[str, str]) -> dict:
+    """Build a contract-shaped profile from one CSV row of the documented layout (RowError if unreadable)."""
+    profile: dict = {}
+    for key in ("name", "nib", "legal_form", "region_code", "owner_gender", "credit_status"):
+        value = _text(row.get(key))
+        if value is not None:
+            profile[key] = value
+    for key in INTEGER_COLUMNS:
+        value = _integer(key, row.get(key))
+        if value is not None:
+            profile[key] = value
+    kind = _text(row.get("group_kind"))
+    if kind is not None:
+        profile["group"] = {"kind": kind, "members": _integer("group.members", row.get("group_members"))}
+    profile["products"] = _products(row.get("products"))
+    profile["certifications"] = _certifications(row.get("certifications"))
+    history = {
+        "direct": _boolean("export_history.direct", row.get("export_direct")),
+        "indirect": _boolean("export_history.indirect", row.get("export_indirect")),
+        "markets": _codes(row.get("export_markets")),
+        "last_export_year": _integer("export_history.last_export_year", row.get("last_export_year")),
+    }
+    if any(value not in (None, []) for value in history.values()):
+        profile["export_history"] = {key: value for key, value in history.items() if value not in (None, [])}
+    profile["target_markets"] = _codes(row.get("target_markets"))
+    buyer = _text(row.get("buyer_market"))
+    if buyer is not None:
+        profile["buyer_contract"] = {"market": buyer}
+    practices = {key: _boolean(f"practices.{key}", row.get(key)) for key in PRACTICE_COLUMNS}
+    if any(value is not None for value in practices.values()):
+        profile["practices"] = {key: value for key, value in practices.items() if value is not None}
+    return profile
+
+
+def read_rows(path: Path) -> Iterator[tuple[int, dict | None, list[tuple[str, str]]]]:
+    """Yield (line number, raw profile or None, read errors) from a JSON-lines or CSV file."""
+    if path.suffix.lower() == ".csv":
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            unknown = [column for column in reader.fieldnames or () if column not in CSV_COLUMNS]
+            if unknown:
+                raise click.UsageError(
+                    f"{path}: unknown CSV columns {unknown}; expected {', '.join(CSV_COLUMNS)}"
+                )
+            for row in reader:
+                try:
+                    yield reader.line_num, profile_from_csv_row(row), []
+                except RowError as error:
+                    yield reader.line_num, None, [(error.field, str(error))]
+        return
+    with path.open(encoding="utf-8") as handle:
+        for line_number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                yield line_number, json.loads(line), []
+            except json.JSONDecodeError as error:
+                yield line_number, None, [("_line", f"not valid JSON: {error.msg}")]
+
+
+def _json_safe(value):
+    """A value of a result frame as plain JSON (NaN → null, numpy scalars → Python)."""
+    if value is None:
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+class ResultWriter:
+    """Writes result rows as JSON lines or CSV, chosen by the output file's extension."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.is_csv = path.suffix.lower() == ".csv"
+        self.handle = path.open("w", encoding="utf-8", newline="")
+        self.header_written = False
+
+    def write(self, frame: pd.DataFrame) -> None:
+        """Append one chunk of results."""
+        if self.is_csv:
+            frame.to_csv(self.handle, index=False, header=not self.header_written, lineterminator="\n")
+            self.header_written = True
+            return
+        columns = list(frame.columns)
+        for values in frame.itertuples(index=False, name=None):
+            record = {column: _json_safe(value) for column, value in zip(columns, values, strict=True)}
+            self.handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+    def close(self) -> None:
+        """Close the file."""
+        self.handle.close()
+
+
+def _policy() -> Policy:
+    """The app's policy when running in the app, else the default policy files."""
+    try:
+        policy = current_app.extensions.get("policy")
+    except RuntimeError:
+        policy = None
+    return policy or load_policy(DEFAULT_POLICY_DIR)
+
+
+def _classifier():
+    """The app's HS classifier (model or keyword fallback) when running in the app, else None."""
+    try:
+        models = current_app.extensions.get("ml")
+    except RuntimeError:
+        return None
+    return getattr(models, "hs_classifier", None)
+
+
+def classify_missing_hs(profile: dict, classifier, cache: dict) -> dict:
+    """Give products without an HS code the classifier's best code, with hs_source and hs_score."""
+    products = profile.get("products") or []
+    if classifier is None or all(product.get("hs_code") for product in products):
+        return profile
+    source = "keyword" if str(getattr(classifier, "version", "")).startswith("hs-keyword") else "model"
+    classified = []
+    for product in products:
+        if product.get("hs_code"):
+            classified.append(product)
+            continue
+        description = product.get("description", "")
+        if description not in cache:
+            candidates = classifier.classify(description, limit=1)
+            best = candidates[0] if candidates else None
+            cache[description] = (best["hs_code"], round(float(best["score"]), 4)) if best else (None, 0.0)
+        hs_code, score = cache[description]
+        classified.append({**product, "hs_code": hs_code, "hs_source": source, "hs_score": score})
+    return {**profile, "products": classified}
+
+
+def run_batch(
+    input_path: Path,
+    output_path: Path,
+    as_of: date,
+    policy: Policy,
+    rejects_path: Path,
+    progress: bool = True,
+    classifier=None,
+) -> tuple[int, int]:
+    """Validate, classify missing HS codes, assess and write every row; return (assessed, rejected)."""
+    validate = row_validator()
+    classification_cache: dict = {}
+    writer = ResultWriter(output_path)
+    assessed = rejected = 0
+    with rejects_path.open("w", encoding="utf-8", newline="") as rejects_handle:
+        rejects = csv.writer(rejects_handle, lineterminator="\n")
+        rejects.writerow(["line", "field", "message"])
+        lines: list[int] = []
+        profiles: list[dict] = []
+
+        def flush() -> None:
+            nonlocal assessed
+            if not profiles:
+                return
+            results = assess_frame(profiles_to_frame(profiles), as_of, policy)
+            results.insert(0, "line", lines)
+            results.insert(1, "name", [profile.get("name") for profile in profiles])
+            writer.write(results)
+            assessed += len(profiles)
+            lines.clear()
+            profiles.clear()
+
+        try:
+            for line_number, raw, read_errors in tqdm(
+                read_rows(input_path), desc="assess-batch", unit=" rows", disable=not progress
+            ):
+                profile, errors = (None, read_errors) if read_errors else validate(raw)
+                if errors:
+                    rejected += 1
+                    for field, message in errors:
+                        rejects.writerow([line_number, field, message])
+                    continue
+                lines.append(line_number)
+                profiles.append(classify_missing_hs(profile, classifier, classification_cache))
+                if len(profiles) >= CHUNK_ROWS:
+                    flush()
+            flush()
+        finally:
+            writer.close()
+    return assessed, rejected
+
+
+@click.command("assess-batch")
+@click.option(
+    "--input", "input_path", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option("--output", "output_path", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Default: today."
+)
+@click.option(
+    "--rejects",
+    "rejects_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Rejected rows (line, field, message); default <output>.rejects.csv.",
+)
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@with_appcontext
+def assess_batch_command(input_path, output_path, as_of, rejects_path, quiet):
+    """Assess a JSON-lines or CSV file of IKM profiles; write results and rejected rows."""
+    as_of_date = as_of.date() if as_of is not None else date.today()
+    rejects_path = rejects_path or output_path.with_name(output_path.name + ".rejects.csv")
+    assessed, rejected = run_batch(
+        input_path, output_path, as_of_date, _policy(), rejects_path, not quiet, classifier=_classifier()
+    )
+    click.echo(f"assessed {assessed} rows, rejected {rejected} rows as of {as_of_date.isoformat()}")
+    click.echo(f"results: {output_path}")
+    click.echo(f"rejects: {rejects_path}")

@@ -1,0 +1,38 @@
+"""Shared fixtures for the engine tests: the real policy and a base profile."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+import yaml
+
+from app.engine import DEFAULT_POLICY_DIR, load_policy
+
+CASES_DIR = Path(__file__).parent / "cases"
+
+
+@pytest.fixture(scope="session")
+def policy():
+    """The policy files of the repository, validated."""
+    return load_policy(DEFAULT_POLICY_DIR)
+
+
+def merge(base: dict, changes: dict) -> dict:
+    """A deep copy of base with changes merged in (dicts merge, other values replace, `~` removes a key)."""
+    merged = copy.deepcopy(base)
+    for key, value in (changes or {}).items():
+        if value == "~remove":
+            merged.pop(key, None)
+        elif isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = merge(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def load_cases(name: str) -> tuple[dict, list[dict]]:
+    """The base profile and the cases of a case-table file."""
+    document = yaml.safe_load((CASES_DIR / name).read_text(encoding="utf-8"))
+    return document["base"], document["cases"]

@@ -1,0 +1,65 @@
+"""Case tables as data (tests/engine/cases/*.yaml): one parametrised test, one id per sentence."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.engine import assess
+
+from .conftest import load_cases, merge
+
+CASE_FILES = ("requirements.yaml", "programmes.yaml")
+
+
+def _all_cases():
+    for file_name in CASE_FILES:
+        base, cases = load_cases(file_name)
+        for case in cases:
+            yield pytest.param(base, case, id=case["name"])
+
+
+def _matches(item: dict, wanted: dict) -> bool:
+    return all(item.get(key) == value for key, value in wanted.items())
+
+
+def _check(result: dict, expect: dict) -> None:
+    """Assert every expectation of a case against an assessment result."""
+    readiness = result["readiness"]
+    for wanted in expect.get("gaps", []):
+        assert any(_matches(gap, wanted) for gap in result["gaps"]), (wanted, result["gaps"])
+    for unwanted in expect.get("no_gaps", []):
+        assert not any(_matches(gap, unwanted) for gap in result["gaps"]), (unwanted, result["gaps"])
+    programmes = {programme["code"]: programme for programme in result["programmes"]}
+    for code, outcome in expect.get("programmes", {}).items():
+        assert programmes[code]["result"] == outcome, programmes[code]
+    for path, outcome in expect.get("criteria", {}).items():
+        code, name = path.split(".")
+        criteria = {criterion["name"]: criterion for criterion in programmes[code]["criteria"]}
+        assert criteria[name]["outcome"] == outcome, criteria[name]
+        assert criteria[name]["source"] and criteria[name]["required"]
+    for code, wanted_terms in expect.get("terms", {}).items():
+        assert _matches(programmes[code]["terms"], wanted_terms), programmes[code]["terms"]
+    simple = {"route": result["route"], "status": result["status"], "review_required": result["review_required"]}
+    simple |= {"score": readiness["score"], "level": readiness["level"], "level_capped": readiness["level_capped"]}
+    for key, value in simple.items():
+        if key in expect:
+            assert value == expect[key], (key, value)
+    if "size_class" in expect:
+        assert result["size_class"] == expect["size_class"]
+    for name, value in expect.get("dimensions", {}).items():
+        assert readiness["dimensions"][name] == value, (name, readiness["dimensions"])
+    for field in expect.get("missing_fields", []):
+        assert field in result["missing_fields"], result["missing_fields"]
+    if "missing_fields_exactly" in expect:
+        assert result["missing_fields"] == expect["missing_fields_exactly"]
+    codes = [reason["code"] for reason in result["review_reasons"]]
+    for code in expect.get("review", []):
+        assert code in codes, result["review_reasons"]
+    for code in expect.get("no_review", []):
+        assert code not in codes, result["review_reasons"]
+
+
+@pytest.mark.parametrize(("base", "case"), list(_all_cases()))
+def test_case(base, case, policy):
+    result = assess(merge(base, case.get("profile") or {}), case["as_of"], policy, with_what_if=False)
+    _check(result, case["expect"])

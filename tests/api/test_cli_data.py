@@ -1,0 +1,26 @@
+"""The data commands: reference loading and the generated demo population, both idempotent."""
+
+from app.extensions import db
+from app.models import Assessment, Ikm
+
+
+def test_load_reference_twice_reports_nothing_new(runner):
+    """`flask load-reference` is idempotent."""
+    result = runner.invoke(args=["load-reference"])
+    assert result.exit_code == 0, result.output
+    assert "regencies: 0 created, 0 updated, 514 unchanged" in result.output
+
+
+def test_seed_demo_twice_creates_the_population_once_with_one_assessment_each(app, runner):
+    """`flask seed-demo` loads generated IKM by NIB, assesses each, and a second run changes nothing."""
+    first = runner.invoke(args=["seed-demo", "--count", "40", "--seed", "7"])
+    assert first.exit_code == 0, first.output
+    assert "bukan data nyata" in first.output and "40 created" in first.output
+    with app.app_context():
+        assert db.session.query(Ikm).count() == 40
+        assert db.session.query(Assessment).count() == 40
+        assert db.session.query(Ikm).filter(Ikm.nib.like("99%")).count() == 40
+    second = runner.invoke(args=["seed-demo", "--count", "40", "--seed", "7"])
+    assert second.exit_code == 0 and "0 created, 40 already there" in second.output
+    with app.app_context():
+        assert db.session.query(Assessment).count() == 40

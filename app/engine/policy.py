@@ -188,6 +188,9 @@ class Policy:
     )
     _class_cache: dict[str | None, ProductClass] = field(default_factory=dict, repr=False)
 
+    def __repr__(self) -> str:
+        return f"Policy(label={self.label!r}, content_hash={self.content_hash!r}, directory={str(self.directory)!r})"
+
     def product_class(self, hs_code: str | None) -> ProductClass:
         """The product class of an HS code under this policy's class table."""
         found = self._class_cache.get(hs_code)

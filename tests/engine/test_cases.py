@@ -39,8 +39,16 @@ def _check(result: dict, expect: dict) -> None:
         assert criteria[name]["source"] and criteria[name]["required"]
     for code, wanted_terms in expect.get("terms", {}).items():
         assert _matches(programmes[code]["terms"], wanted_terms), programmes[code]["terms"]
-    simple = {"route": result["route"], "status": result["status"], "review_required": result["review_required"]}
-    simple |= {"score": readiness["score"], "level": readiness["level"], "level_capped": readiness["level_capped"]}
+    simple = {
+        "route": result["route"],
+        "status": result["status"],
+        "review_required": result["review_required"],
+    }
+    simple |= {
+        "score": readiness["score"],
+        "level": readiness["level"],
+        "level_capped": readiness["level_capped"],
+    }
     for key, value in simple.items():
         if key in expect:
             assert value == expect[key], (key, value)

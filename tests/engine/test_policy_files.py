@@ -1,0 +1,151 @@
+"""load_policy validates every file and names the file, the entry and the problem (policy as data)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from app.engine import DEFAULT_POLICY_DIR, PolicyError, load_policy
+
+
+@pytest.fixture
+def policy_copy(tmp_path: Path) -> Path:
+    """A writable copy of data/policy next to a copy of data/reference (as in the repository)."""
+    target = tmp_path / "data" / "policy"
+    shutil.copytree(DEFAULT_POLICY_DIR, target)
+    shutil.copytree(DEFAULT_POLICY_DIR.parent / "reference", tmp_path / "data" / "reference")
+    return target
+
+
+def _edit(path: Path, change) -> None:
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(document)
+    path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def _requirement(document: dict, entry_id: str) -> dict:
+    return next(entry for entry in document["requirements"] if entry["id"] == entry_id)
+
+
+def test_the_repository_policy_loads_with_label_and_hash():
+    policy = load_policy(DEFAULT_POLICY_DIR)
+    assert policy.label == "v1"
+    assert re.fullmatch(r"sha256:[0-9a-f]{16}", policy.content_hash)
+    assert len(policy.market_groups["EU27"]) == 27
+
+
+def test_every_assumption_carries_a_note_and_every_entry_a_source():
+    policy = load_policy(DEFAULT_POLICY_DIR)
+    for entry in policy.requirements:
+        assert entry.source
+        assert not entry.assumption or entry.note
+    for programme in policy.programmes:
+        for criterion in programme.criteria:
+            assert criterion.source
+            assert not criterion.assumption or criterion.note
+
+
+def test_changing_a_file_changes_the_content_hash(policy_copy):
+    before = load_policy(policy_copy).content_hash
+    _edit(policy_copy / "thresholds.yaml", lambda d: d["review"]["score_margin"].update(value=4))
+    assert load_policy(policy_copy).content_hash != before
+
+
+def test_a_date_that_is_not_a_date_names_file_entry_and_problem(policy_copy):
+    _edit(policy_copy / "requirements.yaml", lambda d: _requirement(d, "EUDR_GEO#2").update(valid_from="x"))
+    with pytest.raises(PolicyError) as error:
+        load_policy(policy_copy)
+    message = str(error.value)
+    assert "requirements.yaml: entry EUDR_GEO#2: valid_from 'x' is not a date" in message
+
+
+def test_an_unknown_certificate_code_is_refused(policy_copy):
+    _edit(policy_copy / "requirements.yaml", lambda d: _requirement(d, "FDA_FFR#1").update(any_of=["FDA"]))
+    with pytest.raises(PolicyError, match=r"requirements\.yaml: entry FDA_FFR#1: .*'FDA'"):
+        load_policy(policy_copy)
+
+
+def test_an_unknown_severity_is_refused(policy_copy):
+    _edit(policy_copy / "requirements.yaml", lambda d: _requirement(d, "GACC#1").update(severity="fatal"))
+    with pytest.raises(PolicyError, match=r"requirements\.yaml: entry GACC#1: severity 'fatal'"):
+        load_policy(policy_copy)
+
+
+def test_an_unknown_market_group_is_refused(policy_copy):
+    _edit(policy_copy / "requirements.yaml", lambda d: _requirement(d, "LAB_OTA#1").update(markets=["@EU28"]))
+    with pytest.raises(PolicyError, match=r"entry LAB_OTA#1: market group '@EU28'"):
+        load_policy(policy_copy)
+
+
+def test_an_assumption_without_a_note_is_refused(policy_copy):
+    _edit(policy_copy / "requirements.yaml", lambda d: _requirement(d, "HACCP#1").pop("note"))
+    with pytest.raises(PolicyError, match=r"entry HACCP#1: assumption: true needs a note"):
+        load_policy(policy_copy)
+
+
+def test_a_criterion_with_an_unknown_rule_is_refused(policy_copy):
+    def change(document):
+        document["programmes"][0]["criteria"][1]["rule"] = "years_at_least"
+
+    _edit(policy_copy / "programmes.yaml", change)
+    with pytest.raises(
+        PolicyError, match=r"programmes\.yaml: entry PKE_UMKM\.years_in_business: rule 'years_at_least'"
+    ):
+        load_policy(policy_copy)
+
+
+def test_a_criterion_missing_its_threshold_is_refused(policy_copy):
+    _edit(policy_copy / "programmes.yaml", lambda d: d["programmes"][0]["criteria"][1]["params"].clear())
+    with pytest.raises(
+        PolicyError, match=r"entry PKE_UMKM\.years_in_business: rule years_in_business_at_least needs"
+    ):
+        load_policy(policy_copy)
+
+
+def test_weights_must_name_the_six_dimensions(policy_copy):
+    _edit(policy_copy / "readiness.yaml", lambda d: d["weights"]["value"].pop("digital"))
+    with pytest.raises(PolicyError, match=r"readiness\.yaml: entry weights: "):
+        load_policy(policy_copy)
+
+
+def test_broken_yaml_is_refused_with_the_file_name(policy_copy):
+    (policy_copy / "markets.yaml").write_text("groups: [unclosed\n", encoding="utf-8")
+    with pytest.raises(PolicyError, match=r"markets\.yaml: not valid YAML"):
+        load_policy(policy_copy)
+
+
+def test_a_missing_file_is_refused(policy_copy):
+    (policy_copy / "programmes.yaml").unlink()
+    with pytest.raises(PolicyError, match=r"programmes\.yaml: file is missing"):
+        load_policy(policy_copy)
+
+
+def test_a_product_class_with_a_bad_prefix_is_refused(policy_copy):
+    _edit(policy_copy / "product_classes.yaml", lambda d: d["classes"]["ceramics"]["hs"].append("69x"))
+    with pytest.raises(PolicyError, match=r"product_classes\.yaml: entry ceramics: HS prefix '69x'"):
+        load_policy(policy_copy)
+
+
+def test_a_changed_threshold_changes_the_outcome_without_code_changes(policy_copy):
+    """The 2-year criterion lives in programmes.yaml: raising it to 20 years fails an 11-year-old IKM."""
+    from app.engine import assess
+
+    profile = {
+        "name": "x",
+        "region_code": "11.17",
+        "founded_year": 2015,
+        "products": [{"description": "kopi", "hs_code": "090111"}],
+        "certifications": [{"code": "NIB"}],
+    }
+    _edit(
+        policy_copy / "programmes.yaml",
+        lambda d: d["programmes"][0]["criteria"][1]["params"].update(years=20),
+    )
+    result = assess(profile, "2026-11-27", load_policy(policy_copy), with_what_if=False)
+    criteria = {c["name"]: c for c in result["programmes"][0]["criteria"]}
+    assert criteria["years_in_business"]["outcome"] == "fail"
+    assert criteria["years_in_business"]["required"] == ">= 20 years"

@@ -1,0 +1,71 @@
+"""Text normalisation shared by training and serving of the HS classifier."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from app.ml.paths import TRAINING_DIR
+
+STATE_WORDS_FILE = TRAINING_DIR / "hs_state_words.yaml"
+
+# "3in1", "3 in 1", "3-in-1" are product words (coffee mixes), kept as one token before numbers go.
+_N_IN_ONE = re.compile(r"\b([2-5])\s*-?\s*in\s*-?\s*(1|one)\b")
+# Quantities and sizes ("500 gr", "1kg", "2,5 m", "15 cm", "70%") carry no class information.
+_QUANTITY = re.compile(
+    r"\b\d+(?:[.,]\d+)?\s*(?:x\s*\d+\s*)?"
+    r"(?:kg|kilo|gr|gram|grams|g|mg|ml|l|liter|litre|ton|oz|cm|mm|m|meter|pcs|pc|buah|lembar|%|persen|k)?\b"
+)
+_NON_WORD = re.compile(r"[^a-z0-9 ]+")
+_LONE_X = re.compile(r"(?:^| )x(?= |$)")
+_SPACES = re.compile(r"\s+")
+
+
+def clean_text(text: str) -> str:
+    """Lower-case, strip accents, keep "3in1"-style words and drop quantities and punctuation."""
+    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii").lower()
+    text = _N_IN_ONE.sub(lambda m: f" {m.group(1)}in1 ", text)
+    text = text.replace("&", " and ").replace("-", " ").replace("/", " ")
+    text = _QUANTITY.sub(" ", text)
+    text = _NON_WORD.sub(" ", text)
+    text = _LONE_X.sub(" ", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+@lru_cache(maxsize=2)
+def _state_matcher(path: Path = STATE_WORDS_FILE) -> tuple[re.Pattern[str], dict[str, str]]:
+    """Compile the processing-state phrases into one longest-first pattern and a phrase→marker map."""
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    marker_of: dict[str, str] = {}
+    for marker, phrases in document["markers"].items():
+        for phrase in phrases:
+            marker_of[clean_text(phrase)] = marker
+    for phrase in document.get("ignore", []):
+        marker_of[clean_text(phrase)] = ""
+    alternatives = sorted(marker_of, key=len, reverse=True)
+    pattern = re.compile(r"\b(" + "|".join(re.escape(phrase) for phrase in alternatives) + r")\b")
+    return pattern, marker_of
+
+
+def state_markers(cleaned: str) -> list[str]:
+    """Marker tokens (zzground, zzroasted, ...) for the processing-state phrases found in cleaned text."""
+    pattern, marker_of = _state_matcher()
+    found = {marker_of[match.group(1)] for match in pattern.finditer(cleaned)}
+    return sorted(marker for marker in found if marker)
+
+
+def normalise_text(text: str) -> str:
+    """Clean a product description and append its processing-state marker tokens."""
+    cleaned = clean_text(text)
+    markers = state_markers(cleaned)
+    return f"{cleaned} {' '.join(markers)}" if markers else cleaned
+
+
+def normalise_many(texts: Iterable[str]) -> list[str]:
+    """Normalise every text of a batch (the first step of the HS classifier pipeline)."""
+    return [normalise_text(text) for text in texts]

@@ -54,6 +54,29 @@ class Config:
     PAGE_SIZE_DEFAULT = 50
     PAGE_SIZE_MAX = 500
 
+    # Accounts and sessions (README "Accounts and roles").
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    LOGIN_MAX_FAILED_ATTEMPTS = int(os.environ.get("LOGIN_MAX_FAILED_ATTEMPTS", "5"))
+    LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+    PASSWORD_MIN_LENGTH = int(os.environ.get("PASSWORD_MIN_LENGTH", "10"))
+    # The public self-check (POST /api/v1/assessments without a token), per client address.
+    RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "true").lower() not in ("0", "false", "no")
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    SELF_CHECK_RATE_LIMIT = os.environ.get("SELF_CHECK_RATE_LIMIT", "120 per minute")
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "30 per minute")
+
+    # Advisor queue (README "Advisor workflow"): open cases waiting longer get a reminder / stale flag.
+    CASE_REMINDER_DAYS = int(os.environ.get("CASE_REMINDER_DAYS", "10"))
+    CASE_STALE_DAYS = int(os.environ.get("CASE_STALE_DAYS", "30"))
+    WORKFLOW_DATA_DIR = Path(os.environ.get("WORKFLOW_DATA_DIR", BASE_DIR / "data" / "workflow"))
+
+    # Bulk import (README "Bulk import").
+    IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
+    IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "10000"))
+
 
 class DevelopmentConfig(Config):
     """Local development: SQLite in instance/ unless DATABASE_URL says otherwise."""

@@ -16,6 +16,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     configure(app, config)
     register_extensions(app)
+    register_auth(app)
     register_policy(app)
     register_ml(app)
 
@@ -53,6 +54,13 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(
         app, db, directory=str(Path(__file__).resolve().parent / "migrations"), render_as_batch=True
     )
+
+
+def register_auth(app: Flask) -> None:
+    """Sign-in (sessions and API tokens), CSRF on page forms, rate limits (README "Accounts and roles")."""
+    from app.auth import init_auth
+
+    init_auth(app)
 
 
 def register_policy(app: Flask) -> None:

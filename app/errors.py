@@ -55,6 +55,7 @@ class Unauthorized(DomainError):
     """The caller did not authenticate."""
 
     status = 401
+    headers = {"WWW-Authenticate": 'Bearer realm="ovop"'}
 
 
 def error_payload(status: int, message: str | None = None, errors: dict | None = None) -> dict:
@@ -102,7 +103,7 @@ def handle_domain_error(error: DomainError):
     """Translate a domain exception at the edge."""
     if error.status >= 500:
         db.session.rollback()
-    return _respond(error.status, error.message, error.errors, error.extra)
+    return _respond(error.status, error.message, error.errors, error.extra, getattr(error, "headers", None))
 
 
 def handle_unexpected(error: Exception):

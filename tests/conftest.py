@@ -84,3 +84,36 @@ def app_context(app):
     """Run the test inside an application context."""
     with app.app_context():
         yield app
+
+
+@pytest.fixture
+def make_user(app):
+    """Create an account with a token: `make_user(role, region=None, ikm=None)` returns (user, token).
+
+    `user` is a detached snapshot (id, email, role, region_code, ikm_id) usable outside the app context.
+    """
+    from types import SimpleNamespace
+
+    from app.services import users
+
+    counter = iter(range(1, 10_000))
+
+    def _make(role: str, region: str | None = None, ikm: int | None = None, password: str | None = None):
+        with app.app_context():
+            account = users.create_user(f"{role}-{next(counter)}@test.example", role, region, ikm, password)
+            token = users.issue_token(account, "test")
+            snapshot = SimpleNamespace(**users.account_as_dict(account))
+        return snapshot, token
+
+    return _make
+
+
+@pytest.fixture
+def auth(make_user):
+    """Headers of a fresh account: `auth(role, region=None, ikm=None)` → {"Authorization": "Bearer …"}."""
+
+    def _headers(role: str, region: str | None = None, ikm: int | None = None) -> dict:
+        _, token = make_user(role, region, ikm)
+        return {"Authorization": f"Bearer {token}"}
+
+    return _headers

@@ -3,6 +3,8 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from app.auth import access, enforce_rate_limit
+from app.auth.api import current_api_user
 from app.schemas.assessment import (
     AssessmentHistorySchema,
     AssessmentRequestSchema,
@@ -12,6 +14,7 @@ from app.schemas.assessment import (
     RequirementQuerySchema,
 )
 from app.services import assessments as assessment_service
+from app.services import ikms as ikm_service
 from app.services import policy as policy_service
 
 blp = Blueprint("assessments", __name__, url_prefix="/api/v1", description="Readiness assessments and policy")
@@ -24,9 +27,23 @@ class Assessments(MethodView):
     @blp.arguments(AssessmentRequestSchema)
     @blp.response(201, AssessmentSchema)
     def post(self, request):
-        """Assess an inline profile or a stored IKM, and store the result."""
+        """Assess an inline profile or a stored IKM, and store the result.
+
+        Open without a token for an inline profile (rate-limited per client, stored without name, NIB or
+        contacts); a stored IKM's `ikm_id` needs a token whose scope covers that IKM.
+        """
+        user = current_api_user()
+        if request.get("ikm_id") is not None:
+            access.require_personal_data_access(user)
+            access.require_ikm_access(user, ikm_service.get_ikm(request["ikm_id"]))
+        elif user is None:
+            enforce_rate_limit("SELF_CHECK_RATE_LIMIT", "self-check")
         return assessment_service.create_assessment(
-            request.get("profile"), request.get("ikm_id"), request.get("as_of")
+            request.get("profile"),
+            request.get("ikm_id"),
+            request.get("as_of"),
+            keep_personal_data=access.keeps_personal_data(user),
+            created_by_id=user.id if user is not None else None,
         )
 
 
@@ -37,7 +54,10 @@ class AssessmentById(MethodView):
     @blp.response(200, AssessmentSchema)
     def get(self, assessment_id):
         """Read a stored assessment with its trace."""
-        return assessment_service.assessment_as_dict(assessment_service.get_assessment(assessment_id))
+        access.require_personal_data_access(current_api_user())
+        assessment = assessment_service.get_assessment(assessment_id)
+        access.require_assessment_access(current_api_user(), assessment)
+        return assessment_service.assessment_as_dict(assessment)
 
 
 @blp.route("/ikms/<id:ikm_id>/assessments")
@@ -47,6 +67,8 @@ class IkmAssessments(MethodView):
     @blp.response(200, AssessmentHistorySchema)
     def get(self, ikm_id):
         """List an IKM's assessments, newest first."""
+        access.require_personal_data_access(current_api_user())
+        access.require_ikm_access(current_api_user(), ikm_service.get_ikm(ikm_id))
         return {"ikm_id": ikm_id, "assessments": assessment_service.ikm_history(ikm_id)}
 
 

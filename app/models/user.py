@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_login import UserMixin
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -12,7 +13,7 @@ from app.extensions import db
 ROLES = ("owner", "district", "province", "advisor", "supervisor", "ministry", "admin")
 
 
-class User(db.Model):
+class User(UserMixin, db.Model):
     """A person who signs in: an IKM owner, a district or province officer, an LPEI advisor, …"""
 
     __tablename__ = "users"
@@ -30,6 +31,11 @@ class User(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", cascade="all, delete-orphan")
+
+    @property
+    def is_active(self) -> bool:
+        """Flask-Login: a deactivated account cannot sign in."""
+        return bool(self.active)
 
 
 class ApiToken(db.Model):

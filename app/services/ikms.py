@@ -11,6 +11,7 @@ from app.engine.products import commodity_of
 from app.errors import Conflict, NotFound
 from app.extensions import db
 from app.models import Certification, Ikm, Product
+from app.services import audit
 
 SCALAR_FIELDS = (
     "name",
@@ -100,12 +101,16 @@ def _check_nib_free(nib: str | None, own_id: int | None = None) -> None:
         )
 
 
-def create_ikm(data: dict) -> Ikm:
-    """Store a new IKM from a validated profile."""
+def create_ikm(data: dict, owner=None) -> Ikm:
+    """Store a new IKM from a validated profile (linked to its owner's account when one registers it)."""
     _check_nib_free(data.get("nib"))
     ikm = Ikm()
     apply_profile(ikm, data)
     db.session.add(ikm)
+    db.session.flush()
+    if owner is not None:
+        owner.ikm_id = ikm.id
+    audit.record("ikm.create", "ikm", ikm.id, after=ikm.to_profile())
     db.session.commit()
     return ikm
 
@@ -122,7 +127,12 @@ def update_ikm(ikm: Ikm, data: dict) -> Ikm:
     """Apply a validated partial profile to a stored IKM."""
     if "nib" in data:
         _check_nib_free(data["nib"], own_id=ikm.id)
+    before = ikm.to_profile()
     apply_profile(ikm, data)
+    db.session.flush()
+    old, new = audit.changed_fields(before, ikm.to_profile())
+    if new:
+        audit.record("ikm.update", "ikm", ikm.id, before=old, after=new)
     db.session.commit()
     return ikm
 

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.profiles import gayo
+
+
+@pytest.fixture
+def client(client, auth):
+    """Requests here come from an admin token; who may see what is tested in tests/auth/."""
+    client.environ_base["HTTP_AUTHORIZATION"] = auth("admin")["Authorization"]
+    return client
+
 
 CONTRACT_FIELDS = {
     "id",

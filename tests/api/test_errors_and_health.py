@@ -43,7 +43,7 @@ def test_a_browser_gets_an_html_404_page_in_bahasa_indonesia_first(client):
     assert page.index("tidak ditemukan") < page.index("not found")
 
 
-def test_an_unexpected_error_rolls_back_and_hides_the_stack_trace(client, monkeypatch):
+def test_an_unexpected_error_rolls_back_and_hides_the_stack_trace(client, monkeypatch, auth):
     """A bug answers 500 in the error shape, without internals."""
     from app.services import ikms
 
@@ -51,7 +51,7 @@ def test_an_unexpected_error_rolls_back_and_hides_the_stack_trace(client, monkey
         raise RuntimeError("secret internal detail")
 
     monkeypatch.setattr(ikms, "list_ikms", boom)
-    response = client.get("/api/v1/ikms")
+    response = client.get("/api/v1/ikms", headers=auth("admin"))
     assert response.status_code == 500
     assert "secret internal detail" not in response.get_data(as_text=True)
     assert response.json["code"] == 500

@@ -8,6 +8,14 @@ import pytest
 
 from tests.profiles import gayo
 
+
+@pytest.fixture
+def client(client, auth):
+    """Requests here come from an admin token; who may see what is tested in tests/auth/."""
+    client.environ_base["HTTP_AUTHORIZATION"] = auth("admin")["Authorization"]
+    return client
+
+
 NEXT_YEAR = date.today().year + 1
 
 # (field path in errors.json, the change to the contract's example profile) — one row per contract rule.

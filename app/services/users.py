@@ -18,8 +18,8 @@ from app.errors import Conflict, DomainError, InvalidInput, NotFound
 from app.extensions import db
 from app.models import ApiToken, Ikm, User
 from app.models.user import ROLES
-from app.services import audit
-from app.services.clock import as_utc, utcnow
+from app.services import audit, clock
+from app.services.clock import as_utc
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+\Z")
 DEMO_FILE = "demo_users.yaml"
@@ -165,7 +165,7 @@ def revoke_token(api_token: ApiToken, actor=None) -> None:
     """Revoke one token (idempotent); requests with it get 401 from now on."""
     if api_token.revoked_at is not None:
         return
-    api_token.revoked_at = utcnow()
+    api_token.revoked_at = clock.utcnow()
     audit.record("token.revoke", "user", api_token.user_id, after={"token_id": api_token.id}, actor=actor)
     db.session.commit()
 
@@ -174,7 +174,7 @@ def revoke_tokens(user: User, actor=None) -> int:
     """Revoke every live token of a user; return how many were revoked."""
     live = [api_token for api_token in user.tokens if api_token.revoked_at is None]
     for api_token in live:
-        api_token.revoked_at = utcnow()
+        api_token.revoked_at = clock.utcnow()
     audit.record("token.revoke", "user", user.id, after={"token_ids": [t.id for t in live]}, actor=actor)
     db.session.commit()
     return len(live)
@@ -190,7 +190,7 @@ def user_for_token(token: str) -> User | None:
     api_token = token_record(token)
     if api_token is None or api_token.revoked_at is not None or not api_token.user.active:
         return None
-    now = utcnow()
+    now = clock.utcnow()
     last_used = as_utc(api_token.last_used_at)
     if last_used is None or now - last_used > TOKEN_TOUCH_INTERVAL:
         api_token.last_used_at = now
@@ -217,7 +217,7 @@ def authenticate(email: str, password: str) -> User:
         audit.record("user.login_failed", "user", None, after={"email": email[:254]}, actor=email[:254])
         db.session.commit()
         raise LoginRefused(wrong)
-    now = utcnow()
+    now = clock.utcnow()
     if user.locked_until is not None and as_utc(user.locked_until) > now:
         audit.record("user.login_refused_locked", "user", user.id, actor=user)
         db.session.commit()

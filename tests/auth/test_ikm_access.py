@@ -148,7 +148,9 @@ def test_the_ministry_gets_403_on_the_ikm_list(client, ikms, auth):
         ("ministry", None, "11.17", 403),
     ],
 )
-def test_registering_an_ikm_is_limited_to_the_callers_region(client, auth, role, region, target_region, expected):
+def test_registering_an_ikm_is_limited_to_the_callers_region(
+    client, auth, role, region, target_region, expected
+):
     """POST /ikms: districts and provinces register IKM of their own region only."""
     response = client.post("/api/v1/ikms", json=gayo(region_code=target_region), headers=auth(role, region))
     assert response.status_code == expected, response.json
@@ -183,6 +185,9 @@ def test_a_self_check_is_readable_by_its_author_and_staff_only(client, make_user
     assessment_id = client.post("/api/v1/assessments", json={"profile": gayo()}, headers=author).json["id"]
     assert client.get(f"/api/v1/assessments/{assessment_id}", headers=author).status_code == 200
     assert client.get(f"/api/v1/assessments/{assessment_id}", headers=auth("owner")).status_code == 403
-    assert client.get(f"/api/v1/assessments/{assessment_id}", headers=auth("district", "11.17")).status_code == 403
+    assert (
+        client.get(f"/api/v1/assessments/{assessment_id}", headers=auth("district", "11.17")).status_code
+        == 403
+    )
     assert client.get(f"/api/v1/assessments/{assessment_id}", headers=auth("advisor")).status_code == 200
     assert client.get(f"/api/v1/assessments/{assessment_id}", headers=auth("ministry")).status_code == 403

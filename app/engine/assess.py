@@ -85,7 +85,7 @@ def _sorted_gaps(evaluation: Evaluation) -> list[Gap]:
 
 
 def assess(profile: dict, as_of: date, policy: Policy, with_what_if: bool = True) -> dict:
-    """Assess one validated IKM profile on a date: gaps, readiness, programmes, route, review, trace, what-if."""
+    """Assess a validated profile on a date: gaps, readiness, programmes, route, review, trace, what-if."""
     as_of = parse_date(as_of)
     trace = Trace()
     facts = read_facts(profile, as_of, policy)

@@ -155,88 +155,100 @@ def _recent(batch: _Batch) -> np.ndarray:
     return batch.last_year >= batch.cutoff_year
 
 
-def _criterion(rule: str, params: dict, batch: _Batch, score: np.ndarray) -> np.ndarray:
-    """Vector form of each rule in criteria.py (same names, same outcomes)."""
-    if rule == "holds_certificate":
-        return _tri(_held_any(batch, params["codes"]))
-    if rule == "years_in_business_at_least":
-        unknown = np.isnan(batch.years)
-        return _tri(~unknown & (batch.years >= params["years"]), unknown)
-    if rule in ("credit_status_in", "credit_status_not_in"):
-        unknown = pd.isna(batch.credit)
-        listed = _isin(batch.credit, params.get("allowed", params.get("excluded")))
-        ok = listed if rule == "credit_status_in" else ~listed
-        return _tri(~unknown & ok, unknown)
-    if rule == "size_class_in":
-        unknown = batch.size_index == UNKNOWN_SIZE
-        allowed = [SIZE_CLASSES.index(name) for name in params["allowed"]]
-        return _tri(~unknown & np.isin(batch.size_index, allowed), unknown)
-    if rule == "export_oriented":
-        ok = (batch.direct == 1) | (batch.indirect == 1) | (score >= params["min_score"])
-        return _tri(ok, np.isnan(batch.direct) | np.isnan(batch.indirect))
-    if rule == "export_market_clear":
-        return _tri(batch.export_clear_count > 0)
-    if rule == "buyer_contract_present":
-        return _tri(batch.buyer_present)
-    if rule == "buyer_contract_absent":
-        return _tri(~batch.buyer_present)
-    if rule == "buyer_market_clear":
-        return _tri(batch.buyer_present & ~batch.buyer_blocked)
-    if rule == "exported_recently_or_contract":
-        exported = (batch.direct == 1) | (batch.indirect == 1)
-        ok = batch.buyer_present | (exported & _recent(batch))
-        unknown = (exported & np.isnan(batch.last_year)) | (
-            ~exported & (np.isnan(batch.direct) | np.isnan(batch.indirect))
-        )
-        return _tri(ok, ~batch.buyer_present & unknown)
-    if rule == "readiness_at_least":
-        return _tri(score >= params["min_score"])
-    if rule == "readiness_between":
-        return _tri((score >= params["min_score"]) & (score <= params["max_score"]))
-    if rule == "closable_gap":
-        found = np.zeros(batch.n, dtype=bool)
-        for severity in params["severities"]:
-            found |= batch.severity_present[severity]
-        return _tri(found)
-    if rule == "own_product":
-        return _tri(batch.product_count > 0)
-    if rule == "not_exported_directly_recently":
-        unknown = np.isnan(batch.direct) | ((batch.direct == 1) & np.isnan(batch.last_year))
-        ok = (batch.direct == 0) | ((batch.direct == 1) & ~np.isnan(batch.last_year) & ~_recent(batch))
-        return _tri(ok, unknown)
-    if rule == "group_member":
-        members = np.nan_to_num(batch.group_members, nan=0.0)
-        ok = _isin(batch.group_kind, params["kinds"]) & (members >= params["min_members"])
-        return _tri(ok)
-    if rule == "product_food_kind":
-        found = np.zeros(batch.n, dtype=bool)
-        for kind in params["food"]:
-            found |= batch.food_kind_present[kind]
-        return _tri(found)
-    raise KeyError(rule)
+def _years_at_least(batch: _Batch, params: dict, score: np.ndarray) -> np.ndarray:
+    unknown = np.isnan(batch.years)
+    return _tri(~unknown & (batch.years >= params["years"]), unknown)
+
+
+def _credit_in(batch: _Batch, params: dict, score: np.ndarray) -> np.ndarray:
+    unknown = pd.isna(batch.credit)
+    return _tri(~unknown & _isin(batch.credit, params["allowed"]), unknown)
+
+
+def _credit_not_in(batch: _Batch, params: dict, score: np.ndarray) -> np.ndarray:
+    unknown = pd.isna(batch.credit)
+    return _tri(~unknown & ~_isin(batch.credit, params["excluded"]), unknown)
+
+
+def _size_in(batch: _Batch, params: dict, score: np.ndarray) -> np.ndarray:
+    unknown = batch.size_index == UNKNOWN_SIZE
+    allowed = [SIZE_CLASSES.index(name) for name in params["allowed"]]
+    return _tri(~unknown & np.isin(batch.size_index, allowed), unknown)
+
+
+def _export_oriented(batch: _Batch, params: dict, score: np.ndarray) -> np.ndarray:
+    ok = (batch.direct == 1) | (batch.indirect == 1) | (score >= params["min_score"])
+    return _tri(ok, np.isnan(batch.direct) | np.isnan(batch.indirect))
+
+
+def _recent_or_contract(batch: _Batch, params: dict, score: np.ndarray) -> np.ndarray:
+    exported = (batch.direct == 1) | (batch.indirect == 1)
+    ok = batch.buyer_present | (exported & _recent(batch))
+    unknown = (exported & np.isnan(batch.last_year)) | (
+        ~exported & (np.isnan(batch.direct) | np.isnan(batch.indirect))
+    )
+    return _tri(ok, ~batch.buyer_present & unknown)
+
+
+def _not_direct_recently(batch: _Batch, params: dict, score: np.ndarray) -> np.ndarray:
+    unknown = np.isnan(batch.direct) | ((batch.direct == 1) & np.isnan(batch.last_year))
+    ok = (batch.direct == 0) | ((batch.direct == 1) & ~np.isnan(batch.last_year) & ~_recent(batch))
+    return _tri(ok, unknown)
+
+
+def _any_of(flags: dict[str, np.ndarray], keys, n: int) -> np.ndarray:
+    found = np.zeros(n, dtype=bool)
+    for key in keys:
+        found |= flags[key]
+    return found
+
+
+def _group_member(batch: _Batch, params: dict, score: np.ndarray) -> np.ndarray:
+    members = np.nan_to_num(batch.group_members, nan=0.0)
+    return _tri(_isin(batch.group_kind, params["kinds"]) & (members >= params["min_members"]))
+
+
+# Vector form of each rule in criteria.py (same names, same outcomes).
+CRITERIA = {
+    "holds_certificate": lambda b, p, s: _tri(_held_any(b, p["codes"])),
+    "years_in_business_at_least": _years_at_least,
+    "credit_status_in": _credit_in,
+    "credit_status_not_in": _credit_not_in,
+    "size_class_in": _size_in,
+    "export_oriented": _export_oriented,
+    "export_market_clear": lambda b, p, s: _tri(b.export_clear_count > 0),
+    "buyer_contract_present": lambda b, p, s: _tri(b.buyer_present),
+    "buyer_contract_absent": lambda b, p, s: _tri(~b.buyer_present),
+    "buyer_market_clear": lambda b, p, s: _tri(b.buyer_present & ~b.buyer_blocked),
+    "exported_recently_or_contract": _recent_or_contract,
+    "readiness_at_least": lambda b, p, s: _tri(s >= p["min_score"]),
+    "readiness_between": lambda b, p, s: _tri((s >= p["min_score"]) & (s <= p["max_score"])),
+    "closable_gap": lambda b, p, s: _tri(_any_of(b.severity_present, p["severities"], b.n)),
+    "own_product": lambda b, p, s: _tri(b.product_count > 0),
+    "not_exported_directly_recently": _not_direct_recently,
+    "group_member": _group_member,
+    "product_food_kind": lambda b, p, s: _tri(_any_of(b.food_kind_present, p["food"], b.n)),
+}
 
 
 def _programmes(policy: Policy, as_of: date, batch: _Batch, score: np.ndarray):
-    """Programme results (codes) per programme, criterion outcomes, and the route mask."""
+    """Programme results (0 eligible, 1 ineligible, 2 needs_information) and the financial-route mask."""
     results: dict[str, np.ndarray] = {}
-    outcomes: dict[str, dict[str, np.ndarray]] = {}
     financial = np.zeros(batch.n, dtype=bool)
     for programme in policy.programmes:
         if not programme.offered_on(as_of):
             continue
         any_fail = np.zeros(batch.n, dtype=bool)
         any_unknown = np.zeros(batch.n, dtype=bool)
-        outcomes[programme.code] = {}
         for criterion in programme.criteria:
-            outcome = _criterion(criterion.rule, criterion.params, batch, score)
-            outcomes[programme.code][criterion.name] = outcome
+            outcome = CRITERIA[criterion.rule](batch, criterion.params, score)
             any_fail |= outcome == FAIL
             any_unknown |= outcome == UNKNOWN
         result = np.where(any_fail, 1, np.where(any_unknown, 2, 0))
         results[programme.code] = result
         if programme.type == "financial":
             financial |= result == 0
-    return results, outcomes, financial
+    return results, financial
 
 
 def _join(owners: np.ndarray, values, n: int) -> np.ndarray:
@@ -254,348 +266,416 @@ def _join(owners: np.ndarray, values, n: int) -> np.ndarray:
     return joined
 
 
-def assess_frame(frame: pd.DataFrame, as_of: date, policy: Policy) -> pd.DataFrame:
-    """Assess every row of a profiles frame on a date; one result row per profile (vectorised rules)."""
-    as_of = parse_date(as_of)
-    as_of_iso = as_of.isoformat()
-    n = len(frame)
-    domestic = policy.domestic_market
-
-    # Certificates held on the date (policy-v1 §1: an expired one counts as not held).
-    cert_owner, cert_items = _flatten(frame["certifications"])
-    held: dict[str, np.ndarray] = {code: np.zeros(n, dtype=bool) for code in policy.certification_codes}
-    if cert_items:
-        codes = np.array([code for code, _ in cert_items], dtype=object)
-        until = np.array([valid for _, valid in cert_items], dtype=object)
-        valid = (until == "") | (until >= as_of_iso)
+def _held_on(frame: pd.DataFrame, as_of_iso: str, codes, n: int) -> dict[str, np.ndarray]:
+    """Per code, whether each row holds it on the date (policy-v1 §1: an expired one is not held)."""
+    owner, items = _flatten(frame["certifications"])
+    held = {code: np.zeros(n, dtype=bool) for code in codes}
+    if items:
+        listed = np.array([code for code, _ in items], dtype=object)
+        until = np.array([valid for _, valid in items], dtype=object)
+        valid = (until == "") | (until >= as_of_iso)  # ISO dates compare as text
         for code in held:
-            mask = valid & (codes == code)
-            held[code][cert_owner[mask]] = True
+            held[code][owner[valid & (listed == code)]] = True
+    return held
 
-    # Size class (PP 7/2021 bands); unknown revenue = UNKNOWN_SIZE.
-    revenue = frame["annual_revenue_idr"].to_numpy(dtype=float)
-    uppers = np.array([upper for _, upper in policy.size_bands[:-1]], dtype=float)
-    size_index = np.where(np.isnan(revenue), UNKNOWN_SIZE, np.searchsorted(uppers, revenue, side="left"))
 
-    # Products: class, food kind, capacity ratio against the commodity's export lot.
-    product_owner, product_items = _flatten(frame["products"])
-    product_count = np.bincount(product_owner, minlength=n)
-    hs_codes = np.array([item[0] for item in product_items], dtype=object)
-    capacity = np.array([item[1] for item in product_items], dtype=float)
-    units = np.array([item[2] for item in product_items], dtype=object)
-    hs_sources = np.array([item[3] for item in product_items], dtype=object)
-    hs_scores = np.array([item[4] for item in product_items], dtype=float)
-    hs_index, unique_hs = (
-        pd.factorize(hs_codes) if len(hs_codes) else (np.zeros(0, int), np.array([], object))
-    )
+@dataclass
+class _Products:
+    """Flattened products: owner row, HS index, class facts, capacity ratio."""
+
+    owner: np.ndarray
+    count: np.ndarray
+    hs_index: np.ndarray
+    unique_hs: list
+    unique_classes: list
+    capacity: np.ndarray
+    units: np.ndarray
+    hs_sources: np.ndarray
+    hs_scores: np.ndarray
+    best_ratio: np.ndarray
+    food_kind_present: dict[str, np.ndarray]
+
+
+def _read_products(frame: pd.DataFrame, policy: Policy, n: int) -> _Products:
+    """Products with their class and monthly capacity over the commodity's export lot (policy-v1 §4)."""
+    owner, items = _flatten(frame["products"])
+    hs_codes = np.array([item[0] for item in items], dtype=object)
+    capacity = np.array([item[1] for item in items], dtype=float)
+    units = np.array([item[2] for item in items], dtype=object)
+    hs_index, unique_hs = pd.factorize(hs_codes) if len(hs_codes) else (np.zeros(0, int), [])
     unique_classes = [policy.product_class(code or None) for code in unique_hs]
-    product_food = np.array([c.food or "" for c in unique_classes], dtype=object)[hs_index]
-    product_commodity = np.array([c.commodity for c in unique_classes], dtype=object)[hs_index]
-    ratio = np.full(len(product_items), np.nan)
-    for commodity in set(product_commodity.tolist()):
-        lots = policy.export_lots.get(commodity) or policy.export_lots["other"]
-        in_commodity = product_commodity == commodity
+    food = np.array([c.food or "" for c in unique_classes], dtype=object)[hs_index]
+    commodity = np.array([c.commodity for c in unique_classes], dtype=object)[hs_index]
+    ratio = np.full(len(items), np.nan)
+    for name in set(commodity.tolist()):
+        lots = policy.export_lots.get(name) or policy.export_lots["other"]
         for unit, (base, factor) in policy.unit_bases.items():
-            if base not in lots:
-                continue
-            mask = in_commodity & (units == unit) & ~np.isnan(capacity)
-            ratio[mask] = capacity[mask] * factor / lots[base]
+            if base in lots:
+                mask = (commodity == name) & (units == unit) & ~np.isnan(capacity)
+                ratio[mask] = capacity[mask] * factor / lots[base]
     best_ratio = np.full(n, np.nan)
-    np.fmax.at(best_ratio, product_owner, ratio)
-    food_kind_present = {
-        kind: np.bincount(product_owner, weights=(product_food == kind), minlength=n) > 0
-        for kind in ("raw", "processed")
-    }
-    any_food = food_kind_present["raw"] | food_kind_present["processed"]
+    np.fmax.at(best_ratio, owner, ratio)
+    return _Products(
+        owner=owner,
+        count=np.bincount(owner, minlength=n),
+        hs_index=hs_index,
+        unique_hs=list(unique_hs),
+        unique_classes=unique_classes,
+        capacity=capacity,
+        units=units,
+        hs_sources=np.array([item[3] for item in items], dtype=object),
+        hs_scores=np.array([item[4] for item in items], dtype=float),
+        best_ratio=best_ratio,
+        food_kind_present={
+            kind: np.bincount(owner, weights=(food == kind), minlength=n) > 0 for kind in ("raw", "processed")
+        },
+    )
 
-    # Markets: export targets (not the domestic one), the buyer's market, and the domestic market.
-    market_owner, market_items = _flatten(frame["target_markets"])
+
+@dataclass
+class _Markets:
+    """Checked markets as rows: export targets, the buyer's market, and the domestic market."""
+
+    owner: np.ndarray
+    market: np.ndarray
+    export: np.ndarray
+    index: np.ndarray
+    unique: list
+    target_export_count: np.ndarray
+    buyer_market: np.ndarray
+    buyer_present: np.ndarray
+
+
+def _read_markets(frame: pd.DataFrame, domestic: str, n: int) -> _Markets:
+    """Export targets (not the domestic market), the buyer's market, then the domestic market (§1)."""
+    owner, items = _flatten(frame["target_markets"])
     buyer_market = frame["buyer_market"].to_numpy(dtype=object)
     buyer_present = ~pd.isna(buyer_market)
-    target_export_count = np.zeros(n, dtype=np.int64)
-    markets = pd.DataFrame({"owner": market_owner, "market": np.array(market_items, dtype=object)})
-    markets = markets[markets["market"] != domestic].drop_duplicates()
-    np.add.at(target_export_count, markets["owner"].to_numpy(), 1)
-    buyer_rows = pd.DataFrame({"owner": np.flatnonzero(buyer_present), "market": buyer_market[buyer_present]})
-    buyer_rows = buyer_rows[buyer_rows["market"] != domestic]
-    markets = pd.concat([markets, buyer_rows]).drop_duplicates()
-    markets["export"] = True
+    targets = pd.DataFrame({"owner": owner, "market": np.array(items, dtype=object)})
+    targets = targets[targets["market"] != domestic].drop_duplicates()
+    target_export_count = np.bincount(targets["owner"].to_numpy(dtype=np.int64), minlength=n)
+    buyers = pd.DataFrame({"owner": np.flatnonzero(buyer_present), "market": buyer_market[buyer_present]})
+    export = pd.concat([targets, buyers[buyers["market"] != domestic]]).drop_duplicates()
+    export["export"] = True
     home = pd.DataFrame({"owner": np.arange(n), "market": domestic, "export": False})
-    markets = pd.concat([markets, home], ignore_index=True)
-    mr_owner = markets["owner"].to_numpy()
-    mr_market = markets["market"].to_numpy(dtype=object)
-    mr_export = markets["export"].to_numpy(dtype=bool)
-    market_index, unique_markets = pd.factorize(mr_market)
-
-    # Product (unique HS per profile) × checked market rows.
-    products = pd.DataFrame({"owner": product_owner, "hs": hs_index}).drop_duplicates()
-    rows = products.merge(
-        pd.DataFrame({"owner": mr_owner, "mr": np.arange(len(mr_owner))}), on="owner", how="inner", sort=False
+    rows = pd.concat([export, home], ignore_index=True)
+    market = rows["market"].to_numpy(dtype=object)
+    index, unique = pd.factorize(market)
+    return _Markets(
+        owner=rows["owner"].to_numpy(dtype=np.int64),
+        market=market,
+        export=rows["export"].to_numpy(dtype=bool),
+        index=index,
+        unique=list(unique),
+        target_export_count=target_export_count,
+        buyer_market=buyer_market,
+        buyer_present=buyer_present,
     )
-    pm_owner = rows["owner"].to_numpy()
-    pm_hs = rows["hs"].to_numpy()
-    pm_mr = rows["mr"].to_numpy()
-    pm_market = market_index[pm_mr]
 
-    # Every requirement entry as a mask (policy-v1 §3); keep the most severe per (requirement, market, product).
+
+@dataclass
+class _Gaps:
+    """Gap counts per severity per row, and which checked-market rows are blocked or have major gaps."""
+
+    counts: dict[str, np.ndarray]
+    blocked: np.ndarray
+    major: np.ndarray
+
+
+def _entry_ranks(policy, as_of, held, size_index, products: _Products, markets: _Markets, n: int):
+    """Most severe finding per requirement code on each (product, market) and (business, market) row."""
+    pairs = pd.DataFrame({"owner": products.owner, "hs": products.hs_index}).drop_duplicates()
+    rows = pairs.merge(
+        pd.DataFrame({"owner": markets.owner, "mr": np.arange(len(markets.owner))}), on="owner"
+    )
+    pm_owner, pm_hs, pm_mr = (rows[name].to_numpy() for name in ("owner", "hs", "mr"))
+    pm_market = markets.index[pm_mr]
     upcoming_until = policy.upcoming_until(as_of)
-    size_rows_pm = size_index[pm_owner]
-    size_rows_mr = size_index[mr_owner]
-    best_pm: dict[str, np.ndarray] = {}
-    best_mr: dict[str, np.ndarray] = {}
+    sizes = [SIZE_CLASSES[i] if i < UNKNOWN_SIZE else None for i in range(UNKNOWN_SIZE + 1)]
+    ranks_pm: dict[str, np.ndarray] = {}
+    ranks_mr: dict[str, np.ndarray] = {}
     for entry in policy.requirements:
         status = entry.status_on(as_of, upcoming_until)
         if status is None:
             continue
-        rank = SEVERITY_RANK[status]
-        market_ok = np.array([entry.applies_to_market(m) for m in unique_markets], dtype=bool)
-        size_ok = np.array(
-            [entry.binds_size(SIZE_CLASSES[i] if i < UNKNOWN_SIZE else None) for i in range(UNKNOWN_SIZE + 1)]
-        )
+        market_ok = np.array([entry.applies_to_market(m) for m in markets.unique], dtype=bool)
+        size_ok = np.array([entry.binds_size(size) for size in sizes])
         not_held = ~_held_any_codes(held, entry.any_of, n)
         if entry.scope == "business":
+            owner = markets.owner
             mask = (
-                market_ok[market_index]
-                & size_ok[size_rows_mr]
-                & not_held[mr_owner]
-                & (product_count[mr_owner] > 0)
+                market_ok[markets.index]
+                & size_ok[size_index[owner]]
+                & not_held[owner]
+                & (products.count[owner] > 0)
             )
-            target = best_mr.setdefault(entry.requirement, np.zeros(len(mr_owner), dtype=np.int8))
+            target = ranks_mr.setdefault(entry.requirement, np.zeros(len(owner), dtype=np.int8))
         else:
+            classes = zip(products.unique_hs, products.unique_classes, strict=True)
             product_ok = np.array(
-                [
-                    entry.applies_to_product(code or None, cls)
-                    for code, cls in zip(unique_hs, unique_classes, strict=True)
-                ],
-                dtype=bool,
+                [entry.applies_to_product(code or None, c) for code, c in classes], dtype=bool
             )
             if not product_ok.any():
                 continue
-            mask = product_ok[pm_hs] & market_ok[pm_market] & size_ok[size_rows_pm] & not_held[pm_owner]
-            target = best_pm.setdefault(entry.requirement, np.zeros(len(pm_owner), dtype=np.int8))
-        np.maximum(target, np.where(mask, rank, 0).astype(np.int8), out=target)
+            mask = (
+                product_ok[pm_hs] & market_ok[pm_market] & size_ok[size_index[pm_owner]] & not_held[pm_owner]
+            )
+            target = ranks_pm.setdefault(entry.requirement, np.zeros(len(pm_owner), dtype=np.int8))
+        np.maximum(target, np.where(mask, SEVERITY_RANK[status], 0).astype(np.int8), out=target)
+    return ranks_mr, ranks_pm, pm_owner, pm_mr
 
-    gap_counts = {name: np.zeros(n, dtype=np.int64) for name in SEVERITY_RANK}
-    blocked_mr = np.zeros(len(mr_owner), dtype=bool)
-    major_mr = np.zeros(len(mr_owner), dtype=bool)
-    for ranks, owners, mr_of_row in [(r, mr_owner, None) for r in best_mr.values()] + [
-        (r, pm_owner, pm_mr) for r in best_pm.values()
-    ]:
+
+def _find_gaps(policy, as_of, held, size_index, products: _Products, markets: _Markets, n: int) -> _Gaps:
+    """Requirement entries as masks (policy-v1 §3), deduplicated per (requirement, market, product)."""
+    ranks_mr, ranks_pm, pm_owner, pm_mr = _entry_ranks(policy, as_of, held, size_index, products, markets, n)
+    counts = {name: np.zeros(n, dtype=np.int64) for name in SEVERITY_RANK}
+    flagged = {
+        "blocking": np.zeros(len(markets.owner), dtype=bool),
+        "major": np.zeros(len(markets.owner), dtype=bool),
+    }
+    groups = [(ranks, markets.owner, np.arange(len(markets.owner))) for ranks in ranks_mr.values()]
+    groups += [(ranks, pm_owner, pm_mr) for ranks in ranks_pm.values()]
+    for ranks, owners, market_rows in groups:
         for name, rank in SEVERITY_RANK.items():
             hit = ranks == rank
             if hit.any():
-                gap_counts[name] += np.bincount(owners[hit], minlength=n)
-                if name in ("blocking", "major"):
-                    target = blocked_mr if name == "blocking" else major_mr
-                    target[(np.flatnonzero(hit) if mr_of_row is None else mr_of_row[hit])] = True
+                counts[name] += np.bincount(owners[hit], minlength=n)
+                if name in flagged:
+                    flagged[name][market_rows[hit]] = True
+    return _Gaps(counts=counts, blocked=flagged["blocking"], major=flagged["major"])
 
-    checked_count = np.bincount(mr_owner, minlength=n)
-    blocked_count = np.bincount(mr_owner, weights=blocked_mr, minlength=n)
-    major_count = np.bincount(mr_owner, weights=major_mr, minlength=n)
-    export_count = np.bincount(mr_owner, weights=mr_export, minlength=n)
-    export_blocked = np.bincount(mr_owner, weights=mr_export & blocked_mr, minlength=n)
-    export_clear_count = export_count - export_blocked
-    buyer_blocked = np.zeros(n, dtype=bool)
-    buyer_row = buyer_present[mr_owner] & (mr_market == buyer_market[mr_owner])
-    buyer_blocked[mr_owner[buyer_row & blocked_mr]] = True
 
-    # Readiness (policy-v1 §4), same operations in the same order as rules.dimension_points.
+def _round(points: np.ndarray) -> np.ndarray:
+    return np.floor(points + 0.5).astype(np.int64)
+
+
+def _dimensions(
+    frame, policy: Policy, as_of: date, held, products: _Products, markets: _Markets, gaps: _Gaps, n
+):
+    """The six dimensions, same operations in the same order as rules.py (policy-v1 §4)."""
     dims = policy.dimensions
     years = frame["founded_year"].to_numpy(dtype=float)
     years = np.where(np.isnan(years), np.nan, np.maximum(0.0, as_of.year - years))
+    known_years, safe_years = ~np.isnan(years), np.nan_to_num(years)
     practices = {name: frame[f"practice_{name}"].to_numpy(dtype=float) == 1 for name in PRACTICES}
-    credit = frame["credit_status"].to_numpy(dtype=object)
-    direct = frame["export_direct"].to_numpy(dtype=float)
-    indirect = frame["export_indirect"].to_numpy(dtype=float)
+    checked = np.bincount(markets.owner, minlength=n)
 
     compliance = np.zeros(n)
     for code, points in dims["compliance"]["legality_points"].items():
         compliance = compliance + np.where(held[code], float(points), 0.0)
-    compliance = compliance + dims["compliance"]["markets_without_blocking_gaps"] * (
-        (checked_count - blocked_count) / checked_count
-    )
-    compliance = compliance + dims["compliance"]["markets_without_major_gaps"] * (
-        (checked_count - major_count) / checked_count
-    )
+    for key, flags in (
+        ("markets_without_blocking_gaps", gaps.blocked),
+        ("markets_without_major_gaps", gaps.major),
+    ):
+        flagged = np.bincount(markets.owner, weights=flags, minlength=n)
+        compliance = compliance + dims["compliance"][key] * ((checked - flagged) / checked)
 
-    cap_cfg = dims["capacity"]
-    has_ratio = ~np.isnan(best_ratio)
-    capacity_points = np.where(
-        has_ratio, cap_cfg["export_lot_points"] * np.minimum(1.0, np.nan_to_num(best_ratio)), 0.0
+    cap = dims["capacity"]
+    has_ratio = ~np.isnan(products.best_ratio)
+    capacity = np.where(
+        has_ratio, cap["export_lot_points"] * np.minimum(1.0, np.nan_to_num(products.best_ratio)), 0.0
     )
-    known_years = ~np.isnan(years)
-    safe_years = np.nan_to_num(years)
-    capacity_points = capacity_points + np.where(
-        known_years,
-        cap_cfg["continuity_points"] * np.minimum(1.0, safe_years / cap_cfg["continuity_full_at_years"]),
-        0.0,
-    )
+    continuity = cap["continuity_points"] * np.minimum(1.0, safe_years / cap["continuity_full_at_years"])
+    capacity = capacity + np.where(known_years, continuity, 0.0)
 
-    earned = np.zeros(n)
-    possible = np.zeros(n)
+    earned = possible = np.zeros(n)
+    any_food = products.food_kind_present["raw"] | products.food_kind_present["processed"]
+    applies = {
+        "always": np.ones(n, dtype=bool),
+        "food": any_food,
+        "processed_food": products.food_kind_present["processed"],
+    }
     for item in dims["quality"]["items"]:
-        applies = np.ones(n, dtype=bool)
-        if item["applies_when"] == "food":
-            applies = any_food
-        elif item["applies_when"] == "processed_food":
-            applies = food_kind_present["processed"]
-        possible = possible + np.where(applies, float(item["points"]), 0.0)
-        earned = earned + np.where(
-            applies & _held_any_codes(held, item["any_of"], n), float(item["points"]), 0.0
-        )
+        item_applies = applies[item["applies_when"]]
+        possible = possible + np.where(item_applies, float(item["points"]), 0.0)
+        held_item = item_applies & _held_any_codes(held, item["any_of"], n)
+        earned = earned + np.where(held_item, float(item["points"]), 0.0)
     quality = np.where(possible > 0, 100.0 * earned / np.where(possible > 0, possible, 1.0), 0.0)
 
-    man_cfg = dims["management"]
+    man = dims["management"]
     management = np.where(
         known_years,
-        man_cfg["years_in_business_points"]
-        * np.minimum(1.0, safe_years / man_cfg["years_in_business_full_at_years"]),
+        man["years_in_business_points"]
+        * np.minimum(1.0, safe_years / man["years_in_business_full_at_years"]),
         0.0,
     )
-    management = management + np.where(practices["bookkeeping"], float(man_cfg["bookkeeping_points"]), 0.0)
-    management = management + np.where(practices["bank_account"], float(man_cfg["bank_account_points"]), 0.0)
+    management = management + np.where(practices["bookkeeping"], float(man["bookkeeping_points"]), 0.0)
+    management = management + np.where(practices["bank_account"], float(man["bank_account_points"]), 0.0)
+    credit = frame["credit_status"].to_numpy(dtype=object)
     credit_points = np.zeros(n)
-    for status, points in man_cfg["credit_status_points"].items():
+    for status, points in man["credit_status_points"].items():
         credit_points[credit == status] = float(points)
     management = management + credit_points
 
-    mk = dims["market"]
-    market = np.where(
-        direct == 1,
-        float(mk["export_direct_points"]),
-        np.where(indirect == 1, float(mk["export_indirect_points"]), 0.0),
-    )
-    market = market + np.where(buyer_present, float(mk["buyer_contract_points"]), 0.0)
-    market = market + np.where(
-        held.get("EXPORT_TRAINING", np.zeros(n, bool)), float(mk["export_training_points"]), 0.0
-    )
-    market = market + np.where(target_export_count > 0, float(mk["target_market_chosen_points"]), 0.0)
+    return {
+        "compliance": _round(compliance),
+        "capacity": _round(capacity),
+        "quality": _round(quality),
+        "management": _round(management),
+        "market": _round(_market_points(frame, dims["market"], held, markets, n)),
+        "digital": _round(_digital_points(dims["digital"], practices, n)),
+    }
 
+
+def _market_points(frame, config: dict, held, markets: _Markets, n: int) -> np.ndarray:
+    direct = frame["export_direct"].to_numpy(dtype=float)
+    indirect = frame["export_indirect"].to_numpy(dtype=float)
+    history = np.where(indirect == 1, float(config["export_indirect_points"]), 0.0)
+    market = np.where(direct == 1, float(config["export_direct_points"]), history)
+    market = market + np.where(markets.buyer_present, float(config["buyer_contract_points"]), 0.0)
+    training = held.get("EXPORT_TRAINING", np.zeros(n, dtype=bool))
+    market = market + np.where(training, float(config["export_training_points"]), 0.0)
+    return market + np.where(
+        markets.target_export_count > 0, float(config["target_market_chosen_points"]), 0.0
+    )
+
+
+def _digital_points(config: dict, practices: dict[str, np.ndarray], n: int) -> np.ndarray:
     digital = np.zeros(n)
     for name in ("email", "website", "marketplace"):
-        digital = digital + np.where(practices[name], float(dims["digital"][f"{name}_points"]), 0.0)
+        digital = digital + np.where(practices[name], float(config[f"{name}_points"]), 0.0)
+    return digital
 
-    raw_dimensions = {
-        "compliance": compliance,
-        "capacity": capacity_points,
-        "quality": quality,
-        "management": management,
-        "market": market,
-        "digital": digital,
-    }
-    dimensions = {name: np.floor(raw_dimensions[name] + 0.5).astype(np.int64) for name in DIMENSIONS}
+
+def _missing_fields(frame: pd.DataFrame, products: _Products, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Missing inputs (policy-v1 §6.1) per row, in the order facts.read_facts lists them."""
+    number = {name: frame[name].to_numpy(dtype=float) for name in ("export_direct", "export_indirect")}
+    exported = (number["export_direct"] == 1) | (number["export_indirect"] == 1)
+    no_capacity = np.isnan(products.best_ratio) & (products.count > 0)
+    product_missing = _product_missing(products.owner, products.capacity, products.units, no_capacity, n)
+    parts = [
+        (np.isnan(frame["annual_revenue_idr"].to_numpy(dtype=float)), "annual_revenue_idr"),
+        (product_missing != "", product_missing),
+        (np.isnan(frame["founded_year"].to_numpy(dtype=float)), "founded_year"),
+        (pd.isna(frame["credit_status"].to_numpy(dtype=object)), "credit_status"),
+        (np.isnan(number["export_direct"]), "export_history.direct"),
+        (np.isnan(number["export_indirect"]), "export_history.indirect"),
+        (
+            exported & np.isnan(frame["last_export_year"].to_numpy(dtype=float)),
+            "export_history.last_export_year",
+        ),
+    ]
+    parts += [
+        (np.isnan(frame[f"practice_{name}"].to_numpy(dtype=float)), f"practices.{name}") for name in PRACTICES
+    ]
+    missing_any = np.zeros(n, dtype=bool)
+    text = np.full(n, "", dtype=object)
+    for mask, piece in parts:
+        missing_any |= mask
+        text = text + np.where(mask & (text != ""), ";", "") + np.where(mask, piece, "")
+    return missing_any, text
+
+
+def _joined_flags(named_masks: list[tuple[str, np.ndarray]], n: int) -> np.ndarray:
+    """';'-joined names of the masks that are true, per row, in list order."""
+    text = np.full(n, "", dtype=object)
+    for name, mask in named_masks:
+        text = text + np.where(mask & (text != ""), ";", "") + np.where(mask, name, "")
+    return text
+
+
+def _review(policy: Policy, as_of: date, batch: _Batch, score, financial, products: _Products, n: int):
+    """policy-v1 §6.3 review flags: special mention, score near a route-changing boundary, weak HS codes."""
+    special = batch.credit == "special_mention"
+    near_boundary = np.zeros(n, dtype=bool)
+    for _, boundary in policy.level_bands[1:]:
+        near = np.abs(score - boundary) <= policy.review_margin
+        if near.any():
+            other_score = np.where(score >= boundary, boundary - 1, boundary)
+            _, other_financial = _programmes(policy, as_of, batch, other_score)
+            near_boundary |= near & (other_financial != financial)
+    weak = _isin(products.hs_sources, ["model", "keyword"]) & ~(
+        products.hs_scores >= policy.hs_score_threshold
+    )
+    low_confidence = np.bincount(products.owner, weights=weak, minlength=n) > 0
+    return [
+        ("credit_special_mention", special),
+        ("score_near_boundary", near_boundary),
+        ("hs_low_confidence", low_confidence),
+    ]
+
+
+def assess_frame(frame: pd.DataFrame, as_of: date, policy: Policy) -> pd.DataFrame:
+    """Assess every row of a profiles frame on a date; one result row per profile (vectorised rules)."""
+    as_of = parse_date(as_of)
+    n = len(frame)
+    held = _held_on(frame, as_of.isoformat(), policy.certification_codes, n)
+    revenue = frame["annual_revenue_idr"].to_numpy(dtype=float)
+    uppers = np.array([upper for _, upper in policy.size_bands[:-1]], dtype=float)
+    size_index = np.where(np.isnan(revenue), UNKNOWN_SIZE, np.searchsorted(uppers, revenue, side="left"))
+    products = _read_products(frame, policy, n)
+    markets = _read_markets(frame, policy.domestic_market, n)
+    gaps = _find_gaps(policy, as_of, held, size_index, products, markets, n)
+
+    dimensions = _dimensions(frame, policy, as_of, held, products, markets, gaps, n)
     total_weight = sum(policy.weights.values())
     weighted = sum(policy.weights[name] * dimensions[name] for name in DIMENSIONS)
     score = (2 * weighted + total_weight) // (2 * total_weight)
-
     level_names = np.array([name for name, _ in policy.level_bands], dtype=object)
     level_index = (
         np.searchsorted(np.array([minimum for _, minimum in policy.level_bands]), score, side="right") - 1
     )
+    export_count = np.bincount(markets.owner, weights=markets.export, minlength=n)
+    export_blocked = np.bincount(markets.owner, weights=markets.export & gaps.blocked, minlength=n)
     cap_index = policy.level_rank(policy.level_cap)
+    # policy-v1 §4: a blocking gap in every export target market caps the level.
     capped = (export_count > 0) & (export_blocked == export_count) & (level_index > cap_index)
     level_index = np.where(capped, cap_index, level_index)
 
-    # Programmes and route (policy-v1 §5, §6.2).
-    last_year = frame["last_export_year"].to_numpy(dtype=float)
+    buyer_blocked = np.zeros(n, dtype=bool)
+    buyer_rows = markets.buyer_present[markets.owner] & (
+        markets.market == markets.buyer_market[markets.owner]
+    )
+    buyer_blocked[markets.owner[buyer_rows & gaps.blocked]] = True
     batch = _Batch(
         n=n,
         held=held,
-        years=years,
-        credit=credit,
+        years=np.where(
+            np.isnan(frame["founded_year"].to_numpy(dtype=float)),
+            np.nan,
+            np.maximum(0.0, as_of.year - frame["founded_year"].to_numpy(dtype=float)),
+        ),
+        credit=frame["credit_status"].to_numpy(dtype=object),
         size_index=size_index,
-        direct=direct,
-        indirect=indirect,
-        last_year=last_year,
+        direct=frame["export_direct"].to_numpy(dtype=float),
+        indirect=frame["export_indirect"].to_numpy(dtype=float),
+        last_year=frame["last_export_year"].to_numpy(dtype=float),
         cutoff_year=add_months(as_of, -policy.recent_export_months).year,
-        buyer_market=buyer_market,
-        buyer_present=buyer_present,
+        buyer_market=markets.buyer_market,
+        buyer_present=markets.buyer_present,
         buyer_blocked=buyer_blocked,
-        export_clear_count=export_clear_count,
-        severity_present={name: gap_counts[name] > 0 for name in SEVERITY_RANK},
-        product_count=product_count,
-        food_kind_present=food_kind_present,
+        export_clear_count=export_count - export_blocked,
+        severity_present={name: gaps.counts[name] > 0 for name in SEVERITY_RANK},
+        product_count=products.count,
+        food_kind_present=products.food_kind_present,
         group_kind=frame["group_kind"].to_numpy(dtype=object),
         group_members=frame["group_members"].to_numpy(dtype=float),
     )
-    results, _, financial = _programmes(policy, as_of, batch, score)
-    route = np.where(financial, "financial", "non_financial").astype(object)
-
-    # Review flags (policy-v1 §6.3).
-    special = credit == "special_mention"
-    near_boundary = np.zeros(n, dtype=bool)
-    for _, boundary in policy.level_bands[1:]:
-        near = np.abs(score - boundary) <= policy.review_margin
-        if not near.any():
-            continue
-        other_score = np.where(score >= boundary, boundary - 1, boundary)
-        _, _, other_financial = _programmes(policy, as_of, batch, other_score)
-        near_boundary |= near & (other_financial != financial)
-    low_hs = _isin(hs_sources, ["model", "keyword"]) & ~(hs_scores >= policy.hs_score_threshold)
-    low_confidence = np.bincount(product_owner, weights=low_hs, minlength=n) > 0
-    review_codes = [
-        (special, "credit_special_mention"),
-        (near_boundary, "score_near_boundary"),
-        (low_confidence, "hs_low_confidence"),
-    ]
-
-    # Missing inputs (policy-v1 §6.1), in the order facts.read_facts lists them.
-    no_capacity = ~has_ratio & (product_count > 0)
-    missing_parts: list[tuple[np.ndarray, str | np.ndarray]] = [(np.isnan(revenue), "annual_revenue_idr")]
-    product_missing = _product_missing(product_owner, capacity, units, no_capacity, n)
-    missing_parts.append((product_missing != "", product_missing))
-    exported = (direct == 1) | (indirect == 1)
-    missing_parts += [
-        (np.isnan(frame["founded_year"].to_numpy(dtype=float)), "founded_year"),
-        (pd.isna(credit), "credit_status"),
-        (np.isnan(direct), "export_history.direct"),
-        (np.isnan(indirect), "export_history.indirect"),
-        (exported & np.isnan(last_year), "export_history.last_export_year"),
-    ]
-    missing_parts += [
-        (np.isnan(frame[f"practice_{name}"].to_numpy(dtype=float)), f"practices.{name}") for name in PRACTICES
-    ]
-    missing_any = np.zeros(n, dtype=bool)
-    missing_text = np.full(n, "", dtype=object)
-    for mask, text in missing_parts:
-        missing_any |= mask
-        piece = np.where(mask, text if isinstance(text, str) else text, "")
-        separator = np.where(mask & (missing_text != ""), ";", "")
-        missing_text = missing_text + separator + piece
-
-    blocking_markets = _join(mr_owner[blocked_mr & mr_export], mr_market[blocked_mr & mr_export], n)
-    eligible_lists = [np.where(results[code] == 0, code, "") for code in results]
-    eligible = np.full(n, "", dtype=object)
-    for codes in eligible_lists:
-        eligible = eligible + np.where((codes != "") & (eligible != ""), ";", "") + codes
-
-    review_required = special | near_boundary | low_confidence
-    review_text = np.full(n, "", dtype=object)
-    for mask, code in review_codes:
-        review_text = review_text + np.where(mask & (review_text != ""), ";", "") + np.where(mask, code, "")
-
+    results, financial = _programmes(policy, as_of, batch, score)
+    reviews = _review(policy, as_of, batch, score, financial, products, n)
+    missing_any, missing_text = _missing_fields(frame, products, n)
+    blocked_export = gaps.blocked & markets.export
     size_names = np.array([*SIZE_CLASSES, None], dtype=object)
     output = {
+        "as_of": as_of.isoformat(),
+        "policy_version": policy.label,
+        "policy_hash": policy.content_hash,
         "score": score,
         "level": level_names[level_index],
         "level_capped": capped,
         **{f"dim_{name}": dimensions[name] for name in DIMENSIONS},
         "size_class": size_names[size_index],
-        "route": route,
+        "route": np.where(financial, "financial", "non_financial").astype(object),
         "status": np.where(missing_any, "needs_information", "complete").astype(object),
         "missing_fields": missing_text,
-        "review_required": review_required,
-        "review_reasons": review_text,
-        "eligible_programmes": eligible,
+        "review_required": np.logical_or.reduce([mask for _, mask in reviews]),
+        "review_reasons": _joined_flags(reviews, n),
+        "eligible_programmes": _joined_flags([(code, result == 0) for code, result in results.items()], n),
         **{f"programme_{code}": RESULT_NAMES[result] for code, result in results.items()},
-        **{f"gaps_{name}": gap_counts[name] for name in SEVERITY_RANK},
-        "blocking_markets": blocking_markets,
+        **{f"gaps_{name}": gaps.counts[name] for name in SEVERITY_RANK},
+        "blocking_markets": _join(markets.owner[blocked_export], markets.market[blocked_export], n),
     }
-    result = pd.DataFrame(output, index=frame.index)
-    result.insert(0, "as_of", as_of_iso)
-    result.insert(1, "policy_version", policy.label)
-    result.insert(2, "policy_hash", policy.content_hash)
-    return result
+    return pd.DataFrame(output, index=frame.index)
 
 
 def _held_any_codes(held: dict[str, np.ndarray], codes, n: int) -> np.ndarray:

@@ -77,29 +77,23 @@ def capacity_ratio(policy: Policy, commodity: str, amount, unit) -> tuple[float 
     return float(amount) * factor / lots[base], base, lots[base]
 
 
-def read_facts(profile: dict, as_of: date, policy: Policy) -> Facts:
-    """Read a validated profile into Facts for the date."""
-    missing: list[str] = []
-    revenue = profile.get("annual_revenue_idr")
-    size_class = policy.size_class_of(revenue)
-    if size_class is None:
-        missing.append("annual_revenue_idr")
-
+def _read_products(profile: dict, policy: Policy, missing: list[str]) -> list[ProductFacts]:
+    """Products with their class and capacity ratio; capacity fields are missing when none is comparable."""
+    raw_products = profile.get("products") or ()
     products = []
-    for index, product in enumerate(profile.get("products") or ()):
+    for index, product in enumerate(raw_products):
         hs_code = product.get("hs_code") or None
         product_class = policy.product_class(hs_code)
         ratio, lot_unit, lot_amount = capacity_ratio(
             policy, product_class.commodity, product.get("monthly_capacity"), product.get("capacity_unit")
         )
-        hs_source = product.get("hs_source") or ("given" if hs_code else None)
         products.append(
             ProductFacts(
                 index=index,
                 description=product.get("description", ""),
                 hs_code=hs_code,
                 product_class=product_class,
-                hs_source=hs_source,
+                hs_source=product.get("hs_source") or ("given" if hs_code else None),
                 hs_score=product.get("hs_score"),
                 capacity_ratio=ratio,
                 lot_unit=lot_unit,
@@ -107,32 +101,30 @@ def read_facts(profile: dict, as_of: date, policy: Policy) -> Facts:
             )
         )
     if products and all(product.capacity_ratio is None for product in products):
-        raw_products = profile.get("products") or ()
-        for product, raw in zip(products, raw_products, strict=True):
-            if raw.get("monthly_capacity") is None:
-                missing.append(f"products.{product.index}.monthly_capacity")
-            if raw.get("capacity_unit") is None:
-                missing.append(f"products.{product.index}.capacity_unit")
+        for index, raw in enumerate(raw_products):
+            missing.extend(
+                f"products.{index}.{key}"
+                for key in ("monthly_capacity", "capacity_unit")
+                if raw.get(key) is None
+            )
+    return products
 
-    domestic = policy.domestic_market
+
+def _export_markets(profile: dict, domestic: str) -> tuple[tuple[str, ...], tuple[str, ...], str | None]:
+    """Target export markets, those plus the buyer's market, and the buyer's market."""
     targets = tuple(dict.fromkeys(m for m in profile.get("target_markets") or () if m != domestic))
     buyer = profile.get("buyer_contract") or None
     buyer_market = buyer.get("market") if buyer else None
     export_markets = targets
     if buyer_market and buyer_market != domestic and buyer_market not in targets:
-        export_markets = targets + (buyer_market,)
+        export_markets = (*targets, buyer_market)
+    return targets, export_markets, buyer_market
 
-    founded_year = profile.get("founded_year")
-    years = None if founded_year is None else max(0, as_of.year - founded_year)
-    if years is None:
-        missing.append("founded_year")
-    credit_status = profile.get("credit_status")
-    if credit_status is None:
-        missing.append("credit_status")
 
+def _read_history(profile: dict, missing: list[str]) -> tuple[bool | None, bool | None, int | None]:
+    """Direct and indirect export and the last export year, noting what is missing."""
     history = profile.get("export_history") or {}
-    direct = history.get("direct")
-    indirect = history.get("indirect")
+    direct, indirect = history.get("direct"), history.get("indirect")
     last_year = history.get("last_export_year")
     if direct is None:
         missing.append("export_history.direct")
@@ -140,11 +132,29 @@ def read_facts(profile: dict, as_of: date, policy: Policy) -> Facts:
         missing.append("export_history.indirect")
     if (direct or indirect) and last_year is None:
         missing.append("export_history.last_export_year")
+    return direct, indirect, last_year
 
+
+def read_facts(profile: dict, as_of: date, policy: Policy) -> Facts:
+    """Read a validated profile into Facts for the date."""
+    missing: list[str] = []
+    size_class = policy.size_class_of(profile.get("annual_revenue_idr"))
+    if size_class is None:
+        missing.append("annual_revenue_idr")
+    products = _read_products(profile, policy, missing)
+    domestic = policy.domestic_market
+    targets, export_markets, buyer_market = _export_markets(profile, domestic)
+    founded_year = profile.get("founded_year")
+    years = None if founded_year is None else max(0, as_of.year - founded_year)
+    if years is None:
+        missing.append("founded_year")
+    credit_status = profile.get("credit_status")
+    if credit_status is None:
+        missing.append("credit_status")
+    direct, indirect, last_year = _read_history(profile, missing)
     raw_practices = profile.get("practices") or {}
     practices = {name: raw_practices.get(name) for name in PRACTICES}
     missing.extend(f"practices.{name}" for name, value in practices.items() if value is None)
-
     group = profile.get("group") or None
     return Facts(
         as_of=as_of,
@@ -153,7 +163,7 @@ def read_facts(profile: dict, as_of: date, policy: Policy) -> Facts:
         products=products,
         target_export_markets=targets,
         export_markets=export_markets,
-        checked_markets=export_markets + (domestic,),
+        checked_markets=(*export_markets, domestic),
         years_in_business=years,
         credit_status=credit_status,
         export_direct=direct,

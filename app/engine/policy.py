@@ -189,7 +189,9 @@ class Policy:
     _class_cache: dict[str | None, ProductClass] = field(default_factory=dict, repr=False)
 
     def __repr__(self) -> str:
-        return f"Policy(label={self.label!r}, content_hash={self.content_hash!r}, directory={str(self.directory)!r})"
+        return (
+            f"Policy(label={self.label!r}, content_hash={self.content_hash!r}, directory='{self.directory}')"
+        )
 
     def product_class(self, hs_code: str | None) -> ProductClass:
         """The product class of an HS code under this policy's class table."""
@@ -413,10 +415,116 @@ def _load_markets(directory: Path, countries: frozenset | None) -> tuple[str, di
     return domestic, groups
 
 
-def _load_requirements(directory: Path, codes, class_names, commodities, groups, programme_codes, countries):
+@dataclass(frozen=True)
+class _Vocabulary:
+    """What requirement entries may refer to: codes, classes, commodities, market groups, programmes."""
+
+    codes: tuple[str, ...]
+    class_names: tuple[str, ...]
+    commodities: tuple[str, ...]
+    groups: dict[str, frozenset[str]]
+    programme_codes: frozenset[str]
+    countries: frozenset[str] | None
+
+
+def _parse_selector(reader: _FileReader, entry_id: str, row: dict, vocabulary: _Vocabulary):
+    """The entry's single product selector and its values."""
+    applies_to = reader.require(entry_id, row, "applies_to", dict)
+    if len(applies_to) != 1 or next(iter(applies_to)) not in SELECTORS:
+        raise reader.fail(entry_id, f"applies_to must have exactly one of {', '.join(SELECTORS)}")
+    selector, raw_values = next(iter(applies_to.items()))
+    if selector == "all_products":
+        if raw_values is not True:
+            raise reader.fail(entry_id, "applies_to all_products must be true")
+        return selector, frozenset()
+    if not isinstance(raw_values, list) or not raw_values:
+        raise reader.fail(entry_id, f"applies_to {selector} must be a non-empty list")
+    values = frozenset(str(value) for value in raw_values)
+    allowed = {
+        "food": FOOD_KINDS,
+        "product_classes": vocabulary.class_names,
+        "commodities": vocabulary.commodities,
+    }
+    if selector in allowed:
+        unknown = values - set(allowed[selector])
+        if unknown:
+            raise reader.fail(entry_id, f"applies_to {selector} has unknown values {sorted(unknown)}")
+    elif any(not (value.isdigit() and 2 <= len(value) <= 6) for value in values):
+        raise reader.fail(entry_id, "applies_to hs_prefixes must be 2 to 6 digits")
+    return selector, values
+
+
+def _parse_sizes(reader: _FileReader, entry_id: str, row: dict) -> frozenset[str] | None:
+    """Size classes an entry binds; None for '*'."""
+    raw_sizes = reader.require(entry_id, row, "size_classes", list)
+    if raw_sizes == ["*"]:
+        return None
+    if not raw_sizes or any(size not in SIZE_CLASSES for size in raw_sizes):
+        raise reader.fail(entry_id, f"size_classes {raw_sizes!r} must be '*' or of {', '.join(SIZE_CLASSES)}")
+    return frozenset(raw_sizes)
+
+
+def _check_codes(reader: _FileReader, entry_id: str, row: dict, vocabulary: _Vocabulary) -> tuple[str, ...]:
+    """The any_of codes, known and led by the requirement code."""
+    any_of = reader.require(entry_id, row, "any_of", list)
+    for code in any_of:
+        if code not in vocabulary.codes:
+            raise reader.fail(entry_id, f"any_of code {code!r} is not in certifications.yaml")
+    requirement = reader.require(entry_id, row, "requirement", str)
+    if requirement != any_of[0]:
+        raise reader.fail(entry_id, f"requirement {requirement!r} must be the first any_of code")
+    return tuple(any_of)
+
+
+def _requirement_entry(
+    reader: _FileReader, entry_id: str, row: dict, vocabulary: _Vocabulary
+) -> RequirementEntry:
+    """One validated requirement entry."""
+    any_of = _check_codes(reader, entry_id, row, vocabulary)
+    selector, values = _parse_selector(reader, entry_id, row, vocabulary)
+    scope = reader.require(entry_id, row, "scope", str)
+    if scope not in ("business", "product"):
+        raise reader.fail(entry_id, f"scope {scope!r} is not business or product")
+    if scope == "business" and selector != "all_products":
+        raise reader.fail(entry_id, "a business-scope requirement must apply to all products")
+    severity = reader.require(entry_id, row, "severity", str)
+    if severity not in SEVERITIES:
+        raise reader.fail(entry_id, f"severity {severity!r} is not one of {', '.join(SEVERITIES)}")
+    valid_from = reader.date_field(entry_id, row, "valid_from")
+    valid_to = reader.date_field(entry_id, row, "valid_to")
+    if valid_from and valid_to and valid_to < valid_from:
+        raise reader.fail(entry_id, f"valid_to {valid_to} is before valid_from {valid_from}")
+    closed_by = tuple(row.get("closed_by") or ())
+    for code in closed_by:
+        if code not in vocabulary.programme_codes:
+            raise reader.fail(entry_id, f"closed_by {code!r} is not a programme in programmes.yaml")
+    assumption = bool(row.get("assumption", False))
+    if assumption and not row.get("note"):
+        raise reader.fail(entry_id, "assumption: true needs a note")
+    return RequirementEntry(
+        id=entry_id,
+        requirement=any_of[0],
+        any_of=any_of,
+        selector=selector,
+        selector_values=values,
+        scope=scope,
+        markets=_resolve_markets(
+            reader, entry_id, row.get("markets"), vocabulary.groups, vocabulary.countries
+        ),
+        size_classes=_parse_sizes(reader, entry_id, row),
+        severity=severity,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        closed_by=closed_by,
+        source=reader.require(entry_id, row, "source", str),
+        assumption=assumption,
+        note=row.get("note"),
+    )
+
+
+def _load_requirements(directory: Path, vocabulary: _Vocabulary) -> tuple[RequirementEntry, ...]:
     reader = _FileReader(directory / "requirements.yaml")
-    document = reader.load()
-    rows = reader.require("requirements", document, "requirements", list)
+    rows = reader.require("requirements", reader.load(), "requirements", list)
     entries: list[RequirementEntry] = []
     seen: set[str] = set()
     for position, row in enumerate(rows, start=1):
@@ -424,84 +532,15 @@ def _load_requirements(directory: Path, codes, class_names, commodities, groups,
         if entry_id in seen:
             raise reader.fail(entry_id, "id is used twice")
         seen.add(entry_id)
-        any_of = reader.require(entry_id, row, "any_of", list)
-        for code in any_of:
-            if code not in codes:
-                raise reader.fail(entry_id, f"any_of code {code!r} is not in certifications.yaml")
-        requirement = reader.require(entry_id, row, "requirement", str)
-        if requirement != any_of[0]:
-            raise reader.fail(entry_id, f"requirement {requirement!r} must be the first any_of code")
-        applies_to = reader.require(entry_id, row, "applies_to", dict)
-        if len(applies_to) != 1 or next(iter(applies_to)) not in SELECTORS:
-            raise reader.fail(entry_id, f"applies_to must have exactly one of {', '.join(SELECTORS)}")
-        selector, raw_values = next(iter(applies_to.items()))
-        if selector == "all_products":
-            if raw_values is not True:
-                raise reader.fail(entry_id, "applies_to all_products must be true")
-            values: frozenset[str] = frozenset()
-        else:
-            if not isinstance(raw_values, list) or not raw_values:
-                raise reader.fail(entry_id, f"applies_to {selector} must be a non-empty list")
-            values = frozenset(str(value) for value in raw_values)
-            allowed = {"food": set(FOOD_KINDS), "product_classes": class_names, "commodities": commodities}
-            if selector in allowed:
-                unknown = values - set(allowed[selector])
-                if unknown:
-                    raise reader.fail(entry_id, f"applies_to {selector} has unknown values {sorted(unknown)}")
-            elif any(not (value.isdigit() and 2 <= len(value) <= 6) for value in values):
-                raise reader.fail(entry_id, "applies_to hs_prefixes must be 2 to 6 digits")
-        scope = reader.require(entry_id, row, "scope", str)
-        if scope not in ("business", "product"):
-            raise reader.fail(entry_id, f"scope {scope!r} is not business or product")
-        if scope == "business" and selector != "all_products":
-            raise reader.fail(entry_id, "a business-scope requirement must apply to all products")
-        markets = _resolve_markets(reader, entry_id, row.get("markets"), groups, countries)
-        raw_sizes = reader.require(entry_id, row, "size_classes", list)
-        if raw_sizes == ["*"]:
-            sizes = None
-        else:
-            bad = [size for size in raw_sizes if size not in SIZE_CLASSES]
-            if bad or not raw_sizes:
-                raise reader.fail(
-                    entry_id, f"size_classes {raw_sizes!r} must be '*' or of {', '.join(SIZE_CLASSES)}"
-                )
-            sizes = frozenset(raw_sizes)
-        severity = reader.require(entry_id, row, "severity", str)
-        if severity not in SEVERITIES:
-            raise reader.fail(entry_id, f"severity {severity!r} is not one of {', '.join(SEVERITIES)}")
-        valid_from = reader.date_field(entry_id, row, "valid_from")
-        valid_to = reader.date_field(entry_id, row, "valid_to")
-        if valid_from and valid_to and valid_to < valid_from:
-            raise reader.fail(entry_id, f"valid_to {valid_to} is before valid_from {valid_from}")
-        closed_by = row.get("closed_by") or []
-        for code in closed_by:
-            if code not in programme_codes:
-                raise reader.fail(entry_id, f"closed_by {code!r} is not a programme in programmes.yaml")
-        source = reader.require(entry_id, row, "source", str)
-        assumption = bool(row.get("assumption", False))
-        note = row.get("note")
-        if assumption and not note:
-            raise reader.fail(entry_id, "assumption: true needs a note")
-        entries.append(
-            RequirementEntry(
-                id=entry_id,
-                requirement=requirement,
-                any_of=tuple(any_of),
-                selector=selector,
-                selector_values=values,
-                scope=scope,
-                markets=markets,
-                size_classes=sizes,
-                severity=severity,
-                valid_from=valid_from,
-                valid_to=valid_to,
-                closed_by=tuple(closed_by),
-                source=source,
-                assumption=assumption,
-                note=note,
-            )
-        )
+        entries.append(_requirement_entry(reader, entry_id, row, vocabulary))
     return tuple(entries)
+
+
+def _check_values(reader: _FileReader, entry: str, key: str, values, vocabulary) -> None:
+    """Every value of a list parameter is in its vocabulary."""
+    bad = [value for value in values if value not in vocabulary]
+    if bad:
+        raise reader.fail(entry, f"parameter {key} has unknown values {bad}")
 
 
 def _check_params(reader: _FileReader, entry: str, rule: str, params: dict, codes, class_names) -> None:
@@ -512,24 +551,16 @@ def _check_params(reader: _FileReader, entry: str, rule: str, params: dict, code
     for key in ("years", "min_score", "max_score", "min_members"):
         if key in params and (not isinstance(params[key], (int, float)) or isinstance(params[key], bool)):
             raise reader.fail(entry, f"parameter {key} {params[key]!r} is not a number")
-    if rule == "holds_certificate":
-        for code in params["codes"]:
-            if code not in codes:
-                raise reader.fail(entry, f"code {code!r} is not in certifications.yaml")
-    for key in ("allowed", "excluded"):
+    vocabularies = {
+        "codes": codes,
+        "allowed": SIZE_CLASSES if rule == "size_class_in" else CREDIT_STATUSES,
+        "excluded": CREDIT_STATUSES,
+        "severities": tuple(SEVERITY_RANK),
+        "food": FOOD_KINDS,
+    }
+    for key, vocabulary in vocabularies.items():
         if key in params:
-            vocabulary = SIZE_CLASSES if rule == "size_class_in" else CREDIT_STATUSES
-            bad = [value for value in params[key] if value not in vocabulary]
-            if bad:
-                raise reader.fail(entry, f"parameter {key} has unknown values {bad}")
-    if rule == "closable_gap":
-        bad = [value for value in params["severities"] if value not in SEVERITY_RANK]
-        if bad:
-            raise reader.fail(entry, f"parameter severities has unknown values {bad}")
-    if rule == "product_food_kind":
-        bad = [value for value in params["food"] if value not in FOOD_KINDS]
-        if bad:
-            raise reader.fail(entry, f"parameter food has unknown values {bad}")
+            _check_values(reader, entry, key, params[key], vocabulary)
 
 
 def _load_programmes(directory: Path, codes, class_names) -> tuple[Programme, ...]:
@@ -599,11 +630,28 @@ def _load_programmes(directory: Path, codes, class_names) -> tuple[Programme, ..
     return tuple(programmes)
 
 
-def _load_readiness(directory: Path, codes):
-    reader = _FileReader(directory / "readiness.yaml")
-    document = reader.load()
-    weights_block = reader.require("weights", document, "weights", dict)
-    weights = reader.require("weights", weights_block, "value", dict)
+DIMENSION_NUMBERS = {
+    "compliance": ("markets_without_blocking_gaps", "markets_without_major_gaps"),
+    "capacity": ("export_lot_points", "continuity_points", "continuity_full_at_years"),
+    "management": (
+        "years_in_business_points",
+        "years_in_business_full_at_years",
+        "bookkeeping_points",
+        "bank_account_points",
+    ),
+    "market": (
+        "export_direct_points",
+        "export_indirect_points",
+        "buyer_contract_points",
+        "export_training_points",
+        "target_market_chosen_points",
+    ),
+    "digital": ("email_points", "website_points", "marketplace_points"),
+}
+
+
+def _readiness_weights(reader: _FileReader, document: dict) -> dict[str, int]:
+    weights = reader.require("weights", reader.require("weights", document, "weights", dict), "value", dict)
     if set(weights) != set(DIMENSIONS):
         raise reader.fail("weights", f"value must name exactly the dimensions {', '.join(DIMENSIONS)}")
     for name, weight in weights.items():
@@ -611,6 +659,10 @@ def _load_readiness(directory: Path, codes):
             raise reader.fail("weights", f"{name} weight {weight!r} is not a non-negative integer")
     if sum(weights.values()) <= 0:
         raise reader.fail("weights", "weights sum to zero")
+    return weights
+
+
+def _readiness_levels(reader: _FileReader, document: dict) -> tuple[tuple[tuple[str, int], ...], str]:
     levels_block = reader.require("levels", document, "levels", dict)
     bands = []
     previous = -1
@@ -626,36 +678,20 @@ def _load_readiness(directory: Path, codes):
     cap = reader.require("level_cap", reader.require("level_cap", document, "level_cap", dict), "level", str)
     if cap not in [name for name, _ in bands]:
         raise reader.fail("level_cap", f"level {cap!r} is not a level band")
+    return tuple(bands), cap
+
+
+def _readiness_dimensions(reader: _FileReader, document: dict, codes) -> dict:
     dims = reader.require("dimensions", document, "dimensions", dict)
     if set(dims) != set(DIMENSIONS):
         raise reader.fail("dimensions", f"must name exactly the dimensions {', '.join(DIMENSIONS)}")
-    numbers = {
-        "compliance": ("markets_without_blocking_gaps", "markets_without_major_gaps"),
-        "capacity": ("export_lot_points", "continuity_points", "continuity_full_at_years"),
-        "management": (
-            "years_in_business_points",
-            "years_in_business_full_at_years",
-            "bookkeeping_points",
-            "bank_account_points",
-        ),
-        "market": (
-            "export_direct_points",
-            "export_indirect_points",
-            "buyer_contract_points",
-            "export_training_points",
-            "target_market_chosen_points",
-        ),
-        "digital": ("email_points", "website_points", "marketplace_points"),
-    }
-    for dimension, keys in numbers.items():
+    for dimension, keys in DIMENSION_NUMBERS.items():
         for key in keys:
-            reader.number(f"dimensions.{dimension}", dims[dimension], key)
-    for dimension in ("capacity", "management"):
-        for key in ("continuity_full_at_years", "years_in_business_full_at_years"):
-            if key in dims[dimension] and dims[dimension][key] <= 0:
+            value = reader.number(f"dimensions.{dimension}", dims[dimension], key)
+            if key.endswith("full_at_years") and value <= 0:
                 raise reader.fail(f"dimensions.{dimension}", f"{key} must be above 0")
     legality = reader.require("dimensions.compliance", dims["compliance"], "legality_points", dict)
-    for code, points in legality.items():
+    for code in legality:
         if code not in codes:
             raise reader.fail(
                 "dimensions.compliance", f"legality code {code!r} is not in certifications.yaml"
@@ -666,8 +702,7 @@ def _load_readiness(directory: Path, codes):
         raise reader.fail(
             "dimensions.management", f"credit_status_points must name {', '.join(CREDIT_STATUSES)}"
         )
-    items = reader.require("dimensions.quality", dims["quality"], "items", list)
-    for item in items:
+    for item in reader.require("dimensions.quality", dims["quality"], "items", list):
         name = f"dimensions.quality.{item.get('name') if isinstance(item, dict) else '?'}"
         for code in reader.require(name, item, "any_of", list):
             if code not in codes:
@@ -675,19 +710,23 @@ def _load_readiness(directory: Path, codes):
         reader.number(name, item, "points")
         if item.get("applies_when") not in QUALITY_CONDITIONS:
             raise reader.fail(name, f"applies_when must be one of {', '.join(QUALITY_CONDITIONS)}")
-    return weights, tuple(bands), cap, dims
+    return dims
 
 
-def _load_thresholds(directory: Path, commodities):
-    reader = _FileReader(directory / "thresholds.yaml")
+def _load_readiness(directory: Path, codes):
+    reader = _FileReader(directory / "readiness.yaml")
     document = reader.load()
+    weights = _readiness_weights(reader, document)
+    bands, cap = _readiness_levels(reader, document)
+    return weights, bands, cap, _readiness_dimensions(reader, document, codes)
+
+
+def _size_bands(reader: _FileReader, document: dict) -> tuple[tuple[str, int | None], ...]:
     sizes = reader.require("size_classes", document, "size_classes", dict)
     bands = []
     previous = -1
     for band in reader.require("size_classes", sizes, "bands", list):
         name = reader.require("size_classes", band, "size_class", str)
-        if name not in SIZE_CLASSES:
-            raise reader.fail("size_classes", f"size_class {name!r} is not one of {', '.join(SIZE_CLASSES)}")
         upper = band.get("max_revenue_idr")
         if upper is not None:
             if not isinstance(upper, int) or isinstance(upper, bool) or upper <= previous:
@@ -698,14 +737,15 @@ def _load_thresholds(directory: Path, commodities):
         bands.append((name, upper))
     if [name for name, _ in bands] != list(SIZE_CLASSES) or bands[-1][1] is not None:
         raise reader.fail("size_classes", "bands must be micro, small, medium, large with an open last band")
-    window = reader.require("upcoming_window_months", document, "upcoming_window_months", dict)
-    window_months = reader.require("upcoming_window_months", window, "value", int)
+    return tuple(bands)
+
+
+def _export_lots(reader: _FileReader, document: dict, commodities):
     lots_block = reader.require("export_lots", document, "export_lots", dict)
     units = {}
     for unit, spec in reader.require("export_lots", lots_block, "units", dict).items():
         base = reader.require(f"export_lots.units.{unit}", spec, "base", str)
-        factor = reader.number(f"export_lots.units.{unit}", spec, "factor")
-        units[unit] = (base, float(factor))
+        units[unit] = (base, float(reader.number(f"export_lots.units.{unit}", spec, "factor")))
     lots = {}
     raw_lots = reader.require("export_lots", lots_block, "lots", dict)
     for commodity in commodities:
@@ -719,6 +759,16 @@ def _load_thresholds(directory: Path, commodities):
                     f"export_lots.lots.{commodity}", f"amount {amount!r} for {base} is not positive"
                 )
         lots[commodity] = {base: float(amount) for base, amount in amounts.items()}
+    return units, lots
+
+
+def _load_thresholds(directory: Path, commodities):
+    reader = _FileReader(directory / "thresholds.yaml")
+    document = reader.load()
+    bands = _size_bands(reader, document)
+    window = reader.require("upcoming_window_months", document, "upcoming_window_months", dict)
+    window_months = reader.require("upcoming_window_months", window, "value", int)
+    units, lots = _export_lots(reader, document, commodities)
     recent = reader.require("recent_export_months", document, "recent_export_months", dict)
     recent_months = reader.require("recent_export_months", recent, "value", int)
     review = reader.require("review", document, "review", dict)
@@ -773,9 +823,10 @@ def load_policy(directory: Path = DEFAULT_POLICY_DIR) -> Policy:
     commodities = ("coffee", "cocoa", "spices", "crafts", "other")
     domestic, groups = _load_markets(directory, countries)
     programmes = _load_programmes(directory, codes, class_names)
-    requirements = _load_requirements(
-        directory, codes, class_names, commodities, groups, {p.code for p in programmes}, countries
+    vocabulary = _Vocabulary(
+        codes, class_names, commodities, groups, frozenset(p.code for p in programmes), countries
     )
+    requirements = _load_requirements(directory, vocabulary)
     weights, level_bands, level_cap, dimensions = _load_readiness(directory, codes)
     bands, window, units, lots, recent, margin, hs_threshold, limits = _load_thresholds(
         directory, commodities

@@ -121,84 +121,105 @@ def _more_severe(candidate: Gap, current: Gap) -> bool:
 # ----------------------------------------------------------------------------------------- §4 readiness
 
 
-def dimension_points(facts: Facts, gaps: list[Gap], policy: Policy) -> dict[str, float]:
-    """The six dimension scores before rounding (policy-v1 §4, points from readiness.yaml)."""
-    dims = policy.dimensions
+def _compliance(facts: Facts, gaps: list[Gap], config: dict) -> float:
+    """Legality held, and checked markets free of blocking and of major gaps."""
     markets = facts.checked_markets
     blocked = {gap.market for gap in gaps if gap.severity == "blocking"}
     major = {gap.market for gap in gaps if gap.severity == "major"}
-
-    compliance_cfg = dims["compliance"]
-    compliance = 0.0
-    for code, points in compliance_cfg["legality_points"].items():
+    points = 0.0
+    for code, code_points in config["legality_points"].items():
         if code in facts.held:
-            compliance += points
-    compliance += compliance_cfg["markets_without_blocking_gaps"] * (
-        sum(market not in blocked for market in markets) / len(markets)
+            points += code_points
+    points += config["markets_without_blocking_gaps"] * (
+        sum(m not in blocked for m in markets) / len(markets)
     )
-    compliance += compliance_cfg["markets_without_major_gaps"] * (
-        sum(market not in major for market in markets) / len(markets)
-    )
+    points += config["markets_without_major_gaps"] * (sum(m not in major for m in markets) / len(markets))
+    return points
 
-    capacity_cfg = dims["capacity"]
+
+def _capacity(facts: Facts, config: dict) -> float:
+    """Best product's monthly capacity against its export lot, and continuity in years."""
     ratios = [p.capacity_ratio for p in facts.products if p.capacity_ratio is not None]
-    capacity = capacity_cfg["export_lot_points"] * min(1.0, max(ratios)) if ratios else 0.0
+    points = config["export_lot_points"] * min(1.0, max(ratios)) if ratios else 0.0
     if facts.years_in_business is not None:
-        capacity += capacity_cfg["continuity_points"] * min(
-            1.0, facts.years_in_business / capacity_cfg["continuity_full_at_years"]
+        points += config["continuity_points"] * min(
+            1.0, facts.years_in_business / config["continuity_full_at_years"]
         )
+    return points
 
+
+def quality_item_applies(condition: str, facts: Facts) -> bool:
+    """Whether a quality item applies to the IKM's products (always, food, processed food)."""
+    if condition == "food":
+        return facts.any_food
+    if condition == "processed_food":
+        return facts.any_processed_food
+    return True
+
+
+def _quality(facts: Facts, config: dict) -> float:
+    """Points of the applicable quality items held, over the applicable points, × 100."""
     earned = possible = 0.0
-    for item in dims["quality"]["items"]:
-        condition = item["applies_when"]
-        if condition == "food" and not facts.any_food:
-            continue
-        if condition == "processed_food" and not facts.any_processed_food:
+    for item in config["items"]:
+        if not quality_item_applies(item["applies_when"], facts):
             continue
         possible += item["points"]
         if any(code in facts.held for code in item["any_of"]):
             earned += item["points"]
-    quality = 100.0 * earned / possible if possible else 0.0
+    return 100.0 * earned / possible if possible else 0.0
 
-    management_cfg = dims["management"]
-    management = 0.0
+
+def _management(facts: Facts, config: dict) -> float:
+    """Years in business, bookkeeping, bank account and SLIK credit status."""
+    points = 0.0
     if facts.years_in_business is not None:
-        management += management_cfg["years_in_business_points"] * min(
-            1.0, facts.years_in_business / management_cfg["years_in_business_full_at_years"]
+        points += config["years_in_business_points"] * min(
+            1.0, facts.years_in_business / config["years_in_business_full_at_years"]
         )
     if facts.practices["bookkeeping"]:
-        management += management_cfg["bookkeeping_points"]
+        points += config["bookkeeping_points"]
     if facts.practices["bank_account"]:
-        management += management_cfg["bank_account_points"]
+        points += config["bank_account_points"]
     if facts.credit_status is not None:
-        management += management_cfg["credit_status_points"][facts.credit_status]
+        points += config["credit_status_points"][facts.credit_status]
+    return points
 
-    market_cfg = dims["market"]
-    market = 0.0
+
+def _market(facts: Facts, config: dict) -> float:
+    """Export history, buyer contract, export training and target markets chosen."""
+    points = 0.0
     if facts.export_direct:
-        market += market_cfg["export_direct_points"]
+        points += config["export_direct_points"]
     elif facts.export_indirect:
-        market += market_cfg["export_indirect_points"]
+        points += config["export_indirect_points"]
     if facts.buyer_market is not None:
-        market += market_cfg["buyer_contract_points"]
+        points += config["buyer_contract_points"]
     if "EXPORT_TRAINING" in facts.held:
-        market += market_cfg["export_training_points"]
+        points += config["export_training_points"]
     if facts.target_export_markets:
-        market += market_cfg["target_market_chosen_points"]
+        points += config["target_market_chosen_points"]
+    return points
 
-    digital_cfg = dims["digital"]
-    digital = 0.0
+
+def _digital(facts: Facts, config: dict) -> float:
+    """Email, website and marketplace presence."""
+    points = 0.0
     for name in ("email", "website", "marketplace"):
         if facts.practices[name]:
-            digital += digital_cfg[f"{name}_points"]
+            points += config[f"{name}_points"]
+    return points
 
+
+def dimension_points(facts: Facts, gaps: list[Gap], policy: Policy) -> dict[str, float]:
+    """The six dimension scores before rounding (policy-v1 §4, points from readiness.yaml)."""
+    dims = policy.dimensions
     return {
-        "compliance": compliance,
-        "capacity": capacity,
-        "quality": quality,
-        "management": management,
-        "market": market,
-        "digital": digital,
+        "compliance": _compliance(facts, gaps, dims["compliance"]),
+        "capacity": _capacity(facts, dims["capacity"]),
+        "quality": _quality(facts, dims["quality"]),
+        "management": _management(facts, dims["management"]),
+        "market": _market(facts, dims["market"]),
+        "digital": _digital(facts, dims["digital"]),
     }
 
 

@@ -62,12 +62,26 @@ def _is_int(value) -> bool:
 
 def validate_profile(profile: object, today: date | None = None) -> tuple[dict | None, Errors]:
     """Check a profile against contract.md's table; return (profile, []) or (None, errors)."""
-    errors: Errors = []
     if not isinstance(profile, dict):
         return None, [("_schema", "profile must be a JSON object")]
+    errors: Errors = []
     this_year = (today or date.today()).year
-    add = errors.append
+    _identity(profile, errors.append)
+    _year(profile, "founded_year", this_year, errors.append, "founded_year")
+    _business(profile, errors.append)
+    _products(profile.get("products"), errors.append)
+    _certifications(profile.get("certifications"), errors.append)
+    _countries(profile, "target_markets", 30, errors.append)
+    _history(profile.get("export_history"), this_year, errors.append)
+    buyer = profile.get("buyer_contract")
+    if buyer is not None and (not isinstance(buyer, dict) or buyer.get("market") not in country_codes()):
+        errors.append(("buyer_contract.market", "must be an ISO alpha-2 code from the reference list"))
+    _booleans(profile.get("practices"), "practices", PRACTICE_FIELDS, errors.append)
+    return (None, errors) if errors else (profile, [])
 
+
+def _identity(profile: dict, add) -> None:
+    """name, nib, legal form and region code."""
     name = profile.get("name")
     if not isinstance(name, str) or not 1 <= len(name.strip()) <= 200:
         add(("name", "required, 1-200 characters"))
@@ -80,7 +94,10 @@ def validate_profile(profile: object, today: date | None = None) -> tuple[dict |
         add(("region_code", "required"))
     elif region not in region_codes():
         add(("region_code", f"{region!r} is not a Kemendagri kabupaten/kota code PP.KK"))
-    _year(profile, "founded_year", this_year, add, "founded_year")
+
+
+def _business(profile: dict, add) -> None:
+    """Counts, owner, credit status, group and OVOP stars."""
     for key in ("employees", "annual_revenue_idr"):
         value = profile.get(key)
         if value is not None and not (_is_int(value) and value >= 0):
@@ -99,32 +116,30 @@ def validate_profile(profile: object, today: date | None = None) -> tuple[dict |
     stars = profile.get("ovop_stars")
     if stars is not None and not (_is_int(stars) and 0 <= stars <= 5):
         add(("ovop_stars", "must be an integer 0-5"))
-    _products(profile.get("products"), add)
-    _certifications(profile.get("certifications"), add)
-    _countries(profile, "target_markets", 30, add)
-    history = profile.get("export_history")
-    if history is not None:
-        if not isinstance(history, dict):
-            add(("export_history", "must be an object"))
-        else:
-            for key in ("direct", "indirect"):
-                if history.get(key) is not None and not isinstance(history[key], bool):
-                    add((f"export_history.{key}", "must be true or false"))
-            _countries(history, "markets", 250, add, "export_history.markets")
-            _year(history, "last_export_year", this_year, add, "export_history.last_export_year")
-    buyer = profile.get("buyer_contract")
-    if buyer is not None:
-        if not isinstance(buyer, dict) or buyer.get("market") not in country_codes():
-            add(("buyer_contract.market", "must be an ISO alpha-2 code from the reference list"))
-    practices = profile.get("practices")
-    if practices is not None:
-        if not isinstance(practices, dict):
-            add(("practices", "must be an object"))
-        else:
-            for key in PRACTICE_FIELDS:
-                if practices.get(key) is not None and not isinstance(practices[key], bool):
-                    add((f"practices.{key}", "must be true or false"))
-    return (None, errors) if errors else (profile, [])
+
+
+def _history(history, this_year: int, add) -> None:
+    """export_history: direct, indirect, markets, last export year."""
+    if history is None:
+        return
+    if not isinstance(history, dict):
+        add(("export_history", "must be an object"))
+        return
+    _booleans(history, "export_history", ("direct", "indirect"), add)
+    _countries(history, "markets", 250, add, "export_history.markets")
+    _year(history, "last_export_year", this_year, add, "export_history.last_export_year")
+
+
+def _booleans(mapping, path: str, keys, add) -> None:
+    """Optional true/false fields of an optional object."""
+    if mapping is None:
+        return
+    if not isinstance(mapping, dict):
+        add((path, "must be an object"))
+        return
+    for key in keys:
+        if mapping.get(key) is not None and not isinstance(mapping[key], bool):
+            add((f"{path}.{key}", "must be true or false"))
 
 
 def _one_of(mapping, key, allowed, add, path=None, required=False) -> None:

@@ -14,7 +14,7 @@ from itertools import combinations
 
 from app.engine.facts import read_facts
 from app.engine.policy import Policy
-from app.engine.rules import Evaluation, evaluate
+from app.engine.rules import Evaluation, evaluate, quality_item_applies
 
 LEVEL_GOAL, ROUTE_GOAL = "level", "route"
 
@@ -74,46 +74,43 @@ class Action:
         return described
 
 
+def _gap_actions(base: Evaluation) -> list[Action]:
+    """Obtaining the first code of each blocking, then major gap (upcoming gaps do not fail yet)."""
+    return [
+        Action("obtain_certificate", code=gap.entry.any_of[0])
+        for severity in ("blocking", "major")
+        for gap in base.gaps
+        if gap.severity == severity
+    ]
+
+
+def _capacity_action(base: Evaluation) -> list[Action]:
+    """Raising the best product's monthly capacity to its commodity's export lot, when below it."""
+    ratios = [(p.capacity_ratio if p.capacity_ratio is not None else -1.0, p) for p in base.facts.products]
+    if not ratios:
+        return []
+    best_ratio, best = max(ratios, key=lambda pair: pair[0])
+    if best_ratio >= 1.0:
+        return []
+    return [Action("reach_export_lot", product_index=best.index, amount=best.lot_amount, unit=best.lot_unit)]
+
+
 def candidate_actions(base: Evaluation, policy: Policy) -> list[Action]:
     """Actions that address something failing now, most promising first, capped by the policy limit."""
     facts = base.facts
-    actions: list[Action] = []
-
-    def add(action: Action) -> None:
-        if action not in actions:
-            actions.append(action)
-
-    # Blocking, then major gaps: obtaining a code that closes them (upcoming gaps do not fail yet).
-    for severity in ("blocking", "major"):
-        for gap in base.gaps:
-            if gap.severity == severity:
-                add(Action("obtain_certificate", code=gap.entry.any_of[0]))
+    actions = _gap_actions(base)
     if facts.buyer_market is None and facts.target_export_markets:
         clear = [m for m in facts.target_export_markets if m not in base.blocked_markets]
-        add(Action("get_buyer_contract", market=(clear or list(facts.target_export_markets))[0]))
-    ratios = [(p.capacity_ratio if p.capacity_ratio is not None else -1.0, p) for p in facts.products]
-    if ratios:
-        best_ratio, best = max(ratios, key=lambda pair: pair[0])
-        if best_ratio < 1.0:
-            add(
-                Action(
-                    "reach_export_lot", product_index=best.index, amount=best.lot_amount, unit=best.lot_unit
-                )
-            )
+        actions.append(Action("get_buyer_contract", market=(clear or list(facts.target_export_markets))[0]))
+    actions += _capacity_action(base)
     for item in policy.dimensions["quality"]["items"]:
-        condition = item["applies_when"]
-        if (condition == "food" and not facts.any_food) or (
-            condition == "processed_food" and not facts.any_processed_food
-        ):
-            continue
-        if not any(code in facts.held for code in item["any_of"]):
-            add(Action("obtain_certificate", code=item["any_of"][0]))
+        applies = quality_item_applies(item["applies_when"], facts)
+        if applies and not any(code in facts.held for code in item["any_of"]):
+            actions.append(Action("obtain_certificate", code=item["any_of"][0]))
     if "EXPORT_TRAINING" not in facts.held:
-        add(Action("complete_export_training", code="EXPORT_TRAINING"))
-    for name, value in facts.practices.items():
-        if not value:
-            add(Action("adopt_practice", code=name))
-    return actions[: policy.what_if_limits["max_candidates"]]
+        actions.append(Action("complete_export_training", code="EXPORT_TRAINING"))
+    actions += [Action("adopt_practice", code=name) for name, value in facts.practices.items() if not value]
+    return list(dict.fromkeys(actions))[: policy.what_if_limits["max_candidates"]]
 
 
 def _run(profile: dict, actions: tuple[Action, ...], as_of: date, policy: Policy) -> Evaluation:

@@ -11,8 +11,8 @@ from .conftest import load_cases, merge
 
 BASE, _ = load_cases("programmes.yaml")
 ASSESSMENT_FIELDS = {
-    "as_of", "policy_version", "policy_hash", "status", "missing_fields", "readiness", "size_class", "products",
-    "gaps", "programmes", "route", "review_required", "review_reasons", "trace", "what_if",
+    "as_of", "policy_version", "policy_hash", "status", "missing_fields", "readiness", "size_class",
+    "products", "gaps", "programmes", "route", "review_required", "review_reasons", "trace", "what_if",
 }  # fmt: skip
 
 

@@ -65,14 +65,15 @@ def test_csv_in_csv_out_with_a_chosen_rejects_file(runner, tmp_path: Path):
     source = tmp_path / "in.csv"
     header = (
         "name,region_code,founded_year,annual_revenue_idr,credit_status,products,certifications,export_direct,"
-        "export_indirect,last_export_year,target_markets,buyer_market,bookkeeping,bank_account,email,website,marketplace"
+        "export_indirect,last_export_year,target_markets,buyer_market,"
+        "bookkeeping,bank_account,email,website,marketplace"
     )
     rows = [
         "Kopi Gayo,11.17,2015,4200000000,current,090111|Kopi arabika|20000|kg,NIB;NPWP;ORGANIC@2027-08-01,"
         "true,false,2025,US;DE,US,true,true,true,false,true",
         "Salah Tahun,11.17,dua ribu,4200000000,current,090111|Kopi,NIB,,,,JP,,,,,,",
-        "Kakao Jembrana,51.01,2010,900000000,none,180100|Biji kakao fermentasi|3000|kg,NIB;NPWP,false,true,2024,"
-        "NL,,ya,tidak,ya,tidak,ya",
+        "Kakao Jembrana,51.01,2010,900000000,none,180100|Biji kakao fermentasi|3000|kg,NIB;NPWP,"
+        "false,true,2024,NL,,ya,tidak,ya,tidak,ya",
     ]
     source.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
     output = tmp_path / "out.csv"

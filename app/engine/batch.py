@@ -34,46 +34,62 @@ def _number(value) -> float:
     return np.nan if value is None else float(value)
 
 
+def _product_tuple(product: dict) -> tuple:
+    hs_code = product.get("hs_code") or ""
+    return (
+        hs_code,
+        _number(product.get("monthly_capacity")),
+        product.get("capacity_unit") or "",
+        product.get("hs_source") or ("given" if hs_code else ""),
+        _number(product.get("hs_score")),
+    )
+
+
+def _certification_tuple(item: dict) -> tuple[str, str]:
+    valid_until = item.get("valid_until")
+    if valid_until is not None and not isinstance(valid_until, str):
+        valid_until = parse_date(valid_until).isoformat()
+    return item["code"], valid_until or ""
+
+
 def profiles_to_frame(profiles: list[dict]) -> pd.DataFrame:
     """One row per validated profile: scalar fields as columns, products/certificates/markets as tuples."""
-    rows = []
+    columns: dict[str, list] = {name: [] for name in _FRAME_COLUMNS}
+    practice_columns = [(name, columns[f"practice_{name}"]) for name in PRACTICES]
+    empty: dict = {}
     for profile in profiles:
-        history = profile.get("export_history") or {}
-        group = profile.get("group") or {}
-        practices = profile.get("practices") or {}
-        buyer = profile.get("buyer_contract") or {}
-        row = {
-            "name": profile.get("name"),
-            "region_code": profile.get("region_code"),
-            "founded_year": _number(profile.get("founded_year")),
-            "annual_revenue_idr": _number(profile.get("annual_revenue_idr")),
-            "credit_status": profile.get("credit_status"),
-            "export_direct": _flag(history.get("direct")),
-            "export_indirect": _flag(history.get("indirect")),
-            "last_export_year": _number(history.get("last_export_year")),
-            "buyer_market": buyer.get("market"),
-            "group_kind": group.get("kind"),
-            "group_members": _number(group.get("members")),
-            "products": tuple(
-                (
-                    product.get("hs_code") or "",
-                    _number(product.get("monthly_capacity")),
-                    product.get("capacity_unit") or "",
-                    product.get("hs_source") or ("given" if product.get("hs_code") else ""),
-                    _number(product.get("hs_score")),
-                )
-                for product in profile.get("products") or ()
-            ),
-            "certifications": tuple(
-                (item["code"], str(parse_date(item.get("valid_until")) or ""))
-                for item in profile.get("certifications") or ()
-            ),
-            "target_markets": tuple(profile.get("target_markets") or ()),
-        }
-        for name in PRACTICES:
-            row[f"practice_{name}"] = _flag(practices.get(name))
-        rows.append(row)
-    return pd.DataFrame(rows, columns=_FRAME_COLUMNS)
+        history = profile.get("export_history") or empty
+        group = profile.get("group") or empty
+        practices = profile.get("practices") or empty
+        columns["name"].append(profile.get("name"))
+        columns["region_code"].append(profile.get("region_code"))
+        columns["founded_year"].append(_number(profile.get("founded_year")))
+        columns["annual_revenue_idr"].append(_number(profile.get("annual_revenue_idr")))
+        columns["credit_status"].append(profile.get("credit_status"))
+        columns["export_direct"].append(_flag(history.get("direct")))
+        columns["export_indirect"].append(_flag(history.get("indirect")))
+        columns["last_export_year"].append(_number(history.get("last_export_year")))
+        columns["buyer_market"].append((profile.get("buyer_contract") or empty).get("market"))
+        columns["group_kind"].append(group.get("kind"))
+        columns["group_members"].append(_number(group.get("members")))
+        columns["products"].append(tuple(map(_product_tuple, profile.get("products") or ())))
+        columns["certifications"].append(
+            tuple(map(_certification_tuple, profile.get("certifications") or ()))
+        )
+        columns["target_markets"].append(tuple(profile.get("target_markets") or ()))
+        for name, column in practice_columns:
+            column.append(_flag(practices.get(name)))
+    frame = pd.DataFrame({name: _column(name, values) for name, values in columns.items()})
+    return frame
+
+
+def _column(name: str, values: list):
+    """Numbers as float64 arrays, everything else as object arrays (tuples stay tuples)."""
+    if name in _NUMBER_COLUMNS:
+        return np.array(values, dtype=float)
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    return array
 
 
 _FRAME_COLUMNS = [
@@ -93,6 +109,17 @@ _FRAME_COLUMNS = [
     "target_markets",
     *(f"practice_{name}" for name in PRACTICES),
 ]
+
+
+_NUMBER_COLUMNS = {
+    "founded_year",
+    "annual_revenue_idr",
+    "export_direct",
+    "export_indirect",
+    "last_export_year",
+    "group_members",
+    *(f"practice_{name}" for name in PRACTICES),
+}
 
 
 def _flatten(column: pd.Series) -> tuple[np.ndarray, list]:

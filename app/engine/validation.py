@@ -11,7 +11,7 @@ import csv
 import re
 from collections.abc import Callable
 from datetime import date
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -28,7 +28,7 @@ NIB_PATTERN = re.compile(r"^\d{13}\Z")
 Errors = list[tuple[str, str]]
 
 
-@lru_cache(maxsize=1)
+@cache
 def _codes(name: str, column: str) -> frozenset[str]:
     with (DATA_DIR / "reference" / name).open(encoding="utf-8", newline="") as handle:
         return frozenset(row[column] for row in csv.DictReader(handle) if row.get(column))

@@ -28,7 +28,8 @@ def require_json_body() -> None:
     """Refuse API bodies that are not declared as JSON (file uploads are the exception)."""
     if not request.path.startswith("/api/") or request.method not in BODY_METHODS:
         return
-    if request.mimetype == "multipart/form-data" and request.path.rstrip("/").endswith(("/import", "/imports")):
+    upload_paths = ("/import", "/imports")
+    if request.mimetype == "multipart/form-data" and request.path.rstrip("/").endswith(upload_paths):
         return
     if request.content_length == 0 and not request.mimetype:
         return
@@ -44,12 +45,12 @@ def require_json_body() -> None:
 
 def register_api(app: Flask) -> None:
     """Bind flask-smorest and register every API blueprint."""
-    from app.api import assessments, health, ikms, reference, users
+    from app.api import assessments, cases, health, ikms, reference, users
     from app.auth.api import BearerAuthPlugin
 
     app.url_map.converters["id"] = IdConverter
     api.init_app(app, spec_kwargs={"extra_plugins": [BearerAuthPlugin()]})
     app.register_blueprint(health.blp)
-    for module in (ikms, reference, assessments, users):
+    for module in (ikms, reference, assessments, users, cases):
         api.register_blueprint(module.blp)
     app.before_request(require_json_body)

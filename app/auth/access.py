@@ -148,3 +148,21 @@ def require_assessment_access(user: User | None, assessment) -> User:
 def keeps_personal_data(user: User | None) -> bool:
     """Whether a self-check by this caller keeps names, NIB and contacts (signed in, not ministry)."""
     return user is not None and user.role not in AGGREGATE_ONLY_ROLES
+
+
+def require_case_access(user: User | None, case) -> User:
+    """The caller when the case's IKM is in their scope (owners, regions, staff); 401 / 403 otherwise."""
+    user = require_personal_data_access(user)
+    if not ikm_in_scope(user, case.ikm):
+        raise Forbidden(f"Kasus {case.id} di luar kewenangan Anda. / Case {case.id} is outside your scope.")
+    return user
+
+
+def require_staff(user: User | None) -> User:
+    """The caller when they are LPEI staff (advisor, supervisor, admin)."""
+    return require_role(user, STAFF_ROLES)
+
+
+def sees_internal_comments(user: User) -> bool:
+    """LPEI staff see internal comments; owners and regions see the others."""
+    return user.role in STAFF_ROLES

@@ -1,6 +1,6 @@
 """SQLAlchemy models, one module per aggregate; importing this package registers them all."""
 
-from app.models.application import Application
+from app.models.application import Application, CaseComment
 from app.models.assessment import Assessment
 from app.models.audit import AuditEvent
 from app.models.country import Country
@@ -15,6 +15,7 @@ __all__ = [
     "Application",
     "Assessment",
     "AuditEvent",
+    "CaseComment",
     "Certification",
     "Country",
     "HsCode",

@@ -8,6 +8,7 @@ from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Index, Integer, Str
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.models.types import JsonDocument
 
 STATUSES = ("submitted", "in_review", "approved", "referred", "rejected", "withdrawn")
 
@@ -27,6 +28,9 @@ class Application(db.Model):
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     priority: Mapped[float | None] = mapped_column(Float)
+    # The triage model's answer when the case was queued: score, top factors, synthetic flag, model version.
+    triage: Mapped[dict | None] = mapped_column(JsonDocument)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     engine_route: Mapped[str | None] = mapped_column(String(15))
     decision_reason: Mapped[str | None] = mapped_column(String(40))
     decision_note: Mapped[str | None] = mapped_column(Text)
@@ -43,6 +47,27 @@ class Application(db.Model):
 
     ikm = relationship("Ikm")
     assessment = relationship("Assessment")
+    assigned_to = relationship("User", foreign_keys=[assigned_to_id])
+    decided_by = relationship("User", foreign_keys=[decided_by_id])
+    comments: Mapped[list[CaseComment]] = relationship(
+        back_populates="application", cascade="all, delete-orphan", order_by="CaseComment.id"
+    )
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (Index("ix_applications_status_priority", "status", "priority"),)
+
+
+class CaseComment(db.Model):
+    """A comment on a case; `internal` ones are for LPEI staff only."""
+
+    __tablename__ = "case_comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    internal: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    application: Mapped[Application] = relationship(back_populates="comments")
+    author = relationship("User")

@@ -130,6 +130,16 @@ def save_artifact(
     return directory
 
 
+def prune_versions(models_dir: Path, name: str, keep: int) -> list[Path]:
+    """Delete all but the newest `keep` version directories of a model; return the deleted ones."""
+    import shutil
+
+    old = version_dirs(models_dir, name)[:-keep] if keep > 0 else []
+    for directory in old:
+        shutil.rmtree(directory)
+    return old
+
+
 def read_metadata(directory: Path) -> dict[str, Any]:
     """Read an artifact directory's metadata.json (ArtifactError when missing or unreadable)."""
     path = Path(directory) / METADATA_FILE

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from app.ml.hs_reference import HS_FILE, load_hs_reference
-from app.ml.paths import TRAINING_DIR, load_ml_config
+from app.ml.paths import REFERENCE_DIR, TRAINING_DIR, load_ml_config
 from app.ml.text import STATE_WORDS_FILE
 
 VOCAB_FILE = TRAINING_DIR / "hs_vocab.yaml"
@@ -24,8 +24,18 @@ OTHER_PRODUCTS_FILE = TRAINING_DIR / "hs_other_products.csv"
 GLOSSARY_FILE = TRAINING_DIR / "hs_glossary_id_en.csv"
 HELDOUT_FILE = TRAINING_DIR / "hs_heldout.csv"
 DEV_FILE = TRAINING_DIR / "hs_dev.csv"
+# Regency and city names, added to some generated rows so the model learns that place names carry no class.
+REGENCIES_FILE = REFERENCE_DIR / "kabupaten_kota.csv"
 # Files whose content defines a trained HS classifier (their hash goes into metadata.json).
-TRAINING_FILES = (VOCAB_FILE, STATE_WORDS_FILE, OTHER_PRODUCTS_FILE, GLOSSARY_FILE, DEV_FILE, HS_FILE)
+TRAINING_FILES = (
+    VOCAB_FILE,
+    STATE_WORDS_FILE,
+    OTHER_PRODUCTS_FILE,
+    GLOSSARY_FILE,
+    DEV_FILE,
+    HELDOUT_FILE,
+    HS_FILE,
+)
 # Bump when the generator's behaviour changes, so that `ensure-models` retrains.
 GENERATOR_VERSION = 1
 # Label of everything outside the labelled product families (answered by nearest-description search).
@@ -119,8 +129,20 @@ def _neighbour_key(char: str, rng: random.Random) -> str:
     return char
 
 
+@lru_cache(maxsize=1)
+def place_names() -> tuple[str, ...]:
+    """Regency and city names without their "Kabupaten"/"Kota" prefix, from the reference file."""
+    with REGENCIES_FILE.open(encoding="utf-8", newline="") as handle:
+        names = [
+            row["nama"].removeprefix("Kabupaten ").removeprefix("Kota ") for row in csv.DictReader(handle)
+        ]
+    return tuple(sorted(set(names)))
+
+
 def _decorate(text: str, rng: random.Random, lists: dict[str, Any], config: dict[str, Any]) -> str:
-    """Add packaging/quantity and brand-like words and maybe a typo, as sellers write product names."""
+    """Add a place, packaging/quantity and brand-like words and maybe a typo, as sellers write names."""
+    if rng.random() < config["p_place"]:
+        text = f"{text} {rng.choice(place_names())}"
     if rng.random() < config["p_pack"]:
         pack = rng.choice(expand_terms("@pack", lists))
         text = f"{text} {pack}" if rng.random() < 0.8 else f"{pack} {text}"
@@ -197,6 +219,22 @@ def generate_vocab_rows(
     return rows
 
 
+def _without_heldout(rows: LabelledText) -> LabelledText:
+    """Drop generated rows that happen to equal a held-out description after normalisation.
+
+    The held-out set is only read here to guarantee it never reaches training (templates can produce a
+    held-out phrasing by chance, e.g. "kopi instan murni … jar").
+    """
+    from app.ml.text import normalise_text
+
+    heldout = {normalise_text(text) for text in load_labelled_csv(HELDOUT_FILE)[0]}
+    kept = LabelledText()
+    for text, label, source in zip(rows.texts, rows.labels, rows.sources, strict=True):
+        if normalise_text(text) not in heldout:
+            kept.add(text, label, source)
+    return kept
+
+
 def load_labelled_csv(path: Path) -> tuple[list[str], list[str]]:
     """Read a (description, hs_code) CSV such as the held-out or development set."""
     with path.open(encoding="utf-8", newline="") as handle:
@@ -217,7 +255,7 @@ def build_training_set(config: dict[str, Any] | None = None, split: str | None =
     unknown = [code for code in codes if code not in reference.subheadings]
     if unknown:
         raise ValueError(f"hs_vocab.yaml labels codes missing from HS 2022: {unknown}")
-    rows = generate_vocab_rows(vocab, config, rng, split)
+    rows = _without_heldout(generate_vocab_rows(vocab, config, rng, split))
     for code in codes:
         for _ in range(config["reference_repeats"]):
             rows.add(reference.subheadings[code], code, "hs2022")
@@ -240,7 +278,7 @@ def build_calibration_set(config: dict[str, Any] | None = None) -> LabelledText:
     names and the hand-written development set (never the held-out set)."""
     config = config or load_ml_config()["hs_classifier"]
     rng = random.Random(config["seed"] + 2)
-    rows = generate_vocab_rows(load_vocab(), config, rng, "calibrate")
+    rows = _without_heldout(generate_vocab_rows(load_vocab(), config, rng, "calibrate"))
     other_texts, _ = load_labelled_csv(OTHER_PRODUCTS_FILE)
     for text in other_texts:
         if is_calibration_term(text):

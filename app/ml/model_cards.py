@@ -1,0 +1,147 @@
+"""Markdown model cards written next to each artifact."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _metric_rows(metrics: dict[str, Any]) -> str:
+    """Markdown table rows of the HS evaluation metrics per file."""
+    lines = [
+        "| set | rows | top-1 HS6 | top-1 HS4 | top-3 HS6 | mean top-1 score | score when wrong | ECE |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for name, m in metrics.items():
+        lines.append(
+            f"| {name} ({m['file']}) | {m['n']} | {m['top1_hs6']:.1%} | {m['top1_hs4']:.1%} "
+            f"| {m['top3_hs6']:.1%} "
+            f"| {m['mean_top1_score']:.3f} | {m['mean_score_when_wrong'] or 0:.3f} | "
+            f"{m['expected_calibration_error']:.3f} |"
+        )
+    return "\n".join(lines)
+
+
+def hs_model_card(metadata: dict[str, Any]) -> str:
+    """Model card of an HS classifier artifact."""
+    params = metadata["params"]
+    sources = "\n".join(f"  - `{k}`: {v}" for k, v in metadata["training_rows_by_source"].items())
+    return f"""# Model card — {{version}}
+
+## What it does
+Ranks HS 2022 six-digit codes for a product description written in Indonesian, English or both (typos and
+brand words included) and gives each candidate a calibrated score in [0, 1] and its commodity group
+(`app.engine.products.commodity_of`, the same function the rules engine uses).
+
+## How it works
+- scikit-learn `Pipeline`: text normalisation with processing-state markers
+  (`data/training/hs_state_words.yaml`: ground/bubuk/giling, roasted/sangrai, instant/instan, 3in1, decaf,
+  whole/utuh, green/mentah) → `FeatureUnion` of hashed character (char_wb 2–5) and word (1–2) n-gram TF-IDF
+  → `LinearSVC` (C = {params["svm_c"]}), weights below {params["weight_floor"]} dropped and stored sparse.
+- Scores: softmax of the SVM margins divided by a temperature T = {params["temperature"]:.4f}. T is fitted on
+  rows the model never saw: a first model is fitted without a quarter of the vocabulary terms and T is chosen
+  to minimise the log loss on rows made from those terms plus the hand-written development set.
+- {len(metadata["labels"])} labelled subheadings (coffee, instant coffee, cocoa, spices, wood carvings and
+  furniture, plaited articles and furniture, woven fabrics, ceramics, jewellery). Everything else is the
+  class `{metadata["other_label"]}`; its probability is handed to the nearest HS 2022 subheadings by
+  description search (Indonesian words glossed to English), capped at {params["other_score_cap"]}, so
+  out-of-scope text gets the nearest chapter with a low score, not a confident wrong code.
+- A top-1 score below {params["low_confidence_score"]} is low confidence: the engine should set
+  `review_required`.
+
+## Training data
+{metadata["training_rows"]} rows (training-data SHA-256 `{metadata["training_data_sha256"][:16]}…`), see
+`data/training/DATA_CARD.md`:
+{sources}
+
+The held-out set `data/training/hs_heldout.csv` is never used for training or calibration.
+
+## Evaluation
+{_metric_rows(metadata["metrics"])}
+
+ECE = expected calibration error of the top-1 score (10 bins).
+
+## Limitations
+- The labelled families follow policy-v1 §3; other products get the nearest subheading at a low score.
+- Subheadings that depend on facts rarely written in a product name (fabric weight in g/m², tropical vs
+  other wood, porcelain vs other ceramics, filled vs plain chocolate) follow the defaults of the data card's
+  labelling guide; advisors should confirm them.
+- Training names are generated from templates; real listings phrase things in ways the templates miss.
+
+Built with scikit-learn {metadata.get("sklearn_version", "?")}, Python {metadata.get("python_version", "?")}.
+"""
+
+
+def _fairness_table(fairness: dict[str, Any]) -> str:
+    """Markdown table of the fairness report."""
+    lines = [
+        "| attribute | group | n | selection rate | gap | approval rate | AUC | AUC gap | flagged |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for attribute, entries in fairness["groups"].items():
+        for e in entries:
+            if not e["n"]:
+                lines.append(f"| {attribute} | {e['group']} | 0 | – | – | – | – | – | no rows |")
+                continue
+            auc = "–" if e["auc"] is None else f"{e['auc']:.3f}"
+            auc_gap = "–" if e.get("auc_gap") is None else f"{e['auc_gap']:+.3f}"
+            flagged = ", ".join(e["flagged"]) or (e["note"] or "")
+            lines.append(
+                f"| {attribute} | {e['group']} | {e['n']} | {e['selection_rate']:.3f} | "
+                f"{e['selection_rate_gap']:+.3f} | {e['approval_rate']:.3f} | {auc} | {auc_gap} | {flagged} |"
+            )
+    return "\n".join(lines)
+
+
+def triage_model_card(metadata: dict[str, Any], fairness: dict[str, Any]) -> str:
+    """Model card of a triage artifact, with the fairness table."""
+    m = metadata["metrics"]
+    synthetic_banner = (
+        "> **SYNTHETIC.** This model learned from a generated decision history "
+        "(`app/ml/synthetic_decisions.py`), not from real advisors. Its scores only show how the queue would "
+        "be ordered; they say nothing about real lending decisions.\n"
+        if metadata["synthetic"]
+        else ""
+    )
+    overall = fairness["overall"]
+    th = fairness["thresholds"]
+    return f"""# Model card — {{version}}
+
+{synthetic_banner}
+## What it does
+Gives each assessed case a priority score = P(advisor approves financing) and the top factors behind it.
+It orders the advisor queue and can raise `review_required` when it disagrees strongly with the rules'
+route (`disagrees_strongly`, thresholds in `data/training/ml_config.yaml`). It never changes an eligibility
+result or a route.
+
+## How it works
+`StandardScaler` → `LogisticRegression` (balanced classes, C = {metadata["params"]["c"]}) over
+{len(metadata["feature_names"])} features from `app.ml.triage_features.triage_features(profile, assessment)`,
+the same function at training and serving time. Owner gender and region are **not** features; they are
+used only for the fairness report. Top factors = weight × standardised feature value.
+
+## Training data
+Training data: **{metadata["training_data"]}** ({metadata["training_rows"]} decisions, SHA-256
+`{metadata["training_data_sha256"][:16]}…`), decisions: {m["decisions"]}.
+
+## Evaluation (held-out quarter, {m["test_rows"]} rows)
+AUC {m["test_auc"]}, Brier {m["test_brier"]}, accuracy at 0.5: {m["test_accuracy"]}.
+
+## Fairness
+Selection rate = share of cases scored ≥ {fairness["decision_threshold"]};
+overall {overall["selection_rate"]:.3f}, AUC {overall["auc"]}. A group is flagged when its selection-rate gap
+exceeds ±{th["selection_rate_gap"]} or its AUC gap exceeds ±{th["auc_gap"]}
+(groups with fewer than {th["min_group_size"]} rows are reported, not flagged). Region groups come from the
+province code (`data/training/region_groups.csv`).
+
+{_fairness_table(fairness)}
+
+Flags: {len(fairness["flags"])}. Gaps by size class are expected here: readiness and eligibility depend on
+size (policy-v1), and the simulated advisor approves more ready cases.
+
+## Limitations
+- Synthetic decisions encode our assumptions about advisors; retrain from real decisions
+  (`flask --app wsgi ml train-triage --from-db`) as soon as enough exist.
+- A linear model: it cannot capture interactions advisors may use.
+
+Built with scikit-learn {metadata.get("sklearn_version", "?")}, Python {metadata.get("python_version", "?")}.
+"""

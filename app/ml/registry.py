@@ -1,0 +1,186 @@
+"""Train, save, find and load the ML artifacts under models/<name>/<version>/."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from app.ml.artifacts import (
+    ArtifactError,
+    check_artifact,
+    latest_version_dir,
+    load_artifact,
+    prune_versions,
+    save_artifact,
+)
+from app.ml.hs_classifier import (
+    HS_TRUSTED_TYPES,
+    HsClassifier,
+    hs_artifact_object,
+    hs_classifier_from_artifact,
+    train_hs_classifier,
+)
+from app.ml.hs_keyword import KeywordHsClassifier
+from app.ml.hs_training import training_data_sha256
+from app.ml.model_cards import hs_model_card, triage_model_card
+from app.ml.paths import load_ml_config
+from app.ml.triage import TRIAGE_TRUSTED_TYPES, TriageModel, train_triage_from_rows
+
+FAIRNESS_FILE = "fairness.json"
+# Older artifact versions kept next to the newest one (for comparison and rollback).
+KEEP_VERSIONS = 3
+# Bump when the synthetic decision generator changes, so that `ensure-models` retrains the triage model.
+SYNTHETIC_GENERATOR_VERSION = 1
+
+
+def hs_name() -> str:
+    """Directory name of the HS classifier artifacts."""
+    return load_ml_config()["hs_classifier"]["name"]
+
+
+def triage_name() -> str:
+    """Directory name of the triage artifacts."""
+    return load_ml_config()["triage"]["name"]
+
+
+_HS_CACHE: dict[tuple[str, str], HsClassifier] = {}
+
+
+def load_hs_classifier(models_dir: Path) -> HsClassifier | KeywordHsClassifier:
+    """The newest HS classifier artifact, or the KeywordHsClassifier when none exists.
+
+    Raises ArtifactError when the newest artifact was built with another scikit-learn version or its file
+    hash does not match its metadata. A checked artifact already loaded in this process is reused.
+    """
+    directory = latest_version_dir(Path(models_dir), hs_name())
+    if directory is None:
+        return KeywordHsClassifier()
+    metadata = check_artifact(directory)
+    key = (str(directory.resolve()), str(metadata["artifact_sha256"]))
+    if key not in _HS_CACHE:
+        loaded = load_artifact(directory, HS_TRUSTED_TYPES)
+        _HS_CACHE.clear()
+        _HS_CACHE[key] = hs_classifier_from_artifact(loaded.obj, loaded.version, loaded.metadata)
+    return _HS_CACHE[key]
+
+
+def load_triage_model(models_dir: Path) -> TriageModel | None:
+    """The newest triage artifact, or None when no trained model exists (rules-only ordering)."""
+    directory = latest_version_dir(Path(models_dir), triage_name())
+    if directory is None:
+        return None
+    loaded = load_artifact(directory, TRIAGE_TRUSTED_TYPES)
+    return TriageModel(
+        pipeline=loaded.obj,
+        version=loaded.version,
+        synthetic=bool(loaded.metadata.get("synthetic", True)),
+        metadata=loaded.metadata,
+    )
+
+
+def train_and_save_hs(models_dir: Path) -> Path:
+    """Train the HS classifier and write a new artifact version; return its directory."""
+    result = train_hs_classifier()
+    metadata = dict(result.metadata)
+    directory = save_artifact(
+        Path(models_dir),
+        hs_name(),
+        hs_artifact_object(result.classifier),
+        metadata,
+        hs_model_card({**metadata, **_environment()}),
+    )
+    prune_versions(Path(models_dir), hs_name(), KEEP_VERSIONS)
+    return directory
+
+
+def triage_recipe_sha256() -> str:
+    """Hash of what defines the synthetic triage training run (settings + generator version)."""
+    recipe = {"config": load_ml_config()["triage"], "generator": SYNTHETIC_GENERATOR_VERSION}
+    return hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()
+
+
+def synthetic_rows() -> list[dict[str, Any]]:
+    """The configured synthetic decision history (seeded)."""
+    from app.ml.synthetic_decisions import generate_synthetic_decisions
+
+    config = load_ml_config()["triage"]
+    return generate_synthetic_decisions(
+        config["synthetic_rows"], config["seed"], date.fromisoformat(str(config["synthetic_as_of"]))
+    )
+
+
+def save_triage(models_dir: Path, rows: list[dict[str, Any]], synthetic: bool) -> Path:
+    """Train the triage model on decision rows and write artifact, metadata, model card and fairness.json."""
+    result = train_triage_from_rows(rows, synthetic=synthetic)
+    metadata = {**result.metadata, "recipe_sha256": triage_recipe_sha256() if synthetic else None}
+    card = triage_model_card({**metadata, **_environment()}, result.fairness)
+    directory = save_artifact(
+        Path(models_dir),
+        triage_name(),
+        result.model.pipeline,
+        metadata,
+        card,
+        extra_files={FAIRNESS_FILE: json.dumps(result.fairness, indent=2, ensure_ascii=False) + "\n"},
+    )
+    prune_versions(Path(models_dir), triage_name(), KEEP_VERSIONS)
+    return directory
+
+
+def _environment() -> dict[str, str]:
+    """Versions shown in model cards (the same ones save_artifact records)."""
+    from app.ml.artifacts import environment_versions
+
+    return environment_versions()
+
+
+def artifact_problem(models_dir: Path, name: str, data_sha256: str | None, key: str) -> str | None:
+    """Why the newest artifact must be (re)built — missing, unloadable or stale — or None when it is fine."""
+    directory = latest_version_dir(Path(models_dir), name)
+    if directory is None:
+        return "no artifact"
+    try:
+        metadata = check_artifact(directory)
+    except ArtifactError as error:
+        return str(error)
+    if data_sha256 is not None and metadata.get(key) != data_sha256:
+        return "training data or settings changed since it was built"
+    return None
+
+
+def ensure_models(models_dir: Path, echo: Callable[[str], None] = print) -> list[Path]:
+    """Train whatever artifact is missing, unloadable or stale; quick no-op when all are current."""
+    models_dir = Path(models_dir)
+    built = []
+    problem = artifact_problem(models_dir, hs_name(), training_data_sha256(), "training_data_sha256")
+    if problem:
+        echo(f"{hs_name()}: {problem}; training…")
+        built.append(train_and_save_hs(models_dir))
+        echo(f"{hs_name()}: wrote {built[-1]}")
+    else:
+        echo(f"{hs_name()}: up to date ({latest_version_dir(models_dir, hs_name())})")
+    directory = latest_version_dir(models_dir, triage_name())
+    synthetic = directory is None or _is_synthetic(directory)
+    problem = artifact_problem(
+        models_dir, triage_name(), triage_recipe_sha256() if synthetic else None, "recipe_sha256"
+    )
+    if problem:
+        echo(f"{triage_name()}: {problem}; training on SYNTHETIC decisions…")
+        built.append(save_triage(models_dir, synthetic_rows(), synthetic=True))
+        echo(f"{triage_name()}: wrote {built[-1]}")
+    else:
+        echo(f"{triage_name()}: up to date ({directory})")
+    return built
+
+
+def _is_synthetic(directory: Path) -> bool:
+    """Whether an artifact directory's metadata says it learned from synthetic data (unreadable: True)."""
+    try:
+        return bool(
+            json.loads((directory / "metadata.json").read_text(encoding="utf-8")).get("synthetic", True)
+        )
+    except (OSError, ValueError):
+        return True

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from app.engine.products import commodity_of
 
@@ -117,3 +119,12 @@ def test_keyword_fallback_has_the_same_interface_and_is_modest():
     assert fallback.classify("asdf qwerty") == []
     assert fallback.classify_many(["asdf qwerty"])[0]["hs_code"] is None
     assert fallback.classify_many(["kopi instan"])[0]["hs_code"] == "210111"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(min_size=1, max_size=120))
+def test_any_text_gets_well_formed_candidates(hs_classifier, text):
+    candidates = hs_classifier.classify(text, limit=3)
+    assert 1 <= len(candidates) <= 3
+    scores = [c["score"] for c in candidates]
+    assert all(0.0 <= s <= 1.0 for s in scores) and scores == sorted(scores, reverse=True)

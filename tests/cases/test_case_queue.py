@@ -58,8 +58,11 @@ def _names(body: dict, cases: dict) -> list[str]:
     return [by_id[item["id"]] for item in body["items"]]
 
 
-def test_without_a_triage_model_the_queue_is_ordered_by_the_rules_score(client, three_cases, staff):
+def test_without_a_triage_model_the_queue_is_ordered_by_the_rules_score(
+    app, client, three_cases, staff, monkeypatch
+):
     """ordering == "rules": highest readiness score first."""
+    monkeypatch.setattr(app.extensions["ml"], "triage", None)
     body = client.get("/api/v1/cases", headers=staff.advisor.headers).json
     assert body["ordering"] == "rules" and body["total"] == 3
     scores = [item["assessment"]["score"] for item in body["items"]]
@@ -70,12 +73,6 @@ def test_with_a_triage_model_the_queue_follows_its_priority(
     app, client, admin, open_case, staff, monkeypatch
 ):
     """ordering == "triage": the model's score decides, whatever the rules score; its answer is kept."""
-    ids = [
-        client.post("/api/v1/ikms", json=gayo(**profile), headers=admin).json["id"]
-        for profile in ({}, WEAK, COCOA)
-    ]
-    for ikm_id in ids:  # assessments first: the stub model only answers `priority`
-        client.post("/api/v1/assessments", json={"ikm_id": ikm_id}, headers=admin)
 
     class FakeTriage:
         version = "triage/test"
@@ -86,6 +83,11 @@ def test_with_a_triage_model_the_queue_follows_its_priority(
             return {"score": order.get(profile.get("nib"), 0.1), "top_factors": ["test"], "synthetic": True}
 
     monkeypatch.setattr(app.extensions["ml"], "triage", FakeTriage())
+    ids = [
+        client.post("/api/v1/ikms", json=gayo(**profile), headers=admin).json["id"]
+        for profile in ({}, WEAK, COCOA)
+    ]
+
     cases = {name: open_case(ikm_id) for name, ikm_id in zip(("gayo", "weak", "cocoa"), ids, strict=True)}
     body = client.get("/api/v1/cases", headers=staff.advisor.headers).json
     assert body["ordering"] == "triage"

@@ -256,25 +256,42 @@ def _classifier():
     return getattr(models, "hs_classifier", None)
 
 
-def classify_missing_hs(profile: dict, classifier, cache: dict) -> dict:
-    """Give products without an HS code the classifier's best code, with hs_source and hs_score."""
-    products = profile.get("products") or []
-    if classifier is None or all(product.get("hs_code") for product in products):
-        return profile
-    source = "keyword" if str(getattr(classifier, "version", "")).startswith("hs-keyword") else "model"
-    classified = []
-    for product in products:
-        if product.get("hs_code"):
-            classified.append(product)
-            continue
-        description = product.get("description", "")
-        if description not in cache:
-            candidates = classifier.classify(description, limit=1)
+def classify_missing_hs(profiles: list[dict], classifier, cache: dict) -> list[dict]:
+    """Give products without an HS code the classifier's best code, hs_source and hs_score, in one call."""
+    if classifier is None:
+        return profiles
+    wanted = {
+        product.get("description", "")
+        for profile in profiles
+        for product in profile.get("products") or ()
+        if not product.get("hs_code")
+    }
+    new = sorted(wanted - cache.keys())
+    if new:
+        if hasattr(classifier, "rank_many"):
+            ranked = classifier.rank_many(new, 1)
+        else:
+            ranked = [classifier.classify(description, limit=1) for description in new]
+        for description, candidates in zip(new, ranked, strict=True):
             best = candidates[0] if candidates else None
             cache[description] = (best["hs_code"], round(float(best["score"]), 4)) if best else (None, 0.0)
-        hs_code, score = cache[description]
-        classified.append({**product, "hs_code": hs_code, "hs_source": source, "hs_score": score})
-    return {**profile, "products": classified}
+    source = "keyword" if str(getattr(classifier, "version", "")).startswith("hs-keyword") else "model"
+    return [_with_codes(profile, cache, source) if _lacks_code(profile) else profile for profile in profiles]
+
+
+def _lacks_code(profile: dict) -> bool:
+    return any(not product.get("hs_code") for product in profile.get("products") or ())
+
+
+def _with_codes(profile: dict, cache: dict, source: str) -> dict:
+    products = []
+    for product in profile["products"]:
+        if product.get("hs_code"):
+            products.append(product)
+            continue
+        hs_code, score = cache[product.get("description", "")]
+        products.append({**product, "hs_code": hs_code, "hs_source": source, "hs_score": score})
+    return {**profile, "products": products}
 
 
 def run_batch(
@@ -302,7 +319,8 @@ def run_batch(
             nonlocal assessed
             if not profiles:
                 return
-            results = assess_frame(profiles_to_frame(profiles), as_of, policy)
+            classified = classify_missing_hs(profiles, classifier, classification_cache)
+            results = assess_frame(profiles_to_frame(classified), as_of, policy)
             results.insert(0, "line", lines)
             results.insert(1, "name", [profile.get("name") for profile in profiles])
             writer.write(results)
@@ -321,7 +339,7 @@ def run_batch(
                         rejects.writerow([line_number, field, message])
                     continue
                 lines.append(line_number)
-                profiles.append(classify_missing_hs(profile, classifier, classification_cache))
+                profiles.append(profile)
                 if len(profiles) >= CHUNK_ROWS:
                     flush()
             flush()

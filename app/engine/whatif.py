@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import combinations
 
+from app.engine.dates import parse_date
 from app.engine.facts import read_facts
 from app.engine.policy import Policy
 from app.engine.rules import Evaluation, evaluate, quality_item_applies
@@ -180,6 +181,7 @@ def what_if(
     profile: dict, as_of: date, policy: Policy, base_result: dict | Evaluation | None = None
 ) -> list[dict]:
     """policy-v1 §7 options for a profile; `base_result` may be an assess() dict or an Evaluation."""
+    as_of = parse_date(as_of)
     base = base_result if isinstance(base_result, Evaluation) else None
     if base is None:
         base = evaluate(read_facts(profile, as_of, policy), policy, with_review=False)

@@ -10,6 +10,7 @@ from flask import Flask
 COMMAND_MODULES = {
     "data": ("load_reference_command", "seed_demo_command", "setup_command"),
     "users": ("users_group",),
+    "imports": ("import_ikm_command",),
     "batch": ("assess_batch_command",),
 }
 

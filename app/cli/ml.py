@@ -123,12 +123,15 @@ def _print_triage_summary(directory: Path) -> None:
 
 
 def _decision_rows_from_db() -> list[dict]:
-    """Decided cases as rows for train_triage_from_rows (empty until a decision service provides them)."""
-    try:
-        from app.services.decisions import decision_rows  # provided by the case workflow when it exists
-    except ImportError:
-        return []
-    return list(decision_rows())
+    """Decided cases as rows {profile, assessment, decision, decided_by} for train_triage_from_rows.
+
+    Reads them through `app.services.cases.decision_rows()` once the case workflow provides it (the
+    services layer is the only one that touches the database); until then there are none.
+    """
+    from app.services import cases
+
+    provider = getattr(cases, "decision_rows", None)
+    return list(provider()) if provider is not None else []
 
 
 @ml_group.command("ensure-models")

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 from joblib import Parallel, delayed
+from scipy import sparse
 from scipy.optimize import minimize_scalar
 from scipy.special import log_softmax, softmax
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
@@ -115,17 +116,30 @@ class HsClassifier:
     metadata: dict[str, Any] = field(default_factory=dict)
     other_score_cap: float = 0.35
     low_confidence_score: float = 0.5
+    other_search_min: float = 0.01
 
     def __post_init__(self) -> None:
-        """Cache class labels and the position of the "other" class."""
+        """Cache class labels, the "other" class, the feature steps and the transposed SVM weights."""
         self.classes = [str(label) for label in self.pipeline.classes_]
         self._other = self.classes.index(OTHER_LABEL) if OTHER_LABEL in self.classes else None
         self._reference = load_hs_reference()
+        # Same numbers as pipeline.decision_function, without transposing the sparse weights on every call
+        # (that transposition was a third of a single classification's time).
+        svm = self.pipeline.steps[-1][1]
+        self._features = self.pipeline[:-1]
+        weights = svm.coef_.T
+        self._weights = weights.tocsr() if sparse.issparse(weights) else np.ascontiguousarray(weights)
+        self._intercept = np.asarray(svm.intercept_)
+
+    def margins(self, descriptions: list[str]) -> np.ndarray:
+        """SVM margins (n × classes), equal to the pipeline's decision_function."""
+        product = self._features.transform(list(descriptions)) @ self._weights
+        dense = product.toarray() if sparse.issparse(product) else np.asarray(product)
+        return dense + self._intercept
 
     def probabilities(self, descriptions: list[str]) -> np.ndarray:
         """Calibrated class probabilities (rows sum to 1) for a batch of descriptions."""
-        margins = self.pipeline.decision_function(list(descriptions))
-        return softmax(margins / self.temperature, axis=1)
+        return softmax(self.margins(descriptions) / self.temperature, axis=1)
 
     def _candidate(self, code: str, score: float) -> dict[str, Any]:
         """One candidate in the API shape."""
@@ -137,8 +151,16 @@ class HsClassifier:
         }
 
     def rank_many(self, descriptions: list[str], limit: int = 3) -> list[list[dict[str, Any]]]:
-        """Top `limit` candidates for each description, best first."""
+        """Top `limit` candidates for each description, best first (each distinct text computed once)."""
         descriptions = list(descriptions)
+        distinct = list(dict.fromkeys(descriptions))
+        if len(distinct) < len(descriptions):
+            ranked = dict(zip(distinct, self._rank_distinct(distinct, limit), strict=True))
+            return [[dict(candidate) for candidate in ranked[text]] for text in descriptions]
+        return self._rank_distinct(descriptions, limit)
+
+    def _rank_distinct(self, descriptions: list[str], limit: int) -> list[list[dict[str, Any]]]:
+        """rank_many for a list without repeated texts."""
         if not descriptions:
             return []
         probabilities = self.probabilities(descriptions)
@@ -148,8 +170,13 @@ class HsClassifier:
         if self._other is not None:
             probabilities[:, self._other] = -1.0
         top = np.argsort(-probabilities, axis=1)[:, :limit]
-        # Only rows where "other" could reach the list need the (slower) nearest-description search.
-        needs_search = [i for i in range(len(descriptions)) if other[i] >= probabilities[i, top[i, -1]]]
+        # Only rows where "other" has a real share and could reach the list need the (slower)
+        # nearest-description search.
+        needs_search = [
+            i
+            for i in range(len(descriptions))
+            if other[i] >= self.other_search_min and other[i] >= probabilities[i, top[i, -1]]
+        ]
         nearest: dict[int, list[tuple[str, float]]] = {}
         if needs_search:
             found = nearest_hs_index().search([descriptions[i] for i in needs_search], limit)
@@ -258,6 +285,7 @@ def train_hs_classifier(config: dict[str, Any] | None = None) -> HsTrainingResul
         temperature=temperature,
         other_score_cap=config["other_score_cap"],
         low_confidence_score=config["low_confidence_score"],
+        other_search_min=config["other_search_min"],
     )
     fit_seconds = round(time.perf_counter() - started, 2)
     dev = evaluate_hs(classifier, DEV_FILE)
@@ -327,4 +355,5 @@ def hs_classifier_from_artifact(obj: dict[str, Any], version: str, metadata: dic
         metadata=metadata,
         other_score_cap=float(params.get("other_score_cap", 0.35)),
         low_confidence_score=float(params.get("low_confidence_score", 0.5)),
+        other_search_min=float(load_ml_config()["hs_classifier"]["other_search_min"]),
     )

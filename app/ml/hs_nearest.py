@@ -22,6 +22,9 @@ from app.ml.hs_training import GLOSSARY_FILE, OTHER_PRODUCTS_FILE, load_labelled
 from app.ml.text import clean_text
 
 _N_FEATURES = 2**18
+# Features found in more than this share of the indexed texts ("ing", "of", " co") are left out of the
+# index: they hardly tell subheadings apart and made every search four times slower.
+MAX_DOCUMENT_SHARE = 0.05
 
 
 @lru_cache(maxsize=1)
@@ -46,6 +49,7 @@ class NearestHsIndex:
 
     codes: list[str]
     matrix: sparse.csr_matrix
+    matrix_t: sparse.csr_matrix
     chars: HashingVectorizer
     words: HashingVectorizer
     tfidf: TfidfTransformer
@@ -58,7 +62,7 @@ class NearestHsIndex:
     def search(self, descriptions: list[str], limit: int) -> list[list[tuple[str, float]]]:
         """The `limit` most similar subheadings (code, cosine similarity) for each description."""
         queries = [translate(clean_text(text)) for text in descriptions]
-        similarities = (self._vectors(queries) @ self.matrix.T).toarray()
+        similarities = (self._vectors(queries) @ self.matrix_t).toarray()
         results = []
         for row in similarities:
             best: dict[str, float] = {}
@@ -91,4 +95,10 @@ def nearest_hs_index() -> NearestHsIndex:
     combined = sparse.hstack([chars.transform(texts), words.transform(texts)]).tocsr()
     tfidf = TfidfTransformer(sublinear_tf=True).fit(combined)
     matrix = normalize(tfidf.transform(combined))
-    return NearestHsIndex(codes=codes, matrix=matrix, chars=chars, words=words, tfidf=tfidf)
+    document_frequency = np.bincount(matrix.indices, minlength=matrix.shape[1])
+    keep = (document_frequency <= MAX_DOCUMENT_SHARE * matrix.shape[0]).astype(float)
+    # Transposed once here rather than on every search.
+    searchable = (matrix @ sparse.diags(keep)).T.tocsr()
+    return NearestHsIndex(
+        codes=codes, matrix=matrix, matrix_t=searchable, chars=chars, words=words, tfidf=tfidf
+    )

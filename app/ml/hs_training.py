@@ -38,6 +38,8 @@ TRAINING_FILES = (
 )
 # Bump when the generator's behaviour changes, so that `ensure-models` retrains.
 GENERATOR_VERSION = 1
+# Settings read at serving time only: changing them does not make a trained model stale.
+SERVING_ONLY_SETTINGS = ("other_search_min",)
 # Label of everything outside the labelled product families (answered by nearest-description search).
 OTHER_LABEL = "other"
 
@@ -295,6 +297,7 @@ def training_data_sha256(config: dict[str, Any] | None = None) -> str:
     for path in TRAINING_FILES:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
-    digest.update(json.dumps(config, sort_keys=True).encode())
+    training_settings = {key: value for key, value in config.items() if key not in SERVING_ONLY_SETTINGS}
+    digest.update(json.dumps(training_settings, sort_keys=True).encode())
     digest.update(f"generator:{GENERATOR_VERSION}".encode())
     return digest.hexdigest()

@@ -128,3 +128,10 @@ def test_any_text_gets_well_formed_candidates(hs_classifier, text):
     assert 1 <= len(candidates) <= 3
     scores = [c["score"] for c in candidates]
     assert all(0.0 <= s <= 1.0 for s in scores) and scores == sorted(scores, reverse=True)
+
+
+def test_fast_margins_equal_the_pipelines_decision_function(hs_classifier):
+    import numpy as np
+
+    texts = ["kopi bubuk", "mobil bekas", "Tikar pandan 2x1 m", "cincin perak 925"]
+    assert np.allclose(hs_classifier.margins(texts), hs_classifier.pipeline.decision_function(texts))

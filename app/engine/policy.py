@@ -252,7 +252,7 @@ def describe_requirement(rule: str, params: dict[str, Any]) -> str:
     """Human-readable required value of a criterion rule."""
     descriptions = {
         "holds_certificate": lambda p: " or ".join(p["codes"]) + " held",
-        "years_in_business_at_least": lambda p: f">= {p['years']} years",
+        "years_in_business_at_least": lambda p: f">= {p['years']}",
         "credit_status_in": lambda p: "one of " + ", ".join(p["allowed"]),
         "credit_status_not_in": lambda p: "none of " + ", ".join(p["excluded"]),
         "size_class_in": lambda p: "one of " + ", ".join(p["allowed"]),

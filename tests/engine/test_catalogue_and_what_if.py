@@ -51,7 +51,7 @@ def test_programme_catalogue_lists_criteria_with_required_values_and_sources(pol
     pke = catalogue["PKE_UMKM"]
     assert pke["type"] == "financial" and pke["name_id"] and pke["name_en"]
     years = next(c for c in pke["criteria"] if c["name"] == "years_in_business")
-    assert years["required"] == ">= 2 years" and "KMK 372/2020" in years["source"]
+    assert years["required"] == ">= 2" and "KMK 372/2020" in years["source"]
     assert pke["terms"]["ceiling_idr"]["medium"] == {"min": 2_000_000_000, "max": 15_000_000_000}
     json.dumps(programme_catalogue(policy))
 
@@ -122,3 +122,66 @@ def test_what_if_is_empty_when_nothing_can_change(policy):
     )
     result = assess(profile, date(2026, 11, 27), policy)
     assert all("route" not in option["changes"] for option in result["what_if"])
+
+
+CONTRACT_EXAMPLE = {
+    "name": "Koperasi Kopi Gayo Lestari",
+    "nib": "9120001234567",
+    "legal_form": "koperasi",
+    "region_code": "11.17",
+    "founded_year": 2012,
+    "employees": 14,
+    "annual_revenue_idr": 4200000000,
+    "owner_gender": "female",
+    "credit_status": "current",
+    "group": {"kind": "cooperative", "members": 605},
+    "ovop_stars": 3,
+    "products": [
+        {
+            "description": "Kopi arabika Gayo wine process, green bean",
+            "hs_code": "090111",
+            "monthly_capacity": 20000,
+            "capacity_unit": "kg",
+        }
+    ],
+    "certifications": [{"code": "NIB"}, {"code": "NPWP"}, {"code": "ORGANIC", "valid_until": "2027-08-01"}],
+    "export_history": {"direct": True, "indirect": False, "markets": ["US"], "last_export_year": 2025},
+    "target_markets": ["US", "DE"],
+    "buyer_contract": {"market": "US"},
+    "practices": {
+        "bookkeeping": True,
+        "bank_account": True,
+        "email": True,
+        "website": False,
+        "marketplace": True,
+    },
+}
+
+
+def test_the_contract_example_gives_the_contract_shapes(policy):
+    result = assess(CONTRACT_EXAMPLE, date(2026, 11, 27), policy)
+    assert result["status"] == "complete" and result["missing_fields"] == []
+    assert result["size_class"] == "small"
+    eudr = next(gap for gap in result["gaps"] if gap["requirement"] == "EUDR_GEO")
+    assert (
+        eudr["market"],
+        eudr["severity"],
+        eudr["applies_from"],
+        eudr["days_left"],
+        eudr["product_hs"],
+    ) == (
+        "DE",
+        "upcoming",
+        "2027-06-30",
+        215,
+        "090111",
+    )
+    assert "JASA_KONSULTASI" in eudr["closed_by"]
+    pke = next(p for p in result["programmes"] if p["code"] == "PKE_UMKM")
+    years = next(c for c in pke["criteria"] if c["name"] == "years_in_business")
+    assert (pke["type"], pke["result"]) == ("financial", "eligible")
+    assert (years["outcome"], years["actual"], years["required"]) == ("pass", 14, ">= 2")
+    assert result["route"] == "financial"
+    assert result["products"][0]["commodity"] == "coffee" and result["products"][0]["hs_source"] == "given"
+    # The US buyer contract has a blocking FDA gap: trade finance and the guarantee are not open yet.
+    assert {p["code"]: p["result"] for p in result["programmes"]}["TRADE_FINANCE"] == "ineligible"

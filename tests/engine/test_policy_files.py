@@ -148,4 +148,4 @@ def test_a_changed_threshold_changes_the_outcome_without_code_changes(policy_cop
     result = assess(profile, "2026-11-27", load_policy(policy_copy), with_what_if=False)
     criteria = {c["name"]: c for c in result["programmes"][0]["criteria"]}
     assert criteria["years_in_business"]["outcome"] == "fail"
-    assert criteria["years_in_business"]["required"] == ">= 20 years"
+    assert criteria["years_in_business"]["required"] == ">= 20"

@@ -12,6 +12,7 @@ COMMAND_MODULES = {
     "users": ("users_group",),
     "imports": ("import_ikm_command",),
     "batch": ("assess_batch_command",),
+    "ml": ("ml_group",),
 }
 
 

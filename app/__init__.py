@@ -43,6 +43,8 @@ def configure(app: Flask, config: Config | dict | None) -> None:
         app.config.from_object(config or config_for())
     os.makedirs(app.instance_path, exist_ok=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Alembic announces each of its plugins at INFO on every command; keep its migration messages only.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 
 def register_extensions(app: Flask) -> None:

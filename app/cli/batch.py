@@ -348,7 +348,17 @@ def run_batch(
     return assessed, rejected
 
 
-@click.command("assess-batch")
+CSV_HELP = (
+    "CSV columns: "
+    + ", ".join(CSV_COLUMNS)
+    + ". products: ';'-separated hs_code|description|monthly_capacity|"
+    "capacity_unit; certifications: ';'-separated CODE or CODE@YYYY-MM-DD; markets: ';'-separated ISO2; "
+    "booleans true/false/ya/tidak; empty cell = not given. Output format follows the --output extension "
+    "(.csv, else JSON lines)."
+)
+
+
+@click.command("assess-batch", epilog=CSV_HELP)
 @click.option(
     "--input", "input_path", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )

@@ -15,10 +15,7 @@ blp = Blueprint("imports", __name__, url_prefix="/api/v1/imports", description="
 
 # Room for the multipart envelope (boundaries, part headers) around a file of IMPORT_MAX_BYTES.
 MULTIPART_ALLOWANCE = 64 * 1024
-TEMPLATE_TYPES = {
-    "csv": "text/csv",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+TEMPLATE_TYPES = import_files.TEMPLATE_TYPES
 
 
 @blp.before_request
@@ -55,12 +52,11 @@ class Imports(MethodView):
 
 def _template(file_format: str):
     """A template file as a download."""
-    content = import_files.template_csv() if file_format == "csv" else import_files.template_xlsx()
     return send_file(
-        BytesIO(content),
+        BytesIO(import_files.template_bytes(file_format)),
         mimetype=TEMPLATE_TYPES[file_format],
         as_attachment=True,
-        download_name=f"templat_impor_ikm.{file_format}",
+        download_name=f"{import_files.TEMPLATE_NAME}.{file_format}",
     )
 
 

@@ -21,7 +21,7 @@ LIMITER_KEY = "ovop_limiter"
 def init_auth(app: Flask) -> None:
     """Bind Flask-Login, CSRF protection of every page form, the rate limiter and API authentication."""
     login_manager.init_app(app)
-    login_manager.login_view = "accounts.login"
+    login_manager.login_view = "account_pages.login"
     login_manager.login_message = "Silakan masuk terlebih dahulu. / Please sign in first."
     login_manager.session_protection = "strong"
     login_manager.user_loader(_load_session_user)

@@ -676,3 +676,15 @@ def template_xlsx() -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+TEMPLATE_TYPES = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+TEMPLATE_NAME = "templat_impor_ikm"
+
+
+def template_bytes(file_format: str) -> bytes:
+    """The template in a format of TEMPLATE_TYPES."""
+    return template_csv() if file_format == "csv" else template_xlsx()

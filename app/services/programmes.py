@@ -79,3 +79,20 @@ def require_programme(
     if problem:
         raise InvalidInput(problem, errors={"json": {field: [problem]}})
     return programme
+
+
+def offered_programmes(programme_type: str | None = None) -> list[Programme]:
+    """Programmes offered today (of one type when given), by code, for forms."""
+    counts = sync_programme_catalogue(commit=False)
+    if counts["created"] or counts["updated"]:
+        db.session.commit()
+    today = date.today()
+    query = select(Programme).order_by(Programme.code)
+    if programme_type:
+        query = query.where(Programme.type == programme_type)
+    return [
+        programme
+        for programme in db.session.scalars(query)
+        if (programme.valid_from is None or programme.valid_from <= today)
+        and (programme.valid_to is None or programme.valid_to >= today)
+    ]

@@ -13,4 +13,8 @@ def home():
 
 def register_web(app: Flask) -> None:
     """Register the page blueprints."""
+    from app.web import accounts, cases, imports
+
     app.register_blueprint(bp)
+    for module in (accounts, cases, imports):
+        app.register_blueprint(module.bp)

@@ -1,0 +1,77 @@
+"""Sign-in and sign-out pages (sessions; CSRF on both forms; lock-out after repeated failures)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.auth import access, enforce_rate_limit
+from app.services import users
+from app.web.forms import LoginForm, LogoutForm
+
+bp = Blueprint("account_pages", __name__, template_folder="templates")
+
+
+def _safe_next(target: str | None) -> str | None:
+    """A redirect target after sign-in, only when it stays on this site (no open redirects)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None
+
+
+def _landing_page() -> str:
+    """Where a signed-in user starts: the queue, the import page, or home for the ministry."""
+    if current_user.role in access.AGGREGATE_ONLY_ROLES:
+        return url_for("web.home")
+    return url_for("case_pages.queue")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Sign in with e-mail and password."""
+    form = LoginForm()
+    if form.validate_on_submit():
+        enforce_rate_limit("LOGIN_RATE_LIMIT", "login")
+        try:
+            user = users.authenticate(form.email.data, form.password.data)
+        except users.LoginRefused as refused:
+            flash(refused.message, "error")
+            return render_template("accounts/login.html", form=form), 401
+        session.clear()  # a fresh session after sign-in (no session fixation)
+        login_user(user)
+        return redirect(_safe_next(request.args.get("next")) or _landing_page())
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    """Sign out (POST with a CSRF token)."""
+    if LogoutForm().validate_on_submit():
+        users.record_logout(current_user._get_current_object())
+    logout_user()
+    session.clear()
+    flash("Anda sudah keluar. / You are signed out.", "info")
+    return redirect(url_for("account_pages.login"))
+
+
+def page_permissions() -> dict:
+    """What the navigation shows to the signed-in user."""
+    anonymous = {"can_queue": False, "can_import": False, "logout_form": None}
+    try:
+        if not current_user.is_authenticated:
+            return anonymous
+    except SQLAlchemyError:  # an error page while the database is down still renders
+        return anonymous
+    return {
+        "can_queue": current_user.role not in access.AGGREGATE_ONLY_ROLES,
+        "can_import": current_user.role in access.IMPORTER_ROLES,
+        "logout_form": LogoutForm(),
+    }
+
+
+@bp.app_context_processor
+def navigation() -> dict:
+    """Expose `nav` to every template (base.html's header)."""
+    return {"nav": page_permissions()}

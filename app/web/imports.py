@@ -1,0 +1,73 @@
+"""The import page: upload a filled-in template (CSV or XLSX) and read the report; template downloads."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from flask import Blueprint, abort, current_app, flash, render_template, request, send_file
+from flask_login import current_user, login_required
+
+from app.auth import access
+from app.errors import DomainError
+from app.services import import_files, imports
+from app.web.forms import ImportForm
+
+bp = Blueprint("import_pages", __name__, url_prefix="/import", template_folder="templates")
+# Room for the multipart envelope around a file of IMPORT_MAX_BYTES.
+MULTIPART_ALLOWANCE = 64 * 1024
+
+
+@bp.before_request
+def allow_import_sized_bodies() -> None:
+    """Uploads may be larger than other requests, up to IMPORT_MAX_BYTES; beyond it, a clear 413."""
+    limit = current_app.config["IMPORT_MAX_BYTES"] + MULTIPART_ALLOWANCE
+    if request.content_length is not None and request.content_length > limit:
+        raise imports.size_limit_error(request.content_length)
+    request.max_content_length = limit
+
+
+@bp.route("", methods=["GET", "POST"])
+@login_required
+def upload():
+    """Upload a file for the user's region; show the report (line, column, message in both languages)."""
+    actor = access.require_role(current_user._get_current_object(), access.IMPORTER_ROLES)
+    form = ImportForm()
+    report, status = None, 200
+    if form.validate_on_submit():
+        try:
+            region = imports.resolve_import_region(actor, form.region.data or None)
+            storage = form.file.data
+            content = storage.read(current_app.config["IMPORT_MAX_BYTES"] + 1)
+            report = imports.run_import(
+                content, storage.filename or "upload", region, actor, bool(form.partial.data)
+            )
+            flash(
+                f"Impor selesai: {report['created']} baru, {report['updated']} diperbarui. / "
+                f"Import done: {report['created']} created, {report['updated']} updated.",
+                "info",
+            )
+        except DomainError as error:
+            if error.status in (401, 403):
+                raise
+            report, status = error.extra.get("report"), error.status
+            flash(error.message, "error")
+    elif form.errors:
+        status = 422
+    default_region = actor.region_code if actor.role in ("district", "province") else ""
+    return render_template(
+        "imports/upload.html", form=form, report=report, default_region=default_region
+    ), status
+
+
+@bp.get("/template.<file_format>")
+@login_required
+def template(file_format: str):
+    """Download the CSV or XLSX template."""
+    if file_format not in import_files.TEMPLATE_TYPES:
+        abort(404)
+    return send_file(
+        BytesIO(import_files.template_bytes(file_format)),
+        mimetype=import_files.TEMPLATE_TYPES[file_format],
+        as_attachment=True,
+        download_name=f"{import_files.TEMPLATE_NAME}.{file_format}",
+    )

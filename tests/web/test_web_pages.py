@@ -1,0 +1,242 @@
+"""The pages through the test client: sign-in, CSRF on every form, cookies, queue, case and import pages."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+
+from tests.imports.rows import numbered_rows, to_csv
+from tests.profiles import gayo
+
+PASSWORD = "kopi-gayo-2026"
+
+
+@pytest.fixture
+def sign_in(client, make_user):
+    """Create an account with a password and sign the client in: `sign_in(role, region=None, ikm=None)`."""
+
+    def _sign_in(role: str, region: str | None = None, ikm: int | None = None):
+        user, _ = make_user(role, region, ikm, password=PASSWORD)
+        response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    return _sign_in
+
+
+@pytest.fixture
+def gayo_case(client, auth):
+    """An open PKE_UMKM case of the Gayo IKM; returns its JSON."""
+    admin = auth("admin")
+    ikm_id = client.post("/api/v1/ikms", json=gayo(), headers=admin).json["id"]
+    return client.post(
+        "/api/v1/cases", json={"ikm_id": ikm_id, "programme_code": "PKE_UMKM"}, headers=admin
+    ).json
+
+
+@pytest.fixture
+def csrf_on(app, monkeypatch):
+    """CSRF checks as in production (the test config switches them off elsewhere)."""
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+
+
+def _csrf_token(page: str) -> str:
+    """The CSRF token of the first form on a page."""
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def test_the_login_page_is_bahasa_indonesia_first(client):
+    """Indonesian label before its English translation."""
+    page = client.get("/login").get_data(as_text=True)
+    assert page.index("Masuk") < page.index("Log in") and page.index("Kata sandi") < page.index("Password")
+
+
+def test_signing_in_sets_an_httponly_samesite_session_cookie_and_lands_on_the_queue(client, make_user):
+    """A successful sign-in redirects to the queue; the cookie is HttpOnly and SameSite=Lax."""
+    user, _ = make_user("advisor", password=PASSWORD)
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 302 and response.headers["Location"] == "/cases"
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert client.get("/cases").status_code == 200
+
+
+def test_the_session_cookie_is_secure_when_configured_as_in_production(app, client, make_user, monkeypatch):
+    """ProductionConfig sets SESSION_COOKIE_SECURE: the cookie then carries Secure."""
+    monkeypatch.setitem(app.config, "SESSION_COOKIE_SECURE", True)
+    user, _ = make_user("advisor", password=PASSWORD)
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert "Secure" in response.headers["Set-Cookie"]
+
+
+def test_a_wrong_password_is_refused_and_the_account_locks(app, client, make_user):
+    """401 with the message; after LOGIN_MAX_FAILED_ATTEMPTS the right password is refused too."""
+    user, _ = make_user("advisor", password=PASSWORD)
+    for _ in range(app.config["LOGIN_MAX_FAILED_ATTEMPTS"]):
+        response = client.post("/login", data={"email": user.email, "password": "salah-sekali"})
+        assert response.status_code == 401
+    page = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert page.status_code == 401 and "dikunci" in page.get_data(as_text=True)
+
+
+def test_pages_need_a_sign_in_and_remember_where_to_go(client, gayo_case):
+    """Anonymous visitors are sent to /login?next=…; after sign-in they land there."""
+    response = client.get(f"/cases/{gayo_case['id']}")
+    assert response.status_code == 302 and "/login?next=" in response.headers["Location"]
+    assert client.get("/import").status_code == 302
+
+
+def test_the_next_parameter_cannot_send_users_to_another_site(client, make_user):
+    """No open redirect after sign-in."""
+    user, _ = make_user("advisor", password=PASSWORD)
+    for target in ("//evil.example/", "https://evil.example/", "/\\evil.example"):
+        response = client.post(f"/login?next={target}", data={"email": user.email, "password": PASSWORD})
+        assert response.headers["Location"] == "/cases"
+        client.post("/logout")
+
+
+@pytest.mark.parametrize(
+    ("path", "data"),
+    [
+        ("/login", {"email": "x@example.id", "password": "x"}),
+        ("/logout", {}),
+        ("/cases/1/review", {"version": 1}),
+        ("/cases/1/decision", {"version": 1, "status": "approved"}),
+        ("/cases/1/assignment", {"version": 1}),
+        ("/cases/1/withdrawal", {"version": 1}),
+        ("/cases/1/comments", {"body": "x"}),
+        ("/import", {}),
+    ],
+)
+def test_every_page_form_is_refused_without_its_csrf_token(client, csrf_on, path, data):
+    """400 before anything runs when the token is missing."""
+    response = client.post(path, data=data)
+    assert response.status_code == 400
+    assert "CSRF" in response.get_data(as_text=True)
+
+
+def test_a_form_with_its_csrf_token_goes_through(client, csrf_on, make_user):
+    """The token from the page makes the sign-in work."""
+    user, _ = make_user("advisor", password=PASSWORD)
+    token = _csrf_token(client.get("/login").get_data(as_text=True))
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 302
+
+
+def test_the_api_needs_no_csrf_token(client, csrf_on, auth):
+    """The API authenticates by bearer token only, so CSRF does not apply to it."""
+    assert client.post("/api/v1/ikms", json=gayo(), headers=auth("admin")).status_code == 201
+
+
+def test_an_advisor_works_a_case_through_the_pages(client, sign_in, gayo_case):
+    """Queue → case → start review → decide with reason and note → the decision shows."""
+    sign_in("advisor")
+    queue = client.get("/cases").get_data(as_text=True)
+    assert "Koperasi Kopi Gayo Lestari" in queue and f'data-case-id="{gayo_case["id"]}"' in queue
+    case_path = f"/cases/{gayo_case['id']}"
+    assert 'id="review-form"' in client.get(case_path).get_data(as_text=True)
+    assert client.post(f"{case_path}/review", data={"version": 1}).status_code == 302
+    page = client.get(case_path).get_data(as_text=True)
+    assert "Tersimpan" in page and 'id="decision-form"' in page
+    decision = {
+        "version": 2,
+        "status": "approved",
+        "reason_code": "CRITERIA_MET",
+        "note": "Lengkap.",
+        "override_reason": "",
+        "referred_programme_code": "",
+    }
+    assert client.post(f"{case_path}/decision", data=decision).status_code == 302
+    page = client.get(case_path).get_data(as_text=True)
+    assert 'id="decision-reason"' in page and "CRITERIA_MET" in page and "Lengkap." in page
+
+
+def test_a_stale_form_shows_the_conflict_and_changes_nothing(client, sign_in, gayo_case):
+    """A page opened before someone else's change: the message says so, the case keeps the other change."""
+    sign_in("advisor")
+    case_path = f"/cases/{gayo_case['id']}"
+    client.post(f"{case_path}/review", data={"version": 1})
+    client.post(f"{case_path}/review", data={"version": 1})
+    page = client.get(case_path).get_data(as_text=True)
+    assert "changed by someone else" in page and 'id="case-version">2<' in page
+
+
+def test_an_override_without_its_reason_is_explained_on_the_page(client, sign_in, gayo_case):
+    """Rejecting a case the engine routes to financing needs an override reason."""
+    sign_in("advisor")
+    case_path = f"/cases/{gayo_case['id']}"
+    client.post(f"{case_path}/review", data={"version": 1})
+    decision = {
+        "version": 2,
+        "status": "rejected",
+        "reason_code": "CREDIT_HISTORY",
+        "note": "SLIK.",
+        "override_reason": "",
+        "referred_programme_code": "",
+    }
+    client.post(f"{case_path}/decision", data=decision)
+    page = client.get(case_path).get_data(as_text=True)
+    assert "override_reason" in page and 'id="case-status">in_review<' in page
+
+
+def test_the_ministry_cannot_open_the_queue_or_a_case(client, sign_in, gayo_case):
+    """403 pages for aggregate-only users."""
+    sign_in("ministry")
+    assert client.get("/cases").status_code == 403
+    assert client.get(f"/cases/{gayo_case['id']}").status_code == 403
+
+
+def test_an_owner_sees_their_case_but_not_anothers(client, sign_in, gayo_case, auth):
+    """Object-level checks apply to pages too."""
+    sign_in("owner", ikm=gayo_case["ikm"]["id"])
+    assert client.get(f"/cases/{gayo_case['id']}").status_code == 200
+    client.post("/logout")
+    sign_in("owner")
+    assert client.get(f"/cases/{gayo_case['id']}").status_code == 403
+
+
+def test_a_district_imports_through_the_page_and_reads_the_report(client, sign_in):
+    """Upload → report with counts; a bad file → the error table, nothing saved."""
+    sign_in("district", region="11.17")
+    page = client.get("/import").get_data(as_text=True)
+    assert 'value="11.17"' in page and "template.xlsx" in page
+    good = client.post(
+        "/import",
+        data={"file": (io.BytesIO(to_csv(numbered_rows(2))), "usulan.csv"), "region": "11.17"},
+        content_type="multipart/form-data",
+    )
+    assert good.status_code == 200 and "2 baru / created" in good.get_data(as_text=True)
+    rows = numbered_rows(1, start=10)
+    rows[0]["nib"] = "123"
+    bad = client.post(
+        "/import",
+        data={"file": (io.BytesIO(to_csv(rows)), "salah.csv"), "region": "11.17"},
+        content_type="multipart/form-data",
+    )
+    text = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and 'id="import-errors"' in text and "NIB harus 13 digit" in text
+    assert "nothing saved" in text
+
+
+def test_the_import_page_is_for_districts_provinces_and_admins(client, sign_in):
+    """Advisors get 403."""
+    sign_in("advisor")
+    assert client.get("/import").status_code == 403
+
+
+def test_templates_download_from_the_pages(client, sign_in):
+    """/import/template.csv and .xlsx."""
+    sign_in("district", region="11.17")
+    csv_template = client.get("/import/template.csv")
+    assert csv_template.status_code == 200 and csv_template.data.startswith("\ufeffname".encode())
+    assert client.get("/import/template.xlsx").data.startswith(b"PK")
+    assert client.get("/import/template.pdf").status_code == 404
+
+
+def test_signing_out_ends_the_session(client, sign_in):
+    """After POST /logout the queue needs a sign-in again."""
+    sign_in("advisor")
+    assert client.post("/logout").status_code == 302
+    assert client.get("/cases").status_code == 302

@@ -56,3 +56,13 @@ def certification_codes() -> tuple[str, ...]:
     """Certificate and requirement codes of policy-v1 §2, in policy order."""
     document = yaml.safe_load(CERTIFICATIONS_FILE.read_text(encoding="utf-8"))
     return tuple(document["codes"])
+
+
+@lru_cache(maxsize=1)
+def certification_names() -> dict[str, dict[str, str]]:
+    """Certificate codes with their Bahasa Indonesia and English names and kind (policy-v1 §2)."""
+    document = yaml.safe_load(CERTIFICATIONS_FILE.read_text(encoding="utf-8"))
+    return {
+        code: {"name_id": entry["name_id"], "name_en": entry["name_en"], "kind": entry["kind"]}
+        for code, entry in document["codes"].items()
+    }

@@ -13,8 +13,8 @@ def home():
 
 def register_web(app: Flask) -> None:
     """Register the page blueprints."""
-    from app.web import accounts, cases, imports
+    from app.web import accounts, cases, imports, selfcheck
 
     app.register_blueprint(bp)
-    for module in (accounts, cases, imports):
+    for module in (accounts, cases, imports, selfcheck):
         app.register_blueprint(module.bp)

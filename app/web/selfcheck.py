@@ -1,0 +1,100 @@
+"""The owners' self-check: describe the business, see the score, the gaps per market and the programme."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from flask_login import current_user
+from marshmallow import ValidationError
+
+from app import reference
+from app.auth import enforce_rate_limit
+from app.auth.access import keeps_personal_data
+from app.schemas.ikm import CAPACITY_UNITS, CREDIT_STATUSES, GROUP_KINDS, LEGAL_FORMS, IkmProfileSchema
+from app.services import assessments as assessment_service
+from app.services import reference_data
+from app.web import labels
+from app.web.selfcheck_form import (
+    COMMON_MARKETS,
+    FORM_PRODUCT_ROWS,
+    PRACTICES,
+    as_of_from_form,
+    profile_from_form,
+)
+
+bp = Blueprint("selfcheck", __name__, url_prefix="/cek-kesiapan")
+
+
+def _signed_in_user():
+    """The signed-in page user, or None for an anonymous owner."""
+    return current_user if current_user.is_authenticated else None
+
+
+def _render_form(form_values, errors: dict[str, str], status: int = 200):
+    """The form, filled with what was sent and the errors next to their fields."""
+    page = render_template(
+        "selfcheck/form.html",
+        form=form_values,
+        errors=errors,
+        labels=labels,
+        regions=reference_data.regions_by_province(),
+        countries=reference_data.list_countries(),
+        certifications=reference.certification_names(),
+        common_markets=COMMON_MARKETS,
+        product_rows=range(FORM_PRODUCT_ROWS),
+        practices=PRACTICES,
+        legal_forms=LEGAL_FORMS,
+        credit_statuses=CREDIT_STATUSES,
+        group_kinds=GROUP_KINDS,
+        capacity_units=CAPACITY_UNITS,
+    )
+    return page, status
+
+
+SEVERITY_ORDER = ("blocking", "upcoming", "major", "minor", "opportunity")
+
+
+def gaps_by_market(assessment: dict) -> list[tuple[str, list[dict]]]:
+    """Gaps grouped per market (export markets first, the domestic market ID last), most severe first."""
+    grouped: dict[str, list[dict]] = {}
+    for gap in assessment["gaps"]:
+        grouped.setdefault(gap["market"], []).append(gap)
+    for gaps in grouped.values():
+        gaps.sort(key=lambda gap: (SEVERITY_ORDER.index(gap["severity"]), gap["requirement"]))
+    return sorted(grouped.items(), key=lambda item: (item[0] == "ID", item[0]))
+
+
+@bp.get("")
+def form():
+    """The empty self-check form."""
+    return _render_form(request.args, {})
+
+
+@bp.post("")
+def result():
+    """Validate the form with the API's schema, assess it, and show the result (or the form with errors)."""
+    user = _signed_in_user()
+    if user is None:
+        enforce_rate_limit("SELF_CHECK_RATE_LIMIT", "self-check")
+    profile = profile_from_form(request.form)
+    as_of, date_error = as_of_from_form(request.form)
+    errors = {"as_of": date_error} if date_error else {}
+    try:
+        validated = IkmProfileSchema().load(profile)
+    except ValidationError as error:
+        errors.update(labels.flatten_errors(error.messages))
+    if errors:
+        return _render_form(request.form, errors, status=422)
+    assessment = assessment_service.create_assessment(
+        validated,
+        None,
+        as_of,
+        keep_personal_data=keeps_personal_data(user),
+        created_by_id=user.id if user is not None else None,
+    )
+    return render_template(
+        "selfcheck/result.html",
+        assessment=assessment,
+        gaps_by_market=gaps_by_market(assessment),
+        labels=labels,
+        certifications=reference.certification_names(),
+    )

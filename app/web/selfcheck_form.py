@@ -1,0 +1,136 @@
+"""Turn the self-check page's form fields into an IKM profile (contract.md) for the one schema to validate."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from app import reference
+
+FORM_PRODUCT_ROWS = 3
+# Markets offered as tick boxes: Indonesia's main coffee, cocoa, spice and craft destinations (domain §4.2),
+# the EU members named there, and the Gulf (halal). Any other ISO code can be typed in.
+COMMON_MARKETS = (
+    "US",
+    "JP",
+    "DE",
+    "NL",
+    "BE",
+    "IT",
+    "FR",
+    "GB",
+    "CN",
+    "MY",
+    "SG",
+    "KR",
+    "IN",
+    "AU",
+    "EG",
+    "SA",
+    "AE",
+)
+PRACTICES = ("bookkeeping", "bank_account", "email", "website", "marketplace")
+SEPARATORS = re.compile(r"[\s.,_']")
+
+
+def _text(form, key: str) -> str | None:
+    """A trimmed text field, None when empty."""
+    value = (form.get(key) or "").strip()
+    return value or None
+
+
+def _integer(form, key: str):
+    """A whole number typed with or without thousands separators; unparsable text is passed on as is."""
+    value = _text(form, key)
+    if value is None:
+        return None
+    digits = SEPARATORS.sub("", value)
+    return int(digits) if digits.isdigit() else value
+
+
+def _number(form, key: str):
+    """A decimal number (comma or dot as decimal mark); unparsable text is passed on as is."""
+    value = _text(form, key)
+    if value is None:
+        return None
+    try:
+        return float(value.replace(" ", "").replace(",", "."))
+    except ValueError:
+        return value
+
+
+def _codes(text: str | None) -> list[str]:
+    """ISO codes typed as 'SA, AE qa' → ['SA', 'AE', 'QA']."""
+    return [code.upper() for code in re.split(r"[\s,;]+", text or "") if code]
+
+
+def _products(form) -> list[dict]:
+    """The product rows that have something in them."""
+    products = []
+    for row in range(FORM_PRODUCT_ROWS):
+        product = {
+            "description": _text(form, f"product_{row}_description"),
+            "hs_code": _text(form, f"product_{row}_hs_code"),
+            "monthly_capacity": _number(form, f"product_{row}_capacity"),
+            "capacity_unit": _text(form, f"product_{row}_unit"),
+        }
+        if any(value is not None for value in product.values()):
+            products.append({key: value for key, value in product.items() if value is not None})
+    return products
+
+
+def _certifications(form) -> list[dict]:
+    """Ticked certificates, each with its expiry date when one was given."""
+    items = []
+    for code in reference.certification_codes():
+        if form.get(f"cert_{code}"):
+            item = {"code": code}
+            valid_until = _text(form, f"cert_{code}_valid_until")
+            if valid_until:
+                item["valid_until"] = valid_until
+            items.append(item)
+    return items
+
+
+def profile_from_form(form) -> dict:
+    """Build the profile dict from the posted form (validation is the schema's job, not this function's)."""
+    profile = {
+        "name": _text(form, "name"),
+        "legal_form": _text(form, "legal_form"),
+        "region_code": _text(form, "region_code"),
+        "founded_year": _integer(form, "founded_year"),
+        "employees": _integer(form, "employees"),
+        "annual_revenue_idr": _integer(form, "annual_revenue_idr"),
+        "owner_gender": _text(form, "owner_gender"),
+        "credit_status": _text(form, "credit_status"),
+        "ovop_stars": _integer(form, "ovop_stars"),
+        "products": _products(form),
+        "certifications": _certifications(form),
+        "target_markets": list(dict.fromkeys(form.getlist("market") + _codes(_text(form, "markets_other")))),
+        "practices": {practice: bool(form.get(f"practice_{practice}")) for practice in PRACTICES},
+    }
+    if _text(form, "group_kind"):
+        profile["group"] = {"kind": _text(form, "group_kind"), "members": _integer(form, "group_members")}
+    if _text(form, "buyer_market"):
+        profile["buyer_contract"] = {"market": _text(form, "buyer_market").upper()}
+    direct, indirect = bool(form.get("export_direct")), bool(form.get("export_indirect"))
+    history = {"direct": direct, "indirect": indirect, "markets": _codes(_text(form, "export_markets"))}
+    last_year = _integer(form, "last_export_year")
+    if last_year is not None:
+        history["last_export_year"] = last_year
+    profile["export_history"] = history
+    return {key: value for key, value in profile.items() if value is not None}
+
+
+def as_of_from_form(form) -> tuple[date | None, str | None]:
+    """The assessment date (today when empty), or an error message."""
+    text = _text(form, "as_of")
+    if text is None:
+        return date.today(), None
+    try:
+        as_of = date.fromisoformat(text)
+    except ValueError:
+        return None, "Tanggal tidak valid (format TTTT-BB-HH). / Not a valid date (YYYY-MM-DD)."
+    if not 2000 <= as_of.year <= 2100:
+        return None, "Tanggal harus antara tahun 2000 dan 2100. / The date must be within 2000–2100."
+    return as_of, None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import flask_login
-from flask import Flask, current_app, g, has_request_context, request
+from flask import Flask, current_app, has_request_context, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from limits import parse as parse_limit
@@ -56,7 +56,7 @@ def _protect_page_forms() -> None:
 def current_actor() -> User | None:
     """Whoever acts in this request: the API token's owner, or the signed-in page user (None otherwise)."""
     if not has_request_context():
-        return g.get("cli_actor") if g else None
+        return None  # the CLI passes its actor label ("cli") explicitly
     if request.path.startswith(API_PREFIX):
         return current_api_user()
     user = flask_login.current_user

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 
 class AccountSchema(Schema):
@@ -25,7 +25,4 @@ class AccountListSchema(Schema):
 class AccountQuerySchema(Schema):
     """Filter accounts by role."""
 
-    role = fields.String(
-        validate=lambda value: value in ("advisor", "supervisor"),
-        metadata={"description": "advisor or supervisor"},
-    )
+    role = fields.String(validate=validate.OneOf(("advisor", "supervisor")))

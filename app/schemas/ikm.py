@@ -9,25 +9,43 @@ from marshmallow import Schema, ValidationError, fields, validate, validates
 from app import reference
 from app.schemas.fields import CleanString, IsoDate, StrictInteger
 
-LEGAL_FORMS = ("perorangan", "ud", "cv", "pt", "koperasi", "kelompok")
-OWNER_GENDERS = ("female", "male", "undisclosed")
-# SLIK OJK collectibility 1–5, or no credit history.
-CREDIT_STATUSES = ("current", "special_mention", "substandard", "doubtful", "loss", "none")
-GROUP_KINDS = ("sentra", "cooperative", "village")
-CAPACITY_UNITS = ("kg", "ton", "pcs", "set", "m", "m2", "litre", "dozen", "kodi")
-MAX_PRODUCTS = 50
-MAX_TARGET_MARKETS = 30
-# Bounds that keep numbers inside database integer types.
-MAX_EMPLOYEES = 1_000_000
-MAX_REVENUE_IDR = 10**16
-MAX_CAPACITY = 10**12
+# The profile vocabulary and bounds are declared in app/vocabulary.py (shared with the engine's batch
+# validator); LEGAL_FORMS, MAX_PRODUCTS etc. stay importable from this module.
+from app.vocabulary import (
+    CAPACITY_UNITS,
+    CREDIT_STATUSES,
+    DESCRIPTION_MAX_LENGTH,
+    DESCRIPTION_MIN_LENGTH,
+    EMAIL_MAX_LENGTH,
+    GROUP_KINDS,
+    HS_CODE_LENGTH,
+    LEGAL_FORMS,
+    MAX_CAPACITY,
+    MAX_CERTIFICATIONS,
+    MAX_EMPLOYEES,
+    MAX_EXPORT_MARKETS,
+    MAX_OVOP_STARS,
+    MAX_PRODUCTS,
+    MAX_REVENUE_IDR,
+    MAX_TARGET_MARKETS,
+    MIN_PRODUCTS,
+    MIN_YEAR,
+    NAME_MAX_LENGTH,
+    NAME_MIN_LENGTH,
+    NIB_PATTERN,
+    OWNER_GENDERS,
+    OWNER_NAME_MAX_LENGTH,
+    PHONE_PATTERN,
+)
 
 
 def _check_year(value: int) -> None:
     """Accept 1900 … the current year."""
     this_year = date.today().year
-    if not 1900 <= value <= this_year:
-        raise ValidationError(f"Tahun harus antara 1900 dan {this_year}. / Year must be 1900–{this_year}.")
+    if not MIN_YEAR <= value <= this_year:
+        raise ValidationError(
+            f"Tahun harus antara {MIN_YEAR} dan {this_year}. / Year must be {MIN_YEAR}–{this_year}."
+        )
 
 
 def _check_country(value: str) -> None:
@@ -48,7 +66,9 @@ class GroupSchema(Schema):
 class ProductSchema(Schema):
     """A product: description required; HS code optional (classified when absent)."""
 
-    description = CleanString(required=True, validate=validate.Length(min=1, max=500))
+    description = CleanString(
+        required=True, validate=validate.Length(min=DESCRIPTION_MIN_LENGTH, max=DESCRIPTION_MAX_LENGTH)
+    )
     hs_code = fields.String(load_default=None, allow_none=True)
     monthly_capacity = fields.Float(
         allow_none=True, allow_nan=False, validate=validate.Range(min=0, max=MAX_CAPACITY)
@@ -60,7 +80,7 @@ class ProductSchema(Schema):
         """Accept six digits that exist in HS 2022."""
         if value is None:
             return
-        if not (len(value) == 6 and value.isdigit()):
+        if not (len(value) == HS_CODE_LENGTH and value.isdigit()):
             raise ValidationError("Kode HS harus 6 digit. / HS code must be 6 digits.")
         if value not in reference.hs6_descriptions():
             raise ValidationError(
@@ -89,7 +109,9 @@ class ExportHistorySchema(Schema):
 
     direct = fields.Boolean(allow_none=True)
     indirect = fields.Boolean(allow_none=True)
-    markets = fields.List(fields.String(validate=_check_country), validate=validate.Length(max=250))
+    markets = fields.List(
+        fields.String(validate=_check_country), validate=validate.Length(max=MAX_EXPORT_MARKETS)
+    )
     last_export_year = StrictInteger(allow_none=True, validate=_check_year)
 
 
@@ -112,10 +134,10 @@ class PracticesSchema(Schema):
 class IkmProfileSchema(Schema):
     """The IKM profile of contract.md, validated rule by rule."""
 
-    name = CleanString(required=True, validate=validate.Length(min=1, max=200))
+    name = CleanString(required=True, validate=validate.Length(min=NAME_MIN_LENGTH, max=NAME_MAX_LENGTH))
     nib = fields.String(
         allow_none=True,
-        validate=validate.Regexp(r"^\d{13}\Z", error="NIB harus 13 digit. / NIB must be 13 digits."),
+        validate=validate.Regexp(NIB_PATTERN, error="NIB harus 13 digit. / NIB must be 13 digits."),
     )
     legal_form = fields.String(allow_none=True, validate=validate.OneOf(LEGAL_FORMS))
     region_code = fields.String(required=True)
@@ -123,20 +145,24 @@ class IkmProfileSchema(Schema):
     employees = StrictInteger(allow_none=True, validate=validate.Range(min=0, max=MAX_EMPLOYEES))
     annual_revenue_idr = StrictInteger(allow_none=True, validate=validate.Range(min=0, max=MAX_REVENUE_IDR))
     owner_gender = fields.String(allow_none=True, validate=validate.OneOf(OWNER_GENDERS))
-    owner_name = CleanString(allow_none=True, validate=validate.Length(max=200))
-    contact_email = fields.Email(allow_none=True, validate=validate.Length(max=254))
+    owner_name = CleanString(allow_none=True, validate=validate.Length(max=OWNER_NAME_MAX_LENGTH))
+    contact_email = fields.Email(allow_none=True, validate=validate.Length(max=EMAIL_MAX_LENGTH))
     contact_phone = fields.String(
         allow_none=True,
-        validate=validate.Regexp(r"^\+?[0-9 ()-]{6,30}\Z", error="Nomor telepon tidak valid."),
+        validate=validate.Regexp(PHONE_PATTERN, error="Nomor telepon tidak valid."),
     )
     credit_status = fields.String(allow_none=True, validate=validate.OneOf(CREDIT_STATUSES))
     group = fields.Nested(GroupSchema, allow_none=True)
-    ovop_stars = StrictInteger(allow_none=True, validate=validate.Range(min=0, max=5))
+    ovop_stars = StrictInteger(allow_none=True, validate=validate.Range(min=0, max=MAX_OVOP_STARS))
     products = fields.List(
-        fields.Nested(ProductSchema), required=True, validate=validate.Length(min=1, max=MAX_PRODUCTS)
+        fields.Nested(ProductSchema),
+        required=True,
+        validate=validate.Length(min=MIN_PRODUCTS, max=MAX_PRODUCTS),
     )
     certifications = fields.List(
-        fields.Nested(CertificationSchema), load_default=list, validate=validate.Length(max=100)
+        fields.Nested(CertificationSchema),
+        load_default=list,
+        validate=validate.Length(max=MAX_CERTIFICATIONS),
     )
     export_history = fields.Nested(ExportHistorySchema, allow_none=True)
     target_markets = fields.List(

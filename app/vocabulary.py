@@ -1,0 +1,48 @@
+"""Vocabulary and bounds of contract.md's IKM profile, shared by the API schema and the engine's validator.
+
+Pure Python (no Flask, no marshmallow): `app/schemas/ikm.py` builds the marshmallow schema from these
+values and `app/engine/validation.py` checks batch rows against the same values, so a limit changes in
+one place. Reference code sets (regions, countries, HS 2022, certificate codes) live in `app/reference.py`.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Legal forms of an IKM: sole proprietor, UD, CV, PT, cooperative, group.
+LEGAL_FORMS = ("perorangan", "ud", "cv", "pt", "koperasi", "kelompok")
+# Owner's gender as reported (or not) by the IKM.
+OWNER_GENDERS = ("female", "male", "undisclosed")
+# SLIK OJK collectibility 1–5, or no credit history.
+CREDIT_STATUSES = ("current", "special_mention", "substandard", "doubtful", "loss", "none")
+# Kinds of group an IKM belongs to (`group.kind`).
+GROUP_KINDS = ("sentra", "cooperative", "village")
+# Units of a product's monthly capacity.
+CAPACITY_UNITS = ("kg", "ton", "pcs", "set", "m", "m2", "litre", "dozen", "kodi")
+# The true/false fields of `practices`.
+PRACTICE_FIELDS = ("bookkeeping", "bank_account", "email", "website", "marketplace")
+
+# List sizes.
+MIN_PRODUCTS = 1  # a profile has at least one product
+MAX_PRODUCTS = 50  # products per profile
+MAX_CERTIFICATIONS = 100  # certificates per profile
+MAX_TARGET_MARKETS = 30  # target markets per profile
+MAX_EXPORT_MARKETS = 250  # export_history.markets per profile
+
+# Bounds that keep numbers inside database integer types.
+MAX_EMPLOYEES = 1_000_000  # employees and group.members
+MAX_REVENUE_IDR = 10**16  # annual_revenue_idr
+MAX_CAPACITY = 10**12  # products[].monthly_capacity (a finite number)
+MAX_OVOP_STARS = 5  # OVOP rating 0–5
+MIN_YEAR = 1900  # founded_year and last_export_year run from this year to the current year
+
+# Text lengths, counted after trimming for the trimmed (clean) text fields.
+NAME_MIN_LENGTH, NAME_MAX_LENGTH = 1, 200  # name
+DESCRIPTION_MIN_LENGTH, DESCRIPTION_MAX_LENGTH = 1, 500  # products[].description
+OWNER_NAME_MAX_LENGTH = 200  # owner_name (may be empty)
+EMAIL_MAX_LENGTH = 254  # contact_email
+
+# Patterns (matched from the start with `re.match`).
+NIB_PATTERN = re.compile(r"^\d{13}\Z")  # Nomor Induk Berusaha: 13 digits
+PHONE_PATTERN = re.compile(r"^\+?[0-9 ()-]{6,30}\Z")  # contact_phone
+HS_CODE_LENGTH = 6  # products[].hs_code: six digits that exist in HS 2022

@@ -50,9 +50,12 @@ def configure(app: Flask, config: Config | dict | None) -> None:
 def register_extensions(app: Flask) -> None:
     """Bind SQLAlchemy and Alembic (migrations live in app/migrations)."""
     from app import models  # noqa: F401  (registers every table on the metadata)
+    from app.database import configure_sqlite
     from app.extensions import db, migrate
 
     db.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine)
     migrate.init_app(
         app, db, directory=str(Path(__file__).resolve().parent / "migrations"), render_as_batch=True
     )

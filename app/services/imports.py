@@ -27,6 +27,7 @@ from app.services.ikms import apply_profile
 from app.services.import_files import ImportFileError, RowProfile, column_of, read_file, row_to_profile
 
 WRITE_CHUNK = 100
+NIB_PATTERN = re.compile(r"^\d{13}\Z")
 VALUE_PREVIEW = 100
 # marshmallow's English messages in Bahasa Indonesia (the schema's own messages are already bilingual).
 MESSAGES_ID = {
@@ -137,7 +138,9 @@ class _RowChecker:
         self.import_region = import_region
         self.schema = IkmProfileSchema()
         self.errors: list[dict] = []
-        nibs = {row.profile.get("nib") for row in rows if isinstance(row.profile.get("nib"), str)}
+        # Only well-formed NIB are looked up (others fail validation anyway, and may hold characters the
+        # database refuses).
+        nibs = {row.profile["nib"] for row in rows if NIB_PATTERN.match(str(row.profile.get("nib") or ""))}
         self.by_nib = (
             {ikm.nib: ikm for ikm in db.session.scalars(select(Ikm).where(Ikm.nib.in_(nibs)))} if nibs else {}
         )

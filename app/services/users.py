@@ -53,10 +53,24 @@ def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
+def plausible_email(email: str) -> bool:
+    """Whether a normalised address can be looked up (no control characters, which PostgreSQL refuses)."""
+    has_control_characters = any(ord(char) < 32 for char in email)
+    return bool(EMAIL_PATTERN.match(email)) and len(email) <= 254 and not has_control_characters
+
+
+def _find_by_email(email: str) -> User | None:
+    """The account with this address, or None (implausible addresses are not even looked up)."""
+    email = normalise_email(email)
+    if not plausible_email(email):
+        return None
+    return db.session.scalar(select(User).where(func.lower(User.email) == email))
+
+
 def account_errors(email: str, role: str, region_code: str | None, ikm_id: int | None) -> dict:
     """Field errors of a new account: e-mail, role, and the region or IKM the role needs."""
     errors: dict[str, list[str]] = {}
-    if not EMAIL_PATTERN.match(email) or len(email) > 254:
+    if not plausible_email(email):
         errors["email"] = ["Alamat e-mail tidak valid. / Not a valid e-mail address."]
     if role not in ROLES:
         errors["role"] = [f"Peran harus salah satu dari / Role must be one of: {', '.join(ROLES)}."]
@@ -132,7 +146,7 @@ def create_user(
 
 def get_user_by_email(email: str) -> User:
     """One account by e-mail, or 404."""
-    user = db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+    user = _find_by_email(email)
     if user is None:
         raise NotFound(f"Akun {email} tidak ditemukan. / Account {email} not found.")
     return user
@@ -210,11 +224,11 @@ def _lockout_message(user: User) -> str:
 def authenticate(email: str, password: str) -> User:
     """Check an e-mail and password; count failures and lock the account after LOGIN_MAX_FAILED_ATTEMPTS."""
     wrong = "E-mail atau kata sandi salah. / Wrong e-mail or password."
-    email = normalise_email(email)
-    user = db.session.scalar(select(User).where(func.lower(User.email) == email))
+    user = _find_by_email(email)
     if user is None or not user.password_hash:
         check_password_hash(_UNKNOWN_USER_HASH, password or "")
-        audit.record("user.login_failed", "user", None, after={"email": email[:254]}, actor=email[:254])
+        label = "".join(char for char in normalise_email(email) if ord(char) >= 32)[:254]
+        audit.record("user.login_failed", "user", None, after={"email": label}, actor=label or "unknown")
         db.session.commit()
         raise LoginRefused(wrong)
     now = clock.utcnow()

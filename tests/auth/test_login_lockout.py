@@ -84,3 +84,12 @@ def test_a_deactivated_account_cannot_sign_in(advisor):
     users.set_active(users.get_user_by_email(advisor), False, actor="test")
     with pytest.raises(LoginRefused, match="deactivated"):
         users.authenticate(advisor, PASSWORD)
+
+
+@pytest.mark.parametrize(
+    "email", ["a\x00b@example.id", "advisor\n@example.id", "", "x" * 300 + "@example.id"]
+)
+def test_an_implausible_email_is_refused_like_a_wrong_one(advisor, email):
+    """Control characters (PostgreSQL refuses NUL) or overlong input: the usual refusal, no server error."""
+    with pytest.raises(LoginRefused, match="Wrong e-mail or password"):
+        users.authenticate(email, PASSWORD)

@@ -29,6 +29,7 @@ from app.services.import_files import ImportFileError, RowProfile, column_of, re
 WRITE_CHUNK = 100
 NIB_PATTERN = re.compile(r"^\d{13}\Z")
 VALUE_PREVIEW = 100
+MAX_FILENAME = 200
 # marshmallow's English messages in Bahasa Indonesia (the schema's own messages are already bilingual).
 MESSAGES_ID = {
     "Missing data for required field.": "Wajib diisi.",
@@ -307,6 +308,7 @@ def run_import(
     if len(content) > current_app.config["IMPORT_MAX_BYTES"]:
         raise size_limit_error(len(content))
     check_region_code(import_region)
+    filename = "".join(char for char in filename or "" if ord(char) >= 32)[:MAX_FILENAME] or "upload"
     base = {"file": filename, "region": import_region, "partial": partial}
     try:
         parsed = read_file(content, filename, current_app.config["IMPORT_MAX_ROWS"])

@@ -7,6 +7,7 @@ from werkzeug.routing import IntegerConverter
 
 from app.errors import DomainError
 from app.extensions import api
+from app.schemas.fields import MAX_DB_ID
 
 BODY_METHODS = ("POST", "PUT", "PATCH")
 
@@ -21,7 +22,7 @@ class IdConverter(IntegerConverter):
     """A positive database id that fits a 32-bit integer column (larger ids simply do not exist: 404)."""
 
     def __init__(self, map, *args, **kwargs) -> None:
-        super().__init__(map, min=1, max=2**31 - 1)
+        super().__init__(map, min=1, max=MAX_DB_ID)
 
 
 def require_json_body() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, post_dump, validate, validates_schema
 
-from app.schemas.fields import IsoDate
+from app.schemas.fields import DB_ID, IsoDate
 from app.schemas.ikm import IkmProfileSchema
 
 SEVERITIES = ("blocking", "upcoming", "major", "minor", "opportunity")
@@ -26,7 +26,7 @@ class AssessmentRequestSchema(Schema):
     """Either an inline profile or a stored IKM's id, and the date to assess as of."""
 
     profile = fields.Nested(IkmProfileSchema)
-    ikm_id = fields.Integer(validate=validate.Range(min=1))
+    ikm_id = fields.Integer(validate=DB_ID)
     as_of = fields.Date(metadata={"description": "Assess as of this date (default: today)."})
 
     @validates_schema

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from app.models.application import STATUSES
-from app.schemas.fields import CleanString
+from app.schemas.fields import DB_ID, CleanString
 
 COMMODITIES = ("coffee", "cocoa", "spices", "crafts", "other")
 REASON_CODE = validate.Regexp(
@@ -15,7 +15,6 @@ PROGRAMME_CODE = validate.Regexp(
     r"^[A-Z][A-Z0-9_]{1,29}\Z", error="Kode program tidak valid. / Invalid code."
 )
 NOTE = validate.Length(min=1, max=4000)
-DB_ID = validate.Range(min=1, max=2**31 - 1)
 
 
 class VersionedSchema(Schema):

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from marshmallow import ValidationError, fields
+from marshmallow import ValidationError, fields, validate
+
+# Database ids are 32-bit integer columns: a larger id cannot exist, so it is a validation error (422).
+MAX_DB_ID = 2**31 - 1
+DB_ID = validate.Range(min=1, max=MAX_DB_ID)
 
 
 class CleanString(fields.String):

@@ -2,6 +2,8 @@
 
 from marshmallow import Schema, fields, validate
 
+from app.schemas.fields import CleanString
+
 
 class RegencySchema(Schema):
     """A kabupaten/kota."""
@@ -66,7 +68,7 @@ class CountryListSchema(Schema):
 class HsQuerySchema(Schema):
     """Search HS 2022 by words and/or code prefix."""
 
-    q = fields.String(validate=validate.Length(min=1, max=100))
+    q = CleanString(validate=validate.Length(min=1, max=100))
     prefix = fields.String(validate=validate.Regexp(r"^\d{1,6}\Z"))
     level = fields.Integer(validate=validate.OneOf((2, 4, 6)))
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=200))

@@ -15,10 +15,10 @@ from schemathesis.generation.modes import GenerationMode
 EXAMPLES_PER_OPERATION = 40
 
 
-@pytest.fixture
-def fuzz_headers():
-    """Headers every generated request carries (none: open endpoints answer, closed ones refuse)."""
-    return {}
+@pytest.fixture(params=["anonymous", "admin"])
+def fuzz_headers(request, auth):
+    """Headers every generated request carries: none (closed endpoints refuse), then an admin's token."""
+    return {} if request.param == "anonymous" else auth("admin")
 
 
 def _operations(app):

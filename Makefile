@@ -22,6 +22,7 @@ models: install
 setup: install models
 	$(FLASK) setup
 	$(FLASK) users demo
+	$(FLASK) seed-demo-cases
 
 run: setup
 	$(BIN)/gunicorn --bind 0.0.0.0:$(PORT) --workers 2 --threads 4 --access-logfile - wsgi:app

@@ -8,7 +8,7 @@ from flask import Flask
 
 # Modules under app/cli/ and the click command or group objects each one exports.
 COMMAND_MODULES = {
-    "data": ("load_reference_command", "seed_demo_command", "setup_command"),
+    "data": ("load_reference_command", "seed_demo_command", "seed_demo_cases_command", "setup_command"),
     "users": ("users_group",),
     "imports": ("import_ikm_command",),
     "batch": ("assess_batch_command",),

@@ -51,3 +51,20 @@ def setup_command(context: click.Context, demo: bool) -> None:
     context.invoke(load_reference_command)
     if demo:
         context.invoke(seed_demo_command)
+
+
+@click.command("seed-demo-cases")
+@click.option("--count", default=500, show_default=True, help="How many demo IKM get a case.")
+@click.option("--seed", default=20261127, show_default=True, help="Random seed of the workflow shares.")
+@with_appcontext
+def seed_demo_cases_command(count: int, seed: int) -> None:
+    """Open demo cases and move some through review and decision (needs `users demo`; idempotent)."""
+    from app.demo.generator import DEMO_LABEL
+    from app.services.demo import seed_demo_cases
+
+    counts = seed_demo_cases(count, seed)
+    click.echo(DEMO_LABEL)
+    click.echo(
+        f"demo cases: {counts['created']} opened ({counts['in_review']} left in review, {counts['decided']} "
+        f"decided, {counts['overrides']} overrides); {counts['skipped']} demo IKM already had one"
+    )

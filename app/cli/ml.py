@@ -101,6 +101,8 @@ def train_triage_command(synthetic: bool) -> None:
                 "(data/training/ml_config.yaml triage.min_decisions); nothing trained."
             )
             return
+        # Decisions on generated demo IKM are not real advisors' judgements: label the model synthetic.
+        synthetic = any(row.get("synthetic") for row in rows)
     directory = save_triage(models_dir(), rows, synthetic=synthetic)
     click.echo(f"wrote {directory} ({len(rows)} {'SYNTHETIC ' if synthetic else ''}decisions)")
     _print_triage_summary(directory)
@@ -125,13 +127,12 @@ def _print_triage_summary(directory: Path) -> None:
 def _decision_rows_from_db() -> list[dict]:
     """Decided cases as rows {profile, assessment, decision, decided_by} for train_triage_from_rows.
 
-    Reads them through `app.services.cases.decision_rows()` once the case workflow provides it (the
-    services layer is the only one that touches the database); until then there are none.
+    Reads them through `app.services.cases.decision_rows()` (the services layer is the only one that
+    touches the database).
     """
-    from app.services import cases
+    from app.services.cases import decision_rows
 
-    provider = getattr(cases, "decision_rows", None)
-    return list(provider()) if provider is not None else []
+    return decision_rows()
 
 
 @ml_group.command("ensure-models")

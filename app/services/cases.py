@@ -591,3 +591,36 @@ def override_report(actor: User | None, date_from=None, date_to=None) -> dict:
             key=lambda entry: (-entry["overrides"], entry["reason"]["code"] or ""),
         ),
     }
+
+
+# --- learning ----------------------------------------------------------------------------------------
+
+DECIDED_STATUSES = ("approved", "referred", "rejected")
+
+
+def decision_rows() -> list[dict]:
+    """Decided cases as triage training rows {profile, assessment, decision, decided_by, synthetic}.
+
+    `synthetic` marks cases of generated demo IKM (their NIB carries the demo prefix), so a model trained
+    on a demo database is labelled synthetic like the generator's history.
+    """
+    from app.demo import demo_nib_prefix
+
+    prefix = demo_nib_prefix()
+    query = (
+        select(Application, Assessment, Ikm.nib)
+        .join(Assessment, Application.assessment_id == Assessment.id)
+        .join(Ikm, Application.ikm_id == Ikm.id)
+        .where(Application.status.in_(DECIDED_STATUSES))
+        .order_by(Application.id)
+    )
+    return [
+        {
+            "profile": assessment.profile_snapshot,
+            "assessment": assessment.result,
+            "decision": case.status,
+            "decided_by": case.decided_by_id,
+            "synthetic": bool(nib and nib.startswith(prefix)),
+        }
+        for case, assessment, nib in db.session.execute(query)
+    ]

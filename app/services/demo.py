@@ -1,18 +1,27 @@
-"""Demo data: a generated IKM population with assessments, loaded idempotently by NIB."""
+"""Demo data: a generated IKM population with assessments (idempotent by NIB) and demo cases."""
 
 from __future__ import annotations
 
+import random
 from datetime import date
+from pathlib import Path
 
-from app.demo.generator import generate_profiles
+import yaml
+from flask import current_app
 from marshmallow import ValidationError
 from sqlalchemy import select
 
+from app.demo import demo_nib_prefix
+from app.demo.generator import generate_profiles
+from app.errors import NotFound
 from app.extensions import db
-from app.models import Assessment, Ikm
+from app.models import Application, Assessment, Ikm, User
 from app.schemas.ikm import IkmProfileSchema
+from app.services import cases, users
 from app.services.assessments import evaluate, store_assessment
 from app.services.ikms import apply_profile
+
+DEMO_CASES_FILE = Path(__file__).resolve().parents[2] / "data" / "demo" / "cases.yaml"
 
 
 def seed_demo(count: int, seed: int, as_of: date | None = None, progress=None) -> dict[str, int]:
@@ -44,3 +53,73 @@ def seed_demo(count: int, seed: int, as_of: date | None = None, progress=None) -
     db.session.commit()
     total_assessments = db.session.query(Assessment).count()
     return {"created": created, "skipped": skipped, "invalid": invalid, "assessments": total_assessments}
+
+
+def _demo_account(role: str) -> User:
+    """The demo account of a role (created by `flask --app wsgi users demo`)."""
+    for definition in users.demo_definitions(current_app.config["WORKFLOW_DATA_DIR"]):
+        if definition["role"] == role:
+            return users.get_user_by_email(definition["email"])
+    raise NotFound(f"no demo account for role {role}")
+
+
+def _demo_programme(result: dict) -> str:
+    """The programme a demo applicant applies for: an eligible one on the engine's route, else coaching."""
+    wanted_type = "financial" if result["route"] == "financial" else "non_financial"
+    for programme in result["programmes"]:
+        if programme["type"] == wanted_type and programme["result"] == "eligible":
+            return programme["code"]
+    return "JASA_KONSULTASI"
+
+
+def _demo_decision(case: Application, result: dict, rng: random.Random, plan: dict) -> dict:
+    """A decision that follows the engine's route, with a seeded share of overrides and credit rejections."""
+    credit = case.ikm.credit_status
+    if credit in ("substandard", "doubtful", "loss"):
+        return {"status": "rejected", "reason_code": "CREDIT_HISTORY"}
+    if result["route"] == "financial" and rng.random() < plan["share_overridden"]:
+        return {
+            "status": "referred",
+            "reason_code": "NEEDS_BUYER",
+            "override_reason": "MARKET_INFORMATION",
+            "referred_programme_code": "BUSINESS_MATCHING",
+        }
+    return {"status": "approved", "reason_code": "CRITERIA_MET"}
+
+
+def seed_demo_cases(count: int, seed: int) -> dict[str, int]:
+    """Give each of the first `count` demo IKM a case and move a seeded share through review and decision.
+
+    IKM that already have a case are left alone, so running it twice changes nothing.
+    """
+    plan = yaml.safe_load(DEMO_CASES_FILE.read_text(encoding="utf-8"))
+    advisor = _demo_account(plan["decided_by_role"])
+    rng = random.Random(seed)
+    with_cases = set(db.session.scalars(select(Application.ikm_id)))
+    demo_ikms = db.session.scalars(
+        select(Ikm).where(Ikm.nib.startswith(demo_nib_prefix())).order_by(Ikm.id).limit(count)
+    ).all()
+    counts = {"created": 0, "in_review": 0, "decided": 0, "overrides": 0, "skipped": 0}
+    for ikm in demo_ikms:
+        roll = rng.random()  # drawn for every IKM, so each one's fate does not depend on the others
+        if ikm.id in with_cases:
+            counts["skipped"] += 1
+            continue
+        assessment = db.session.scalars(
+            select(Assessment).where(Assessment.ikm_id == ikm.id).order_by(Assessment.id.desc()).limit(1)
+        ).first()
+        if assessment is None:
+            continue
+        case = cases.create_case(advisor, ikm.id, _demo_programme(assessment.result), assessment.id)
+        counts["created"] += 1
+        if roll < plan["share_left_submitted"]:
+            continue
+        case = cases.start_review(advisor, case.id, case.version)
+        if roll < plan["share_left_submitted"] + plan["share_left_in_review"]:
+            counts["in_review"] += 1
+            continue
+        decision = _demo_decision(case, assessment.result, rng, plan)
+        case = cases.decide(advisor, case.id, case.version, note=plan["note_text"], **decision)
+        counts["decided"] += 1
+        counts["overrides"] += bool(case.is_override)
+    return counts

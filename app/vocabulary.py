@@ -45,4 +45,7 @@ EMAIL_MAX_LENGTH = 254  # contact_email
 # Patterns (matched from the start with `re.match`).
 NIB_PATTERN = re.compile(r"^\d{13}\Z")  # Nomor Induk Berusaha: 13 digits
 PHONE_PATTERN = re.compile(r"^\+?[0-9 ()-]{6,30}\Z")  # contact_phone
+# Text no database or CSV file should hold: control characters other than tab, LF and CR (PostgreSQL
+# refuses NUL outright) and unpaired surrogates (not encodable as UTF-8).
+UNSAFE_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 HS_CODE_LENGTH = 6  # products[].hs_code: six digits that exist in HS 2022

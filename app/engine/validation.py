@@ -63,6 +63,7 @@ from app.vocabulary import (
     OWNER_NAME_MAX_LENGTH,
     PHONE_PATTERN,
     PRACTICE_FIELDS,
+    UNSAFE_TEXT,
 )
 
 Errors = list[tuple[str, str]]
@@ -90,9 +91,6 @@ EMAIL_DOMAIN_PATTERN = re.compile(
     re.IGNORECASE | re.UNICODE,
 )
 EMAIL_DOMAINS_WITHOUT_DOT = ("localhost",)
-# What app.schemas.fields.CleanString refuses: control characters other than tab/LF/CR (which
-# `str.encode("utf-8")` allows) and surrogates (which it refuses).
-UNSAFE_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 
 UNKNOWN = "Unknown field."
 REQUIRED = "Missing data for required field."

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import ValidationError, fields, validate
 
+from app.vocabulary import UNSAFE_TEXT
+
 # Database ids are 32-bit integer columns: a larger id cannot exist, so it is a validation error (422).
 MAX_DB_ID = 2**31 - 1
 DB_ID = validate.Range(min=1, max=MAX_DB_ID)
@@ -15,12 +17,11 @@ class CleanString(fields.String):
     def _deserialize(self, value, attr, data, **kwargs):
         """Trim the text and reject characters a database or a CSV file cannot hold."""
         text = super()._deserialize(value, attr, data, **kwargs)
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError as error:
-            raise ValidationError("Teks tidak valid (UTF-8). / Invalid text (not UTF-8).") from error
-        if any(ord(char) < 32 and char not in "\t\n\r" for char in text):
-            raise ValidationError("Teks berisi karakter kontrol. / Text contains control characters.")
+        if UNSAFE_TEXT.search(text) is not None:
+            raise ValidationError(
+                "Teks berisi karakter kontrol atau tidak valid (UTF-8). / "
+                "Text contains control characters or is not valid UTF-8."
+            )
         return text.strip()
 
 

@@ -45,5 +45,6 @@ def test_seed_demo_cases_fills_the_queue_once_and_feeds_the_triage_training_rows
         rows = decision_rows()
         decided = db.session.query(Application).filter(Application.decided_at.is_not(None)).count()
         assert len(rows) == decided > 0
-        assert all(row["synthetic"] and row["decision"] in {"approved", "referred", "rejected"} for row in rows)
+        assert all(row["synthetic"] for row in rows)
+        assert {row["decision"] for row in rows} <= {"approved", "referred", "rejected"}
         assert {"profile", "assessment", "decided_by"} <= set(rows[0])

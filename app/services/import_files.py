@@ -18,6 +18,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils.datetime import from_excel
 
+from app.vocabulary import PRACTICE_FIELDS
+
 ENCODINGS = ("utf-8-sig", "cp1252")
 XLSX_MAGIC = b"PK\x03\x04"
 MAX_COLUMNS = 200
@@ -210,7 +212,6 @@ SIMPLE_FIELDS = (
     "credit_status",
     "ovop_stars",
 )
-PRACTICES = ("bookkeeping", "bank_account", "email", "website", "marketplace")
 
 
 class ImportFileError(Exception):
@@ -613,7 +614,7 @@ class _ProfileBuilder:
         self.sources[("target_markets",)] = "target_markets"
         if values.get("buyer_contract_market") is not None:
             self.put(("buyer_contract", "market"), values["buyer_contract_market"], "buyer_contract_market")
-        practices = {key: values.get(f"practice_{key}") for key in PRACTICES}
+        practices = {key: values.get(f"practice_{key}") for key in PRACTICE_FIELDS}
         for key, value in practices.items():
             if value is not None:
                 self.put(("practices", key), value, f"practice_{key}")

@@ -12,11 +12,11 @@ from app.auth.access import keeps_personal_data
 from app.schemas.ikm import CAPACITY_UNITS, CREDIT_STATUSES, GROUP_KINDS, LEGAL_FORMS, IkmProfileSchema
 from app.services import assessments as assessment_service
 from app.services import reference_data
+from app.vocabulary import PRACTICE_FIELDS
 from app.web import labels
 from app.web.selfcheck_form import (
     COMMON_MARKETS,
     FORM_PRODUCT_ROWS,
-    PRACTICES,
     as_of_from_form,
     profile_from_form,
 )
@@ -41,7 +41,7 @@ def _render_form(form_values, errors: dict[str, str], status: int = 200):
         certifications=reference.certification_names(),
         common_markets=COMMON_MARKETS,
         product_rows=range(FORM_PRODUCT_ROWS),
-        practices=PRACTICES,
+        practices=PRACTICE_FIELDS,
         legal_forms=LEGAL_FORMS,
         credit_statuses=CREDIT_STATUSES,
         group_kinds=GROUP_KINDS,

@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 from app import reference
+from app.vocabulary import PRACTICE_FIELDS
 
 FORM_PRODUCT_ROWS = 3
 # Markets offered as tick boxes: Indonesia's main coffee, cocoa, spice and craft destinations (domain §4.2),
@@ -29,7 +30,6 @@ COMMON_MARKETS = (
     "SA",
     "AE",
 )
-PRACTICES = ("bookkeeping", "bank_account", "email", "website", "marketplace")
 SEPARATORS = re.compile(r"[\s.,_']")
 
 
@@ -107,7 +107,7 @@ def profile_from_form(form) -> dict:
         "products": _products(form),
         "certifications": _certifications(form),
         "target_markets": list(dict.fromkeys(form.getlist("market") + _codes(_text(form, "markets_other")))),
-        "practices": {practice: bool(form.get(f"practice_{practice}")) for practice in PRACTICES},
+        "practices": {practice: bool(form.get(f"practice_{practice}")) for practice in PRACTICE_FIELDS},
     }
     if _text(form, "group_kind"):
         profile["group"] = {"kind": _text(form, "group_kind"), "members": _integer(form, "group_members")}

@@ -6,6 +6,7 @@ import json
 from datetime import date
 
 from app.engine import assess, programme_catalogue, requirements_for, what_if
+from tests.profiles import GAYO_COOPERATIVE
 
 from .conftest import load_cases, merge
 
@@ -124,38 +125,7 @@ def test_what_if_is_empty_when_nothing_can_change(policy):
     assert all("route" not in option["changes"] for option in result["what_if"])
 
 
-CONTRACT_EXAMPLE = {
-    "name": "Koperasi Kopi Gayo Lestari",
-    "nib": "9120001234567",
-    "legal_form": "koperasi",
-    "region_code": "11.17",
-    "founded_year": 2012,
-    "employees": 14,
-    "annual_revenue_idr": 4200000000,
-    "owner_gender": "female",
-    "credit_status": "current",
-    "group": {"kind": "cooperative", "members": 605},
-    "ovop_stars": 3,
-    "products": [
-        {
-            "description": "Kopi arabika Gayo wine process, green bean",
-            "hs_code": "090111",
-            "monthly_capacity": 20000,
-            "capacity_unit": "kg",
-        }
-    ],
-    "certifications": [{"code": "NIB"}, {"code": "NPWP"}, {"code": "ORGANIC", "valid_until": "2027-08-01"}],
-    "export_history": {"direct": True, "indirect": False, "markets": ["US"], "last_export_year": 2025},
-    "target_markets": ["US", "DE"],
-    "buyer_contract": {"market": "US"},
-    "practices": {
-        "bookkeeping": True,
-        "bank_account": True,
-        "email": True,
-        "website": False,
-        "marketplace": True,
-    },
-}
+CONTRACT_EXAMPLE = GAYO_COOPERATIVE  # contract.md's example profile
 
 
 def test_the_contract_example_gives_the_contract_shapes(policy):

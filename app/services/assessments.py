@@ -121,9 +121,9 @@ def create_assessment(profile: dict | None, ikm_id: int | None, as_of: date | No
         profile = as_json_profile(profile)
     as_of = as_of or date.today()
     result = evaluate(profile, as_of)
-    assessment = store_assessment(profile, result, ikm=ikm, **store_options)
-    db.session.commit()
-    return assessment_as_dict(assessment)
+    stored = assessment_as_dict(store_assessment(profile, result, ikm=ikm, **store_options))
+    db.session.commit()  # the dict was built before: reading the expired row back would cost a query
+    return stored
 
 
 def get_assessment(assessment_id: int) -> Assessment:

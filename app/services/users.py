@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app import reference
@@ -196,7 +197,10 @@ def revoke_tokens(user: User, actor=None) -> int:
 
 def token_record(token: str) -> ApiToken | None:
     """The stored token matching a presented one (revoked or not), or None."""
-    return db.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(token)))
+    query = (
+        select(ApiToken).options(joinedload(ApiToken.user)).where(ApiToken.token_hash == token_hash(token))
+    )
+    return db.session.scalar(query)
 
 
 def user_for_token(token: str) -> User | None:

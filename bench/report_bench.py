@@ -102,7 +102,7 @@ def load(connection, ikm_count: int, assessment_count: int, rng: random.Random) 
 
 
 def best_of_three(connection, query: str, parameters: dict) -> tuple[float, int, str]:
-    """Best wall-clock seconds of three runs, the row count, and the first line of the plan."""
+    """Best wall-clock seconds of three runs, the row count, and the plan's top node and scans."""
     timings = []
     with connection.cursor() as cursor:
         for _ in range(3):
@@ -111,7 +111,10 @@ def best_of_three(connection, query: str, parameters: dict) -> tuple[float, int,
             rows = cursor.fetchall()
             timings.append(time.perf_counter() - started)
         cursor.execute("EXPLAIN " + query, parameters)
-        plan = " / ".join(line[0].strip() for line in cursor.fetchall()[:4])
+        lines = [line[0].strip() for line in cursor.fetchall()]
+        plan = " / ".join(
+            [lines[0].split("  (")[0]] + [line.split("  (")[0] for line in lines if "Scan" in line]
+        )
     return min(timings), len(rows), plan
 
 

@@ -48,7 +48,7 @@ class Assessment(db.Model):
 
 
 # Each IKM's latest assessment as of a date (DISTINCT ON ikm_id ORDER BY as_of DESC, id DESC), read from the
-# index alone on PostgreSQL: 1,000,000 assessments in 154 ms instead of 676 ms (bench/report_bench.py).
+# index alone on PostgreSQL: 1,000,000 assessments in ~150 ms instead of 676 ms (bench/report_bench.py).
 Index(
     "ix_assessments_ikm_latest",
     Assessment.ikm_id,

@@ -47,6 +47,7 @@ format: install
 bench: install models
 	$(BIN)/python bench/engine_bench.py
 	$(BIN)/python bench/ml_bench.py
+	$(BIN)/python bench/http_bench.py
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite3 .pytest_cache .ruff_cache

@@ -42,9 +42,7 @@ class Assessment(db.Model):
 
     ikm = relationship("Ikm")
 
-    __table_args__ = (
-        Index("ix_assessments_report", "as_of", "province_code", "commodity", "level"),
-    )
+    __table_args__ = (Index("ix_assessments_report", "as_of", "province_code", "commodity", "level"),)
 
 
 # Each IKM's latest assessment as of a date (DISTINCT ON ikm_id ORDER BY as_of DESC, id DESC), read from the

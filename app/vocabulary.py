@@ -49,3 +49,20 @@ PHONE_PATTERN = re.compile(r"^\+?[0-9 ()-]{6,30}\Z")  # contact_phone
 # refuses NUL outright) and unpaired surrogates (not encodable as UTF-8).
 UNSAFE_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 HS_CODE_LENGTH = 6  # products[].hs_code: six digits that exist in HS 2022
+
+# Profile fields that hold one plain value (no nested object or list), in the order of contract.md's table.
+SCALAR_PROFILE_FIELDS = (
+    "name",
+    "nib",
+    "legal_form",
+    "region_code",
+    "founded_year",
+    "employees",
+    "annual_revenue_idr",
+    "owner_gender",
+    "owner_name",
+    "contact_email",
+    "contact_phone",
+    "credit_status",
+    "ovop_stars",
+)

@@ -12,25 +12,10 @@ from app.errors import Conflict, NotFound
 from app.extensions import db
 from app.models import Certification, Ikm, Product
 from app.services import audit
+from app.vocabulary import SCALAR_PROFILE_FIELDS
 
-SCALAR_FIELDS = (
-    "name",
-    "nib",
-    "legal_form",
-    "region_code",
-    "founded_year",
-    "employees",
-    "annual_revenue_idr",
-    "owner_gender",
-    "owner_name",
-    "contact_email",
-    "contact_phone",
-    "credit_status",
-    "ovop_stars",
-    "export_history",
-    "target_markets",
-    "practices",
-)
+# Columns copied as they are; group and buyer_contract are flattened, products and certifications are rows.
+SCALAR_FIELDS = (*SCALAR_PROFILE_FIELDS, "export_history", "target_markets", "practices")
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils.datetime import from_excel
 
-from app.vocabulary import PRACTICE_FIELDS
+from app.vocabulary import PRACTICE_FIELDS, SCALAR_PROFILE_FIELDS
 
 ENCODINGS = ("utf-8-sig", "cp1252")
 XLSX_MAGIC = b"PK\x03\x04"
@@ -197,21 +197,7 @@ COLUMNS: tuple[Column, ...] = (
     ),
 )
 COLUMNS_BY_NAME = {column.name: column for column in COLUMNS}
-SIMPLE_FIELDS = (
-    "name",
-    "nib",
-    "legal_form",
-    "region_code",
-    "founded_year",
-    "employees",
-    "annual_revenue_idr",
-    "owner_gender",
-    "owner_name",
-    "contact_email",
-    "contact_phone",
-    "credit_status",
-    "ovop_stars",
-)
+SIMPLE_FIELDS = SCALAR_PROFILE_FIELDS  # one CSV/XLSX column each
 
 
 class ImportFileError(Exception):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from selenium.common.exceptions import WebDriverException
 
 from tests.imports.rows import numbered_rows, to_csv
 from tests.profiles import gayo
@@ -19,7 +20,10 @@ def _submit(browser, element_id: str) -> None:
 
     page = browser.find_element(By.TAG_NAME, "html")
     browser.find_element(By.ID, element_id).click()
-    WebDriverWait(browser, 20).until(expected_conditions.staleness_of(page))
+    # Chromium can answer a node of the page being replaced with a generic error: that means "not yet".
+    WebDriverWait(browser, 20, ignored_exceptions=(WebDriverException,)).until(
+        expected_conditions.staleness_of(page)
+    )
 
 
 def _sign_in(browser, base_url: str, email: str, password: str) -> None:
@@ -53,7 +57,10 @@ def test_an_advisor_signs_in_and_decides_a_case(live_server, browser, client, au
     assert "Koperasi Kopi Gayo Lestari" in row.text
     page = browser.find_element(By.TAG_NAME, "html")
     row.find_element(By.LINK_TEXT, "Koperasi Kopi Gayo Lestari").click()
-    WebDriverWait(browser, 20).until(expected_conditions.staleness_of(page))
+    # Chromium can answer a node of the page being replaced with a generic error: that means "not yet".
+    WebDriverWait(browser, 20, ignored_exceptions=(WebDriverException,)).until(
+        expected_conditions.staleness_of(page)
+    )
 
     assert browser.find_element(By.CSS_SELECTOR, "#review-form input[name=csrf_token]").get_attribute("value")
     _submit(browser, "review-submit")

@@ -51,9 +51,6 @@ class Config:
         "info": {"description": "Export readiness, requirement gaps and LPEI programme routing for OVOP IKM."}
     }
 
-    PAGE_SIZE_DEFAULT = 50
-    PAGE_SIZE_MAX = 500
-
     # Accounts and sessions (README "Accounts and roles").
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

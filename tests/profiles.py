@@ -38,6 +38,21 @@ GAYO_COOPERATIVE = {
 }
 
 
+# Who may see the Gayo IKM (11.17) and its cases: role, account region, expected status.
+GAYO_READERS = [
+    ("owner_of_gayo", None, 200),
+    ("owner_of_polewali", None, 403),
+    ("district", "11.17", 200),
+    ("district", "76.04", 403),
+    ("province", "11", 200),
+    ("province", "76", 403),
+    ("advisor", None, 200),
+    ("supervisor", None, 200),
+    ("admin", None, 200),
+    ("ministry", None, 403),
+]
+
+
 def gayo(**changes) -> dict:
     """The contract's example profile, with some fields changed."""
     profile = copy.deepcopy(GAYO_COOPERATIVE)

@@ -6,6 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from app.models.application import STATUSES
 from app.schemas.fields import DB_ID, CleanString
+from app.schemas.pagination import PageSchema, PaginationQuerySchema
 
 COMMODITIES = ("coffee", "cocoa", "spices", "crafts", "other")
 REASON_CODE = validate.Regexp(
@@ -162,7 +163,7 @@ class CaseSchema(Schema):
     comments = fields.List(fields.Nested(CommentSchema))
 
 
-class CaseListQuerySchema(Schema):
+class CaseListQuerySchema(PaginationQuerySchema):
     """Queue filters, order and page."""
 
     status = fields.String(load_default="open", validate=validate.OneOf(("open", "all", *STATUSES)))
@@ -172,18 +173,12 @@ class CaseListQuerySchema(Schema):
     assigned = fields.String(validate=validate.OneOf(("me", "none")))
     flag = fields.String(validate=validate.OneOf(("reminder", "stale")))
     sort = fields.String(load_default="priority", validate=validate.OneOf(("priority", "age")))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
-    page_size = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
 
 
-class CasePageSchema(Schema):
+class CasePageSchema(PageSchema):
     """A page of the queue and how it is ordered."""
 
     items = fields.List(fields.Nested(CaseSchema))
-    total = fields.Integer()
-    page = fields.Integer()
-    page_size = fields.Integer()
-    pages = fields.Integer()
     ordering = fields.String(
         metadata={"description": "triage (learned priority), rules (readiness score: no model yet) or age"}
     )

@@ -8,6 +8,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from app import reference
 from app.schemas.fields import CleanString, IsoDate, StrictInteger
+from app.schemas.pagination import PageSchema, PaginationQuerySchema
 
 # The profile vocabulary and bounds are declared in app/vocabulary.py (shared with the engine's batch
 # validator); LEGAL_FORMS, MAX_PRODUCTS etc. stay importable from this module.
@@ -204,24 +205,18 @@ class IkmSummarySchema(Schema):
     ovop_stars = fields.Integer(allow_none=True)
 
 
-class IkmListQuerySchema(Schema):
+class IkmListQuerySchema(PaginationQuerySchema):
     """Filters and pagination for GET /ikms."""
 
     region = fields.String(validate=validate.Regexp(r"^\d{2}\.\d{2}\Z"))
     province = fields.String(validate=validate.Regexp(r"^\d{2}\Z"))
     commodity = fields.String(validate=validate.OneOf(("coffee", "cocoa", "spices", "crafts", "other")))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
-    page_size = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
 
 
-class IkmPageSchema(Schema):
+class IkmPageSchema(PageSchema):
     """A page of IKM summaries."""
 
     items = fields.List(fields.Nested(IkmSummarySchema))
-    total = fields.Integer()
-    page = fields.Integer()
-    page_size = fields.Integer()
-    pages = fields.Integer()
 
 
 class IkmPatchSchema(IkmProfileSchema):

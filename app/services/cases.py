@@ -7,7 +7,6 @@ withdrawn.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from functools import lru_cache
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import yaml
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -26,6 +25,7 @@ from app.models import Application, Assessment, CaseComment, Ikm, User
 from app.services import audit, clock, programmes
 from app.services.clock import as_utc
 from app.services.models import current_models
+from app.services.pagination import paginate
 
 OPEN_STATUSES = ("submitted", "in_review")
 DECISION_STATUSES = ("approved", "referred", "rejected")
@@ -222,17 +222,10 @@ def list_cases(actor: User | None, filters: CaseFilters, page: int, page_size: i
     """One page of the queue the caller may see, with the ordering used ("triage", "rules" or "age")."""
     actor = access.require_personal_data_access(actor)
     query = _filtered_cases(actor, filters)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     ordered, ordering = _queue_order(query, filters.sort)
-    rows = db.session.scalars(ordered.offset((page - 1) * page_size).limit(page_size)).all()
-    return {
-        "items": [case_as_dict(case, actor) for case in rows],
-        "total": total,
-        "page": page,
-        "page_size": page_size,
-        "pages": math.ceil(total / page_size) if total else 0,
-        "ordering": ordering,
-    }
+    result = paginate(ordered, page, page_size, count_query=query)
+    result["items"] = [case_as_dict(case, actor) for case in result["items"]]
+    return {**result, "ordering": ordering}
 
 
 def case_history(actor: User | None, case_id: int) -> dict:

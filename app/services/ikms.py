@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.engine.products import commodity_of
 from app.errors import Conflict, NotFound
 from app.extensions import db
 from app.models import Certification, Ikm, Product
 from app.services import audit
+from app.services.pagination import paginate
 from app.vocabulary import SCALAR_PROFILE_FIELDS
 
 # Columns copied as they are; group and buyer_contract are flattened, products and certifications are rows.
@@ -139,12 +139,4 @@ def list_ikms(filters: IkmFilters, page: int, page_size: int, scope=None) -> dic
     query = filtered_ikm_query(filters)
     if scope is not None:
         query = scope(query)
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    rows = db.session.scalars(query.offset((page - 1) * page_size).limit(page_size)).all()
-    return {
-        "items": rows,
-        "total": total,
-        "page": page,
-        "page_size": page_size,
-        "pages": math.ceil(total / page_size) if total else 0,
-    }
+    return paginate(query, page, page_size)

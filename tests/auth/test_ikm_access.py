@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.profiles import gayo
+from tests.profiles import GAYO_READERS, gayo
 
 POLEWALI = {
     "nib": "9120007654321",
@@ -15,19 +15,6 @@ POLEWALI = {
     "region_code": "76.04",
     "products": [{"description": "Biji kakao fermentasi", "hs_code": "180100"}],
 }
-# Who may see the Gayo IKM (11.17): role, account region, expected status.
-GAYO_READERS = [
-    ("owner_of_gayo", None, 200),
-    ("owner_of_polewali", None, 403),
-    ("district", "11.17", 200),
-    ("district", "76.04", 403),
-    ("province", "11", 200),
-    ("province", "76", 403),
-    ("advisor", None, 200),
-    ("supervisor", None, 200),
-    ("admin", None, 200),
-    ("ministry", None, 403),
-]
 
 
 @pytest.fixture

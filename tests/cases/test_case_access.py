@@ -4,19 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-# Who may see a case of the Gayo IKM (11.17): role, account region, expected status.
-GAYO_CASE_READERS = [
-    ("owner_of_gayo", None, 200),
-    ("owner_of_polewali", None, 403),
-    ("district", "11.17", 200),
-    ("district", "76.04", 403),
-    ("province", "11", 200),
-    ("province", "76", 403),
-    ("advisor", None, 200),
-    ("supervisor", None, 200),
-    ("admin", None, 200),
-    ("ministry", None, 403),
-]
+from tests.profiles import GAYO_READERS
+
+GAYO_CASE_READERS = GAYO_READERS  # a case is seen by whoever may see its IKM
 CASE_ENDPOINTS = [
     ("get", "/api/v1/cases"),
     ("post", "/api/v1/cases"),

@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 DEMO_COUNT ?= 1200
 
-.PHONY: install setup models run test lint format bench browser clean
+.PHONY: install setup models run test lint format bench browser clean translations
 
 $(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,13 @@ bench: install models
 	$(BIN)/python bench/engine_bench.py
 	$(BIN)/python bench/ml_bench.py
 	$(BIN)/python bench/http_bench.py
+
+# Page strings: extract from code and templates, merge into each catalog, compile (README "Languages").
+translations: install
+	$(BIN)/pybabel -q extract -F babel.cfg -k lazy_gettext -k _l --no-location --sort-output \
+	  -o app/translations/messages.pot .
+	$(BIN)/pybabel -q update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
+	$(BIN)/pybabel -q compile -d app/translations
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite3 .pytest_cache .ruff_cache

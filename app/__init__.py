@@ -17,6 +17,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     configure(app, config)
     register_extensions(app)
     register_auth(app)
+    register_i18n(app)
     register_policy(app)
     register_ml(app)
 
@@ -66,6 +67,13 @@ def register_auth(app: Flask) -> None:
     from app.auth import init_auth
 
     init_auth(app)
+
+
+def register_i18n(app: Flask) -> None:
+    """Languages of the pages: Bahasa Indonesia by default, English switch (README "Languages")."""
+    from app.i18n import init_i18n
+
+    init_i18n(app)
 
 
 def register_policy(app: Flask) -> None:

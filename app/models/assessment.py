@@ -35,12 +35,24 @@ class Assessment(db.Model):
     policy_version: Mapped[str] = mapped_column(String(20))
     policy_hash: Mapped[str] = mapped_column(String(40))
     model_version: Mapped[str] = mapped_column(String(200))
+    # Reporting (issue 8): the IKM's OVOP stars and eligible programmes ("A;B") when assessed, its most urgent
+    # gap, and the as_of of the IKM's next assessment. An assessment is the IKM's latest as of day D when
+    # as_of <= D and (superseded_on IS NULL or superseded_on > D): one scan, no DISTINCT ON, both databases.
+    ovop_stars: Mapped[int | None] = mapped_column(Integer)
+    eligible_programmes: Mapped[str | None] = mapped_column(String(200))
+    urgent_gap: Mapped[str | None] = mapped_column(String(20))
+    urgent_gap_severity: Mapped[str | None] = mapped_column(String(12))
+    urgent_gap_from: Mapped[date | None] = mapped_column(Date)
+    superseded_on: Mapped[date | None] = mapped_column(Date)
 
     # Without a logged-in caller the public self-check keeps no name, NIB or contact (issue 5).
     profile_snapshot: Mapped[dict] = mapped_column(JsonDocument)
     result: Mapped[dict] = mapped_column(JsonDocument)
 
     ikm = relationship("Ikm")
+    gaps: Mapped[list[AssessmentGap]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan", passive_deletes=True
+    )
 
     __table_args__ = (Index("ix_assessments_report", "as_of", "province_code", "commodity", "level"),)
 
@@ -54,3 +66,28 @@ Index(
     Assessment.id.desc(),
     postgresql_include=["province_code", "commodity", "level"],
 )
+# Every IKM's current assessment, per province and kabupaten/kota: the national summary reads this partial
+# index only (bench/report_bench.py, docs/benchmarks.md "Reports").
+Index(
+    "ix_assessments_current",
+    Assessment.province_code,
+    Assessment.region_code,
+    Assessment.commodity,
+    postgresql_where=Assessment.superseded_on.is_(None),
+    sqlite_where=Assessment.superseded_on.is_(None),
+    postgresql_include=["level", "route", "ovop_stars", "eligible_programmes", "ikm_id"],
+)
+
+
+class AssessmentGap(db.Model):
+    """One gap of a stored assessment (requirement, severity, date), for counting gaps across IKM."""
+
+    __tablename__ = "assessment_gaps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"), index=True)
+    requirement: Mapped[str] = mapped_column(String(20))
+    severity: Mapped[str] = mapped_column(String(12))
+    applies_from: Mapped[date | None] = mapped_column(Date)
+
+    assessment: Mapped[Assessment] = relationship(back_populates="gaps")

@@ -1,0 +1,64 @@
+"""Fixtures for reports: IKM with a current assessment written straight to the database."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from app.extensions import db
+from app.models import Assessment, AssessmentGap, Ikm
+
+
+@pytest.fixture
+def population(app):
+    """`population(count, region="11.17", commodity="coffee", level=..., gaps=())` adds assessed IKM."""
+    counter = iter(range(1, 100_000))
+
+    def _add(
+        count: int, region: str = "11.17", commodity: str = "coffee", level: str = "developing", **extra
+    ):
+        gaps = extra.pop("gaps", ())
+        with app.app_context():
+            for _ in range(count):
+                number = next(counter)
+                ikm = Ikm(
+                    name=f"IKM Rahasia {number}",
+                    nib=f"{9_100_000_000_000 + number + 10_000 * len(region)}"[:13],
+                    region_code=region,
+                    province_code=region[:2],
+                    primary_commodity=commodity,
+                    target_markets=["DE"],
+                    ovop_stars=extra.get("ovop_stars"),
+                )
+                db.session.add(ikm)
+                db.session.flush()
+                db.session.add(
+                    Assessment(
+                        ikm_id=ikm.id,
+                        as_of=extra.get("as_of", date(2026, 11, 2)),
+                        score=40,
+                        level=level,
+                        route=extra.get("route", "non_financial"),
+                        status="complete",
+                        size_class="small",
+                        region_code=region,
+                        province_code=region[:2],
+                        commodity=commodity,
+                        review_required=False,
+                        policy_version="v1.1",
+                        policy_hash="test",
+                        model_version="test",
+                        profile_snapshot={},
+                        result={},
+                        ovop_stars=extra.get("ovop_stars"),
+                        eligible_programmes=extra.get("eligible", "JASA_KONSULTASI"),
+                        gaps=[
+                            AssessmentGap(requirement=code, severity=severity, applies_from=applies_from)
+                            for code, severity, applies_from in gaps
+                        ],
+                    )
+                )
+            db.session.commit()
+
+    return _add

@@ -1,11 +1,11 @@
 """Reports at national scale on PostgreSQL: the summary, one province, the quarterly XLSX, a district's list.
 
 `load` migrates an empty PostgreSQL database, loads the reference data and COPYs N generated IKM with M
-assessments between them (each IKM's history chained by `superseded_on`, reporting columns and gap rows
-filled as the service fills them; the JSON documents are left empty because reports never read them) and
-a share of cases with decisions and financing amounts, then runs VACUUM ANALYZE. `measure` times, best of
-3, what the issue asks for, through the service itself (app.services.reports), next to a hand-written
-GROUP BY over the same rows and filters:
+assessments between them (each IKM's history chained by `superseded_on`, the reporting columns, gap_list
+and the most urgent gap filled as the service fills them; the JSON documents stay empty: reports never
+read them) and a share of cases with decisions and financing amounts, then runs VACUUM ANALYZE.
+`measure` times, best of 3, what the issue asks for, through the service itself (app.services.reports),
+next to a hand-written GROUP BY over the same rows and filters:
 
     .venv/bin/python bench/report_bench.py load --database-url postgresql://postgres@127.0.0.1/ovop_i8_bench
     .venv/bin/python bench/report_bench.py measure --database-url postgresql://postgres@127.0.0.1/ovop_i8_bench
@@ -37,8 +37,8 @@ SIZES = ("micro", "small", "medium", "large")
 FINANCIAL = ("PKE_UMKM", "KMKE", "TRADE_FINANCE")
 NON_FINANCIAL = ("JASA_KONSULTASI", "CPNE", "BUSINESS_MATCHING", "DESA_DEVISA")
 AS_OF = date(2026, 11, 27)
-NULL = "\\N"  # COPY text format
-# (requirement, severity, applies_from) drawn for gap rows; EUDR for coffee and cocoa only.
+# (requirement, severity, applies_from) drawn as gaps; EUDR for coffee and cocoa only.
+URGENCY = ("blocking", "upcoming", "major", "minor")
 GAPS = (
     ("HALAL", "blocking", None),
     ("FDA_FFR", "blocking", None),
@@ -64,8 +64,21 @@ def flask(env: dict, *arguments: str) -> None:
     subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True)
 
 
+def _gaps(rng, commodity) -> tuple[str | None, tuple]:
+    """Drawn gaps as the service stores them (gap_list) and the most urgent one's three columns."""
+    drawn = rng.sample(GAPS, k=rng.randrange(0, 3))
+    if commodity in ("coffee", "cocoa") and rng.random() < 0.5:
+        drawn.append(rng.choice(EUDR))
+    if not drawn:
+        return None, (None, None, None)
+    joined = ";".join(sorted(f"{code}|{severity}|{day or ''}" for code, severity, day in drawn))
+    urgent = min(drawn, key=lambda gap: (URGENCY.index(gap[1]), str(gap[2] or "")))
+    return joined, urgent
+
+
 def _assessment_row(rng, ikm, region, commodity, stars, as_of, superseded_on):
     """One assessment's reporting columns (the JSON documents stay empty)."""
+    gap_list, urgent = _gaps(rng, commodity)
     score = rng.randrange(0, 101)
     financial = score >= 60 and rng.random() < 0.8
     eligible = ";".join(rng.sample(FINANCIAL if financial else NON_FINANCIAL, k=rng.randrange(1, 3)))
@@ -89,11 +102,13 @@ def _assessment_row(rng, ikm, region, commodity, stars, as_of, superseded_on):
         stars,
         eligible,
         superseded_on,
+        gap_list,
+        *urgent,
     )
 
 
 def load(connection, ikm_count: int, assessment_count: int, rng: random.Random) -> None:
-    """COPY the generated IKM, their chained assessments, gap rows and cases."""
+    """COPY the generated IKM, their chained assessments (with their gaps) and cases."""
     regencies = [row["kode"] for row in read_csv_rows(ROOT / "data" / "reference" / "kabupaten_kota.csv")]
     extra = assessment_count - ikm_count
     counts = [1] * ikm_count
@@ -115,31 +130,16 @@ def load(connection, ikm_count: int, assessment_count: int, rng: random.Random) 
         columns = (
             "ikm_id, as_of, score, level, route, status, size_class, region_code, province_code, commodity, "
             "review_required, policy_version, policy_hash, model_version, profile_snapshot, result, "
-            "ovop_stars, eligible_programmes, superseded_on"
+            "ovop_stars, eligible_programmes, superseded_on, gap_list, urgent_gap, urgent_gap_severity, "
+            "urgent_gap_from"
         )
-        gaps_file = tempfile.TemporaryFile("w+")
         with cursor.copy(f"COPY assessments ({columns}) FROM STDIN") as copy:
-            assessment_id = 0
             for number, (region, commodity, stars) in enumerate(ikm_rows, start=1):
                 days = sorted(rng.sample(range(0, 730), counts[number - 1]), reverse=True)
                 dates = [AS_OF - timedelta(days=day) for day in days]
                 for position, as_of in enumerate(dates):
                     following = dates[position + 1] if position + 1 < len(dates) else None
                     copy.write_row(_assessment_row(rng, number, region, commodity, stars, as_of, following))
-                    assessment_id += 1
-                    drawn = rng.sample(GAPS, k=rng.randrange(0, 3))
-                    if commodity in ("coffee", "cocoa") and rng.random() < 0.5:
-                        drawn.append(rng.choice(EUDR))
-                    for requirement, severity, applies_from in drawn:
-                        gaps_file.write(
-                            f"{assessment_id}\t{requirement}\t{severity}\t{applies_from or NULL}\n"
-                        )
-        gaps_file.seek(0)
-        with cursor.copy(
-            "COPY assessment_gaps (assessment_id, requirement, severity, applies_from) FROM STDIN"
-        ) as copy:
-            while block := gaps_file.read(1 << 20):
-                copy.write(block)
         for code in FINANCIAL + NON_FINANCIAL:
             kind = "financial" if code in FINANCIAL else "non_financial"
             cursor.execute(
@@ -149,8 +149,8 @@ def load(connection, ikm_count: int, assessment_count: int, rng: random.Random) 
         # One case in twenty IKM, most decided, with financing on the approved financial ones.
         with cursor.copy(
             "COPY applications (ikm_id, assessment_id, programme_code, status, version, engine_route, "
-            "decision_reason, is_override, amount_requested_idr, amount_approved_idr, created_at, decided_at) "
-            "FROM STDIN"
+            "decision_reason, is_override, amount_requested_idr, amount_approved_idr, created_at, "
+            "decided_at) FROM STDIN"
         ) as copy:
             for number in range(1, ikm_count + 1, 20):
                 programme = rng.choice(FINANCIAL + NON_FINANCIAL)
@@ -165,13 +165,15 @@ def load(connection, ikm_count: int, assessment_count: int, rng: random.Random) 
                 )
                 requested = rng.randrange(50, 2000) * 1_000_000 if programme in FINANCIAL else None
                 approved = requested if requested and status == "approved" else None
-                copy.write_row((number, 1, programme, status, 1, "financial", "CRITERIA_MET" if decided else None,
-                                rng.random() < 0.1, requested, approved, created, decided))  # fmt: skip
+                reason = "CRITERIA_MET" if decided else None
+                override = rng.random() < 0.1
+                row = (number, 1, programme, status, 1, "financial", reason, override, requested, approved)
+                copy.write_row((*row, created, decided))
         cursor.execute("SELECT setval('ikms_id_seq', %s)", (ikm_count,))
     connection.commit()
     connection.autocommit = True
     with connection.cursor() as cursor:
-        for table in ("ikms", "assessments", "assessment_gaps", "applications"):
+        for table in ("ikms", "assessments", "applications"):
             cursor.execute(f"VACUUM ANALYZE {table}")
     connection.autocommit = False
 
@@ -208,7 +210,8 @@ def measure(url: str) -> None:
         print(f"hand-written GROUP BY, national: {national_hand * 1000:.0f} ms")
         core = best_of_three(lambda: reports.current_cube(SummaryFilters()))
         print(
-            f"summary's cube query alone, national: {core * 1000:.0f} ms (ratio to hand: {core / national_hand:.2f})"
+            f"summary's cube query alone, national: {core * 1000:.0f} ms "
+            f"(ratio to hand: {core / national_hand:.2f})"
         )
         one = best_of_three(lambda: reports.summary(SummaryFilters(province="33"), viewer=None))
         print(f"summary, one province (33 Jawa Tengah): {one * 1000:.0f} ms")
@@ -219,8 +222,8 @@ def measure(url: str) -> None:
             xlsx = best_of_three(lambda: reports.write_quarterly(target, 2026, 4, actor="bench"))
             print(f"quarterly XLSX 2026 Q4: {xlsx:.2f} s ({target.stat().st_size:,} bytes)")
         client = app.test_client()
-        from app.models import User
         from app.extensions import db
+        from app.models import User
 
         district = db.session.scalar(db.select(User).where(User.email == "bench-district@example.id"))
         if district is None:

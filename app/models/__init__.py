@@ -1,7 +1,7 @@
 """SQLAlchemy models, one module per aggregate; importing this package registers them all."""
 
 from app.models.application import Application, CaseComment
-from app.models.assessment import Assessment, AssessmentGap
+from app.models.assessment import Assessment
 from app.models.audit import AuditEvent
 from app.models.country import Country
 from app.models.hs import HsCode
@@ -15,7 +15,6 @@ __all__ = [
     "ApiToken",
     "Application",
     "Assessment",
-    "AssessmentGap",
     "AuditEvent",
     "CaseComment",
     "Certification",

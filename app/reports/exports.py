@@ -65,9 +65,7 @@ def summary_xlsx(report: dict) -> bytes:
         (_("IKM proposed"), report["totals"]["ikm_proposed"]),
         (
             _("Suppression"),
-            _(
-                "Below province level, counts of fewer than 5 IKM are shown as <5, and their complements too."
-            ),
+            _("Below province level, counts of fewer than 5 IKM are shown as <5, and their complements too."),
         ),
     ]
     for label, value in rows:

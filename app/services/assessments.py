@@ -13,7 +13,7 @@ from app.engine.policy import DIMENSIONS
 from app.engine.products import commodity_of
 from app.errors import NotFound
 from app.extensions import db
-from app.models import Assessment, AssessmentGap, Ikm
+from app.models import Assessment, Ikm
 from app.models.ikm import PERSONAL_FIELDS
 from app.schemas.ikm import IkmProfileSchema
 from app.services.models import current_models
@@ -86,23 +86,14 @@ def urgent_gap(gaps: list[dict]) -> dict | None:
     return min(ranked, key=lambda gap: (URGENCY.index(gap["severity"]), gap.get("applies_from") or ""))
 
 
-def gap_rows(gaps: list[dict]) -> list[AssessmentGap]:
-    """One row per distinct (requirement, severity, date) of an assessment's gaps, for reports."""
+def gap_list(gaps: list[dict]) -> str | None:
+    """Distinct (requirement, severity, date) of an assessment's gaps as "REQ|severity|date;…", sorted."""
     distinct = {
-        (gap["requirement"], gap["severity"], gap.get("applies_from"))
+        f"{gap['requirement']}|{gap['severity']}|{gap.get('applies_from') or ''}"
         for gap in gaps
         if gap.get("severity") in URGENCY
     }
-    return [
-        AssessmentGap(
-            requirement=requirement,
-            severity=severity,
-            applies_from=date.fromisoformat(applies_from) if applies_from else None,
-        )
-        for requirement, severity, applies_from in sorted(
-            distinct, key=lambda row: (row[0], row[1], row[2] or "")
-        )
-    ]
+    return ";".join(sorted(distinct)) or None
 
 
 def link_to_history(assessment: Assessment) -> None:
@@ -168,7 +159,7 @@ def store_assessment(
         urgent_gap_from=date.fromisoformat(urgent["applies_from"])
         if urgent and urgent.get("applies_from")
         else None,
-        gaps=gap_rows(gaps) if ikm is not None else [],
+        gap_list=gap_list(gaps),
     )
     db.session.add(assessment)
     db.session.flush()

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import and_, extract, func, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from app.auth import access
 from app.errors import Forbidden, InvalidInput
 from app.extensions import db
-from app.models import Application, Assessment, AssessmentGap, Ikm, Province, Regency, User
+from app.models import Application, Assessment, Ikm, Province, Regency, User
 from app.reports.summary import (
     SummaryFilters,
     blocked_on_dates,
@@ -85,43 +86,42 @@ def _area(filters: SummaryFilters, province_column, regency_column) -> list:
 def current_cube(filters: SummaryFilters) -> list[tuple]:
     """Current assessments counted by area, commodity, level, route and OVOP stars (one GROUP BY)."""
     area = Assessment.region_code if filters.area_level == "regency" else Assessment.province_code
-    columns = (area, Assessment.commodity, Assessment.level, Assessment.route, Assessment.ovop_stars)
+    columns = (
+        area,
+        Assessment.commodity,
+        Assessment.level,
+        Assessment.route,
+        Assessment.ovop_stars,
+        Assessment.eligible_programmes,
+    )
     query = select(*columns, func.count()).where(_current(filters)).group_by(*columns)
     return [tuple(row) for row in db.session.execute(query)]
 
 
-def _programme_combinations(filters: SummaryFilters) -> list[tuple]:
-    """Current assessments counted per combination of eligible programmes."""
-    query = (
-        select(Assessment.eligible_programmes, func.count())
-        .where(_current(filters))
-        .group_by(Assessment.eligible_programmes)
-    )
-    return [tuple(row) for row in db.session.execute(query)]
-
-
 def _gaps(filters: SummaryFilters) -> list[tuple]:
-    """Gaps of the current assessments counted per requirement, severity, date and commodity."""
-    columns = (
-        AssessmentGap.requirement,
-        AssessmentGap.severity,
-        AssessmentGap.applies_from,
-        Assessment.commodity,
-    )
+    """Current assessments counted per gap (requirement, severity, date) and commodity."""
     query = (
-        select(*columns, func.count(func.distinct(Assessment.id)))
-        .join(Assessment, Assessment.id == AssessmentGap.assessment_id)
-        .where(_current(filters))
-        .group_by(*columns)
+        select(Assessment.gap_list, Assessment.commodity, func.count())
+        .where(_current(filters), Assessment.gap_list.is_not(None))
+        .group_by(Assessment.gap_list, Assessment.commodity)
     )
-    return [tuple(row) for row in db.session.execute(query)]
+    counted: Counter = Counter()
+    for joined, commodity, count in db.session.execute(query):
+        for item in joined.split(";"):
+            requirement, severity, applies_from = item.split("|")
+            day = date.fromisoformat(applies_from) if applies_from else None
+            counted[(requirement, severity, day, commodity)] += count
+    return [(*key, count) for key, count in counted.items()]
 
 
 def _case_conditions(filters: SummaryFilters) -> list:
     """Cases of IKM in the area and commodity, opened in the period."""
-    conditions = _area(filters, Ikm.province_code, Ikm.region_code)
+    conditions = []
+    ikm_conditions = _area(filters, Ikm.province_code, Ikm.region_code)
     if filters.commodity:
-        conditions.append(Ikm.primary_commodity == filters.commodity)
+        ikm_conditions.append(Ikm.primary_commodity == filters.commodity)
+    if ikm_conditions:
+        conditions.append(Application.ikm_id.in_(select(Ikm.id).where(*ikm_conditions)))
     start, end = filters.period()
     if start is not None:
         conditions += [Application.created_at >= start, Application.created_at < end + timedelta(days=1)]
@@ -130,24 +130,23 @@ def _case_conditions(filters: SummaryFilters) -> list:
 
 def _cases(filters: SummaryFilters) -> dict:
     """Applications, decisions by outcome and reason, overrides and days to decision."""
-    base = select(Application).join(Ikm, Ikm.id == Application.ikm_id).where(*_case_conditions(filters))
-    by_status = dict(
-        db.session.execute(
-            base.with_only_columns(Application.status, func.count()).group_by(Application.status)
-        ).all()
-    )
-    by_reason = db.session.execute(
-        base.with_only_columns(Application.status, Application.decision_reason, func.count())
-        .where(Application.status.in_(DECIDED))
-        .group_by(Application.status, Application.decision_reason)
-        .order_by(func.count().desc())
+    conditions = _case_conditions(filters)
+    grouped = db.session.execute(
+        select(Application.status, Application.decision_reason, Application.is_override, func.count())
+        .where(*conditions)
+        .group_by(Application.status, Application.decision_reason, Application.is_override)
     ).all()
-    overrides = db.session.scalar(
-        base.with_only_columns(func.count()).where(Application.is_override.is_(True))
-    )
+    by_status: Counter = Counter()
+    by_reason: Counter = Counter()
+    overrides = 0
+    for status, reason, is_override, count in grouped:
+        by_status[status] += count
+        if status in DECIDED:
+            by_reason[f"{status}:{reason}"] += count
+        overrides += count if is_override else 0
     spans = db.session.execute(
-        base.with_only_columns(Application.created_at, Application.decided_at).where(
-            Application.decided_at.is_not(None)
+        select(Application.created_at, Application.decided_at).where(
+            *conditions, Application.decided_at.is_not(None)
         )
     ).all()
     days = sorted((clock.as_utc(decided) - clock.as_utc(created)).days for created, decided in spans)
@@ -157,8 +156,8 @@ def _cases(filters: SummaryFilters) -> dict:
             {"key": status, "count": int(by_status.get(status, 0))}
             for status in ("submitted", "in_review", *DECIDED, "withdrawn")
         ],
-        "by_reason": [{"key": f"{status}:{reason}", "count": count} for status, reason, count in by_reason],
-        "overrides": int(overrides or 0),
+        "by_reason": [{"key": key, "count": count} for key, count in by_reason.most_common()],
+        "overrides": overrides,
         "days_to_decision": {
             "decided": len(days),
             "median": days[len(days) // 2] if days else None,
@@ -200,6 +199,15 @@ def _month_start(day: date, months_back: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
+def _per_month(rows) -> Counter:
+    """Counts per (year, month) from counts per day (a date, or SQLite's ISO text)."""
+    months: Counter = Counter()
+    for day, count in rows:
+        day = date.fromisoformat(str(day)[:10])
+        months[(day.year, day.month)] += count
+    return months
+
+
 def _trend(filters: SummaryFilters) -> list[dict]:
     """Assessments made and IKM proposed per month over the twelve months to the period's end."""
     end = filters.period()[1] or clock.utcnow().date()
@@ -207,34 +215,30 @@ def _trend(filters: SummaryFilters) -> list[dict]:
     area = _area(filters, Assessment.province_code, Assessment.region_code)
     if filters.commodity:
         area.append(Assessment.commodity == filters.commodity)
-    year, month = extract("year", Assessment.as_of), extract("month", Assessment.as_of)
-    assessed = db.session.execute(
-        select(year, month, func.count(func.distinct(Assessment.ikm_id)))
-        .where(Assessment.ikm_id.is_not(None), Assessment.as_of >= start, Assessment.as_of <= end, *area)
-        .group_by(year, month)
-    ).all()
+    # Grouped by day (read in as_of order from the reporting index), then summed per month here.
+    assessed = _per_month(
+        db.session.execute(
+            select(Assessment.as_of, func.count())
+            .where(Assessment.as_of >= start, Assessment.as_of <= end, Assessment.ikm_id.is_not(None), *area)
+            .group_by(Assessment.as_of)
+        )
+    )
     ikm_area = _area(filters, Ikm.province_code, Ikm.region_code)
     if filters.commodity:
         ikm_area.append(Ikm.primary_commodity == filters.commodity)
-    created_year, created_month = extract("year", Ikm.created_at), extract("month", Ikm.created_at)
-    proposed = db.session.execute(
-        select(created_year, created_month, func.count())
-        .where(Ikm.created_at >= start, Ikm.created_at < end + timedelta(days=1), *ikm_area)
-        .group_by(created_year, created_month)
-    ).all()
-    assessed_by = {(int(y), int(m)): count for y, m, count in assessed}
-    proposed_by = {(int(y), int(m)): count for y, m, count in proposed}
+    created_on = func.date(Ikm.created_at)
+    proposed = _per_month(
+        db.session.execute(
+            select(created_on, func.count())
+            .where(Ikm.created_at >= start, Ikm.created_at < end + timedelta(days=1), *ikm_area)
+            .group_by(created_on)
+        )
+    )
     rows = []
     for back in range(TREND_MONTHS - 1, -1, -1):
         first = _month_start(end, back)
         key = (first.year, first.month)
-        rows.append(
-            {
-                "month": f"{first:%Y-%m}",
-                "assessed": assessed_by.get(key, 0),
-                "proposed": proposed_by.get(key, 0),
-            }
-        )
+        rows.append({"month": f"{first:%Y-%m}", "assessed": assessed[key], "proposed": proposed[key]})
     return rows
 
 
@@ -264,7 +268,7 @@ def summary(filters: SummaryFilters, viewer: User | None = None) -> dict:
         row["name"] = names.get(row["key"], row["key"])
     grouped_gaps = _gaps(filters)
     breakdowns.update(
-        programmes=programme_rows(_programme_combinations(filters)),
+        programmes=programme_rows((row[5], row[-1]) for row in cube),
         gaps=gap_rows(grouped_gaps),
         eudr=blocked_on_dates(grouped_gaps, "EUDR_GEO", EUDR_COMMODITIES),
         cases=_cases(filters),

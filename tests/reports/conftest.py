@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from app.extensions import db
-from app.models import Assessment, AssessmentGap, Ikm
+from app.models import Assessment, Ikm
 
 
 @pytest.fixture
@@ -53,10 +53,7 @@ def population(app):
                         result={},
                         ovop_stars=extra.get("ovop_stars"),
                         eligible_programmes=extra.get("eligible", "JASA_KONSULTASI"),
-                        gaps=[
-                            AssessmentGap(requirement=code, severity=severity, applies_from=applies_from)
-                            for code, severity, applies_from in gaps
-                        ],
+                        gap_list=";".join(f"{code}|{severity}|{day or ''}" for code, severity, day in gaps) or None,
                     )
                 )
             db.session.commit()

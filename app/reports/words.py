@@ -59,3 +59,11 @@ def word(kind: str, code) -> str:
         return str(_l("No stars")) if code is None else "★" * int(code)
     found = WORDS.get(kind, {}).get(code)
     return str(found) if found is not None else ("—" if code is None else str(code))
+
+
+TARGET_WORDS = {
+    "ikm_assessed": _l("New OVOP IKM assessed"),
+    "ikm_financial_route": _l("IKM routed to financing"),
+    "financing_approved_idr": _l("Financing approved (IDR)"),
+    "blocking_gap_closed": _l("IKM that closed a blocking gap"),
+}

@@ -259,6 +259,13 @@ def area_names(level: str) -> dict[str, str]:
     return dict(db.session.execute(select(model.code, model.name)).all())
 
 
+def centroids(level: str) -> list[dict]:
+    """Code, name and centroid of every province or kabupaten/kota (reference data), for the map."""
+    model = Regency if level == "regency" else Province
+    rows = db.session.execute(select(model.code, model.name, model.lat, model.lng)).all()
+    return [{"code": code, "name": name, "lat": lat, "lng": lng} for code, name, lat, lng in rows]
+
+
 def summary(filters: SummaryFilters, viewer: User | None = None) -> dict:
     """The aggregate report for the filters (already scoped), small cells suppressed."""
     cube = current_cube(filters)

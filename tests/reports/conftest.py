@@ -53,9 +53,26 @@ def population(app):
                         result={},
                         ovop_stars=extra.get("ovop_stars"),
                         eligible_programmes=extra.get("eligible", "JASA_KONSULTASI"),
-                        gap_list=";".join(f"{code}|{severity}|{day or ''}" for code, severity, day in gaps) or None,
+                        gap_list=";".join(f"{code}|{severity}|{day or ''}" for code, severity, day in gaps)
+                        or None,
                     )
                 )
             db.session.commit()
 
     return _add
+
+
+PASSWORD = "laporan-ovop-2026"
+
+
+@pytest.fixture
+def sign_in(client, make_user):
+    """Create an account with a password and sign the test client in: `sign_in(role, region=None)`."""
+
+    def _sign_in(role: str, region: str | None = None):
+        user, _ = make_user(role, region, None, password=PASSWORD)
+        response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    return _sign_in

@@ -222,19 +222,15 @@ def measure(url: str) -> None:
             xlsx = best_of_three(lambda: reports.write_quarterly(target, 2026, 4, actor="bench"))
             print(f"quarterly XLSX 2026 Q4: {xlsx:.2f} s ({target.stat().st_size:,} bytes)")
         client = app.test_client()
+        app.config["WTF_CSRF_ENABLED"] = False
         from app.extensions import db
         from app.models import User
+        from app.services import users
 
-        district = db.session.scalar(db.select(User).where(User.email == "bench-district@example.id"))
-        if district is None:
-            from app.services import users
-
-            district = users.create_user(
-                "bench-district@example.id", "district", "33.74", None, "bench-password-1"
-            )
-        with client.session_transaction() as session:
-            session["_user_id"] = str(district.id)
-            session["_fresh"] = True
+        email, password = "bench-district@example.id", "bench-password-1"
+        if db.session.scalar(db.select(User).where(User.email == email)) is None:
+            users.create_user(email, "district", "33.74", None, password)
+        client.post("/login", data={"email": email, "password": password})
         page = best_of_three(lambda: client.get("/workspace?page=1").data)
         status = client.get("/workspace?page=1").status_code
         print(f"district's IKM list page (33.74, HTML, status {status}): {page * 1000:.0f} ms")

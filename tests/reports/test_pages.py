@@ -90,3 +90,26 @@ def test_a_district_proposes_one_ikm_and_it_is_assessed(app, client, sign_in):
     assert "Kopi Uji Coba" in page and "EUDR_GEO" in page
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Assessment)) == 1
+
+
+def test_the_quarterly_cli_writes_the_xlsx_and_audits_it(app, runner, population, tmp_path):
+    """`report quarterly` writes a workbook that matches the API's counts, with an export event."""
+    from datetime import date
+
+    from app.models import AuditEvent
+
+    population(6, as_of=date(2026, 11, 2))
+    population(2, as_of=date(2026, 3, 2))
+    out = tmp_path / "q4.xlsx"
+    result = runner.invoke(
+        args=["report", "quarterly", "--year", "2026", "--quarter", "4", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    workbook = load_workbook(out)
+    notes = {row[0]: row[1] for row in workbook["notes"].iter_rows(min_row=2, values_only=True)}
+    assert 6 in notes.values() and "2026-10-01 – 2026-12-31" in notes.values()
+    with app.app_context():
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "export"))
+        assert event.actor_label == "cli" and event.after["filters"] == {"year": 2026, "quarter": 4}
+    bad = runner.invoke(args=["report", "quarterly", "--year", "2026", "--quarter", "5", "--out", str(out)])
+    assert bad.exit_code != 0

@@ -81,7 +81,7 @@ def _assessment_row(rng, ikm, region, commodity, stars, as_of, superseded_on):
     gap_list, urgent = _gaps(rng, commodity)
     score = rng.randrange(0, 101)
     financial = score >= 60 and rng.random() < 0.8
-    eligible = ";".join(rng.sample(FINANCIAL if financial else NON_FINANCIAL, k=rng.randrange(1, 3)))
+    eligible = ";".join(sorted(rng.sample(FINANCIAL if financial else NON_FINANCIAL, k=rng.randrange(1, 3))))
     return (
         ikm,
         as_of,
@@ -195,7 +195,7 @@ def measure(url: str) -> None:
     from app.reports.summary import SummaryFilters
     from app.services import reports
 
-    app = create_app()
+    app = create_app({"APP_ENV": "development", "SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False})
     hand = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"))
 
     def hand_group_by(where: str = "", parameters: tuple = ()) -> None:

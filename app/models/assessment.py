@@ -77,3 +77,11 @@ Index(
     sqlite_where=Assessment.superseded_on.is_(None),
     postgresql_include=["level", "route", "ovop_stars", "eligible_programmes", "gap_list", "ikm_id"],
 )
+# Assessments per day in one province or kabupaten/kota (the report's monthly trend of an area).
+Index(
+    "ix_assessments_area_day",
+    Assessment.province_code,
+    Assessment.region_code,
+    Assessment.as_of,
+    postgresql_include=["ikm_id", "commodity"],
+)

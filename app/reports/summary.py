@@ -14,7 +14,7 @@ ROUTES = ("financial", "non_financial")
 COMMODITIES = ("coffee", "cocoa", "spices", "crafts", "other")
 STARS = (None, 1, 2, 3, 4, 5)
 # The cube's dimensions: one GROUP BY over the current assessments gives every one-way breakdown.
-CUBE_DIMENSIONS = ("area", "commodity", "level", "route", "ovop_stars", "eligible_programmes")
+CUBE_DIMENSIONS = ("area", "commodity", "level", "route", "ovop_stars")
 
 
 @dataclass(frozen=True)

@@ -86,32 +86,30 @@ def _area(filters: SummaryFilters, province_column, regency_column) -> list:
 def current_cube(filters: SummaryFilters) -> list[tuple]:
     """Current assessments counted by area, commodity, level, route and OVOP stars (one GROUP BY)."""
     area = Assessment.region_code if filters.area_level == "regency" else Assessment.province_code
-    columns = (
-        area,
-        Assessment.commodity,
-        Assessment.level,
-        Assessment.route,
-        Assessment.ovop_stars,
-        Assessment.eligible_programmes,
-    )
+    columns = (area, Assessment.commodity, Assessment.level, Assessment.route, Assessment.ovop_stars)
     query = select(*columns, func.count()).where(_current(filters)).group_by(*columns)
     return [tuple(row) for row in db.session.execute(query)]
 
 
-def _gaps(filters: SummaryFilters) -> list[tuple]:
-    """Current assessments counted per gap (requirement, severity, date) and commodity."""
+def programmes_and_gaps(filters: SummaryFilters) -> tuple[list[tuple], list[tuple]]:
+    """Current assessments counted per eligible programme combination, and per gap and commodity.
+
+    One GROUP BY over (eligible_programmes, gap_list, commodity): few distinct combinations, one scan.
+    """
     query = (
-        select(Assessment.gap_list, Assessment.commodity, func.count())
-        .where(_current(filters), Assessment.gap_list.is_not(None))
-        .group_by(Assessment.gap_list, Assessment.commodity)
+        select(Assessment.eligible_programmes, Assessment.gap_list, Assessment.commodity, func.count())
+        .where(_current(filters))
+        .group_by(Assessment.eligible_programmes, Assessment.gap_list, Assessment.commodity)
     )
-    counted: Counter = Counter()
-    for joined, commodity, count in db.session.execute(query):
-        for item in joined.split(";"):
+    programmes: Counter = Counter()
+    gaps: Counter = Counter()
+    for eligible, joined, commodity, count in db.session.execute(query):
+        programmes[eligible] += count
+        for item in (joined or "").split(";") if joined else ():
             requirement, severity, applies_from = item.split("|")
             day = date.fromisoformat(applies_from) if applies_from else None
-            counted[(requirement, severity, day, commodity)] += count
-    return [(*key, count) for key, count in counted.items()]
+            gaps[(requirement, severity, day, commodity)] += count
+    return list(programmes.items()), [(*key, count) for key, count in gaps.items()]
 
 
 def _case_conditions(filters: SummaryFilters) -> list:
@@ -273,9 +271,9 @@ def summary(filters: SummaryFilters, viewer: User | None = None) -> dict:
     names = area_names(filters.area_level)
     for row in breakdowns["area"]:
         row["name"] = names.get(row["key"], row["key"])
-    grouped_gaps = _gaps(filters)
+    combinations, grouped_gaps = programmes_and_gaps(filters)
     breakdowns.update(
-        programmes=programme_rows((row[5], row[-1]) for row in cube),
+        programmes=programme_rows(combinations),
         gaps=gap_rows(grouped_gaps),
         eudr=blocked_on_dates(grouped_gaps, "EUDR_GEO", EUDR_COMMODITIES),
         cases=_cases(filters),

@@ -43,8 +43,8 @@ def bar_chart(labels: list[str], values: list, horizontal: bool = True) -> str:
     numbers = [_number(value) for value in values]
     with _LOCK:
         plt.rcParams.update({"svg.fonttype": "none", "font.size": 10})
-        height = max(1.6, 0.38 * len(labels) + 0.6) if horizontal else 3.0
-        figure, axes = plt.subplots(figsize=(6.0, height))
+        height = max(1.4, 0.3 * len(labels) + 0.5) if horizontal else 3.0
+        figure, axes = plt.subplots(figsize=(4.5, height))
         positions = range(len(labels))
         if horizontal:
             bars = axes.barh(positions, numbers, color=COLOURS[0])
@@ -63,7 +63,7 @@ def line_chart(labels: list[str], series: dict[str, list]) -> str:
     """Lines over months, one per named series."""
     with _LOCK:
         plt.rcParams.update({"svg.fonttype": "none", "font.size": 10})
-        figure, axes = plt.subplots(figsize=(6.0, 2.8))
+        figure, axes = plt.subplots(figsize=(7.5, 2.6))
         for colour, (name, values) in zip(COLOURS, series.items(), strict=False):
             axes.plot(labels, [_number(value) for value in values], marker="o", color=colour, label=name)
         axes.tick_params(axis="x", rotation=45)

@@ -40,8 +40,8 @@ def _filters() -> tuple[SummaryFilters, dict]:
 
 def _chart(table) -> str | None:
     """The SVG chart of a table (the last column is the value), or None for tables charted otherwise."""
-    if table.name not in CHARTED or not table.rows:
-        return None
+    if table.name not in CHARTED or not any(isinstance(row[-1], int) and row[-1] > 0 for row in table.rows):
+        return None  # nothing to draw: the table alone says it
     if table.name == "financing":
         labels = [f"{row[0]} · {row[1]}" for row in table.rows]
         return bar_chart(labels, [row[4] if isinstance(row[4], int) else 0 for row in table.rows])

@@ -13,7 +13,7 @@ from app.reports.summary import COMMODITIES, LEVELS, ROUTES
 from app.reports.words import word
 from app.schemas.ikm import IkmProfileSchema
 from app.schemas.reports import WorkspaceQuerySchema
-from app.services import ikms, reference_data, workspace
+from app.services import ikms, reference_data, reports, workspace
 from app.web import labels
 from app.web.selfcheck_form import profile_from_form
 
@@ -67,6 +67,7 @@ def ikm_list():
         routes=[(code, word("route", code)) for code in ROUTES],
         sorts=[(code, str(text)) for code, text in SORT_WORDS.items()],
         word=word,
+        regency_names=reports.area_names("regency"),
     ), 422 if errors else 200
 
 
@@ -75,7 +76,13 @@ def ikm_list():
 def ikm_page(ikm_id: int):
     """One IKM: profile, latest assessment in plain words, history of assessments and cases."""
     overview = workspace.ikm_overview(_actor(), ikm_id)
-    return render_template("workspace/ikm.html", word=word, labels=labels, **overview)
+    return render_template(
+        "workspace/ikm.html",
+        word=word,
+        labels=labels,
+        regency_names=reports.area_names("regency"),
+        **overview,
+    )
 
 
 @bp.route("/propose", methods=["GET", "POST"])

@@ -8,6 +8,7 @@ import pytest
 
 from app.extensions import db
 from app.models import Assessment, Ikm
+from tests.web.conftest import live_server  # noqa: F401  (the browser tests' live server)
 
 
 @pytest.fixture
@@ -76,3 +77,35 @@ def sign_in(client, make_user):
         return user
 
     return _sign_in
+
+
+@pytest.fixture
+def chromium(tmp_path, monkeypatch):
+    """Headless Chromium that keeps the console log and downloads into tmp_path/downloads."""
+    import shutil
+
+    chromium_binary, chromedriver = shutil.which("chromium"), shutil.which("chromedriver")
+    if not (chromium_binary and chromedriver):
+        pytest.skip("chromium and chromedriver are not installed (run `make browser`)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    from tests.web.conftest import CHROMIUM_FLAGS
+
+    monkeypatch.setenv("SE_OFFLINE", "true")
+    options = Options()
+    options.binary_location = chromium_binary
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tmp_path / 'chromium-profile'}")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    options.add_experimental_option("prefs", {"download.default_directory": str(downloads)})
+    driver = webdriver.Chrome(service=Service(chromedriver), options=options)
+    driver.set_page_load_timeout(60)
+    driver.implicitly_wait(2)
+    driver.downloads = downloads
+    yield driver
+    driver.quit()

@@ -171,3 +171,68 @@ def test_the_csv_of_one_breakdown(client, auth, population):
     assert len(lines) == 5 and all(
         line.startswith("level,") or line.startswith("breakdown,") for line in lines
     )
+
+
+def _decided_case(client, auth, programme: str, **decision) -> tuple[dict, dict]:
+    """Open a case for the Gayo IKM on a programme, review it, and send a decision; (response, headers)."""
+    from tests.profiles import gayo
+
+    admin = auth("admin")
+    ikm_id = client.post("/api/v1/ikms", json=gayo(), headers=admin).json["id"]
+    case = client.post(
+        "/api/v1/cases", json={"ikm_id": ikm_id, "programme_code": programme}, headers=admin
+    ).json
+    case = client.post(
+        f"/api/v1/cases/{case['id']}/review", json={"version": case["version"]}, headers=admin
+    ).json
+    body = {"version": case["version"], "note": "Sesuai kriteria.", **decision}
+    return client.post(f"/api/v1/cases/{case['id']}/decision", json=body, headers=admin), admin
+
+
+def test_a_financial_decision_records_the_amounts_and_the_report_sums_them(client, auth):
+    """Requested and approved IDR on the decision; the summary's financing by commodity and programme."""
+    response, _ = _decided_case(
+        client,
+        auth,
+        "PKE_UMKM",
+        status="approved",
+        reason_code="CRITERIA_MET",
+        override_reason="MARKET_INFORMATION",
+        amount_requested_idr=750_000_000,
+        amount_approved_idr=600_000_000,
+    )
+    assert response.status_code == 200, response.json
+    assert response.json["decision"]["amount_approved_idr"] == 600_000_000
+    financing = _summary(client, auth("ministry"))["breakdowns"]["financing"]
+    assert financing == [
+        {
+            "commodity": "coffee",
+            "programme": "PKE_UMKM",
+            "cases": 1,
+            "requested_idr": 750_000_000,
+            "approved_idr": 600_000_000,
+        }
+    ]
+
+
+@pytest.mark.parametrize(
+    ("programme", "decision", "field"),
+    [
+        ("PKE_UMKM", {"amount_requested_idr": 5, "amount_approved_idr": 9}, "amount_approved_idr"),
+        ("PKE_UMKM", {"amount_requested_idr": -1}, "amount_requested_idr"),
+        ("JASA_KONSULTASI", {"amount_requested_idr": 100}, "amount_requested_idr"),
+    ],
+)
+def test_wrong_amounts_get_422_naming_the_field(client, auth, programme, decision, field):
+    """More approved than requested, negative, or on a non-financial programme: 422, nothing decided."""
+    response, _ = _decided_case(
+        client,
+        auth,
+        programme,
+        status="approved",
+        reason_code="CRITERIA_MET",
+        override_reason="MARKET_INFORMATION",
+        **decision,
+    )
+    assert response.status_code == 422, response.json
+    assert field in response.json["errors"]["json"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, redirect, request
+from flask import Blueprint, Flask, has_request_context, redirect, request
 from flask_babel import Babel, get_locale
 
 SUPPORTED_LOCALES = ("id", "en")
@@ -24,6 +24,8 @@ bp = Blueprint("i18n", __name__)
 
 def select_locale() -> str:
     """The locale of this request: ?lang=, then the cookie, then Accept-Language, then Indonesian."""
+    if not has_request_context():  # CLI commands (e.g. `report quarterly`) write in the default language
+        return DEFAULT_LOCALE
     for candidate in (request.args.get("lang"), request.cookies.get(LOCALE_COOKIE)):
         if candidate in SUPPORTED_LOCALES:
             return candidate

@@ -124,6 +124,8 @@ class CaseDecision(MethodView):
             body["note"],
             body.get("override_reason"),
             body.get("referred_programme_code"),
+            body.get("amount_requested_idr"),
+            body.get("amount_approved_idr"),
         )
         return _shown(case)
 

@@ -8,6 +8,7 @@ from app.models.hs import HsCode
 from app.models.ikm import Certification, Ikm, Product
 from app.models.programme import Programme
 from app.models.region import Province, Regency
+from app.models.target import Target
 from app.models.user import ApiToken, User
 
 __all__ = [
@@ -24,5 +25,6 @@ __all__ = [
     "Programme",
     "Province",
     "Regency",
+    "Target",
     "User",
 ]

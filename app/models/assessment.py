@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, func
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -35,6 +35,18 @@ class Assessment(db.Model):
     policy_version: Mapped[str] = mapped_column(String(20))
     policy_hash: Mapped[str] = mapped_column(String(40))
     model_version: Mapped[str] = mapped_column(String(200))
+    # Reporting (issue 8): the IKM's OVOP stars and eligible programmes ("A;B") when assessed, its most urgent
+    # gap, and the as_of of the IKM's next assessment. An assessment is the IKM's latest as of day D when
+    # as_of <= D and (superseded_on IS NULL or superseded_on > D): one scan, no DISTINCT ON, both databases.
+    ovop_stars: Mapped[int | None] = mapped_column(Integer)
+    eligible_programmes: Mapped[str | None] = mapped_column(String(200))
+    urgent_gap: Mapped[str | None] = mapped_column(String(20))
+    urgent_gap_severity: Mapped[str | None] = mapped_column(String(12))
+    urgent_gap_from: Mapped[date | None] = mapped_column(Date)
+    superseded_on: Mapped[date | None] = mapped_column(Date)
+    # Its distinct gaps as ';'-joined "REQUIREMENT|severity|applies_from", so one GROUP BY over the current
+    # assessments counts gaps across IKM (a gap table joined to a million assessments took 2 s).
+    gap_list: Mapped[str | None] = mapped_column(Text)
 
     # Without a logged-in caller the public self-check keeps no name, NIB or contact (issue 5).
     profile_snapshot: Mapped[dict] = mapped_column(JsonDocument)
@@ -53,4 +65,23 @@ Index(
     Assessment.as_of.desc(),
     Assessment.id.desc(),
     postgresql_include=["province_code", "commodity", "level"],
+)
+# Every IKM's current assessment, per province and kabupaten/kota: the national summary reads this partial
+# index only (bench/report_bench.py, docs/benchmarks.md "Reports").
+Index(
+    "ix_assessments_current",
+    Assessment.province_code,
+    Assessment.region_code,
+    Assessment.commodity,
+    postgresql_where=Assessment.superseded_on.is_(None),
+    sqlite_where=Assessment.superseded_on.is_(None),
+    postgresql_include=["level", "route", "ovop_stars", "eligible_programmes", "gap_list", "ikm_id"],
+)
+# Assessments per day in one province or kabupaten/kota (the report's monthly trend of an area).
+Index(
+    "ix_assessments_area_day",
+    Assessment.province_code,
+    Assessment.region_code,
+    Assessment.as_of,
+    postgresql_include=["ikm_id", "commodity"],
 )

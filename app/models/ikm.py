@@ -65,7 +65,16 @@ class Ikm(db.Model):
         back_populates="ikm", cascade="all, delete-orphan", order_by="Certification.id", lazy="selectin"
     )
 
-    __table_args__ = (Index("ix_ikms_province_commodity", "province_code", "primary_commodity"),)
+    __table_args__ = (
+        Index("ix_ikms_province_commodity", "province_code", "primary_commodity"),
+        # Reports read an area's IKM (proposals per day, cases, financing by commodity) from the index alone.
+        Index(
+            "ix_ikms_area",
+            "province_code",
+            "region_code",
+            postgresql_include=["id", "primary_commodity", "created_at"],
+        ),
+    )
 
     def to_profile(self) -> dict:
         """Return the profile as the contract's JSON dict (optional fields left out when empty)."""

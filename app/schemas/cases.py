@@ -17,6 +17,9 @@ PROGRAMME_CODE = validate.Regexp(
 )
 NOTE = validate.Length(min=1, max=4000)
 
+# A financing amount in rupiah: whole rupiah, up to a quadrillion (far above any LPEI facility).
+IDR_AMOUNT = validate.Range(min=0, max=10**15)
+
 
 class VersionedSchema(Schema):
     """Every change to a case carries the version the client read (optimistic locking: 409 when stale)."""
@@ -51,6 +54,16 @@ class CaseDecisionSchema(VersionedSchema):
     )
     referred_programme_code = fields.String(
         allow_none=True, validate=PROGRAMME_CODE, metadata={"description": "Required for `referred`."}
+    )
+    amount_requested_idr = fields.Integer(
+        allow_none=True,
+        validate=IDR_AMOUNT,
+        metadata={"description": "Financing asked for (IDR); financial programmes only."},
+    )
+    amount_approved_idr = fields.Integer(
+        allow_none=True,
+        validate=IDR_AMOUNT,
+        metadata={"description": "Financing granted (IDR); an approved financial case, at most the request."},
     )
 
 
@@ -114,6 +127,8 @@ class DecisionSchema(Schema):
     is_override = fields.Boolean()
     override_reason = fields.Nested(ReasonSchema, allow_none=True)
     referred_programme_code = fields.String(allow_none=True)
+    amount_requested_idr = fields.Integer(allow_none=True)
+    amount_approved_idr = fields.Integer(allow_none=True)
     decided_by = fields.Nested(PersonSchema, allow_none=True)
     decided_at = fields.DateTime(allow_none=True)
 

@@ -6,9 +6,10 @@ import copy
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import and_, func, not_, or_, select, update
 
-from app.engine import assess
+from app.engine import assess, assess_frame, profiles_to_frame
+from app.engine.policy import DIMENSIONS
 from app.engine.products import commodity_of
 from app.errors import NotFound
 from app.extensions import db
@@ -73,13 +74,62 @@ def anonymised(profile: dict) -> dict:
     return {key: value for key, value in profile.items() if key not in PERSONAL_FIELDS}
 
 
+# Gaps worth counting across IKM, most urgent first (opportunities are offers, not gaps to close).
+URGENCY = ("blocking", "upcoming", "major", "minor")
+
+
+def urgent_gap(gaps: list[dict]) -> dict | None:
+    """The most urgent gap: the most severe, then the earliest date (a gap in force before a dated one)."""
+    ranked = [gap for gap in gaps if gap.get("severity") in URGENCY]
+    if not ranked:
+        return None
+    return min(ranked, key=lambda gap: (URGENCY.index(gap["severity"]), gap.get("applies_from") or ""))
+
+
+def gap_list(gaps: list[dict]) -> str | None:
+    """Distinct (requirement, severity, date) of an assessment's gaps as "REQ|severity|date;…", sorted."""
+    distinct = {
+        f"{gap['requirement']}|{gap['severity']}|{gap.get('applies_from') or ''}"
+        for gap in gaps
+        if gap.get("severity") in URGENCY
+    }
+    return ";".join(sorted(distinct)) or None
+
+
+def link_to_history(assessment: Assessment) -> None:
+    """Keep `superseded_on` true: the assessment before this one ends on its date, this one on the next's."""
+    if assessment.ikm_id is None:
+        return
+    same_ikm = Assessment.ikm_id == assessment.ikm_id
+    later = or_(
+        Assessment.as_of > assessment.as_of,
+        and_(Assessment.as_of == assessment.as_of, Assessment.id > assessment.id),
+    )
+    assessment.superseded_on = db.session.scalar(select(func.min(Assessment.as_of)).where(same_ikm, later))
+    previous = db.session.scalars(
+        select(Assessment)
+        .where(same_ikm, Assessment.id != assessment.id, not_(later))
+        .order_by(Assessment.as_of.desc(), Assessment.id.desc())
+        .limit(1)
+    ).first()
+    if previous is not None:
+        previous.superseded_on = assessment.as_of
+
+
 def store_assessment(
-    profile: dict, result: dict, ikm: Ikm | None = None, keep_personal_data: bool = True, created_by_id=None
+    profile: dict,
+    result: dict,
+    ikm: Ikm | None = None,
+    keep_personal_data: bool = True,
+    created_by_id=None,
+    link: bool = True,
 ) -> Assessment:
     """Persist an assessment with its profile snapshot and reporting columns."""
     products = result.get("products") or []
     first_hs = products[0].get("hs_code") if products else None
     region_code = profile.get("region_code")
+    gaps = result.get("gaps") or []
+    urgent = urgent_gap(gaps)
     assessment = Assessment(
         ikm_id=ikm.id if ikm is not None else None,
         as_of=date.fromisoformat(result["as_of"]),
@@ -98,9 +148,23 @@ def store_assessment(
         profile_snapshot=profile if keep_personal_data else anonymised(profile),
         result=result,
         created_by_id=created_by_id,
+        ovop_stars=profile.get("ovop_stars"),
+        eligible_programmes=";".join(
+            programme["code"]
+            for programme in result.get("programmes") or []
+            if programme.get("result") == "eligible"
+        )[:200],
+        urgent_gap=urgent["requirement"] if urgent else None,
+        urgent_gap_severity=urgent["severity"] if urgent else None,
+        urgent_gap_from=date.fromisoformat(urgent["applies_from"])
+        if urgent and urgent.get("applies_from")
+        else None,
+        gap_list=gap_list(gaps),
     )
     db.session.add(assessment)
     db.session.flush()
+    if link:
+        link_to_history(assessment)
     return assessment
 
 
@@ -144,3 +208,59 @@ def ikm_history(ikm_id: int) -> list[Assessment]:
         .order_by(Assessment.as_of.desc(), Assessment.id.desc())
     )
     return db.session.scalars(query).all()
+
+
+def _batch_result(row, profile: dict, policy, model_version: str) -> dict:
+    """An assessment document from one row of the vectorised engine's output (no per-gap detail there)."""
+    split = lambda text: [item for item in (text or "").split(";") if item]  # noqa: E731
+    dimensions = {name: row[f"dim_{name}"] for name in DIMENSIONS}
+    return {
+        "mode": "batch",
+        "as_of": row["as_of"],
+        "policy_version": row["policy_version"],
+        "policy_hash": row["policy_hash"],
+        "model_version": model_version,
+        "status": row["status"],
+        "missing_fields": split(row["missing_fields"]),
+        "readiness": {
+            "score": int(row["score"]),
+            "level": row["level"],
+            "dimensions": {
+                name: (None if value != value else int(value)) for name, value in dimensions.items()
+            },
+        },
+        "size_class": row["size_class"],
+        "products": profile.get("products") or [],
+        "gaps": [],
+        "gap_counts": {name: int(row[f"gaps_{name}"]) for name in (*URGENCY, "opportunity")},
+        "blocking_markets": split(row["blocking_markets"]),
+        "programmes": [
+            {"code": programme.code, "type": programme.type, "result": row[f"programme_{programme.code}"]}
+            for programme in policy.programmes
+        ],
+        "route": row["route"],
+        "review_required": bool(row["review_required"]),
+        "review_reasons": [{"code": code} for code in split(row["review_reasons"])],
+        "trace": [],
+    }
+
+
+def assess_ikms_batch(ikms: list[Ikm], as_of: date, created_by_id=None) -> int:
+    """Assess stored IKM in one pass of the vectorised engine and store an assessment for each."""
+    if not ikms:
+        return 0
+    policy = current_app.extensions["policy"]
+    profiles = [classify_products(ikm.to_profile()) for ikm in ikms]
+    frame = assess_frame(profiles_to_frame(profiles), as_of, policy)
+    known = [ikm.id for ikm in ikms if ikm.id is not None]
+    for start in range(0, len(known), 500):
+        db.session.execute(
+            update(Assessment)
+            .where(Assessment.ikm_id.in_(known[start : start + 500]), Assessment.superseded_on.is_(None))
+            .values(superseded_on=as_of)
+        )
+    version = current_models().version
+    for ikm, profile, (_, row) in zip(ikms, profiles, frame.iterrows(), strict=True):
+        result = _batch_result(row, profile, policy, version)
+        store_assessment(profile, result, ikm=ikm, created_by_id=created_by_id, link=False)
+    return len(ikms)

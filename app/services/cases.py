@@ -142,6 +142,8 @@ def case_as_dict(case: Application, viewer: User, with_comments: bool = False) -
             "is_override": case.is_override,
             "override_reason": _reason_label(case.override_reason),
             "referred_programme_code": case.referred_programme_code,
+            "amount_requested_idr": case.amount_requested_idr,
+            "amount_approved_idr": case.amount_approved_idr,
             "decided_by": _person(case.decided_by),
             "decided_at": case.decided_at,
         },
@@ -339,6 +341,8 @@ def _state(case: Application) -> dict:
         "is_override": case.is_override,
         "override_reason": case.override_reason,
         "referred_programme_code": case.referred_programme_code,
+        "amount_requested_idr": case.amount_requested_idr,
+        "amount_approved_idr": case.amount_approved_idr,
         "decided_by_id": case.decided_by_id,
     }
 
@@ -451,8 +455,13 @@ def decide(
     note: str,
     override_reason: str | None = None,
     referred_programme_code: str | None = None,
+    amount_requested_idr: int | None = None,
+    amount_approved_idr: int | None = None,
 ) -> Application:
-    """Approve, refer (to a named non-financial programme) or reject a case in review, with reason + note."""
+    """Approve, refer (to a named non-financial programme) or reject a case in review, with reason + note.
+
+    A decision on a financial programme may record the financing requested and approved (IDR).
+    """
     actor = access.require_role(actor, access.DECIDER_ROLES)
     case = get_case(case_id)
     check_version(case, version, actor)
@@ -461,6 +470,7 @@ def decide(
     programme = programmes.find_programme(case.programme_code)
     override = decision_route(status, programme.type) != case.engine_route
     errors = _decision_errors(status, reason_code, override, override_reason, referred_programme_code)
+    errors.update(_amount_errors(programme.type, status, amount_requested_idr, amount_approved_idr))
     if errors:
         raise InvalidInput("Keputusan tidak lengkap. / Incomplete decision.", errors={"json": errors})
     if status == "referred":
@@ -472,11 +482,28 @@ def decide(
     case.is_override = override
     case.override_reason = override_reason if override else None
     case.referred_programme_code = referred_programme_code if status == "referred" else None
+    case.amount_requested_idr = amount_requested_idr
+    case.amount_approved_idr = amount_approved_idr
     case.decided_by_id = actor.id
     case.decided_at = clock.utcnow()
     if case.assigned_to_id is None:
         case.assigned_to_id = actor.id
     return _commit_change(case, "case.decide", before, actor, version)
+
+
+def _amount_errors(programme_type: str, status: str, requested: int | None, approved: int | None) -> dict:
+    """Financing amounts belong to financial programmes; only an approval grants, never more than asked."""
+    errors: dict = {}
+    if programme_type != "financial":
+        for field, value in (("amount_requested_idr", requested), ("amount_approved_idr", approved)):
+            if value is not None:
+                errors[field] = ["Hanya untuk program pembiayaan. / Financial programmes only."]
+        return errors
+    if approved is not None and status != "approved":
+        errors["amount_approved_idr"] = ["Hanya bila disetujui. / Only when approved."]
+    elif approved is not None and requested is not None and approved > requested:
+        errors["amount_approved_idr"] = ["Melebihi jumlah diajukan. / More than requested."]
+    return errors
 
 
 def withdraw(actor: User | None, case_id: int, version: int, reason_code: str, note: str) -> Application:

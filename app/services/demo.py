@@ -84,7 +84,13 @@ def _demo_decision(case: Application, result: dict, rng: random.Random, plan: di
             "override_reason": "MARKET_INFORMATION",
             "referred_programme_code": "BUSINESS_MATCHING",
         }
-    return {"status": "approved", "reason_code": "CRITERIA_MET"}
+    decision = {"status": "approved", "reason_code": "CRITERIA_MET"}
+    if result["route"] == "financial":  # a financial programme: record the financing (own draw, same plan)
+        amounts = random.Random(case.id)
+        requested = amounts.randrange(50, 2000) * 1_000_000
+        approved = requested if amounts.random() < 0.7 else requested * 4 // 5
+        decision.update(amount_requested_idr=requested, amount_approved_idr=approved)
+    return decision
 
 
 def seed_demo_cases(count: int, seed: int) -> dict[str, int]:

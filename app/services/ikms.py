@@ -10,7 +10,7 @@ from app.engine.products import commodity_of
 from app.errors import Conflict, NotFound
 from app.extensions import db
 from app.models import Certification, Ikm, Product
-from app.services import audit
+from app.services import audit, clock
 from app.services.pagination import paginate
 from app.vocabulary import SCALAR_PROFILE_FIELDS
 
@@ -74,6 +74,18 @@ def apply_profile(ikm: Ikm, data: dict) -> None:
         ]
 
 
+def assess_stored_ikm(ikm: Ikm) -> None:
+    """Give a created or changed IKM its current assessment (today), in the caller's transaction."""
+    from app.auth import current_actor
+    from app.services.assessments import evaluate, store_assessment
+
+    profile = ikm.to_profile()
+    actor = current_actor()
+    store_assessment(
+        profile, evaluate(profile, clock.utcnow().date()), ikm=ikm, created_by_id=getattr(actor, "id", None)
+    )
+
+
 def _check_nib_free(nib: str | None, own_id: int | None = None) -> None:
     """Refuse a NIB that another IKM already has (409, before the database would)."""
     if not nib:
@@ -96,6 +108,7 @@ def create_ikm(data: dict, owner=None) -> Ikm:
     if owner is not None:
         owner.ikm_id = ikm.id
     audit.record("ikm.create", "ikm", ikm.id, after=ikm.to_profile())
+    assess_stored_ikm(ikm)
     db.session.commit()
     return ikm
 
@@ -118,6 +131,7 @@ def update_ikm(ikm: Ikm, data: dict) -> Ikm:
     old, new = audit.changed_fields(before, ikm.to_profile())
     if new:
         audit.record("ikm.update", "ikm", ikm.id, before=old, after=new)
+        assess_stored_ikm(ikm)
     db.session.commit()
     return ikm
 

@@ -22,7 +22,8 @@ from app.errors import DomainError, Forbidden, InvalidInput
 from app.extensions import db
 from app.models import Ikm, User
 from app.schemas.ikm import IkmProfileSchema
-from app.services import audit
+from app.services import audit, clock
+from app.services.assessments import assess_ikms_batch
 from app.services.ikms import apply_profile
 from app.services.import_files import ImportFileError, RowProfile, column_of, read_file, row_to_profile
 
@@ -267,12 +268,14 @@ def _write(rows: list[ValidRow], schema: IkmProfileSchema, actor, progress) -> d
     """Create and update the IKM of the valid rows (flushed in chunks; committed by the caller)."""
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     created: list[Ikm] = []
+    written: list[Ikm] = []
     for done, row in enumerate(rows, start=1):
         if row.existing is None:
             ikm = Ikm()
             apply_profile(ikm, row.data)
             db.session.add(ikm)
             created.append(ikm)
+            written.append(ikm)
             counts["created"] += 1
         elif _would_change(row.existing, row.data, schema):
             before = row.existing.to_profile()
@@ -280,6 +283,7 @@ def _write(rows: list[ValidRow], schema: IkmProfileSchema, actor, progress) -> d
             db.session.flush()
             old, new = audit.changed_fields(before, row.existing.to_profile())
             audit.record("ikm.update", "ikm", row.existing.id, before=old, after=new, actor=actor)
+            written.append(row.existing)
             counts["updated"] += 1
         else:
             counts["unchanged"] += 1
@@ -290,6 +294,8 @@ def _write(rows: list[ValidRow], schema: IkmProfileSchema, actor, progress) -> d
             created.clear()
             if progress is not None:
                 progress(done, len(rows))
+    # Every created or changed IKM gets its current assessment, all in one pass of the vectorised engine.
+    assess_ikms_batch(written, clock.utcnow().date(), created_by_id=getattr(actor, "id", None))
     return counts
 
 

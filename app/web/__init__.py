@@ -13,8 +13,8 @@ def home():
 
 def register_web(app: Flask) -> None:
     """Register the page blueprints."""
-    from app.web import accounts, cases, imports, selfcheck
+    from app.web import accounts, cases, imports, reports, selfcheck, workspace
 
     app.register_blueprint(bp)
-    for module in (accounts, cases, imports, selfcheck):
+    for module in (accounts, cases, imports, selfcheck, reports, workspace):
         app.register_blueprint(module.bp)

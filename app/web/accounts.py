@@ -21,9 +21,11 @@ def _safe_next(target: str | None) -> str | None:
 
 
 def _landing_page() -> str:
-    """Where a signed-in user starts: the queue, the import page, or home for the ministry."""
+    """Where a signed-in user starts: the reports for the ministry, their IKM for regions, else the queue."""
     if current_user.role in access.AGGREGATE_ONLY_ROLES:
-        return url_for("web.home")
+        return url_for("report_pages.dashboard")
+    if current_user.role in ("district", "province"):
+        return url_for("workspace_pages.ikm_list")
     return url_for("case_pages.queue")
 
 

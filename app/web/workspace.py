@@ -1,0 +1,114 @@
+"""The district and province workspace pages: their IKM, one IKM's page, and a form to propose one IKM."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from marshmallow import ValidationError
+
+from app.auth import access
+from app.reports.summary import COMMODITIES, LEVELS, ROUTES
+from app.reports.words import word
+from app.schemas.ikm import IkmProfileSchema
+from app.schemas.reports import WorkspaceQuerySchema
+from app.services import ikms, reference_data, reports, workspace
+from app.web import labels
+from app.web.selfcheck_form import profile_from_form
+
+bp = Blueprint("workspace_pages", __name__, url_prefix="/workspace", template_folder="templates")
+PAGE_SIZE = 25
+SORT_WORDS = {
+    "name": _l("Name"),
+    "-score": _l("Highest score"),
+    "score": _l("Lowest score"),
+    "deadline": _l("Nearest deadline"),
+    "-stars": _l("Most OVOP stars"),
+}
+
+
+def _actor():
+    """The signed-in user as a model object."""
+    return current_user._get_current_object()
+
+
+@bp.get("")
+@login_required
+def ikm_list():
+    """The user's IKM with readiness, route, most urgent gap and deadline, stars and case status."""
+    given = {key: value for key, value in request.args.items() if value}
+    given.setdefault("page_size", str(PAGE_SIZE))
+    try:
+        query = WorkspaceQuerySchema().load(given)
+        errors = {}
+    except ValidationError as error:
+        errors = {key: " ".join(map(str, value)) for key, value in error.messages.items()}
+        query = WorkspaceQuerySchema().load({"page_size": str(PAGE_SIZE)})
+    page, page_size = query.pop("page"), query.pop("page_size")
+    result = workspace.list_workspace(_actor(), workspace.WorkspaceFilters(**query), page, page_size)
+    user = _actor()
+    regencies = [
+        regency
+        for province, items in reference_data.regions_by_province()
+        for regency in items
+        if access.region_in_scope(user, regency.code)
+    ]
+    arguments = {key: value for key, value in request.args.items() if key != "page" and value}
+    return render_template(
+        "workspace/list.html",
+        result=result,
+        query=query,
+        errors=errors,
+        arguments=arguments,
+        regencies=regencies if user.role != "district" else [],
+        commodities=[(code, word("commodity", code)) for code in COMMODITIES],
+        levels=[(code, word("level", code)) for code in LEVELS],
+        routes=[(code, word("route", code)) for code in ROUTES],
+        sorts=[(code, str(text)) for code, text in SORT_WORDS.items()],
+        word=word,
+        regency_names=reports.area_names("regency"),
+    ), 422 if errors else 200
+
+
+@bp.get("/ikm/<id:ikm_id>")
+@login_required
+def ikm_page(ikm_id: int):
+    """One IKM: profile, latest assessment in plain words, history of assessments and cases."""
+    overview = workspace.ikm_overview(_actor(), ikm_id)
+    return render_template(
+        "workspace/ikm.html",
+        word=word,
+        labels=labels,
+        regency_names=reports.area_names("regency"),
+        **overview,
+    )
+
+
+@bp.route("/propose", methods=["GET", "POST"])
+@login_required
+def propose():
+    """Propose one IKM online, validated by the API's schema; it is assessed at once."""
+    user = access.require_role(_actor(), frozenset({"district", "province", "admin"}))
+    errors: dict = {}
+    if request.method == "POST":
+        profile = profile_from_form(request.form)
+        if request.form.get("nib", "").strip():
+            profile["nib"] = request.form["nib"].strip()
+        try:
+            data = IkmProfileSchema().load(profile)
+            access.require_region_access(user, data["region_code"])
+            ikm = ikms.create_ikm(data)
+            flash(_("The IKM is registered and assessed."), "info")
+            return redirect(url_for("workspace_pages.ikm_page", ikm_id=ikm.id))
+        except ValidationError as error:
+            errors = labels.flatten_errors(error.messages)
+    regencies = [
+        regency
+        for province, items in reference_data.regions_by_province()
+        for regency in items
+        if access.region_in_scope(user, regency.code)
+    ]
+    return render_template(
+        "workspace/propose.html", form=request.form, errors=errors, regencies=regencies, labels=labels
+    ), 422 if errors else 200

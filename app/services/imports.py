@@ -26,9 +26,9 @@ from app.schemas.ikm import IkmProfileSchema
 from app.services import audit
 from app.services.ikms import apply_profile
 from app.services.import_files import ImportFileError, RowProfile, column_of, read_file, row_to_profile
+from app.vocabulary import NIB_PATTERN
 
 WRITE_CHUNK = 100
-NIB_PATTERN = re.compile(r"^\d{13}\Z")
 VALUE_PREVIEW = 100
 MAX_FILENAME = 200
 # marshmallow's English messages in Bahasa Indonesia (the schema's own messages are already bilingual).

@@ -12,7 +12,7 @@ from config import Config, config_for
 
 
 def create_app(config: Config | dict | None = None) -> Flask:
-    """Build the Flask app: config, database, policy, models, API, pages, errors and CLI."""
+    """Build the Flask app: config, database, policy, models, API, pages, errors, HTTP hardening and CLI."""
     app = Flask(__name__, instance_relative_config=True)
     configure(app, config)
     register_extensions(app)
@@ -28,6 +28,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     register_api(app)
     register_web(app)
     register_error_handlers(app)
+    register_http(app)
     register_cli(app)
     return app
 
@@ -66,6 +67,13 @@ def register_auth(app: Flask) -> None:
     from app.auth import init_auth
 
     init_auth(app)
+
+
+def register_http(app: Flask) -> None:
+    """Security headers, ProxyFix by setting, JSON logs with request ids, Prometheus metrics."""
+    from app.hardening import init_hardening
+
+    init_hardening(app)
 
 
 def register_policy(app: Flask) -> None:

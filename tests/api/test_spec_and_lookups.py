@@ -48,4 +48,6 @@ def test_a_code_prefix_in_q_still_finds_codes(client):
     """The fix keeps `q=0901` working."""
     response = client.get("/api/v1/hs", query_string={"q": "0901"})
     assert response.status_code == 200
-    assert response.json["codes"] and all(item["hs_code"].startswith("0901") for item in response.json["codes"])
+    assert response.json["codes"] and all(
+        item["hs_code"].startswith("0901") for item in response.json["codes"]
+    )

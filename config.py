@@ -79,6 +79,10 @@ class Config:
     HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "0"))  # production: one year
     # Number of trusted reverse proxies in front of the service (0: none, X-Forwarded-* ignored).
     PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")  # "json": one JSON object per line, with request_id
+    LOG_REQUESTS = os.environ.get("LOG_REQUESTS", "false").lower() in ("1", "true", "yes")
+    # /metrics answers only to "Authorization: Bearer <METRICS_TOKEN>"; unset, it is closed (404).
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None
 
     # Bulk import (README "Bulk import").
     IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
@@ -108,6 +112,8 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", str(365 * 24 * 3600)))
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+    LOG_REQUESTS = os.environ.get("LOG_REQUESTS", "true").lower() in ("1", "true", "yes")
 
     def __init__(self) -> None:
         secret = os.environ.get("SECRET_KEY")

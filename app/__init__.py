@@ -72,8 +72,10 @@ def register_auth(app: Flask) -> None:
 def register_http(app: Flask) -> None:
     """Security headers, ProxyFix by setting, JSON logs with request ids, Prometheus metrics."""
     from app.hardening import init_hardening
+    from app.observability import init_observability
 
     init_hardening(app)
+    init_observability(app)
 
 
 def register_policy(app: Flask) -> None:

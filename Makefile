@@ -6,12 +6,13 @@ FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 DEMO_COUNT ?= 1200
 
-.PHONY: install setup models run test lint format bench browser clean
+.PHONY: install setup models run test lint format bench browser clean lock
 
-$(VENV)/.installed: requirements.txt
+# Development installs the locked runtime + test/tool set; a production install needs requirements.lock only.
+$(VENV)/.installed: requirements.lock requirements-dev.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.lock
 	touch $@
 
 install: $(VENV)/.installed
@@ -48,6 +49,12 @@ bench: install models
 	$(BIN)/python bench/engine_bench.py
 	$(BIN)/python bench/ml_bench.py
 	$(BIN)/python bench/http_bench.py
+
+# Re-resolve every transitive version after changing requirements.txt or requirements-dev.txt.
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python tools/lock_requirements.py requirements.txt requirements.lock
+	$(BIN)/python tools/lock_requirements.py requirements-dev.txt requirements-dev.lock
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite3 .pytest_cache .ruff_cache

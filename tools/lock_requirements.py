@@ -18,11 +18,8 @@ def resolve(requirements: str) -> list[tuple[str, str, list[str]]]:
     """(name, version, extras requested) of every package pip would install for `requirements`."""
     with tempfile.TemporaryDirectory() as folder:
         report = Path(folder) / "report.json"
-        subprocess.run(
-            [sys.executable, "-m", "pip", "install", "--dry-run", "--ignore-installed", "--quiet"]
-            + ["--report", str(report), "-r", requirements],
-            check=True,
-        )
+        pip = [sys.executable, "-m", "pip", "install", "--dry-run", "--ignore-installed", "--quiet"]
+        subprocess.run([*pip, "--report", str(report), "-r", requirements], check=True)
         items = json.loads(report.read_text())["install"]
     return sorted(
         (item["metadata"]["name"], item["metadata"]["version"], item.get("requested_extras") or [])

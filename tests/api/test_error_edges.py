@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app import create_app
+from tests.profiles import gayo
 
 # Nothing listens on port 1: every connection attempt fails at once.
 UNREACHABLE = "postgresql+psycopg://postgres@127.0.0.1:1/ovop_unreachable?connect_timeout=2"
@@ -58,3 +59,20 @@ def test_deep_json_from_an_anonymous_client_on_the_public_self_check(client):
     body = '{"profile":' + "[" * 5000 + "]" * 5000 + "}"
     response = client.post("/api/v1/assessments", data=body, content_type="application/json")
     assert response.status_code == 400 and response.json["code"] == 400
+
+
+def test_any_uniqueness_rule_lost_to_a_simultaneous_request_is_409(client, auth, monkeypatch):
+    """The last line of defence: an IntegrityError from any write is 409 in the error shape, rolled back."""
+    from sqlalchemy.exc import IntegrityError
+
+    from app.services import ikms
+
+    def lost_race(*args, **kwargs):
+        raise IntegrityError(
+            "INSERT INTO ikms …", {}, Exception("duplicate key value violates unique constraint")
+        )
+
+    monkeypatch.setattr(ikms, "create_ikm", lost_race)
+    response = client.post("/api/v1/ikms", json=gayo(), headers=auth("admin"))
+    assert response.status_code == 409 and set(response.json) == {"code", "status", "message", "errors"}
+    assert "duplicate key" not in response.json["message"]

@@ -6,12 +6,13 @@ FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 DEMO_COUNT ?= 1200
 
-.PHONY: install setup models run test lint format bench browser clean translations
+.PHONY: install setup models run test lint format bench browser clean translations lock
 
-$(VENV)/.installed: requirements.txt
+# Development installs the locked runtime + test/tool set; a production install needs requirements.lock only.
+$(VENV)/.installed: requirements.lock requirements-dev.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.lock
 	touch $@
 
 install: $(VENV)/.installed
@@ -55,6 +56,12 @@ translations: install
 	  -o app/translations/messages.pot .
 	$(BIN)/pybabel -q update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
 	$(BIN)/pybabel -q compile -d app/translations
+
+# Re-resolve every transitive version after changing requirements.txt or requirements-dev.txt.
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python tools/lock_requirements.py requirements.txt requirements.lock
+	$(BIN)/python tools/lock_requirements.py requirements-dev.txt requirements-dev.lock
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite3 .pytest_cache .ruff_cache

@@ -70,6 +70,20 @@ class Config:
     CASE_STALE_DAYS = int(os.environ.get("CASE_STALE_DAYS", "30"))
     WORKFLOW_DATA_DIR = Path(os.environ.get("WORKFLOW_DATA_DIR", BASE_DIR / "data" / "workflow"))
 
+    # HTTP hardening (README "Production"): headers on every answer, proxies, request ids, metrics.
+    CONTENT_SECURITY_POLICY = os.environ.get(
+        "CONTENT_SECURITY_POLICY",
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+    )
+    HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "0"))  # production: one year
+    # Number of trusted reverse proxies in front of the service (0: none, X-Forwarded-* ignored).
+    PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")  # "json": one JSON object per line, with request_id
+    LOG_REQUESTS = os.environ.get("LOG_REQUESTS", "false").lower() in ("1", "true", "yes")
+    # /metrics answers only to "Authorization: Bearer <METRICS_TOKEN>"; unset, it is closed (404).
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None
+
     # Bulk import (README "Bulk import").
     IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
     IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "10000"))
@@ -97,6 +111,9 @@ class ProductionConfig(Config):
 
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", str(365 * 24 * 3600)))
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+    LOG_REQUESTS = os.environ.get("LOG_REQUESTS", "true").lower() in ("1", "true", "yes")
 
     def __init__(self) -> None:
         secret = os.environ.get("SECRET_KEY")

@@ -12,7 +12,7 @@ from config import Config, config_for
 
 
 def create_app(config: Config | dict | None = None) -> Flask:
-    """Build the Flask app: config, database, policy, models, API, pages, errors and CLI."""
+    """Build the Flask app: config, database, policy, models, API, pages, errors, HTTP hardening and CLI."""
     app = Flask(__name__, instance_relative_config=True)
     configure(app, config)
     register_extensions(app)
@@ -29,6 +29,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     register_api(app)
     register_web(app)
     register_error_handlers(app)
+    register_http(app)
     register_cli(app)
     return app
 
@@ -74,6 +75,14 @@ def register_i18n(app: Flask) -> None:
     from app.i18n import init_i18n
 
     init_i18n(app)
+
+def register_http(app: Flask) -> None:
+    """Security headers, ProxyFix by setting, JSON logs with request ids, Prometheus metrics."""
+    from app.hardening import init_hardening
+    from app.observability import init_observability
+
+    init_hardening(app)
+    init_observability(app)
 
 
 def register_policy(app: Flask) -> None:

@@ -6,6 +6,7 @@ import logging
 from http import HTTPStatus
 
 from flask import Flask, jsonify, render_template, request
+from sqlalchemy.exc import DisconnectionError, IntegrityError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.extensions import db
@@ -106,11 +107,51 @@ def handle_domain_error(error: DomainError):
     return _respond(error.status, error.message, error.errors, error.extra, getattr(error, "headers", None))
 
 
+def _rollback_quietly() -> None:
+    """Roll the session back; with the database gone even that can fail, which changes nothing here."""
+    try:
+        db.session.rollback()
+    except Exception:  # the connection is already broken; the answer is the same
+        log.warning("rollback failed", exc_info=True)
+
+
+def handle_integrity_error(error: IntegrityError):
+    """A uniqueness or reference rule the database enforced against a simultaneous request: 409."""
+    _rollback_quietly()
+    log.info("integrity conflict on %s %s: %s", request.method, request.path, error.orig)
+    return _respond(
+        409,
+        "Data yang sama baru saja diubah oleh permintaan lain; muat ulang lalu ulangi. / "
+        "A simultaneous request changed the same data; reload and try again.",
+    )
+
+
+DATABASE_RETRY_SECONDS = 5
+
+
+def handle_database_unavailable(error: Exception):
+    """The database does not answer (down, restarting, network): 503 with Retry-After, not 500."""
+    _rollback_quietly()
+    log.error("database unavailable on %s %s: %s", request.method, request.path, type(error).__name__)
+    return _respond(
+        503,
+        "Basis data sedang tidak dapat dihubungi; coba lagi sebentar lagi. / "
+        "The database is unavailable; try again shortly.",
+        headers={"Retry-After": str(DATABASE_RETRY_SECONDS)},
+    )
+
+
+def handle_too_deep(error: RecursionError):
+    """A body nested so deeply that parsing it exhausts the stack (1,000 nested arrays): 400, not 500."""
+    _rollback_quietly()
+    return _respond(400, "Data terlalu bertingkat. / The request body is nested too deeply.")
+
+
 def handle_unexpected(error: Exception):
     """Roll back, log the stack trace server-side, and answer 500 without details."""
     if isinstance(error, HTTPException):
         return handle_http_exception(error)
-    db.session.rollback()
+    _rollback_quietly()
     log.exception("Unhandled error on %s %s", request.method, request.path)
     return _respond(500, InternalServerError.description)
 
@@ -119,4 +160,8 @@ def register_error_handlers(app: Flask) -> None:
     """Install the handlers; they replace flask-smorest's so pages get HTML."""
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(DomainError, handle_domain_error)
+    app.register_error_handler(IntegrityError, handle_integrity_error)
+    for unavailable in (OperationalError, InterfaceError, DisconnectionError):
+        app.register_error_handler(unavailable, handle_database_unavailable)
+    app.register_error_handler(RecursionError, handle_too_deep)
     app.register_error_handler(Exception, handle_unexpected)

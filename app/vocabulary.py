@@ -43,7 +43,7 @@ OWNER_NAME_MAX_LENGTH = 200  # owner_name (may be empty)
 EMAIL_MAX_LENGTH = 254  # contact_email
 
 # Patterns (matched from the start with `re.match`).
-NIB_PATTERN = re.compile(r"^\d{13}\Z")  # Nomor Induk Berusaha: 13 digits
+NIB_PATTERN = re.compile(r"^[0-9]{13}\Z")  # Nomor Induk Berusaha: 13 ASCII digits (\d takes any script)
 PHONE_PATTERN = re.compile(r"^\+?[0-9 ()-]{6,30}\Z")  # contact_phone
 # Text no database or CSV file should hold: control characters other than tab, LF and CR (PostgreSQL
 # refuses NUL outright) and unpaired surrogates (not encodable as UTF-8).

@@ -16,12 +16,31 @@ BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") e
 
 
 def _database_url(backend: str, tmp_dir: Path) -> str:
-    """The URL each backend's tests use."""
+    """The URL each backend's tests use (under pytest-xdist, one PostgreSQL database per worker)."""
     if backend == "postgresql":
         from config import normalise_database_url
 
-        return normalise_database_url(os.environ["TEST_DATABASE_URL"])
+        url = normalise_database_url(os.environ["TEST_DATABASE_URL"])
+        worker = os.environ.get("PYTEST_XDIST_WORKER")
+        return _worker_database(url, worker) if worker else url
     return f"sqlite:///{tmp_dir / 'test.sqlite3'}"
+
+
+def _worker_database(url: str, worker: str) -> str:
+    """`<database>_<worker>` next to the TEST_DATABASE_URL database, created when missing (xdist workers
+    would otherwise drop each other's tables)."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first()
+        if exists is None:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
 
 
 def _reset_schema() -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Flask, request
+from flask_smorest.error_handler import ErrorSchema as SmorestErrorSchema
+from marshmallow import INCLUDE
 from werkzeug.routing import IntegerConverter
 
 from app.errors import DomainError
@@ -23,6 +25,15 @@ class IdConverter(IntegerConverter):
 
     def __init__(self, map, *args, **kwargs) -> None:
         super().__init__(map, min=1, max=MAX_DB_ID)
+
+
+class ErrorSchema(SmorestErrorSchema):
+    """The one error shape; some errors carry more keys (`current`, `existing_case_id`, `report`, …)."""
+
+    class Meta:
+        """Documented as open: additionalProperties true."""
+
+        unknown = INCLUDE
 
 
 def require_json_body() -> None:
@@ -50,6 +61,7 @@ def register_api(app: Flask) -> None:
     from app.auth.api import BearerAuthPlugin
 
     app.url_map.converters["id"] = IdConverter
+    api.ERROR_SCHEMA = ErrorSchema
     api.init_app(app, spec_kwargs={"extra_plugins": [BearerAuthPlugin()]})
     app.register_blueprint(health.blp)
     for module in (ikms, reference, assessments, users, cases, classify, imports, reports):

@@ -20,6 +20,10 @@ SUPERVISOR_ROLES = frozenset({"supervisor", "admin"})
 IMPORTER_ROLES = frozenset({"district", "province", "admin"})
 # Sees aggregates only, never a name, NIB, NPWP or contact detail.
 AGGREGATE_ONLY_ROLES = frozenset({"ministry"})
+# Profile fields an owner may not change on their own IKM: the credit status comes from the bank (SLIK
+# OJK), the OVOP stars from the programme's curation, and the kabupaten/kota decides which district is
+# responsible (and flips financing eligibility). Regional offices and LPEI staff change them.
+OWNER_READ_ONLY_FIELDS = ("credit_status", "ovop_stars", "region_code")
 
 
 def require_user(user: User | None) -> User:
@@ -125,6 +129,20 @@ def ikm_scope(user: User):
 def require_ikm_change(user: User | None, ikm: Ikm, changes: dict) -> User:
     """The caller when they may apply `changes` to this IKM (a move must land inside their region too)."""
     user = require_ikm_access(user, ikm)
+    if user.role == "owner":
+        refused = [
+            field
+            for field in OWNER_READ_ONLY_FIELDS
+            if field in changes and changes[field] != getattr(ikm, field)
+        ]
+        if refused:
+            message = (
+                "Hanya dinas daerah atau staf LPEI yang boleh mengubah kolom ini. / "
+                "Only the regional office or LPEI staff may change this field."
+            )
+            raise Forbidden(
+                f"{message} ({', '.join(refused)})", errors={"json": {field: [message] for field in refused}}
+            )
     new_region = changes.get("region_code")
     if new_region and new_region != ikm.region_code and user.role != "owner":
         require_region_access(user, new_region)

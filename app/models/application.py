@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, func
+from sqlalchemy import BigInteger, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.types import JsonDocument
 
 STATUSES = ("submitted", "in_review", "approved", "referred", "rejected", "withdrawn")
+# "One open case per IKM and programme" is kept by the database (a partial unique index), not by a
+# check-then-insert that two simultaneous requests can both pass.
+OPEN_CASE_CONDITION = text("status IN ('submitted', 'in_review')")
+OPEN_CASE_INDEX = "uq_applications_open_case"
 
 
 class Application(db.Model):
@@ -57,7 +61,17 @@ class Application(db.Model):
     )
 
     __mapper_args__ = {"version_id_col": version}
-    __table_args__ = (Index("ix_applications_status_priority", "status", "priority"),)
+    __table_args__ = (
+        Index("ix_applications_status_priority", "status", "priority"),
+        Index(
+            OPEN_CASE_INDEX,
+            "ikm_id",
+            "programme_code",
+            unique=True,
+            postgresql_where=OPEN_CASE_CONDITION,
+            sqlite_where=OPEN_CASE_CONDITION,
+        ),
+    )
 
 
 class CaseComment(db.Model):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, post_dump, validate, validates_schema
+from marshmallow import INCLUDE, Schema, ValidationError, fields, post_dump, validate, validates_schema
 
 from app.schemas.fields import DB_ID, IsoDate
 from app.schemas.ikm import IkmProfileSchema
@@ -12,6 +12,11 @@ SEVERITIES = ("blocking", "upcoming", "major", "minor", "opportunity")
 
 class PassthroughSchema(Schema):
     """Dumps its declared fields (documented in OpenAPI) and keeps any further keys of the engine's result."""
+
+    class Meta:
+        """The further keys (`assumption`, …) make the documented object open: additionalProperties true."""
+
+        unknown = INCLUDE
 
     @post_dump(pass_original=True)
     def _keep_undeclared(self, data: dict, original, **_) -> dict:

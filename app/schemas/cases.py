@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from app.models.application import STATUSES
-from app.schemas.fields import DB_ID, CleanString
+from app.schemas.fields import DB_ID, CleanString, StrictBoolean
 from app.schemas.pagination import PageSchema, PaginationQuerySchema
 
 COMMODITIES = ("coffee", "cocoa", "spices", "crafts", "other")
@@ -84,7 +84,7 @@ class CommentCreateSchema(Schema):
     """A comment on a case."""
 
     body = CleanString(required=True, validate=NOTE)
-    internal = fields.Boolean(load_default=False, metadata={"description": "Visible to LPEI staff only."})
+    internal = StrictBoolean(load_default=False, metadata={"description": "Visible to LPEI staff only."})
 
 
 class PersonSchema(Schema):

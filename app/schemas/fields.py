@@ -38,6 +38,16 @@ class StrictInteger(fields.Integer):
         return super()._validated(value)
 
 
+class StrictBoolean(fields.Boolean):
+    """A JSON true or false only (no 0/1, "yes" or "true" strings)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        """Accept the two JSON booleans and nothing else."""
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
 class IsoDate(fields.Date):
     """An ISO date that also dumps values already written as ISO strings (profile snapshots)."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from marshmallow import Schema, ValidationError, fields, validate, validates
+from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
 from app import reference
 from app.schemas.fields import CleanString, IsoDate, StrictInteger
@@ -220,8 +220,20 @@ class IkmPageSchema(PageSchema):
 
 
 class IkmPatchSchema(IkmProfileSchema):
-    """A partial profile for PATCH: any subset of fields, each validated as on create."""
+    """A partial profile for PATCH: any non-empty subset of fields, each validated as on create.
+
+    Only the top-level fields are optional: a product, certificate or group that is sent replaces the
+    stored one and must be complete (a product needs its description, a group its kind).
+    """
 
     def __init__(self, *args, **kwargs) -> None:
-        kwargs.setdefault("partial", True)
+        kwargs.setdefault("partial", tuple(IkmProfileSchema._declared_fields))
         super().__init__(*args, **kwargs)
+
+    @validates_schema(pass_original=True)
+    def _not_empty(self, data: dict, original, **_) -> None:
+        """Refuse an empty change (nothing to do is a client error, not a silent 200)."""
+        if isinstance(original, dict) and not original:
+            raise ValidationError(
+                "Kirim minimal satu kolom yang diubah. / Send at least one field to change.", "_schema"
+            )

@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -281,8 +282,28 @@ def _triage_of(assessment: Assessment) -> dict | None:
     return {**answer, "model_version": getattr(triage, "version", None)} if answer else None
 
 
+def open_case_id(ikm_id: int, programme_code: str) -> int | None:
+    """The id of the IKM's open case for this programme, if there is one."""
+    return db.session.scalar(
+        select(Application.id).where(
+            Application.ikm_id == ikm_id,
+            Application.programme_code == programme_code,
+            Application.status.in_(OPEN_STATUSES),
+        )
+    )
+
+
+def _duplicate_case(ikm_id: int, programme_code: str, existing: int) -> Conflict:
+    """409 naming the open case that already exists."""
+    return Conflict(
+        f"IKM {ikm_id} sudah punya kasus terbuka {existing} untuk {programme_code}. / "
+        f"IKM {ikm_id} already has open case {existing} for {programme_code}.",
+        extra={"existing_case_id": existing},
+    )
+
+
 def create_case(actor: User | None, ikm_id: int, programme_code: str, assessment_id: int | None = None):
-    """Open a case for an IKM and a programme (one open case per IKM and programme)."""
+    """Open a case for an IKM and a programme (one open case per IKM and programme, kept by the database)."""
     actor = access.require_personal_data_access(actor)
     ikm = db.session.get(Ikm, ikm_id)
     if ikm is None:
@@ -290,19 +311,9 @@ def create_case(actor: User | None, ikm_id: int, programme_code: str, assessment
         raise InvalidInput(message, errors={"json": {"ikm_id": [message]}})
     access.require_ikm_access(actor, ikm)
     programmes.require_programme(programme_code)
-    duplicate = db.session.scalar(
-        select(Application.id).where(
-            Application.ikm_id == ikm.id,
-            Application.programme_code == programme_code,
-            Application.status.in_(OPEN_STATUSES),
-        )
-    )
+    duplicate = open_case_id(ikm.id, programme_code)
     if duplicate is not None:
-        raise Conflict(
-            f"IKM {ikm.id} sudah punya kasus terbuka {duplicate} untuk {programme_code}. / "
-            f"IKM {ikm.id} already has open case {duplicate} for {programme_code}.",
-            extra={"existing_case_id": duplicate},
-        )
+        raise _duplicate_case(ikm.id, programme_code, duplicate)
     assessment = _assessment_for(ikm, assessment_id, actor)
     triage = _triage_of(assessment)
     case = Application(
@@ -317,7 +328,15 @@ def create_case(actor: User | None, ikm_id: int, programme_code: str, assessment
         is_override=False,
     )
     db.session.add(case)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # A simultaneous request opened the same case first (uq_applications_open_case): nothing is kept.
+        db.session.rollback()
+        duplicate = open_case_id(ikm_id, programme_code)
+        if duplicate is None:
+            raise
+        raise _duplicate_case(ikm_id, programme_code, duplicate) from None
     audit.record("case.create", "case", case.id, after=_state(case), actor=actor)
     db.session.commit()
     return case

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app.engine.products import commodity_of
 from app.errors import Conflict, NotFound
@@ -98,13 +99,23 @@ def _check_nib_free(nib: str | None, own_id: int | None = None) -> None:
         )
 
 
+def _flush_or_conflict(nib: str | None, own_id: int | None = None) -> None:
+    """Flush; a NIB that a simultaneous request registered first becomes the usual 409, nothing written."""
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        _check_nib_free(nib, own_id)
+        raise
+
+
 def create_ikm(data: dict, owner=None) -> Ikm:
     """Store a new IKM from a validated profile (linked to its owner's account when one registers it)."""
     _check_nib_free(data.get("nib"))
     ikm = Ikm()
     apply_profile(ikm, data)
     db.session.add(ikm)
-    db.session.flush()
+    _flush_or_conflict(data.get("nib"))
     if owner is not None:
         owner.ikm_id = ikm.id
     audit.record("ikm.create", "ikm", ikm.id, after=ikm.to_profile())
@@ -126,8 +137,9 @@ def update_ikm(ikm: Ikm, data: dict) -> Ikm:
     if "nib" in data:
         _check_nib_free(data["nib"], own_id=ikm.id)
     before = ikm.to_profile()
+    ikm_id = ikm.id
     apply_profile(ikm, data)
-    db.session.flush()
+    _flush_or_conflict(data.get("nib"), own_id=ikm_id)
     old, new = audit.changed_fields(before, ikm.to_profile())
     if new:
         audit.record("ikm.update", "ikm", ikm.id, before=old, after=new)

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from flask import current_app
 from marshmallow import ValidationError
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from app import reference
 from app.auth import access
-from app.errors import DomainError, Forbidden, InvalidInput
+from app.errors import Conflict, DomainError, Forbidden, InvalidInput
 from app.extensions import db
 from app.models import Ikm, User
 from app.schemas.ikm import IkmProfileSchema
@@ -26,9 +27,9 @@ from app.services import audit, clock
 from app.services.assessments import assess_ikms_batch
 from app.services.ikms import apply_profile
 from app.services.import_files import ImportFileError, RowProfile, column_of, read_file, row_to_profile
+from app.vocabulary import NIB_PATTERN
 
 WRITE_CHUNK = 100
-NIB_PATTERN = re.compile(r"^\d{13}\Z")
 VALUE_PREVIEW = 100
 MAX_FILENAME = 200
 # marshmallow's English messages in Bahasa Indonesia (the schema's own messages are already bilingual).
@@ -210,11 +211,11 @@ class _RowChecker:
             self.by_nib.get(nib) if nib else self.by_name.get((data["region_code"], data["name"].casefold()))
         )
         if existing is not None and not _in_region(existing.region_code, self.import_region):
-            self.error(
+            self.error(  # the other region is not named: it is outside the importer's scope
                 line,
                 "nib",
-                f"NIB {nib} sudah terdaftar untuk IKM di wilayah {existing.region_code}. / "
-                f"NIB {nib} is already registered to an IKM in {existing.region_code}.",
+                f"NIB {nib} sudah terdaftar untuk IKM di luar wilayah impor ini. / "
+                f"NIB {nib} is already registered to an IKM outside this import's region.",
                 nib,
             )
         return existing
@@ -350,13 +351,22 @@ def run_import(
                 f"{item['message_id']} / {item['message_en']}"
             )
         raise InvalidInput(summary, errors={"rows": rows_errors}, extra={"report": report})
-    counts = _write(valid, checker.schema, actor, progress)
-    report.update(written=True, **counts)
-    digest = hashlib.sha256(content).hexdigest()[:16]
-    audit.record(
-        "import", "import", digest, after={k: v for k, v in report.items() if k != "errors"}, actor=actor
-    )
-    db.session.commit()
+    try:
+        counts = _write(valid, checker.schema, actor, progress)
+        report.update(written=True, **counts)
+        digest = hashlib.sha256(content).hexdigest()[:16]
+        audit.record(
+            "import", "import", digest, after={k: v for k, v in report.items() if k != "errors"}, actor=actor
+        )
+        db.session.commit()
+    except IntegrityError:
+        # A simultaneous import or registration stored one of these NIB first: nothing of this file is kept.
+        db.session.rollback()
+        raise Conflict(
+            "IKM yang sama baru saja disimpan oleh impor atau pendaftaran lain; tidak ada yang disimpan, "
+            "silakan impor ulang. / The same IKM were just stored by another import or registration; "
+            "nothing was saved, import the file again."
+        ) from None
     return report
 
 

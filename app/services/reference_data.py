@@ -155,7 +155,10 @@ def search_hs(words: str | None, prefix: str | None, level: int | None, limit: i
     for word in (words or "").split():
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         query = query.where(
-            or_(HsCode.description.ilike(f"%{escaped}%", escape="\\"), HsCode.code.startswith(word))
+            or_(
+                HsCode.description.ilike(f"%{escaped}%", escape="\\"),
+                HsCode.code.startswith(word, autoescape=True),
+            )
         )
     return db.session.scalars(query.order_by(HsCode.code).limit(limit)).all()
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -31,10 +31,23 @@ TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
 _UNKNOWN_USER_HASH = generate_password_hash("unknown-user-placeholder")
 
 
+# Every refused sign-in gets this one answer, so nobody can tell an unknown address from a locked, a
+# deactivated or an existing account (the audit trail keeps the real reason).
+REFUSED_MESSAGE = (
+    "E-mail atau kata sandi salah, atau akun dikunci sementara setelah terlalu banyak percobaan gagal. / "
+    "Wrong e-mail or password, or the account is locked for a while after too many failed attempts."
+)
+
+
 class LoginRefused(DomainError):
-    """Wrong e-mail or password, a locked or a deactivated account."""
+    """Wrong e-mail or password, a locked or a deactivated account (one message; the reason in `extra`)."""
 
     status = 401
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(REFUSED_MESSAGE)
+        # Why sign-in was refused: unknown, wrong_password, locked or deactivated (never shown to anyone).
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -216,34 +229,30 @@ def user_for_token(token: str) -> User | None:
     return api_token.user
 
 
-def _lockout_message(user: User) -> str:
-    """When a locked account opens again, in both languages."""
-    until = as_utc(user.locked_until).strftime("%Y-%m-%d %H:%M UTC")
-    return (
-        f"Akun dikunci sementara karena terlalu banyak percobaan gagal, sampai {until}. / "
-        f"Account locked after too many failed attempts, until {until}."
-    )
-
-
 def authenticate(email: str, password: str) -> User:
-    """Check an e-mail and password; count failures and lock the account after LOGIN_MAX_FAILED_ATTEMPTS."""
-    wrong = "E-mail atau kata sandi salah. / Wrong e-mail or password."
+    """Check an e-mail and password; count failures and lock the account after LOGIN_MAX_FAILED_ATTEMPTS.
+
+    Every refusal raises LoginRefused with the same message; its `reason` is for the tests only.
+    """
     user = _find_by_email(email)
     if user is None or not user.password_hash:
         check_password_hash(_UNKNOWN_USER_HASH, password or "")
         label = "".join(char for char in normalise_email(email) if ord(char) >= 32)[:254]
         audit.record("user.login_failed", "user", None, after={"email": label}, actor=label or "unknown")
         db.session.commit()
-        raise LoginRefused(wrong)
+        raise LoginRefused("unknown")
+    password_ok = check_password_hash(user.password_hash, password or "")  # timed the same in every case
     now = clock.utcnow()
     if user.locked_until is not None and as_utc(user.locked_until) > now:
         audit.record("user.login_refused_locked", "user", user.id, actor=user)
         db.session.commit()
-        raise LoginRefused(_lockout_message(user))
-    if not check_password_hash(user.password_hash, password or ""):
-        return _count_failure(user, now, wrong)
+        raise LoginRefused("locked")
+    if not password_ok:
+        _count_failure(user, now)
     if not user.active:
-        raise LoginRefused("Akun ini dinonaktifkan. / This account is deactivated.")
+        audit.record("user.login_refused_inactive", "user", user.id, actor=user)
+        db.session.commit()
+        raise LoginRefused("deactivated")
     user.failed_logins = 0
     user.locked_until = None
     audit.record("user.login", "user", user.id, actor=user)
@@ -251,20 +260,44 @@ def authenticate(email: str, password: str) -> User:
     return user
 
 
-def _count_failure(user: User, now, message: str):
-    """Count a wrong password; lock the account when the limit is reached; always refuse."""
+def _count_failure(user: User, now) -> None:
+    """Count a wrong password atomically in the database; lock the account at the limit; always refuse.
+
+    `UPDATE … SET failed_logins = failed_logins + 1 … RETURNING` cannot lose a count to a simultaneous
+    attempt (the row lock orders them), unlike reading the count and writing it back.
+    """
     config = current_app.config
-    if user.locked_until is not None:  # an expired lock: start counting afresh
-        user.failed_logins, user.locked_until = 0, None
-    user.failed_logins = (user.failed_logins or 0) + 1
-    after = {"failed_logins": user.failed_logins}
-    if user.failed_logins >= config["LOGIN_MAX_FAILED_ATTEMPTS"]:
-        user.locked_until = now + timedelta(minutes=config["LOGIN_LOCKOUT_MINUTES"])
-        after["locked_until"] = user.locked_until
-        message = _lockout_message(user)
-    audit.record("user.login_failed", "user", user.id, after=after, actor=user)
+    user_id = user.id
+    # An expired lock: start counting afresh (only the first attempt that finds it expired resets it).
+    db.session.execute(
+        update(User)
+        .where(User.id == user_id, User.locked_until.is_not(None), User.locked_until <= now)
+        .values(failed_logins=0, locked_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    count = db.session.execute(
+        update(User)
+        .where(User.id == user_id)
+        .values(failed_logins=func.coalesce(User.failed_logins, 0) + 1)
+        .returning(User.failed_logins)
+        .execution_options(synchronize_session=False)
+    ).scalar_one()
+    after: dict = {"failed_logins": count}
+    reason = "wrong_password"
+    if count >= config["LOGIN_MAX_FAILED_ATTEMPTS"]:
+        locked_until = now + timedelta(minutes=config["LOGIN_LOCKOUT_MINUTES"])
+        db.session.execute(
+            update(User)
+            .where(User.id == user_id)
+            .values(locked_until=locked_until)
+            .execution_options(synchronize_session=False)
+        )
+        after["locked_until"] = locked_until
+        reason = "locked"
+    db.session.expire(user, ["failed_logins", "locked_until"])
+    audit.record("user.login_failed", "user", user_id, after=after, actor=user)
     db.session.commit()
-    raise LoginRefused(message)
+    raise LoginRefused(reason)
 
 
 def record_logout(user: User) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.exc import SQLAlchemyError
@@ -13,11 +16,17 @@ from app.web.forms import LoginForm, LogoutForm
 bp = Blueprint("account_pages", __name__, template_folder="templates")
 
 
+# A local path: "/" then printable ASCII without spaces, backslashes or a second leading slash. Browsers
+# drop tabs and line breaks from URLs ("/\t/evil" becomes "//evil"), so no control character may pass.
+LOCAL_PATH = re.compile(r"^/(?![/\\])[\x21-\x5b\x5d-\x7e]*\Z")
+
+
 def _safe_next(target: str | None) -> str | None:
     """A redirect target after sign-in, only when it stays on this site (no open redirects)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+    if not target or not LOCAL_PATH.match(target):
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
 
 
 def _landing_page() -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -48,12 +49,15 @@ def test_the_account_locks_after_the_configured_failures_and_opens_again_later(a
     """After N failures even the right password is refused until LOGIN_LOCKOUT_MINUTES have passed."""
     limit = app.config["LOGIN_MAX_FAILED_ATTEMPTS"]
     for _ in range(limit - 1):
-        with pytest.raises(LoginRefused, match="Wrong e-mail or password"):
+        with pytest.raises(LoginRefused) as refused:
             users.authenticate(advisor, "wrong-password")
-    with pytest.raises(LoginRefused, match="locked"):
+        assert refused.value.reason == "wrong_password"
+    with pytest.raises(LoginRefused) as refused:
         users.authenticate(advisor, "wrong-password")
-    with pytest.raises(LoginRefused, match="locked"):
+    assert refused.value.reason == "locked"
+    with pytest.raises(LoginRefused) as refused:
         users.authenticate(advisor, PASSWORD)
+    assert refused.value.reason == "locked"
     later = clock.utcnow() + timedelta(minutes=app.config["LOGIN_LOCKOUT_MINUTES"], seconds=1)
     monkeypatch.setattr(clock, "utcnow", lambda: later)
     assert users.authenticate(advisor, PASSWORD).email == advisor
@@ -64,10 +68,12 @@ def test_the_account_locks_after_the_configured_failures_and_opens_again_later(a
 def test_the_failure_limit_is_configurable(app, advisor, monkeypatch):
     """LOGIN_MAX_FAILED_ATTEMPTS = 2 locks on the second failure."""
     monkeypatch.setitem(app.config, "LOGIN_MAX_FAILED_ATTEMPTS", 2)
-    with pytest.raises(LoginRefused, match="Wrong"):
+    with pytest.raises(LoginRefused) as refused:
         users.authenticate(advisor, "x")
-    with pytest.raises(LoginRefused, match="locked"):
+    assert refused.value.reason == "wrong_password"
+    with pytest.raises(LoginRefused) as refused:
         users.authenticate(advisor, "x")
+    assert refused.value.reason == "locked"
 
 
 def test_a_success_resets_the_failure_count(advisor):
@@ -79,11 +85,76 @@ def test_a_success_resets_the_failure_count(advisor):
     assert db.session.scalar(select(User.failed_logins).where(User.email == advisor)) == 0
 
 
-def test_a_deactivated_account_cannot_sign_in(advisor):
-    """Deactivation refuses the right password too."""
+def test_a_deactivated_account_cannot_sign_in_and_is_not_told_so(advisor):
+    """Deactivation refuses the right password too, with the answer an unknown address gets."""
     users.set_active(users.get_user_by_email(advisor), False, actor="test")
-    with pytest.raises(LoginRefused, match="deactivated"):
+    with pytest.raises(LoginRefused) as refused:
         users.authenticate(advisor, PASSWORD)
+    with pytest.raises(LoginRefused) as unknown:
+        users.authenticate("nobody@example.id", PASSWORD)
+    assert refused.value.reason == "deactivated" and "deactivated" not in refused.value.message
+    assert refused.value.message == unknown.value.message
+
+
+def test_a_locked_account_and_an_unknown_address_get_the_same_answer(app, advisor):
+    """The lock-out shows for unknown addresses too: nobody learns which accounts exist."""
+    for _ in range(app.config["LOGIN_MAX_FAILED_ATTEMPTS"]):
+        with pytest.raises(LoginRefused):
+            users.authenticate(advisor, "wrong-password")
+    answers = {}
+    for email in (advisor, "nobody@example.id"):
+        for _ in range(app.config["LOGIN_MAX_FAILED_ATTEMPTS"] + 1):
+            with pytest.raises(LoginRefused) as refused:
+                users.authenticate(email, "wrong-password")
+        answers[email] = refused.value
+    assert answers[advisor].reason == "locked" and answers["nobody@example.id"].reason == "unknown"
+    assert answers[advisor].message == answers["nobody@example.id"].message
+
+
+def test_simultaneous_wrong_passwords_are_all_counted_and_lock_the_account(app, make_user, monkeypatch):
+    """Ten attempts that all read the account before any of them counts: the count is 10, it is locked.
+
+    Each attempt waits at a barrier right after its password check, so every one read failed_logins = 0
+    first (the lost update of a read-then-write count). PostgreSQL runs them on separate connections.
+    """
+    if app.config["DATABASE_BACKEND"] != "postgresql":
+        pytest.skip("real concurrent writers need PostgreSQL (set TEST_DATABASE_URL)")
+    attempts = 10
+    account, _ = make_user("advisor", password=PASSWORD)
+    barrier = threading.Barrier(attempts, timeout=60)
+    original = users.check_password_hash
+
+    def check_then_wait(stored, given):
+        result = original(stored, given)
+        barrier.wait()
+        return result
+
+    monkeypatch.setattr(users, "check_password_hash", check_then_wait)
+    reasons: list = []
+
+    def attempt() -> None:
+        with app.app_context():
+            try:
+                users.authenticate(account.email, "wrong-password")
+            except LoginRefused as refused:
+                reasons.append(refused.reason)
+
+    threads = [threading.Thread(target=attempt) for _ in range(attempts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    monkeypatch.undo()
+    assert len(reasons) == attempts
+    with app.app_context():
+        stored = db.session.get(User, account.id)
+        assert stored.failed_logins == attempts and stored.locked_until is not None
+        failures = db.session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.action == "user.login_failed", AuditEvent.actor_id == account.id
+            )
+        ).all()
+    assert sorted(event.after["failed_logins"] for event in failures) == list(range(1, attempts + 1))
 
 
 @pytest.mark.parametrize(
@@ -91,5 +162,6 @@ def test_a_deactivated_account_cannot_sign_in(advisor):
 )
 def test_an_implausible_email_is_refused_like_a_wrong_one(advisor, email):
     """Control characters (PostgreSQL refuses NUL) or overlong input: the usual refusal, no server error."""
-    with pytest.raises(LoginRefused, match="Wrong e-mail or password"):
+    with pytest.raises(LoginRefused) as refused:
         users.authenticate(email, PASSWORD)
+    assert refused.value.reason == "unknown" and refused.value.message == users.REFUSED_MESSAGE

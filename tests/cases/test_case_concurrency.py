@@ -7,6 +7,7 @@ import threading
 import pytest
 
 from app.services import cases as case_service
+from app.services import programmes
 
 DECISIONS = [
     {"status": "approved", "reason_code": "CRITERIA_MET", "note": "Setuju."},
@@ -95,3 +96,64 @@ def test_many_staff_grabbing_the_same_case_exactly_one_starts_the_review(
     stored = client.get(f"/api/v1/cases/{case['id']}", headers=advisors[0]).json
     winner = next(response for response in responses if response.status_code == 200).json
     assert stored["version"] == 2 and stored["assigned_to"] == winner["assigned_to"]
+
+
+def test_parallel_openings_of_the_same_case_make_one_case_and_409s(
+    postgresql_only, app, client, monkeypatch, gayo_ikm, auth
+):
+    """Six requests pass the duplicate check together; the partial unique index lets one insert win."""
+    barrier = threading.Barrier(6, timeout=30)
+    original = case_service.open_case_id
+
+    def check_then_wait(ikm_id, programme_code):
+        found = original(ikm_id, programme_code)
+        if found is None:
+            barrier.wait()
+        return found
+
+    with app.app_context():
+        programmes.sync_programme_catalogue()  # loaded once beforehand, as in a running service
+    monkeypatch.setattr(case_service, "open_case_id", check_then_wait)
+    headers = [auth("admin") for _ in range(6)]
+    body = {"ikm_id": gayo_ikm, "programme_code": "PKE_UMKM"}
+    responses: list = [None] * 6
+
+    def send(index: int) -> None:
+        responses[index] = app.test_client().post("/api/v1/cases", json=body, headers=headers[index])
+
+    threads = [threading.Thread(target=send, args=(index,)) for index in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    monkeypatch.undo()
+    statuses = sorted(response.status_code for response in responses)
+    assert statuses == [201] + [409] * 5, [response.json for response in responses]
+    winner = next(response for response in responses if response.status_code == 201).json
+    assert {r.json["existing_case_id"] for r in responses if r.status_code == 409} == {winner["id"]}
+    listed = client.get("/api/v1/cases?status=all", headers=headers[0]).json
+    assert [case["id"] for case in listed["items"]] == [winner["id"]]
+
+
+def test_the_database_refuses_a_second_open_case_even_without_the_service_check(app_context, gayo_ikm):
+    """The rule lives in the schema (SQLite and PostgreSQL): a direct second insert is an IntegrityError."""
+    from sqlalchemy.exc import IntegrityError
+
+    from app.extensions import db
+    from app.models import Application
+    from app.services import users
+
+    admin = users.create_user("admin-direct@test.example", "admin")
+    first = case_service.create_case(admin, gayo_ikm, "PKE_UMKM")
+
+    def another(status: str) -> Application:
+        return Application(
+            ikm_id=gayo_ikm, assessment_id=first.assessment_id, programme_code="PKE_UMKM", status=status
+        )
+
+    db.session.add(another("in_review"))
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+    db.session.add(another("withdrawn"))
+    db.session.commit()  # closed cases do not count

@@ -297,6 +297,8 @@ def test_a_nib_of_another_regions_ikm_is_not_overwritten(client, upload, auth, d
     response = upload(to_csv([row()]), district)
     assert response.status_code == 422 and response.json["report"]["errors"][0]["column"] == "nib"
     assert _by_nib(client, GAYO_ROW["nib"])["name"] == "Kakao Polewali"
+    # The error does not tell the district where the other IKM is (outside its scope).
+    assert "76.04" not in response.get_data(as_text=True)
 
 
 def test_the_templates_are_downloadable_without_a_token_and_import_once_filled(client, upload, district):

@@ -1,0 +1,90 @@
+"""Where the time of one POST /api/v1/assessments goes, in process (no HTTP): each phase timed alone.
+
+Phases: the token look-up (auth), request validation (marshmallow), the engine without and with what-if,
+the triage model, storing the result (INSERT + COMMIT), serialising the response, and the whole request
+through Flask's test client. Mean milliseconds over N repetitions of the same one-product profile. Run:
+  .venv/bin/python bench/http_breakdown.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/ovop_bench
+(a database migrated with the reference data loaded, e.g. by bench/http_compare.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from app import create_app  # noqa: E402
+from app.engine import assess  # noqa: E402
+from app.extensions import db  # noqa: E402
+from app.schemas.assessment import AssessmentRequestSchema  # noqa: E402
+from app.services import assessments, users  # noqa: E402
+from app.services.models import current_models  # noqa: E402
+from tests.profiles import gayo  # noqa: E402
+
+AS_OF = "2026-11-27"
+
+
+def timed(repeat: int, function) -> float:
+    """Median milliseconds of `function()` over `repeat` calls (after 5 warm-up calls)."""
+    for _ in range(5):
+        function()
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        function()
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples)
+
+
+def main() -> None:
+    """Time each phase and print a table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--repeat", type=int, default=200)
+    arguments = parser.parse_args()
+    app = create_app({"SQLALCHEMY_DATABASE_URI": arguments.database_url, "RATELIMIT_ENABLED": False})
+    body = {"profile": gayo(), "as_of": AS_OF}
+    with app.app_context():
+        account = users.create_user(f"breakdown-{time.time()}@example.org", "advisor")
+        token = users.issue_token(account)
+        policy = app.extensions["policy"]
+        as_of = date.fromisoformat(AS_OF)
+        loaded = AssessmentRequestSchema().load(body)
+        profile = assessments.as_json_profile(loaded["profile"])
+        classified = assessments.classify_products(profile)
+        result = assessments.evaluate(profile, as_of)
+        triage = current_models().triage
+
+        def store() -> None:
+            assessments.store_assessment(profile, result, created_by_id=account.id)
+            db.session.commit()
+
+        phases = {
+            "auth (token look-up)": lambda: users.user_for_token(token),
+            "validation (marshmallow load)": lambda: AssessmentRequestSchema().load(body),
+            "engine without what-if": lambda: assess(classified, as_of, policy, with_what_if=False),
+            "engine with what-if": lambda: assess(classified, as_of, policy),
+            "triage model": (lambda: triage.priority(classified, result)) if triage else (lambda: None),
+            "store (INSERT + COMMIT)": store,
+            "serialise response (json)": lambda: json.dumps(result),
+        }
+        timings = {name: timed(arguments.repeat, function) for name, function in phases.items()}
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    timings["whole request (test client)"] = timed(
+        arguments.repeat, lambda: client.post("/api/v1/assessments", json=body, headers=headers)
+    )
+    print(f"response size: {len(json.dumps(result))} bytes; median of {arguments.repeat} runs each")
+    for name, milliseconds in timings.items():
+        print(f"  {name:<30} {milliseconds:7.2f} ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -115,6 +115,10 @@ def update_ikm(ikm: Ikm, data: dict) -> Ikm:
     before = ikm.to_profile()
     apply_profile(ikm, data)
     db.session.flush()
+    if "products" in data:
+        from app.services import hs_corrections
+
+        hs_corrections.record_profile_changes(ikm, before.get("products", []))
     old, new = audit.changed_fields(before, ikm.to_profile())
     if new:
         audit.record("ikm.update", "ikm", ikm.id, before=old, after=new)

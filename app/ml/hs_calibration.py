@@ -24,7 +24,12 @@ def calibrate_temperature(pipeline: Pipeline, texts: list[str], labels: list[str
     FrozenEstimator and method="temperature" on held-out rows (labels the pipeline lacks are left out)."""
     known = {str(label) for label in pipeline.classes_}
     rows = [(text, label) for text, label in zip(texts, labels, strict=True) if label in known]
-    calibrated = CalibratedClassifierCV(FrozenEstimator(pipeline), method="temperature")
+    # The estimator is frozen: one "split" whose test part is every row gathers its predictions once for a
+    # single calibrator (folds would only repeat the same predictions, and need several rows per class).
+    every_row = np.arange(len(rows))
+    calibrated = CalibratedClassifierCV(
+        FrozenEstimator(pipeline), method="temperature", cv=[(every_row, every_row)]
+    )
     calibrated.fit([text for text, _ in rows], [label for _, label in rows])
     return float(1.0 / calibrated.calibrated_classifiers_[0].calibrators[0].beta_)
 

@@ -67,10 +67,10 @@ brand words included) and gives each candidate a calibrated score in [0, 1] and 
   subheadings by description search (Indonesian words glossed to English), capped at
   {params["other_score_cap"]}, so out-of-scope text gets the nearest chapter with a low score.
 - **Abstain threshold {params["low_confidence_score"]}**: below it the API answers `confident: false` with the
-  top three candidates to pick from (and the engine's low-confidence review applies). It is the highest score
-  that flags at most {calibration.get("abstain_max_correct_flagged", "?")} of the correct answers on the
-  hand-written rows of the calibration split ({_shares(calibration.get("hand_written"))}), read off the
-  reliability diagram below.
+  top three candidates to pick from (the engine's own review flag still uses policy-v1's 0.5). It is the
+  highest score that flags at most {calibration.get("abstain_max_correct_flagged", "?")} of the correct
+  answers on the hand-written rows of the calibration split
+  ({_shares(calibration.get("hand_written"))}), read off the reliability diagram below.
 
 ![reliability diagram](reliability.png)
 

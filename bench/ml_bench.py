@@ -1,8 +1,9 @@
 """ML benchmark: single HS classification p50 in process, batch throughput, triage priority p50.
 
 Usage: .venv/bin/python bench/ml_bench.py [--models-dir models] [--batch 20000] [--single 2000] [--seed 1]
-Descriptions: the hand-written held-out, development and out-of-scope names plus the product names of
-20,000 demo-generator profiles (a realistic mix; out-of-scope names take the nearest-description path).
+Descriptions: the hand-written held-out, development (incl. the realistic set) and out-of-scope names,
+plus the product names of 20,000 demo-generator profiles (a realistic mix; out-of-scope names take the
+nearest-description path).
 Batch throughput is measured twice: on distinct descriptions only (every text computed), and on a batch
 drawn with repeats, as a population import has (repeated texts are computed once). Prints the figures;
 docs/benchmarks.md (ML section) records a run.
@@ -27,15 +28,21 @@ import sklearn  # noqa: E402
 
 from app.ml import load_hs_classifier, load_triage_model  # noqa: E402
 from app.ml.hs_nearest import nearest_hs_index  # noqa: E402
-from app.ml.hs_training import DEV_FILE, HELDOUT_FILE, OTHER_PRODUCTS_FILE, load_labelled_csv  # noqa: E402
+from app.ml.hs_training import (  # noqa: E402
+    DEV_FILE,
+    DEV_REALISTIC_FILE,
+    HELDOUT_FILE,
+    OTHER_PRODUCTS_FILE,
+    load_labelled_csv,
+)
 
 
 def description_pool(seed: int) -> list[str]:
-    """Held-out, development and out-of-scope names plus demo-generator product descriptions."""
+    """Held-out, development (both) and out-of-scope names plus demo-generator product descriptions."""
     from app.demo.generator import generate_profiles
 
     pool = []
-    for path in (HELDOUT_FILE, DEV_FILE, OTHER_PRODUCTS_FILE):
+    for path in (HELDOUT_FILE, DEV_FILE, DEV_REALISTIC_FILE, OTHER_PRODUCTS_FILE):
         pool += load_labelled_csv(path)[0]
     pool += [p["description"] for profile in generate_profiles(20000, seed=seed) for p in profile["products"]]
     return list(dict.fromkeys(pool))

@@ -57,13 +57,24 @@ def require_json_body() -> None:
 
 def register_api(app: Flask) -> None:
     """Bind flask-smorest and register every API blueprint."""
-    from app.api import assessments, cases, classify, health, ikms, imports, reference, reports, users
+    from app.api import (
+        assessments,
+        cases,
+        classify,
+        health,
+        hs_corrections,
+        ikms,
+        imports,
+        reference,
+        reports,
+        users,
+    )
     from app.auth.api import BearerAuthPlugin
 
     app.url_map.converters["id"] = IdConverter
     api.ERROR_SCHEMA = ErrorSchema
     api.init_app(app, spec_kwargs={"extra_plugins": [BearerAuthPlugin()]})
     app.register_blueprint(health.blp)
-    for module in (ikms, reference, assessments, users, cases, classify, imports, reports):
+    for module in (ikms, reference, assessments, users, cases, classify, imports, reports, hs_corrections):
         api.register_blueprint(module.blp)
     app.before_request(require_json_body)

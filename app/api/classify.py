@@ -8,6 +8,9 @@ from app.auth.api import current_api_user
 from app.schemas.classify import ClassifyRequestSchema, ClassifyResponseSchema
 from app.services.models import current_models
 
+# When the best score is below the abstain threshold, this many candidates are offered for the owner to pick.
+CHOICES = 3
+
 blp = Blueprint("classify", __name__, url_prefix="/api/v1", description="HS 2022 product classification")
 
 
@@ -21,15 +24,21 @@ class HsClassify(MethodView):
         """Rank HS 2022 six-digit candidates for a product description, best first.
 
         Open without a token (rate-limited per client like the public self-check). Scores are calibrated;
-        text outside the covered product families gets the nearest subheadings with a low score.
+        text outside the covered product families gets the nearest subheadings with a low score. Below the
+        model's abstain threshold the answer is not `confident` and `choices` holds the top three
+        candidates (with their HS descriptions) for the owner or advisor to pick from.
         """
         if current_api_user() is None:
             enforce_rate_limit("SELF_CHECK_RATE_LIMIT", "hs-classify")
         classifier = current_models().hs_classifier
-        candidates = classifier.classify(request["description"], limit=request["limit"])
-        threshold = getattr(classifier, "low_confidence_score", 0.5)
+        ranked = classifier.classify(request["description"], limit=max(request["limit"], CHOICES))
+        threshold = float(getattr(classifier, "low_confidence_score", 0.5))
+        confident = bool(ranked) and ranked[0]["score"] >= threshold
         return {
-            "candidates": candidates,
+            "candidates": ranked[: request["limit"]],
             "model_version": classifier.version,
-            "low_confidence": not candidates or candidates[0]["score"] < threshold,
+            "low_confidence": not confident,
+            "confident": confident,
+            "abstain_threshold": threshold,
+            "choices": [] if confident else ranked[:CHOICES],
         }

@@ -18,7 +18,7 @@ def models_dir() -> Path:
 
 
 def _print_hs_metrics(metrics: dict) -> None:
-    """Echo the evaluation figures of one labelled file."""
+    """Echo the evaluation figures of one labelled file, then per commodity and per family."""
     click.echo(f"{metrics['file']}: {metrics['n']} rows")
     click.echo(f"  top-1 HS6: {metrics['top1_hs6']:.1%}")
     click.echo(f"  top-1 HS4: {metrics['top1_hs4']:.1%}")
@@ -30,6 +30,31 @@ def _print_hs_metrics(metrics: dict) -> None:
         f"  calibration error {metrics['expected_calibration_error']:.3f}; "
         f"low-confidence share {metrics['low_confidence_share']:.1%}"
     )
+    if "abstain_threshold" in metrics:
+        click.echo(
+            f"  abstain below {metrics['abstain_threshold']:.3f}: errors flagged "
+            f"{_share(metrics['errors_flagged'])}, correct flagged {_share(metrics['correct_flagged'])}"
+        )
+    for kind in ("commodity", "family"):
+        groups = metrics.get(f"by_{kind}") or {}
+        if not groups:
+            continue
+        click.echo(
+            f"  per {kind}:      rows  top-1 HS6  top-1 HS4  top-3 HS6    ECE"
+            "  errors flagged  correct flagged"
+        )
+        for name, m in groups.items():
+            click.echo(
+                f"    {name:<14}{m['n']:>5}  {m['top1_hs6']:>9.1%}  {m['top1_hs4']:>9.1%}"
+                f"  {m['top3_hs6']:>9.1%}"
+                f"  {m['expected_calibration_error']:>5.3f}  {_share(m['errors_flagged']):>14}"
+                f"  {_share(m['correct_flagged']):>15}"
+            )
+
+
+def _share(value: float | None) -> str:
+    """A share as a percentage, or "–" when there is nothing to count."""
+    return "–" if value is None else f"{value:.1%}"
 
 
 @click.group("ml")
@@ -38,13 +63,24 @@ def ml_group() -> None:
 
 
 @ml_group.command("train-hs")
+@click.option(
+    "--with-corrections/--without-corrections",
+    default=False,
+    help="Also learn from the HS corrections advisors and owners recorded (database).",
+)
 @with_appcontext
-def train_hs_command() -> None:
+def train_hs_command(with_corrections: bool) -> None:
     """Train the HS classifier on data/training and write a new artifact version."""
     from app.ml.artifacts import read_metadata
     from app.ml.registry import train_and_save_hs
 
-    directory = train_and_save_hs(models_dir())
+    corrections = None
+    if with_corrections:
+        from app.services.hs_corrections import training_pairs
+
+        corrections = training_pairs()
+        click.echo(f"{len(corrections)} recorded HS corrections added to the training set")
+    directory = train_and_save_hs(models_dir(), corrections=corrections)
     metadata = read_metadata(directory)
     click.echo(f"wrote {directory} ({metadata['training_rows']} rows, {metadata['fit_seconds']} s)")
     _print_hs_metrics({**metadata["metrics"]["heldout"]})
@@ -56,19 +92,25 @@ def train_hs_command() -> None:
     "path",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=None,
-    help="A (description, hs_code) CSV; default data/training/hs_heldout.csv.",
+    help="A (description, hs_code[, family, split]) CSV; default data/training/hs_heldout.csv.",
+)
+@click.option(
+    "--split",
+    default=None,
+    help='Only rows of this split (e.g. "report" of data/training/hs_dev_realistic.csv).',
 )
 @click.option("--errors/--no-errors", default=False, help="Also list the misclassified rows.")
 @with_appcontext
-def evaluate_hs_command(path: Path | None, errors: bool) -> None:
-    """Print top-1 HS6, top-1 HS4 and top-3 HS6 of the current HS classifier on the held-out set."""
+def evaluate_hs_command(path: Path | None, split: str | None, errors: bool) -> None:
+    """Print top-1 HS6, top-1 HS4, top-3 HS6, calibration and abstention figures of the current HS
+    classifier, overall, per commodity and per family."""
     from app.ml.hs_classifier import evaluate_hs
     from app.ml.hs_training import HELDOUT_FILE
     from app.ml.registry import load_hs_classifier
 
     classifier = load_hs_classifier(models_dir())
     click.echo(f"model: {classifier.version}")
-    metrics = evaluate_hs(classifier, path or HELDOUT_FILE)
+    metrics = evaluate_hs(classifier, path or HELDOUT_FILE, split=split)
     _print_hs_metrics(metrics)
     if errors:
         for error in metrics["errors"]:

@@ -10,31 +10,38 @@ confidence rather than a confident wrong code.
 
 from __future__ import annotations
 
+import csv
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from joblib import Parallel, delayed
 from scipy import sparse
-from scipy.optimize import minimize_scalar
-from scipy.special import log_softmax, softmax
+from scipy.special import softmax
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import FunctionTransformer
 from sklearn.svm import LinearSVC
 
 from app.engine.products import commodity_of
+from app.ml.hs_calibration import (
+    RELIABILITY_FILE,
+    calibrate_temperature,
+    choose_abstain_threshold,
+    reliability_bins,
+    write_reliability_diagram,
+)
 from app.ml.hs_nearest import nearest_hs_index
 from app.ml.hs_reference import load_hs_reference
 from app.ml.hs_training import (
     DEV_FILE,
+    DEV_REALISTIC_FILE,
+    HAND_WRITTEN_SOURCES,
     HELDOUT_FILE,
     OTHER_LABEL,
     build_calibration_set,
     build_training_set,
-    load_labelled_csv,
     training_data_sha256,
 )
 from app.ml.paths import load_ml_config
@@ -89,21 +96,6 @@ def build_hs_pipeline(config: dict[str, Any]) -> Pipeline:
             ("classifier", LinearSVC(C=config["svm_c"], random_state=config["seed"])),
         ]
     )
-
-
-def fit_temperature(margins: np.ndarray, classes: list[str], labels: list[str]) -> float:
-    """Temperature T minimising the log loss of softmax(margins / T) on labelled calibration rows."""
-    index = {label: i for i, label in enumerate(classes)}
-    rows = [(i, index[label]) for i, label in enumerate(labels) if label in index]
-    if not rows:
-        return 1.0
-    row_ids, targets = np.array([r for r, _ in rows]), np.array([t for _, t in rows])
-    subset = margins[row_ids]
-
-    def loss(log_t: float) -> float:
-        return float(-log_softmax(subset / np.exp(log_t), axis=1)[np.arange(len(targets)), targets].mean())
-
-    return float(np.exp(minimize_scalar(loss, bounds=(-6.0, 3.0), method="bounded").x))
 
 
 @dataclass
@@ -229,27 +221,62 @@ def evaluate_ranked(
         "mean_score_when_wrong": round(float(scores[~correct].mean()), 4) if (~correct).any() else None,
         "expected_calibration_error": round(float(ece), 4),
         "low_confidence_share": round(float((scores < low_score).mean()), 4),
+        "abstain_threshold": low_score,
+        "errors_flagged": (
+            round(float((scores[~correct] < low_score).mean()), 4) if (~correct).any() else None
+        ),
+        "correct_flagged": round(float((scores[correct] < low_score).mean()), 4) if correct.any() else None,
+        "reliability": reliability_bins(scores, correct),
     }
 
 
-def evaluate_hs(classifier: Any, path: Path = HELDOUT_FILE) -> dict[str, Any]:
-    """Evaluate any classifier with rank_many/classify on a (description, hs_code) CSV file."""
-    texts, expected = load_labelled_csv(path)
+def load_evaluation_rows(path: Path, split: str | None = None) -> list[dict[str, str]]:
+    """Rows {description, hs_code, family, split} of a labelled CSV; optional columns default to ""."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = [
+            {
+                "description": row["description"],
+                "hs_code": row["hs_code"],
+                "family": row.get("family") or "",
+                "split": row.get("split") or "",
+            }
+            for row in csv.DictReader(handle)
+        ]
+    return [row for row in rows if split is None or row["split"] == split]
+
+
+def evaluate_hs(classifier: Any, path: Path = HELDOUT_FILE, split: str | None = None) -> dict[str, Any]:
+    """Evaluate any classifier with rank_many/classify on a labelled CSV, overall, per commodity and per
+    family (the `family` column, when the file has one); `split` keeps only rows of that split."""
+    rows = load_evaluation_rows(path, split)
+    texts = [row["description"] for row in rows]
+    expected = [row["hs_code"] for row in rows]
     if hasattr(classifier, "rank_many"):
         ranked = classifier.rank_many(texts, 3)
     else:
         ranked = [classifier.classify(text, 3) for text in texts]
     low = getattr(classifier, "low_confidence_score", 0.5)
     metrics = evaluate_ranked(ranked, expected, low)
-    metrics["file"] = path.name
+    metrics["file"] = path.name + (f" [{split}]" if split else "")
+    groups: dict[str, dict[str, list[int]]] = {"commodity": {}, "family": {}}
+    for i, row in enumerate(rows):
+        groups["commodity"].setdefault(commodity_of(row["hs_code"]), []).append(i)
+        if row["family"]:
+            groups["family"].setdefault(row["family"], []).append(i)
+    for kind, members in groups.items():
+        metrics[f"by_{kind}"] = {
+            name: evaluate_ranked([ranked[i] for i in index], [expected[i] for i in index], low)
+            for name, index in sorted(members.items())
+        }
     metrics["errors"] = [
         {
             "description": text,
             "expected": want,
             "got": r[0]["hs_code"] if r else None,
             "score": r[0]["score"] if r else 0.0,
+            "split": row["split"],
         }
-        for text, want, r in zip(texts, expected, ranked, strict=True)
+        for text, want, r, row in zip(texts, expected, ranked, rows, strict=True)
         if not r or r[0]["hs_code"] != want
     ]
     return metrics
@@ -263,23 +290,20 @@ class HsTrainingResult:
     metadata: dict[str, Any]
 
 
-def train_hs_classifier(config: dict[str, Any] | None = None) -> HsTrainingResult:
-    """Generate the training set, fit the pipeline, calibrate on the dev set and evaluate held-out."""
+def train_hs_classifier(
+    config: dict[str, Any] | None = None, corrections: list[tuple[str, str]] | None = None
+) -> HsTrainingResult:
+    """Generate the training set, fit the pipeline, calibrate it on its held-out split, evaluate."""
     config = config or load_ml_config()["hs_classifier"]
     started = time.perf_counter()
-    # 1. A model fitted without a held-back quarter of the vocabulary sets the temperature on rows made of
-    #    those unseen terms plus the development set, so scores reflect accuracy on unfamiliar wording.
-    # 2. The served model is fitted on everything (the held-out set is never used). Both fits run in
-    #    parallel (two cores halve the training time).
+    # The served model is fitted without a held-back share of the vocabulary terms (and of the out-of-scope
+    # names); names made with those terms plus the hand-written hs_dev.csv are its held-out split, on which
+    # the temperature is fitted and the abstain threshold chosen. The held-out and realistic development
+    # sets are never used for either.
     calibration = build_calibration_set(config)
-    reduced_rows = build_training_set(config, split="fit")
-    rows = build_training_set(config)
-    reduced, pipeline = Parallel(n_jobs=2, prefer="threads")(
-        delayed(_fit_pipeline)(part.texts, part.labels, config) for part in (reduced_rows, rows)
-    )
-    temperature = fit_temperature(
-        reduced.decision_function(calibration.texts), list(reduced.classes_), calibration.labels
-    )
+    rows = build_training_set(config, split="fit", corrections=corrections)
+    pipeline = _fit_pipeline(rows.texts, rows.labels, config)
+    temperature = calibrate_temperature(pipeline, calibration.texts, calibration.labels)
     classifier = HsClassifier(
         pipeline=pipeline,
         temperature=temperature,
@@ -287,16 +311,41 @@ def train_hs_classifier(config: dict[str, Any] | None = None) -> HsTrainingResul
         low_confidence_score=config["low_confidence_score"],
         other_search_min=config["other_search_min"],
     )
+    ranked = classifier.rank_many(calibration.texts, 3)
+    scores = np.array([r[0]["score"] if r else 0.0 for r in ranked])
+    correct = np.array(
+        [bool(r) and r[0]["hs_code"] == label for r, label in zip(ranked, calibration.labels, strict=True)]
+    )
+    # The threshold is read off the hand-written rows of the split: generated names are easier than real
+    # ones, and a threshold chosen on them would let most real errors through.
+    real = np.array([source in HAND_WRITTEN_SOURCES for source in calibration.sources])
+    classifier.low_confidence_score = choose_abstain_threshold(
+        scores[real], correct[real], config["abstain_max_correct_flagged"]
+    )
     fit_seconds = round(time.perf_counter() - started, 2)
     dev = evaluate_hs(classifier, DEV_FILE)
     heldout = evaluate_hs(classifier, HELDOUT_FILE)
+    realistic = evaluate_hs(classifier, DEV_REALISTIC_FILE, split="report")
     labels = [label for label in classifier.classes if label != OTHER_LABEL]
     metadata = {
-        "training_data": "generated",
+        "training_data": "generated" + (" + corrections" if corrections else ""),
         "synthetic": False,
         "training_data_sha256": training_data_sha256(config),
+        "corrections_rows": len(corrections or []),
         "training_rows": len(rows),
         "calibration_rows": len(calibration),
+        "calibration": {
+            "method": "CalibratedClassifierCV(FrozenEstimator(pipeline), method='temperature')",
+            "split": "held-back terms and out-of-scope names, hs_dev.csv, hs_dev_realistic.csv [tune]",
+            "rows": len(calibration),
+            "hand_written_rows": int(real.sum()),
+            "abstain_max_correct_flagged": config["abstain_max_correct_flagged"],
+            "abstain_threshold": classifier.low_confidence_score,
+            "hand_written": _flag_shares(scores[real], correct[real], classifier.low_confidence_score),
+            "all": _flag_shares(scores, correct, classifier.low_confidence_score),
+            "reliability": reliability_bins(scores, correct),
+            "reliability_hand_written": reliability_bins(scores[real], correct[real]),
+        },
         "training_rows_by_source": _count_sources(rows.sources),
         "labels": labels,
         "other_label": OTHER_LABEL,
@@ -310,17 +359,42 @@ def train_hs_classifier(config: dict[str, Any] | None = None) -> HsTrainingResul
             "weight_floor": WEIGHT_FLOOR,
             "temperature": temperature,
             "other_score_cap": config["other_score_cap"],
-            "low_confidence_score": config["low_confidence_score"],
+            "low_confidence_score": classifier.low_confidence_score,
             "seed": config["seed"],
         },
         "fit_seconds": fit_seconds,
         "metrics": {
             "dev": {k: v for k, v in dev.items() if k != "errors"},
             "heldout": {k: v for k, v in heldout.items() if k != "errors"},
+            "dev_realistic": {k: v for k, v in realistic.items() if k != "errors"},
         },
     }
     classifier.metadata = metadata
     return HsTrainingResult(classifier=classifier, metadata=metadata)
+
+
+def _flag_shares(scores: np.ndarray, correct: np.ndarray, threshold: float) -> dict[str, Any]:
+    """Accuracy and the shares of errors and of correct answers scored below the threshold."""
+    wrong = ~correct
+    return {
+        "n": len(scores),
+        "top1_hs6": round(float(correct.mean()), 4) if len(scores) else None,
+        "errors_flagged": round(float((scores[wrong] < threshold).mean()), 4) if wrong.any() else None,
+        "correct_flagged": round(float((scores[correct] < threshold).mean()), 4) if correct.any() else None,
+    }
+
+
+def write_hs_reliability_diagram(directory: Path, metadata: dict[str, Any]) -> Path:
+    """Write the reliability diagram PNG of a trained HS classifier next to its model card."""
+    calibration = metadata["calibration"]
+    series = {
+        "calibration split, hand-written": calibration["reliability_hand_written"],
+        "calibration split, all": calibration["reliability"],
+        "realistic dev [report], not used": metadata["metrics"]["dev_realistic"]["reliability"],
+    }
+    return write_reliability_diagram(
+        Path(directory) / RELIABILITY_FILE, series, float(calibration["abstain_threshold"])
+    )
 
 
 def _fit_pipeline(texts: list[str], labels: list[str], config: dict[str, Any]) -> Pipeline:

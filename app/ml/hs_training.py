@@ -24,6 +24,10 @@ OTHER_PRODUCTS_FILE = TRAINING_DIR / "hs_other_products.csv"
 GLOSSARY_FILE = TRAINING_DIR / "hs_glossary_id_en.csv"
 HELDOUT_FILE = TRAINING_DIR / "hs_heldout.csv"
 DEV_FILE = TRAINING_DIR / "hs_dev.csv"
+# Realistic development set of issue 12 (marketplace, regional and export-document names), written and frozen
+# before the issue-12 training data; never used for training or calibration. Its "tune" rows may be inspected,
+# its "report" rows are only reported (`flask --app wsgi ml evaluate-hs --file ... --split report`).
+DEV_REALISTIC_FILE = TRAINING_DIR / "hs_dev_realistic.csv"
 # Regency and city names, added to some generated rows so the model learns that place names carry no class.
 REGENCIES_FILE = REFERENCE_DIR / "kabupaten_kota.csv"
 # Files whose content defines a trained HS classifier (their hash goes into metadata.json).
@@ -37,9 +41,13 @@ TRAINING_FILES = (
     HS_FILE,
 )
 # Bump when the generator's behaviour changes, so that `ensure-models` retrains.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 3
 # Settings read at serving time only: changing them does not make a trained model stale.
 SERVING_ONLY_SETTINGS = ("other_search_min",)
+# Source label of the realistic development set's "tune" rows in the calibration split.
+HAND_WRITTEN_CALIBRATION_SOURCE = "dev_realistic:tune"
+# Sources of the calibration split written by hand (the abstain threshold is chosen on these rows).
+HAND_WRITTEN_SOURCES = ("dev", HAND_WRITTEN_CALIBRATION_SOURCE)
 # Label of everything outside the labelled product families (answered by nearest-description search).
 OTHER_LABEL = "other"
 
@@ -151,24 +159,40 @@ def _decorate(text: str, rng: random.Random, lists: dict[str, Any], config: dict
     if rng.random() < config["p_brand"]:
         brand = rng.choice(expand_terms("@brand", lists))
         text = f"{brand} {text}" if rng.random() < 0.5 else f"{text} {brand}"
+    if rng.random() < config["p_promo"]:
+        promo = rng.choice(lists["promo"])
+        text = f"{text} {promo}" if rng.random() < 0.7 else f"{promo} {text}"
+    if rng.random() < config["p_export"]:
+        text = f"{text} {rng.choice(lists['export_words'])}"
+    if rng.random() < config["p_abbreviation"]:
+        text = abbreviate(text, rng)
     if rng.random() < config["p_typo"]:
         text = add_typo(text, rng)
-    if rng.random() < 0.15:
-        text = text.upper() if rng.random() < 0.5 else text.title()
+    if rng.random() < config["p_emoji"]:
+        text = f"{text} {rng.choice(lists['emoji'])}"
+    if rng.random() < config["p_case"]:
+        text = text.upper() if rng.random() < 0.7 else text.title()
     return text
 
 
-def is_calibration_term(term: str) -> bool:
-    """Whether a vocabulary term is held back for the calibration split (a stable quarter of terms)."""
-    return bool(term) and zlib.crc32(term.encode("utf-8")) % 4 == 0
+def abbreviate(text: str, rng: random.Random) -> str:
+    """Replace the words that sellers abbreviate ("bubuk" → "bbk", "dengan" → "dgn") by an abbreviation."""
+    table = load_vocab().get("noise_abbreviations", {})
+    words = text.split(" ")
+    return " ".join(rng.choice(table[word]) if word in table else word for word in words)
 
 
-def _split_pool(terms: list[str], split: str | None) -> tuple[list[str], list[str]]:
+def is_calibration_term(term: str, modulus: int = 4) -> bool:
+    """Whether a vocabulary term is held back for the calibration split (a stable 1/modulus of terms)."""
+    return bool(term) and zlib.crc32(term.encode("utf-8")) % modulus == 0
+
+
+def _split_pool(terms: list[str], split: str | None, modulus: int) -> tuple[list[str], list[str]]:
     """(fit terms, held-back terms) of a slot's pool for the given split; never an empty fit pool."""
     if split is None:
         return terms, []
-    held = [term for term in terms if is_calibration_term(term)]
-    kept = [term for term in terms if not is_calibration_term(term)]
+    held = [term for term in terms if is_calibration_term(term, modulus)]
+    kept = [term for term in terms if not is_calibration_term(term, modulus)]
     return (kept, held) if kept else (terms, [])
 
 
@@ -192,8 +216,11 @@ def generate_vocab_rows(
             templates = variant.get("templates", family["templates"])
             pools: dict[str, tuple[list[str], list[str]]] = {}
             seen: set[str] = set()
-            for _ in range(per_variant * (4 if split == "calibrate" else 1)):
-                if split == "calibrate" and len(seen) >= per_variant:
+            # A variant's `weight` scales its row count (a small family next to a big one, e.g. coffee
+            # substitutes next to coffee, would otherwise take over the words they share).
+            wanted = max(1, round(per_variant * float(variant.get("weight", 1.0))))
+            for _ in range(wanted * (4 if split == "calibrate" else 1)):
+                if split == "calibrate" and len(seen) >= wanted:
                     break
                 template = rng.choice(templates)
                 values = {}
@@ -203,7 +230,9 @@ def generate_vocab_rows(
                         source = variant.get(slot, family_slots.get(slot, lists.get(slot)))
                         if source is None:
                             raise ValueError(f"hs_vocab.yaml: {family_name} has no terms for slot {slot}")
-                        pools[slot] = _split_pool(expand_terms(source, lists), split)
+                        pools[slot] = _split_pool(
+                            expand_terms(source, lists), split, config["calibration_term_modulus"]
+                        )
                     kept, held = pools[slot]
                     if split == "calibrate" and held and rng.random() < 0.5:
                         values[slot] = rng.choice(held)
@@ -222,14 +251,18 @@ def generate_vocab_rows(
 
 
 def _without_heldout(rows: LabelledText) -> LabelledText:
-    """Drop generated rows that happen to equal a held-out description after normalisation.
+    """Drop generated rows that happen to equal a held-out or realistic-development description.
 
-    The held-out set is only read here to guarantee it never reaches training (templates can produce a
-    held-out phrasing by chance, e.g. "kopi instan murni … jar").
+    Those sets are only read here to guarantee they never reach training (templates can produce a held-out
+    phrasing by chance, e.g. "kopi instan murni … jar").
     """
     from app.ml.text import normalise_text
 
-    heldout = {normalise_text(text) for text in load_labelled_csv(HELDOUT_FILE)[0]}
+    heldout = {
+        normalise_text(text)
+        for path in (HELDOUT_FILE, DEV_REALISTIC_FILE)
+        for text in load_labelled_csv(path)[0]
+    }
     kept = LabelledText()
     for text, label, source in zip(rows.texts, rows.labels, rows.sources, strict=True):
         if normalise_text(text) not in heldout:
@@ -244,10 +277,15 @@ def load_labelled_csv(path: Path) -> tuple[list[str], list[str]]:
     return [row["description"] for row in rows], [row["hs_code"] for row in rows]
 
 
-def build_training_set(config: dict[str, Any] | None = None, split: str | None = None) -> LabelledText:
-    """Assemble the training set: generated names, reference descriptions and out-of-scope rows.
+def build_training_set(
+    config: dict[str, Any] | None = None,
+    split: str | None = None,
+    corrections: list[tuple[str, str]] | None = None,
+) -> LabelledText:
+    """Assemble the training set: generated names, reference descriptions, out-of-scope rows, corrections.
 
-    split="fit" builds the reduced set whose model is calibrated on build_calibration_set().
+    split="fit" leaves out the held-back terms, so the model can be calibrated on build_calibration_set();
+    `corrections` are (description, hs_code) pairs recorded by advisors and owners.
     """
     config = config or load_ml_config()["hs_classifier"]
     rng = random.Random(config["seed"] + (1 if split else 0))
@@ -265,28 +303,38 @@ def build_training_set(config: dict[str, Any] | None = None, split: str | None =
     others = sorted(code for code in reference.subheadings if code not in labelled)
     for code in rng.sample(others, min(config["other_reference_rows"], len(others))):
         rows.add(reference.subheadings[code], OTHER_LABEL, "hs2022:other")
-    other_texts, _ = load_labelled_csv(OTHER_PRODUCTS_FILE)
-    for text in other_texts:
-        if split == "fit" and is_calibration_term(text):
+    modulus = config["calibration_term_modulus"]
+    for text, code in zip(*load_labelled_csv(OTHER_PRODUCTS_FILE), strict=True):
+        if split == "fit" and is_calibration_term(text, modulus):
             continue
-        rows.add(text, OTHER_LABEL, "other_products")
+        # Out-of-scope names whose code is now a labelled one (essential oils, seasonings, drinks) teach it.
+        label = code if code in labelled else OTHER_LABEL
+        rows.add(text, label, "other_products")
         for _ in range(config["other_products_repeats"] - 1):
-            rows.add(_decorate(text, rng, vocab["lists"], config), OTHER_LABEL, "other_products")
+            rows.add(_decorate(text, rng, vocab["lists"], config), label, "other_products")
+    for text, code in corrections or []:
+        for _ in range(config["correction_repeats"]):
+            rows.add(text, code if code in labelled else OTHER_LABEL, "corrections")
     return rows
 
 
 def build_calibration_set(config: dict[str, Any] | None = None) -> LabelledText:
-    """Rows for fitting the probability temperature: held-back vocabulary terms, held-back out-of-scope
-    names and the hand-written development set (never the held-out set)."""
+    """The served model's held-out split: names made of held-back vocabulary terms, held-back out-of-scope
+    names, the hand-written development set and the "tune" rows of the realistic development set (never
+    the held-out set nor the realistic "report" rows)."""
     config = config or load_ml_config()["hs_classifier"]
     rng = random.Random(config["seed"] + 2)
     rows = _without_heldout(generate_vocab_rows(load_vocab(), config, rng, "calibrate"))
-    other_texts, _ = load_labelled_csv(OTHER_PRODUCTS_FILE)
-    for text in other_texts:
-        if is_calibration_term(text):
-            rows.add(text, OTHER_LABEL, "other_products")
+    labelled = set(labelled_codes())
+    for text, code in zip(*load_labelled_csv(OTHER_PRODUCTS_FILE), strict=True):
+        if is_calibration_term(text, config["calibration_term_modulus"]):
+            rows.add(text, code if code in labelled else OTHER_LABEL, "other_products")
     for text, label in zip(*load_labelled_csv(DEV_FILE), strict=True):
         rows.add(text, label, "dev")
+    with DEV_REALISTIC_FILE.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["split"] == "tune":
+                rows.add(row["description"], row["hs_code"], HAND_WRITTEN_CALIBRATION_SOURCE)
     return rows
 
 

@@ -21,9 +21,26 @@ def _metric_rows(metrics: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _shares(figures: dict[str, Any] | None) -> str:
+    """ "errors flagged x %, correct flagged y %" of a calibration summary."""
+    if not figures:
+        return "not measured"
+    errors, right = figures.get("errors_flagged"), figures.get("correct_flagged")
+    return (
+        f"{figures['n']} rows: errors flagged {'–' if errors is None else f'{errors:.0%}'}, "
+        f"correct answers flagged {'–' if right is None else f'{right:.0%}'}"
+    )
+
+
+def _bins(points: list[dict[str, Any]] | None) -> str:
+    """Reliability bins as "score→accuracy (n)" text."""
+    return "; ".join(f"{p['mean_score']:.2f}→{p['accuracy']:.2f} ({p['n']})" for p in points or []) or "–"
+
+
 def hs_model_card(metadata: dict[str, Any]) -> str:
     """Model card of an HS classifier artifact."""
     params = metadata["params"]
+    calibration = metadata.get("calibration", {})
     sources = "\n".join(f"  - `{k}`: {v}" for k, v in metadata["training_rows_by_source"].items())
     return f"""# Model card — {{version}}
 
@@ -37,28 +54,42 @@ brand words included) and gives each candidate a calibrated score in [0, 1] and 
   (`data/training/hs_state_words.yaml`: ground/bubuk/giling, roasted/sangrai, instant/instan, 3in1, decaf,
   whole/utuh, green/mentah) → `FeatureUnion` of hashed character (char_wb 2–5) and word (1–2) n-gram TF-IDF
   → `LinearSVC` (C = {params["svm_c"]}), weights below {params["weight_floor"]} dropped and stored sparse.
-- Scores: softmax of the SVM margins divided by a temperature T = {params["temperature"]:.4f}. T is fitted on
-  rows the model never saw: a first model is fitted without a quarter of the vocabulary terms and T is chosen
-  to minimise the log loss on rows made from those terms plus the hand-written development set.
-- {len(metadata["labels"])} labelled subheadings (coffee, instant coffee, cocoa, spices, wood carvings and
-  furniture, plaited articles and furniture, woven fabrics, ceramics, jewellery). Everything else is the
-  class `{metadata["other_label"]}`; its probability is handed to the nearest HS 2022 subheadings by
-  description search (Indonesian words glossed to English), capped at {params["other_score_cap"]}, so
-  out-of-scope text gets the nearest chapter with a low score, not a confident wrong code.
-- A top-1 score below {params["low_confidence_score"]} is low confidence: the engine should set
-  `review_required`.
+- Scores: softmax of the SVM margins divided by a temperature T = {params["temperature"]:.4f}, fitted by
+  scikit-learn's `CalibratedClassifierCV(FrozenEstimator(pipeline), method="temperature")` on the served
+  model's own held-out split ({calibration.get("rows", "?")} rows it never saw: names made of the vocabulary
+  terms and out-of-scope names held back from its training set, `hs_dev.csv`, and the "tune" rows of
+  `hs_dev_realistic.csv`).
+- {len(metadata["labels"])} labelled subheadings (coffee, instant coffee, cocoa, spices, wood carvings,
+  furniture and other wooden articles, plaited articles, fabrics and made-up textiles, ceramics, jewellery
+  and silversmiths' wares, and the products the nomenclature puts elsewhere: essential oils and oleoresins,
+  extracts, coffee substitutes, bakery and sugar confectionery, candied spices, seasonings, drinks).
+  Everything else is the class `{metadata["other_label"]}`; its probability is handed to the nearest HS 2022
+  subheadings by description search (Indonesian words glossed to English), capped at
+  {params["other_score_cap"]}, so out-of-scope text gets the nearest chapter with a low score.
+- **Abstain threshold {params["low_confidence_score"]}**: below it the API answers `confident: false` with the
+  top three candidates to pick from (the engine's own review flag still uses policy-v1's 0.5). It is the
+  highest score that flags at most {calibration.get("abstain_max_correct_flagged", "?")} of the correct
+  answers on the hand-written rows of the calibration split
+  ({_shares(calibration.get("hand_written"))}), read off the reliability diagram below.
+
+![reliability diagram](reliability.png)
+
+Reliability (calibration split, hand-written rows): {_bins(calibration.get("reliability_hand_written"))}
 
 ## Training data
 {metadata["training_rows"]} rows (training-data SHA-256 `{metadata["training_data_sha256"][:16]}…`), see
 `data/training/DATA_CARD.md`:
 {sources}
 
-The held-out set `data/training/hs_heldout.csv` is never used for training or calibration.
+The held-out set `data/training/hs_heldout.csv` and the "report" rows of `hs_dev_realistic.csv` are never
+used for training or calibration. Corrections recorded by advisors and owners in this model:
+{metadata.get("corrections_rows", 0)} (`flask --app wsgi ml train-hs --with-corrections`).
 
 ## Evaluation
 {_metric_rows(metadata["metrics"])}
 
-ECE = expected calibration error of the top-1 score (10 bins).
+ECE = expected calibration error of the top-1 score (10 bins). Per commodity and family:
+`flask --app wsgi ml evaluate-hs --file data/training/hs_dev_realistic.csv --split report`.
 
 ## Limitations
 - The labelled families follow policy-v1 §3; other products get the nearest subheading at a low score.

@@ -23,6 +23,7 @@ from app.ml.hs_classifier import (
     hs_artifact_object,
     hs_classifier_from_artifact,
     train_hs_classifier,
+    write_hs_reliability_diagram,
 )
 from app.ml.hs_keyword import KeywordHsClassifier
 from app.ml.hs_training import training_data_sha256
@@ -82,9 +83,10 @@ def load_triage_model(models_dir: Path) -> TriageModel | None:
     )
 
 
-def train_and_save_hs(models_dir: Path) -> Path:
-    """Train the HS classifier and write a new artifact version; return its directory."""
-    result = train_hs_classifier()
+def train_and_save_hs(models_dir: Path, corrections: list[tuple[str, str]] | None = None) -> Path:
+    """Train the HS classifier (plus recorded corrections, if given) and write a new artifact version with
+    its model card and reliability diagram; return its directory."""
+    result = train_hs_classifier(corrections=corrections)
     metadata = dict(result.metadata)
     directory = save_artifact(
         Path(models_dir),
@@ -93,6 +95,7 @@ def train_and_save_hs(models_dir: Path) -> Path:
         metadata,
         hs_model_card({**metadata, **_environment()}),
     )
+    write_hs_reliability_diagram(directory, metadata)
     prune_versions(Path(models_dir), hs_name(), KEEP_VERSIONS)
     return directory
 

@@ -59,11 +59,18 @@ def state_markers(cleaned: str) -> list[str]:
     return sorted(marker for marker in found if marker)
 
 
+# "tanpa jok", "no cushion", "tanpa gula", "non kafein": the negated word becomes one token ("tanpajok") so
+# that it does not count for the products that have what it names (issue 12). Markers are found first, so
+# "tanpa kafein" still marks decaf.
+_NEGATION = re.compile(r"\b(tanpa|no|non|without|not|bukan|bebas)\s+(?=[a-z])")
+
+
 def normalise_text(text: str) -> str:
-    """Clean a product description and append its processing-state marker tokens."""
+    """Clean a product description, join negations to the word they negate, append state markers."""
     cleaned = clean_text(text)
     markers = state_markers(cleaned)
-    return f"{cleaned} {' '.join(markers)}" if markers else cleaned
+    joined = _NEGATION.sub(r"\1", cleaned)
+    return f"{joined} {' '.join(markers)}" if markers else joined
 
 
 def normalise_many(texts: Iterable[str]) -> list[str]:

@@ -5,6 +5,7 @@ from app.models.assessment import Assessment
 from app.models.audit import AuditEvent
 from app.models.country import Country
 from app.models.hs import HsCode
+from app.models.hs_correction import HsCorrection
 from app.models.ikm import Certification, Ikm, Product
 from app.models.programme import Programme
 from app.models.region import Province, Regency
@@ -20,6 +21,7 @@ __all__ = [
     "Certification",
     "Country",
     "HsCode",
+    "HsCorrection",
     "Ikm",
     "Product",
     "Programme",

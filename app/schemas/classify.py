@@ -45,3 +45,16 @@ class ClassifyResponseSchema(Schema):
             "description": "True when the best score is below the low-confidence threshold (or no match)."
         }
     )
+    confident = fields.Boolean(
+        metadata={
+            "description": "False when the model abstains: the best score is below `abstain_threshold` "
+            "(or nothing matched); the answer then needs a person to pick among `choices`."
+        }
+    )
+    abstain_threshold = fields.Float(
+        metadata={"description": "Score below which the model abstains (from its reliability diagram)."}
+    )
+    choices = fields.List(
+        fields.Nested(HsCandidateSchema),
+        metadata={"description": "The top three candidates when not confident (empty when confident)."},
+    )

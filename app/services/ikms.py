@@ -140,6 +140,10 @@ def update_ikm(ikm: Ikm, data: dict) -> Ikm:
     ikm_id = ikm.id
     apply_profile(ikm, data)
     _flush_or_conflict(data.get("nib"), own_id=ikm_id)
+    if "products" in data:
+        from app.services import hs_corrections
+
+        hs_corrections.record_profile_changes(ikm, before.get("products", []))
     old, new = audit.changed_fields(before, ikm.to_profile())
     if new:
         audit.record("ikm.update", "ikm", ikm.id, before=old, after=new)

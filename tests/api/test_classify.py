@@ -88,4 +88,24 @@ def test_without_a_trained_model_the_keyword_fallback_answers_modestly(tmp_path)
         "candidates": [],
         "model_version": "hs-keyword/1",
         "low_confidence": True,
+        "confident": False,
+        "abstain_threshold": 0.5,
+        "choices": [],
     }
+
+
+def test_an_unsure_answer_says_so_and_offers_the_top_three_with_descriptions(client):
+    body = client.post(URL, json={"description": "kerajinan unik dari desa", "limit": 1}).get_json()
+    assert body["confident"] is False and body["low_confidence"] is True
+    assert len(body["candidates"]) == 1
+    assert len(body["choices"]) == 3
+    assert body["choices"][0] == body["candidates"][0]
+    assert all(choice["description"] and len(choice["hs_code"]) == 6 for choice in body["choices"])
+    assert body["choices"][0]["score"] < body["abstain_threshold"]
+
+
+def test_a_confident_answer_offers_no_choices(client):
+    body = client.post(URL, json={"description": "dompet anyaman mendong"}).get_json()
+    assert body["confident"] is True and body["low_confidence"] is False
+    assert body["choices"] == []
+    assert body["candidates"][0]["score"] >= body["abstain_threshold"]

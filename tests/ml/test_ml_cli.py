@@ -36,3 +36,16 @@ def test_train_triage_from_db_says_when_there_are_not_enough_decisions(ml_runner
     result = ml_runner.invoke(args=["ml", "train-triage", "--from-db"])
     assert result.exit_code == 0, result.output
     assert "not enough decisions yet" in result.output
+
+
+def test_evaluate_hs_prints_the_realistic_report_split_per_commodity_and_family(ml_runner):
+    from app.ml.hs_training import DEV_REALISTIC_FILE
+
+    result = ml_runner.invoke(
+        args=["ml", "evaluate-hs", "--file", str(DEV_REALISTIC_FILE), "--split", "report"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "hs_dev_realistic.csv [report]" in result.output
+    assert "abstain below" in result.output and "errors flagged" in result.output
+    for label in ("per commodity:", "per family:", "elsewhere", "furniture", "textile", "coffee", "crafts"):
+        assert label in result.output

@@ -4,7 +4,7 @@ Assessments get the reporting columns of the ministry and district reports and `
 the IKM's next assessment), back-filled here for existing rows, and `gap_list` (its gaps for counting); a decision records the financing requested and approved; `targets` holds yearly targets.
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-11-29 20:22:25.424660
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0005'
-down_revision = '0003'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 

@@ -1,14 +1,14 @@
 """HS corrections recorded when a person changes a product's HS code (issue 12).
 
 Revision ID: 0007
-Revises: 0003
+Revises: 0005
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0003"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

@@ -25,7 +25,9 @@ def test_an_admin_sets_a_target_and_the_progress_shows(app, client, auth, popula
     summary = client.get("/api/v1/reports/summary?year=2026", headers=auth("ministry")).json
     assert any(item["metric"] == "ikm_financial_route" and item["value"] == 6 for item in summary["targets"])
     with app.app_context():
-        events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "target.set")).all()
+        events = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "target.set").order_by(AuditEvent.id)
+        ).all()
         assert [event.after["value"] for event in events] == [12, 6]
 
 

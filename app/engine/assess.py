@@ -24,7 +24,7 @@ def gap_to_dict(gap: Gap) -> dict:
         "any_of": list(entry.any_of),
         "market": gap.market,
         "severity": gap.severity,
-        "applies_from": _iso(entry.valid_from),
+        "applies_from": _iso(gap.applies_from),
         "days_left": gap.days_left,
         "product_hs": gap.product_hs,
         "product_class": gap.product_class,
@@ -32,7 +32,22 @@ def gap_to_dict(gap: Gap) -> dict:
         "source": entry.source,
         "rule": entry.id,
         "assumption": entry.assumption,
+        "conditional_on": gap.conditional_on,
     }
+    if gap.renewal:
+        described["renewal"] = True
+    if gap.indication is not None:
+        indication = gap.indication
+        described["geographical_indication"] = {
+            "name": indication.name,
+            "registration": indication.registration,
+            "source": indication.source,
+            "assumption": indication.assumption,
+        }
+    if entry.action_en:
+        values = {"gi_name": gap.indication.name if gap.indication is not None else ""}
+        described["action_id"] = entry.action_id.format(**values) if entry.action_id else None
+        described["action_en"] = entry.action_en.format(**values)
     if entry.note:
         described["note"] = entry.note
     return described
@@ -169,6 +184,14 @@ def requirements_for(
             "rule": entry.id,
             "assumption": entry.assumption,
         }
+        if entry.region_match is not None:
+            commodity = policy.product_class(hs_code or None).commodity
+            item["region_match"] = entry.region_match
+            item["geographical_indications"] = [
+                {"name": gi.name, "regions": sorted(gi.regions), "source": gi.source}
+                for gi in policy.geographical_indications
+                if gi.commodity == commodity
+            ]
         if entry.note:
             item["note"] = entry.note
         found.append(item)

@@ -23,6 +23,7 @@ class CriterionContext:
     score: int
     blocked_markets: frozenset[str]
     gap_severities: frozenset[str]
+    gap_kinds: frozenset[tuple[str, str]] = frozenset()  # (severity, requirement) of every gap
 
 
 def _outcome(condition: bool) -> str:
@@ -36,11 +37,15 @@ def holds_certificate(ctx: CriterionContext, params: dict) -> tuple[str, Any]:
 
 
 def years_in_business_at_least(ctx: CriterionContext, params: dict) -> tuple[str, Any]:
-    """policy-v1 §5 '≥ 2 years in business'; unknown without founded_year."""
-    years = ctx.facts.years_in_business
+    """policy-v1 §5 '≥ N years in business', §8 A7: unknown without a founding year or in the year between."""
+    years, certain = ctx.facts.years_in_business, ctx.facts.years_at_least
     if years is None:
         return UNKNOWN, None
-    return _outcome(years >= params["years"]), years
+    if certain >= params["years"]:
+        return PASS, years
+    if years < params["years"]:
+        return FAIL, years
+    return UNKNOWN, years
 
 
 def credit_status_in(ctx: CriterionContext, params: dict) -> tuple[str, Any]:
@@ -143,8 +148,12 @@ def readiness_between(ctx: CriterionContext, params: dict) -> tuple[str, Any]:
 
 
 def closable_gap(ctx: CriterionContext, params: dict) -> tuple[str, Any]:
-    """policy-v1 §5 JASA_KONSULTASI: a gap of the listed severities that a certificate closes."""
-    found = sorted(ctx.gap_severities & set(params["severities"]))
+    """policy-v1 §5, §8 A5 JASA_KONSULTASI: a gap of the listed severities on a listed requirement."""
+    severities, requirements = set(params["severities"]), set(params["requirements"])
+    found = sorted(
+        {f"{requirement} ({severity})" for severity, requirement in ctx.gap_kinds}
+        & {f"{r} ({s})" for s in severities for r in requirements}
+    )
     return _outcome(bool(found)), found or "no such gap"
 
 
@@ -177,6 +186,17 @@ def group_member(ctx: CriterionContext, params: dict) -> tuple[str, Any]:
 def product_food_kind(ctx: CriterionContext, params: dict) -> tuple[str, Any]:
     """policy-v1 §5 DESA_DEVISA: at least one product of a raw (or listed) food kind."""
     matching = [p.hs_code for p in ctx.facts.products if p.product_class.food in params["food"]]
+    return _outcome(bool(matching)), matching or "none"
+
+
+def product_in(ctx: CriterionContext, params: dict) -> tuple[str, Any]:
+    """policy-v1 §8 A4 DESA_DEVISA: at least one product of the listed classes or HS prefixes."""
+    classes, prefixes = set(params["product_classes"]), tuple(params["hs_prefixes"])
+    matching = [
+        p.hs_code
+        for p in ctx.facts.products
+        if p.product_class.name in classes or (p.hs_code and p.hs_code.startswith(prefixes))
+    ]
     return _outcome(bool(matching)), matching or "none"
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -20,9 +21,9 @@ from app.engine.errors import PolicyError
 from app.engine.products import FOOD_KINDS, OTHER_CLASS, ProductClass, build_class_index, match_class
 
 DEFAULT_POLICY_DIR = Path(__file__).resolve().parents[2] / "data" / "policy"
-POLICY_LABEL = "v1"
 POLICY_FILES = (
     "certifications.yaml",
+    "geographical_indications.yaml",
     "markets.yaml",
     "product_classes.yaml",
     "programmes.yaml",
@@ -53,13 +54,57 @@ CRITERION_RULES = {
     "exported_recently_or_contract": (),
     "readiness_at_least": ("min_score",),
     "readiness_between": ("min_score", "max_score"),
-    "closable_gap": ("severities",),
+    "closable_gap": ("severities", "requirements"),
     "own_product": (),
     "not_exported_directly_recently": (),
     "group_member": ("kinds", "min_members"),
     "product_food_kind": ("food",),
+    "product_in": ("product_classes", "hs_prefixes"),
 }
-QUALITY_CONDITIONS = ("always", "food", "processed_food")
+REGION_MATCHES = ("geographical_indication",)
+
+
+def selector_applies(selector: str, values: frozenset[str], hs_code: str | None, product_class) -> bool:
+    """Whether a product selector (policy-v1 §3 'applies to') covers this HS code and class."""
+    if selector == "all_products":
+        return True
+    if selector == "food":
+        return product_class.food in values
+    if selector == "product_classes":
+        return product_class.name in values
+    if selector == "commodities":
+        return product_class.commodity in values
+    if not hs_code:
+        return False
+    return any(hs_code.startswith(prefix) for prefix in values)
+
+
+@dataclass(frozen=True)
+class QualityItem:
+    """One item of the quality dimension: codes that earn its points, and the products it applies to."""
+
+    name: str
+    any_of: tuple[str, ...]
+    points: float
+    selector: str
+    selector_values: frozenset[str]
+
+    def applies_to_product(self, hs_code: str | None, product_class) -> bool:
+        """Whether a rule would ask this item of the product (policy-v1 §8 A6)."""
+        return selector_applies(self.selector, self.selector_values, hs_code, product_class)
+
+
+@dataclass(frozen=True)
+class GeographicalIndication:
+    """A registered Indonesian GI (policy-v1 §8 A9): commodity and kabupaten/kota it covers."""
+
+    name: str
+    registration: str | None
+    commodity: str
+    regions: frozenset[str]
+    source: str
+    assumption: bool
+    note: str | None
 
 
 @dataclass(frozen=True)
@@ -81,20 +126,19 @@ class RequirementEntry:
     source: str
     assumption: bool
     note: str | None
+    family: str = ""
+    region_match: str | None = None
+    action_id: str | None = None
+    action_en: str | None = None
+
+    @property
+    def gap_family(self) -> str:
+        """Entries of one family give one gap per (market, product): the requirement unless declared."""
+        return self.family or self.requirement
 
     def applies_to_product(self, hs_code: str | None, product_class: ProductClass) -> bool:
         """Whether the entry's product selector covers this HS code and class."""
-        if self.selector == "all_products":
-            return True
-        if self.selector == "food":
-            return product_class.food in self.selector_values
-        if self.selector == "product_classes":
-            return product_class.name in self.selector_values
-        if self.selector == "commodities":
-            return product_class.commodity in self.selector_values
-        if not hs_code:
-            return False
-        return any(hs_code.startswith(prefix) for prefix in self.selector_values)
+        return selector_applies(self.selector, self.selector_values, hs_code, product_class)
 
     def applies_to_market(self, market: str) -> bool:
         """Whether the entry covers the market."""
@@ -182,6 +226,9 @@ class Policy:
     hs_score_threshold: float
     what_if_limits: dict[str, int]
     review_messages: dict[str, dict[str, str]]
+    quality_items: tuple[QualityItem, ...] = ()
+    geographical_indications: tuple[GeographicalIndication, ...] = ()
+    renewals: dict[str, dict[str, Any]] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
     _entries_cache: dict[tuple[str | None, str], tuple[RequirementEntry, ...]] = field(
         default_factory=dict, repr=False
@@ -214,6 +261,34 @@ class Policy:
             )
             self._entries_cache[key] = found
         return found
+
+    def indication_for(self, commodity: str, region_code: str | None) -> GeographicalIndication | None:
+        """The registered GI covering the commodity in the kabupaten/kota, if any (policy-v1 §8 A9)."""
+        for indication in self.geographical_indications:
+            if indication.commodity == commodity and region_code in indication.regions:
+                return indication
+        return None
+
+    def renewal_due(self, code: str, as_of: date) -> date | None:
+        """For a held code without valid_until: the lapse day when its renewal window is open (§8 A11)."""
+        rule = self.renewals.get(code)
+        if rule is None:
+            return None
+        year = as_of.year
+        while year % rule["cycle_years"] != rule["cycle_remainder"]:
+            year += 1
+        opens = date(year, rule["window_opens"]["month"], rule["window_opens"]["day"])
+        return date(year + 1, 1, 1) if as_of >= opens else None
+
+    def years_thresholds(self, as_of: date) -> frozenset[int]:
+        """The N of every 'at least N years in business' criterion of the programmes offered on the date."""
+        return frozenset(
+            criterion.params["years"]
+            for programme in self.programmes
+            if programme.offered_on(as_of)
+            for criterion in programme.criteria
+            if criterion.rule == "years_in_business_at_least"
+        )
 
     def upcoming_until(self, as_of: date) -> date:
         """Last day of the `upcoming` window (policy-v1 §3: 12 months)."""
@@ -265,12 +340,15 @@ def describe_requirement(rule: str, params: dict[str, Any]) -> str:
         "readiness_at_least": lambda p: f">= {p['min_score']}",
         "readiness_between": lambda p: f"{p['min_score']}-{p['max_score']}",
         "closable_gap": lambda p: (
-            "at least one " + "/".join(p["severities"]) + " gap closed by a certificate"
+            "at least one "
+            + "/".join(p["severities"])
+            + " gap closed by a certificate, permit, registration, lab test or traceability data"
         ),
         "own_product": lambda p: "own product",
         "not_exported_directly_recently": lambda p: "no direct export in the last 24 months",
         "group_member": lambda p: f"member of a {'/'.join(p['kinds'])} with >= {p['min_members']} units",
         "product_food_kind": lambda p: "a " + " or ".join(p["food"]) + " food product",
+        "product_in": lambda p: "a product of " + ", ".join([*p["product_classes"], *p["hs_prefixes"]]),
     }
     return descriptions[rule](params)
 
@@ -501,6 +579,11 @@ def _requirement_entry(
     assumption = bool(row.get("assumption", False))
     if assumption and not row.get("note"):
         raise reader.fail(entry_id, "assumption: true needs a note")
+    region_match = row.get("region_match")
+    if region_match is not None and region_match not in REGION_MATCHES:
+        raise reader.fail(
+            entry_id, f"region_match {region_match!r} is not one of {', '.join(REGION_MATCHES)}"
+        )
     return RequirementEntry(
         id=entry_id,
         requirement=any_of[0],
@@ -519,6 +602,10 @@ def _requirement_entry(
         source=reader.require(entry_id, row, "source", str),
         assumption=assumption,
         note=row.get("note"),
+        family=str(row.get("family") or ""),
+        region_match=region_match,
+        action_id=row.get("action_id"),
+        action_en=row.get("action_en"),
     )
 
 
@@ -556,7 +643,9 @@ def _check_params(reader: _FileReader, entry: str, rule: str, params: dict, code
         "allowed": SIZE_CLASSES if rule == "size_class_in" else CREDIT_STATUSES,
         "excluded": CREDIT_STATUSES,
         "severities": tuple(SEVERITY_RANK),
+        "requirements": codes,
         "food": FOOD_KINDS,
+        "product_classes": class_names,
     }
     for key, vocabulary in vocabularies.items():
         if key in params:
@@ -702,23 +791,67 @@ def _readiness_dimensions(reader: _FileReader, document: dict, codes) -> dict:
         raise reader.fail(
             "dimensions.management", f"credit_status_points must name {', '.join(CREDIT_STATUSES)}"
         )
-    for item in reader.require("dimensions.quality", dims["quality"], "items", list):
-        name = f"dimensions.quality.{item.get('name') if isinstance(item, dict) else '?'}"
-        for code in reader.require(name, item, "any_of", list):
-            if code not in codes:
-                raise reader.fail(name, f"code {code!r} is not in certifications.yaml")
-        reader.number(name, item, "points")
-        if item.get("applies_when") not in QUALITY_CONDITIONS:
-            raise reader.fail(name, f"applies_when must be one of {', '.join(QUALITY_CONDITIONS)}")
     return dims
 
 
-def _load_readiness(directory: Path, codes):
+def _quality_items(reader: _FileReader, dims: dict, vocabulary: _Vocabulary) -> tuple[QualityItem, ...]:
+    """The quality items with the products each applies to (policy-v1 §4, §8 A6)."""
+    items = []
+    for item in reader.require("dimensions.quality", dims["quality"], "items", list):
+        name = f"dimensions.quality.{item.get('name') if isinstance(item, dict) else '?'}"
+        for code in reader.require(name, item, "any_of", list):
+            if code not in vocabulary.codes:
+                raise reader.fail(name, f"code {code!r} is not in certifications.yaml")
+        selector, values = _parse_selector(reader, name, item, vocabulary)
+        items.append(
+            QualityItem(
+                name=str(item["name"]),
+                any_of=tuple(item["any_of"]),
+                points=float(reader.number(name, item, "points")),
+                selector=selector,
+                selector_values=values,
+            )
+        )
+    return tuple(items)
+
+
+def _load_readiness(directory: Path, vocabulary: _Vocabulary):
     reader = _FileReader(directory / "readiness.yaml")
     document = reader.load()
     weights = _readiness_weights(reader, document)
     bands, cap = _readiness_levels(reader, document)
-    return weights, bands, cap, _readiness_dimensions(reader, document, codes)
+    dims = _readiness_dimensions(reader, document, vocabulary.codes)
+    return weights, bands, cap, dims, _quality_items(reader, dims, vocabulary)
+
+
+def _load_indications(directory: Path, commodities) -> tuple[GeographicalIndication, ...]:
+    """Registered GIs (policy-v1 §8 A9), each with its source; regions are Kemendagri PP.KK codes."""
+    reader = _FileReader(directory / "geographical_indications.yaml")
+    document = reader.load()
+    found = []
+    for position, row in enumerate(reader.require("indications", document, "indications", list), 1):
+        name = str(row.get("name")) if isinstance(row, dict) and row.get("name") else f"#{position}"
+        commodity = reader.require(name, row, "commodity", str)
+        if commodity not in commodities:
+            raise reader.fail(name, f"commodity {commodity!r} is not one of {', '.join(commodities)}")
+        regions = reader.require(name, row, "regions", list)
+        if not regions or any(not re.fullmatch(r"\d{2}\.\d{2}", str(code)) for code in regions):
+            raise reader.fail(name, "regions must be a non-empty list of PP.KK codes")
+        assumption = bool(row.get("assumption", False))
+        if assumption and not row.get("note"):
+            raise reader.fail(name, "assumption: true needs a note")
+        found.append(
+            GeographicalIndication(
+                name=name,
+                registration=row.get("registration"),
+                commodity=commodity,
+                regions=frozenset(str(code) for code in regions),
+                source=reader.require(name, row, "source", str),
+                assumption=assumption,
+                note=row.get("note"),
+            )
+        )
+    return tuple(found)
 
 
 def _size_bands(reader: _FileReader, document: dict) -> tuple[tuple[str, int | None], ...]:
@@ -784,7 +917,24 @@ def _load_thresholds(directory: Path, commodities):
         key: int(reader.number("what_if", what_if, key, minimum=1))
         for key in ("max_actions", "max_candidates", "max_evaluations", "max_results_per_goal")
     }
-    return bands, window_months, units, lots, recent_months, margin, float(hs_threshold), limits
+    policy_block = reader.require("policy", document, "policy", dict)
+    label = reader.require("policy", policy_block, "version", str)
+    renewals = {}
+    for code, rule in (document.get("renewals") or {}).items():
+        where = f"renewals.{code}"
+        cycle = int(reader.number(where, rule, "cycle_years", minimum=1))
+        remainder = int(reader.number(where, rule, "cycle_remainder"))
+        opens = reader.require(where, rule, "window_opens", dict)
+        try:
+            date(2000, opens.get("month"), opens.get("day"))
+        except (TypeError, ValueError) as error:
+            raise reader.fail(where, f"window_opens {opens!r} is not a month and day") from error
+        if remainder >= cycle:
+            raise reader.fail(where, "cycle_remainder must be below cycle_years")
+        reader.require(where, rule, "source", str)
+        renewals[code] = {"cycle_years": cycle, "cycle_remainder": remainder, "window_opens": opens}
+    limits["label"] = label
+    return bands, window_months, units, lots, recent_months, margin, float(hs_threshold), limits, renewals
 
 
 def _load_review(directory: Path) -> dict[str, dict[str, str]]:
@@ -827,12 +977,18 @@ def load_policy(directory: Path = DEFAULT_POLICY_DIR) -> Policy:
         codes, class_names, commodities, groups, frozenset(p.code for p in programmes), countries
     )
     requirements = _load_requirements(directory, vocabulary)
-    weights, level_bands, level_cap, dimensions = _load_readiness(directory, codes)
-    bands, window, units, lots, recent, margin, hs_threshold, limits = _load_thresholds(
+    weights, level_bands, level_cap, dimensions, quality_items = _load_readiness(directory, vocabulary)
+    bands, window, units, lots, recent, margin, hs_threshold, limits, renewals = _load_thresholds(
         directory, commodities
     )
+    label = limits.pop("label")
+    for code in renewals:
+        if code not in codes:
+            raise PolicyError(
+                f"{_display_path(directory / 'thresholds.yaml')}: entry renewals.{code}: unknown code"
+            )
     return Policy(
-        label=POLICY_LABEL,
+        label=label,
         content_hash=_content_hash(directory),
         directory=directory,
         certification_codes=codes,
@@ -856,4 +1012,7 @@ def load_policy(directory: Path = DEFAULT_POLICY_DIR) -> Policy:
         hs_score_threshold=hs_threshold,
         what_if_limits=limits,
         review_messages=_load_review(directory),
+        quality_items=quality_items,
+        geographical_indications=_load_indications(directory, commodities),
+        renewals=renewals,
     )

@@ -33,7 +33,7 @@ def _requirement(document: dict, entry_id: str) -> dict:
 
 def test_the_repository_policy_loads_with_label_and_hash():
     policy = load_policy(DEFAULT_POLICY_DIR)
-    assert policy.label == "v1"
+    assert policy.label == "v1.1"
     assert re.fullmatch(r"sha256:[0-9a-f]{16}", policy.content_hash)
     assert len(policy.market_groups["EU27"]) == 27
 

@@ -57,6 +57,7 @@ SCALAR_PROFILE_FIELDS = (
     "legal_form",
     "region_code",
     "founded_year",
+    "founded_on",
     "employees",
     "annual_revenue_idr",
     "owner_gender",

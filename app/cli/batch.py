@@ -2,7 +2,7 @@
 
 Input is JSON lines (one profile per line, as in contract.md) or CSV with this column layout:
 
-  name, nib, legal_form, region_code, founded_year, employees, annual_revenue_idr, owner_gender,
+  name, nib, legal_form, region_code, founded_year, founded_on, employees, annual_revenue_idr, owner_gender,
   credit_status, group_kind, group_members, ovop_stars, products, certifications, export_direct,
   export_indirect, export_markets, last_export_year, target_markets, buyer_market,
   bookkeeping, bank_account, email, website, marketplace
@@ -49,6 +49,7 @@ CSV_COLUMNS = (
     "legal_form",
     "region_code",
     "founded_year",
+    "founded_on",
     "employees",
     "annual_revenue_idr",
     "owner_gender",
@@ -147,7 +148,7 @@ def _certifications(cell: str | None) -> list[dict]:
 def profile_from_csv_row(row: dict[str, str]) -> dict:
     """Build a contract-shaped profile from one CSV row of the documented layout (RowError if unreadable)."""
     profile: dict = {}
-    for key in ("name", "nib", "legal_form", "region_code", "owner_gender", "credit_status"):
+    for key in ("name", "nib", "legal_form", "region_code", "founded_on", "owner_gender", "credit_status"):
         value = _text(row.get(key))
         if value is not None:
             profile[key] = value

@@ -121,6 +121,7 @@ COLUMNS: tuple[Column, ...] = (
         "11.17",
     ),
     Column("founded_year", "year", "Tahun berdiri", "Year founded", "2012"),
+    Column("founded_on", "date", "Tanggal berdiri (opsional)", "Date founded (optional)", ""),
     Column("employees", "integer", "Jumlah tenaga kerja", "Employees", "14"),
     Column("annual_revenue_idr", "integer", "Omzet per tahun (Rp)", "Annual revenue (IDR)", "4.200.000.000"),
     Column(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from app.engine.criteria import OUTCOME_NAMES, RULES
 from app.engine.dates import parse_date
 from app.engine.facts import read_facts
 from app.engine.policy import SEVERITY_RANK, Policy, describe_requirement
@@ -60,7 +61,7 @@ def programme_to_dict(result: ProgrammeResult, policy: Policy, size_class: str |
     for criterion, outcome, actual in result.criteria:
         item = {
             "name": criterion.name,
-            "outcome": outcome,
+            "outcome": OUTCOME_NAMES[outcome],
             "actual": actual,
             "required": criterion.required_text(),
             "source": criterion.source,
@@ -216,6 +217,8 @@ def programme_catalogue(policy: Policy) -> list[dict]:
                         "name": criterion.name,
                         "rule": criterion.rule,
                         "required": describe_requirement(criterion.rule, criterion.params),
+                        "description_id": RULES[criterion.rule].description_id,
+                        "description_en": RULES[criterion.rule].description_en,
                         "params": criterion.params,
                         "source": criterion.source,
                         "assumption": criterion.assumption,

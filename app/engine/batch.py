@@ -15,12 +15,11 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from app.engine.criteria import FAIL, PASS, RULES, UNKNOWN, vectorised
 from app.engine.dates import add_months, parse_date
 from app.engine.policy import DIMENSIONS, PRACTICES, SEVERITY_RANK, SIZE_CLASSES, Policy
 from app.vocabulary import NIB_PATTERN
 
-PASS, FAIL, UNKNOWN = 0, 1, 2
-OUTCOME_NAMES = np.array(["pass", "fail", "unknown"], dtype=object)
 RESULT_NAMES = np.array(["eligible", "ineligible", "needs_information"], dtype=object)
 SEVERITY_BY_RANK = {rank: name for name, rank in SEVERITY_RANK.items()}
 UNKNOWN_SIZE = len(SIZE_CLASSES)
@@ -198,32 +197,38 @@ def _recent(batch: _Batch) -> np.ndarray:
     return batch.last_year >= batch.cutoff_year
 
 
+@vectorised("years_in_business_at_least")
 def _years_at_least(batch: _Batch, params: dict, score: np.ndarray) -> np.ndarray:
     unknown = np.isnan(batch.years) | (batch.years >= params["years"])
     return _tri(~np.isnan(batch.years) & (batch.years_certain >= params["years"]), unknown)
 
 
+@vectorised("credit_status_in")
 def _credit_in(batch: _Batch, params: dict, score: np.ndarray) -> np.ndarray:
     unknown = pd.isna(batch.credit)
     return _tri(~unknown & _isin(batch.credit, params["allowed"]), unknown)
 
 
+@vectorised("credit_status_not_in")
 def _credit_not_in(batch: _Batch, params: dict, score: np.ndarray) -> np.ndarray:
     unknown = pd.isna(batch.credit)
     return _tri(~unknown & ~_isin(batch.credit, params["excluded"]), unknown)
 
 
+@vectorised("size_class_in")
 def _size_in(batch: _Batch, params: dict, score: np.ndarray) -> np.ndarray:
     unknown = batch.size_index == UNKNOWN_SIZE
     allowed = [SIZE_CLASSES.index(name) for name in params["allowed"]]
     return _tri(~unknown & np.isin(batch.size_index, allowed), unknown)
 
 
+@vectorised("export_oriented")
 def _export_oriented(batch: _Batch, params: dict, score: np.ndarray) -> np.ndarray:
     ok = (batch.direct == 1) | (batch.indirect == 1) | (score >= params["min_score"])
     return _tri(ok, np.isnan(batch.direct) | np.isnan(batch.indirect))
 
 
+@vectorised("exported_recently_or_contract")
 def _recent_or_contract(batch: _Batch, params: dict, score: np.ndarray) -> np.ndarray:
     exported = (batch.direct == 1) | (batch.indirect == 1)
     ok = batch.buyer_present | (exported & _recent(batch))
@@ -233,6 +238,7 @@ def _recent_or_contract(batch: _Batch, params: dict, score: np.ndarray) -> np.nd
     return _tri(ok, ~batch.buyer_present & unknown)
 
 
+@vectorised("not_exported_directly_recently")
 def _not_direct_recently(batch: _Batch, params: dict, score: np.ndarray) -> np.ndarray:
     unknown = np.isnan(batch.direct) | ((batch.direct == 1) & np.isnan(batch.last_year))
     ok = (batch.direct == 0) | ((batch.direct == 1) & ~np.isnan(batch.last_year) & ~_recent(batch))
@@ -246,6 +252,7 @@ def _any_of(flags: dict[str, np.ndarray], keys, n: int) -> np.ndarray:
     return found
 
 
+@vectorised("closable_gap")
 def _closable(batch: _Batch, params: dict, score: np.ndarray) -> np.ndarray:
     found = np.zeros(batch.n, dtype=bool)
     requirements = set(params["requirements"])
@@ -255,33 +262,60 @@ def _closable(batch: _Batch, params: dict, score: np.ndarray) -> np.ndarray:
     return _tri(found)
 
 
+@vectorised("group_member")
 def _group_member(batch: _Batch, params: dict, score: np.ndarray) -> np.ndarray:
     members = np.nan_to_num(batch.group_members, nan=0.0)
     return _tri(_isin(batch.group_kind, params["kinds"]) & (members >= params["min_members"]))
 
 
-# Vector form of each rule in criteria.py (same names, same outcomes).
-CRITERIA = {
-    "holds_certificate": lambda b, p, s: _tri(_held_any(b, p["codes"])),
-    "years_in_business_at_least": _years_at_least,
-    "credit_status_in": _credit_in,
-    "credit_status_not_in": _credit_not_in,
-    "size_class_in": _size_in,
-    "export_oriented": _export_oriented,
-    "export_market_clear": lambda b, p, s: _tri(b.export_clear_count > 0),
-    "buyer_contract_present": lambda b, p, s: _tri(b.buyer_present),
-    "buyer_contract_absent": lambda b, p, s: _tri(~b.buyer_present),
-    "buyer_market_clear": lambda b, p, s: _tri(b.buyer_present & ~b.buyer_blocked),
-    "exported_recently_or_contract": _recent_or_contract,
-    "readiness_at_least": lambda b, p, s: _tri(s >= p["min_score"]),
-    "readiness_between": lambda b, p, s: _tri((s >= p["min_score"]) & (s <= p["max_score"])),
-    "closable_gap": _closable,
-    "own_product": lambda b, p, s: _tri(b.product_count > 0),
-    "not_exported_directly_recently": _not_direct_recently,
-    "group_member": _group_member,
-    "product_food_kind": lambda b, p, s: _tri(_any_of(b.food_kind_present, p["food"], b.n)),
-    "product_in": lambda b, p, s: _tri(b.product_match[_product_key(p)]),
-}
+@vectorised("holds_certificate")
+def _holds(b: _Batch, p: dict, s: np.ndarray) -> np.ndarray:
+    return _tri(_held_any(b, p["codes"]))
+
+
+@vectorised("export_market_clear")
+def _export_clear(b: _Batch, p: dict, s: np.ndarray) -> np.ndarray:
+    return _tri(b.export_clear_count > 0)
+
+
+@vectorised("buyer_contract_present")
+def _buyer_present(b: _Batch, p: dict, s: np.ndarray) -> np.ndarray:
+    return _tri(b.buyer_present)
+
+
+@vectorised("buyer_contract_absent")
+def _buyer_absent(b: _Batch, p: dict, s: np.ndarray) -> np.ndarray:
+    return _tri(~b.buyer_present)
+
+
+@vectorised("buyer_market_clear")
+def _buyer_clear(b: _Batch, p: dict, s: np.ndarray) -> np.ndarray:
+    return _tri(b.buyer_present & ~b.buyer_blocked)
+
+
+@vectorised("readiness_at_least")
+def _readiness_at_least(b: _Batch, p: dict, s: np.ndarray) -> np.ndarray:
+    return _tri(s >= p["min_score"])
+
+
+@vectorised("readiness_between")
+def _readiness_between(b: _Batch, p: dict, s: np.ndarray) -> np.ndarray:
+    return _tri((s >= p["min_score"]) & (s <= p["max_score"]))
+
+
+@vectorised("own_product")
+def _own_product(b: _Batch, p: dict, s: np.ndarray) -> np.ndarray:
+    return _tri(b.product_count > 0)
+
+
+@vectorised("product_food_kind")
+def _product_food_kind(b: _Batch, p: dict, s: np.ndarray) -> np.ndarray:
+    return _tri(_any_of(b.food_kind_present, p["food"], b.n))
+
+
+@vectorised("product_in")
+def _product_in(b: _Batch, p: dict, s: np.ndarray) -> np.ndarray:
+    return _tri(b.product_match[_product_key(p)])
 
 
 def _product_key(params: dict) -> tuple:
@@ -303,7 +337,7 @@ def _programmes(policy: Policy, as_of: date, variants: list[tuple[_Batch, np.nda
         any_fail = np.zeros(n, dtype=bool)
         any_unknown = np.zeros(n, dtype=bool)
         for criterion in programme.criteria:
-            rule = CRITERIA[criterion.rule]
+            rule = RULES[criterion.rule].vector
             outcome = rule(variants[0][0], criterion.params, variants[0][1])
             for batch, score in variants[1:]:
                 other = rule(batch, criterion.params, score)

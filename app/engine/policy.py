@@ -16,9 +16,11 @@ from typing import Any
 
 import yaml
 
+from app.engine.criteria import RULES
 from app.engine.dates import add_months, parse_date
 from app.engine.errors import PolicyError
 from app.engine.products import FOOD_KINDS, OTHER_CLASS, ProductClass, build_class_index, match_class
+from app.vocabulary import GROUP_KINDS
 
 DEFAULT_POLICY_DIR = Path(__file__).resolve().parents[2] / "data" / "policy"
 POLICY_FILES = (
@@ -40,27 +42,6 @@ CREDIT_STATUSES = ("current", "special_mention", "substandard", "doubtful", "los
 DIMENSIONS = ("compliance", "capacity", "quality", "management", "market", "digital")
 PRACTICES = ("bookkeeping", "bank_account", "email", "website", "marketplace")
 SELECTORS = ("all_products", "food", "product_classes", "commodities", "hs_prefixes")
-CRITERION_RULES = {
-    "holds_certificate": ("codes",),
-    "years_in_business_at_least": ("years",),
-    "credit_status_in": ("allowed",),
-    "credit_status_not_in": ("excluded",),
-    "size_class_in": ("allowed",),
-    "export_oriented": ("min_score",),
-    "export_market_clear": (),
-    "buyer_contract_present": (),
-    "buyer_contract_absent": (),
-    "buyer_market_clear": (),
-    "exported_recently_or_contract": (),
-    "readiness_at_least": ("min_score",),
-    "readiness_between": ("min_score", "max_score"),
-    "closable_gap": ("severities", "requirements"),
-    "own_product": (),
-    "not_exported_directly_recently": (),
-    "group_member": ("kinds", "min_members"),
-    "product_food_kind": ("food",),
-    "product_in": ("product_classes", "hs_prefixes"),
-}
 REGION_MATCHES = ("geographical_indication",)
 
 
@@ -324,33 +305,8 @@ class Policy:
 
 
 def describe_requirement(rule: str, params: dict[str, Any]) -> str:
-    """Human-readable required value of a criterion rule."""
-    descriptions = {
-        "holds_certificate": lambda p: " or ".join(p["codes"]) + " held",
-        "years_in_business_at_least": lambda p: f">= {p['years']}",
-        "credit_status_in": lambda p: "one of " + ", ".join(p["allowed"]),
-        "credit_status_not_in": lambda p: "none of " + ", ".join(p["excluded"]),
-        "size_class_in": lambda p: "one of " + ", ".join(p["allowed"]),
-        "export_oriented": lambda p: f"exported directly or indirectly, or readiness >= {p['min_score']}",
-        "export_market_clear": lambda p: "at least one export target market without blocking gaps",
-        "buyer_contract_present": lambda p: "a buyer contract, PO or LC",
-        "buyer_contract_absent": lambda p: "no buyer contract",
-        "buyer_market_clear": lambda p: "no blocking gap in the buyer's market",
-        "exported_recently_or_contract": lambda p: "exported in the last 24 months or a buyer contract",
-        "readiness_at_least": lambda p: f">= {p['min_score']}",
-        "readiness_between": lambda p: f"{p['min_score']}-{p['max_score']}",
-        "closable_gap": lambda p: (
-            "at least one "
-            + "/".join(p["severities"])
-            + " gap closed by a certificate, permit, registration, lab test or traceability data"
-        ),
-        "own_product": lambda p: "own product",
-        "not_exported_directly_recently": lambda p: "no direct export in the last 24 months",
-        "group_member": lambda p: f"member of a {'/'.join(p['kinds'])} with >= {p['min_members']} units",
-        "product_food_kind": lambda p: "a " + " or ".join(p["food"]) + " food product",
-        "product_in": lambda p: "a product of " + ", ".join([*p["product_classes"], *p["hs_prefixes"]]),
-    }
-    return descriptions[rule](params)
+    """Human-readable required value of a criterion rule (declared beside the rule in criteria.py)."""
+    return RULES[rule].required(params)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -631,25 +587,35 @@ def _check_values(reader: _FileReader, entry: str, key: str, values, vocabulary)
 
 
 def _check_params(reader: _FileReader, entry: str, rule: str, params: dict, codes, class_names) -> None:
-    """Check that a criterion's parameters are present and of sensible types."""
-    for key in CRITERION_RULES[rule]:
+    """Check a criterion's parameters against the kinds its rule declares (criteria.RULES)."""
+    declared = RULES[rule].params
+    for key in declared:
         if key not in params:
             raise reader.fail(entry, f"rule {rule} needs parameter {key}")
-    for key in ("years", "min_score", "max_score", "min_members"):
-        if key in params and (not isinstance(params[key], (int, float)) or isinstance(params[key], bool)):
-            raise reader.fail(entry, f"parameter {key} {params[key]!r} is not a number")
+    for key in params:
+        if key not in declared:
+            raise reader.fail(entry, f"rule {rule} has no parameter {key}")
     vocabularies = {
-        "codes": codes,
-        "allowed": SIZE_CLASSES if rule == "size_class_in" else CREDIT_STATUSES,
-        "excluded": CREDIT_STATUSES,
+        "certificate_codes": codes,
+        "credit_statuses": CREDIT_STATUSES,
+        "size_classes": SIZE_CLASSES,
         "severities": tuple(SEVERITY_RANK),
-        "requirements": codes,
-        "food": FOOD_KINDS,
+        "food_kinds": FOOD_KINDS,
         "product_classes": class_names,
+        "group_kinds": GROUP_KINDS,
     }
-    for key, vocabulary in vocabularies.items():
-        if key in params:
-            _check_values(reader, entry, key, params[key], vocabulary)
+    for key, kind in declared.items():
+        value = params[key]
+        if kind == "number":
+            if not isinstance(value, (int, float)) or isinstance(value, bool):
+                raise reader.fail(entry, f"parameter {key} {value!r} is not a number")
+        elif not isinstance(value, list):
+            raise reader.fail(entry, f"parameter {key} {value!r} is not a list")
+        elif kind == "hs_prefixes":
+            if any(not (str(prefix).isdigit() and 2 <= len(str(prefix)) <= 6) for prefix in value):
+                raise reader.fail(entry, f"parameter {key} must list HS prefixes of 2 to 6 digits")
+        else:
+            _check_values(reader, entry, key, value, vocabularies[kind])
 
 
 def _load_programmes(directory: Path, codes, class_names) -> tuple[Programme, ...]:
@@ -671,10 +637,8 @@ def _load_programmes(directory: Path, codes, class_names) -> tuple[Programme, ..
             name = str(raw.get("name")) if isinstance(raw, dict) and raw.get("name") else f"criterion {index}"
             where = f"{code}.{name}"
             rule = reader.require(where, raw, "rule", str)
-            if rule not in CRITERION_RULES:
-                raise reader.fail(
-                    where, f"rule {rule!r} is not one the engine knows ({', '.join(CRITERION_RULES)})"
-                )
+            if rule not in RULES:
+                raise reader.fail(where, f"rule {rule!r} is not one the engine knows ({', '.join(RULES)})")
             params = raw.get("params") or {}
             if not isinstance(params, dict):
                 raise reader.fail(where, "params is not a mapping")

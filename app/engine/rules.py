@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from app.engine.criteria import FAIL, RULES, UNKNOWN, CriterionContext
+from app.engine.criteria import FAIL, OUTCOME_NAMES, RULES, UNKNOWN, CriterionContext
 from app.engine.dates import round_half_up
 from app.engine.facts import Facts
 from app.engine.policy import DIMENSIONS, SEVERITY_RANK, SIZE_CLASSES, Policy, RequirementEntry
@@ -315,7 +315,7 @@ def evaluate_programmes(
             continue
         evaluated = []
         for criterion in programme.criteria:
-            rule = RULES[criterion.rule]
+            rule = RULES[criterion.rule].evaluate
             outcome, actual = rule(shown, criterion.params)
             outcomes = {rule(context, criterion.params)[0] for context in variants}
             outcome = outcomes.pop() if len(outcomes) == 1 else UNKNOWN
@@ -494,7 +494,7 @@ def _trace_results(
                 "criterion",
                 f"{programme.code}.{criterion.name}",
                 {"actual": actual},
-                {"outcome": outcome, "required": criterion.required_text()},
+                {"outcome": OUTCOME_NAMES[outcome], "required": criterion.required_text()},
                 criterion.source,
             )
         trace.add("programme", programme.code, {"type": programme.type}, programme.result, "policy-v1 §5")

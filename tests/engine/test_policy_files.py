@@ -149,3 +149,23 @@ def test_a_changed_threshold_changes_the_outcome_without_code_changes(policy_cop
     criteria = {c["name"]: c for c in result["programmes"][0]["criteria"]}
     assert criteria["years_in_business"]["outcome"] == "fail"
     assert criteria["years_in_business"]["required"] == ">= 20"
+
+
+def test_every_criterion_rule_is_declared_once_with_both_forms_and_descriptions():
+    """One registry (criteria.RULES): the policy loader, the catalogue and both paths read it."""
+    from app.engine.criteria import RULES
+
+    assert "product_in" in RULES and "closable_gap" in RULES
+    for name, rule in RULES.items():
+        assert rule.vector is not None, name
+        assert rule.description_id and rule.description_en, name
+        assert rule.evaluate.__doc__ and rule.vector.__module__ == "app.engine.batch", name
+
+
+def test_a_criterion_parameter_outside_its_declared_vocabulary_is_refused(policy_copy):
+    path = policy_copy / "programmes.yaml"
+    path.write_text(
+        path.read_text().replace("kinds: [sentra, cooperative, village]", "kinds: [sentra, club]")
+    )
+    with pytest.raises(PolicyError, match=r"programmes.yaml: entry DESA_DEVISA.producer_group: .*club"):
+        load_policy(policy_copy)

@@ -103,6 +103,7 @@ def _sorted_gaps(evaluation: Evaluation) -> list[Gap]:
 def assess(profile: dict, as_of: date, policy: Policy, with_what_if: bool = True) -> dict:
     """Assess a validated profile on a date: gaps, readiness, programmes, route, review, trace, what-if."""
     as_of = parse_date(as_of)
+    policy = policy.on(as_of)
     trace = Trace()
     facts = read_facts(profile, as_of, policy)
     trace.add(
@@ -161,6 +162,7 @@ def requirements_for(
 ) -> list[dict]:
     """Requirements for an HS code in a market on a date (every size when size_class is None, with dates)."""
     as_of = parse_date(as_of)
+    policy = policy.on(as_of)
     upcoming_until = policy.upcoming_until(as_of)
     found = []
     for entry in policy.entries_for(hs_code or None, market):

@@ -915,6 +915,7 @@ def _scatter(full: dict, sub: dict, rows: np.ndarray) -> dict:
 def assess_frame(frame: pd.DataFrame, as_of: date, policy: Policy) -> pd.DataFrame:
     """Assess every row of a profiles frame on a date; one result row per profile (vectorised rules)."""
     as_of = parse_date(as_of)
+    policy = policy.on(as_of)
     n = len(frame)
     full = _evaluate(frame, as_of, policy, _size_index(frame, policy))
     score, dimensions, gaps, products, markets = (

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -210,6 +210,9 @@ class Policy:
     quality_items: tuple[QualityItem, ...] = ()
     geographical_indications: tuple[GeographicalIndication, ...] = ()
     renewals: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # [(from, {field: value})] of every dated number (readiness.yaml, thresholds.yaml), oldest first.
+    parameter_versions: tuple = ()
+    _on_cache: dict = field(default_factory=dict, repr=False)
     sources: dict[str, str] = field(default_factory=dict)
     _entries_cache: dict[tuple[str | None, str], tuple[RequirementEntry, ...]] = field(
         default_factory=dict, repr=False
@@ -220,6 +223,27 @@ class Policy:
         return (
             f"Policy(label={self.label!r}, content_hash={self.content_hash!r}, directory='{self.directory}')"
         )
+
+    def on(self, as_of: date) -> Policy:
+        """This policy with every dated parameter (weights, levels, size bands, lots, windows, margins) as
+        in force on the date; the rules read the policy only through the result."""
+        start = None
+        for version_start, _ in self.parameter_versions:
+            if version_start is None or version_start <= as_of:
+                start = version_start
+        if len(self.parameter_versions) <= 1:
+            return self
+        found = self._on_cache.get(start)
+        if found is None:
+            fields = next(
+                values for version_start, values in self.parameter_versions if version_start == start
+            )
+            found = replace(self, **{k: v for k, v in fields.items() if k not in ("renewals", "label")})
+            found._on_cache = self._on_cache
+            found._entries_cache = self._entries_cache
+            found._class_cache = self._class_cache
+            self._on_cache[start] = found
+        return found
 
     def product_class(self, hs_code: str | None) -> ProductClass:
         """The product class of an HS code under this policy's class table."""
@@ -779,9 +803,7 @@ def _quality_items(reader: _FileReader, dims: dict, vocabulary: _Vocabulary) -> 
     return tuple(items)
 
 
-def _load_readiness(directory: Path, vocabulary: _Vocabulary):
-    reader = _FileReader(directory / "readiness.yaml")
-    document = reader.load()
+def _load_readiness(reader: _FileReader, document: dict, vocabulary: _Vocabulary):
     weights = _readiness_weights(reader, document)
     bands, cap = _readiness_levels(reader, document)
     dims = _readiness_dimensions(reader, document, vocabulary.codes)
@@ -859,9 +881,7 @@ def _export_lots(reader: _FileReader, document: dict, commodities):
     return units, lots
 
 
-def _load_thresholds(directory: Path, commodities):
-    reader = _FileReader(directory / "thresholds.yaml")
-    document = reader.load()
+def _load_thresholds(reader: _FileReader, document: dict, commodities):
     bands = _size_bands(reader, document)
     window = reader.require("upcoming_window_months", document, "upcoming_window_months", dict)
     window_months = reader.require("upcoming_window_months", window, "value", int)
@@ -918,6 +938,84 @@ def _load_review(directory: Path) -> dict[str, dict[str, str]]:
     return messages
 
 
+def _history_dates(reader: _FileReader, node: Any, where: str = "") -> set[date]:
+    """The `from` dates of every `history` list in a document (a parameter given as dated values)."""
+    found: set[date] = set()
+    if isinstance(node, dict):
+        history = node.get("history")
+        if history is not None:
+            entry = where or "history"
+            if not isinstance(history, list) or not history or not all(isinstance(v, dict) for v in history):
+                raise reader.fail(entry, "history must be a non-empty list of mappings with `from`")
+            starts = [reader.date_field(entry, version, "from") for version in history]
+            if starts[0] is not None or any(start is None for start in starts[1:]):
+                raise reader.fail(entry, "history must start with `from: null` and then give dates")
+            if starts[1:] != sorted(set(starts[1:])):
+                raise reader.fail(entry, "history dates must increase")
+            found.update(starts[1:])
+        for key, value in node.items():
+            if key != "history":
+                found |= _history_dates(reader, value, f"{where}.{key}" if where else str(key))
+    return found
+
+
+def _version_on(node: Any, day: date | None) -> Any:
+    """The document with every dated parameter replaced by the version in force on the day."""
+    if not isinstance(node, dict):
+        return node
+    resolved = {key: _version_on(value, day) for key, value in node.items() if key != "history"}
+    history = node.get("history")
+    if history is not None:
+        chosen = history[0]
+        for version in history[1:]:
+            if day is not None and parse_date(version["from"]) <= day:
+                chosen = version
+        resolved.update({key: _version_on(value, day) for key, value in chosen.items() if key != "from"})
+    return resolved
+
+
+def _dated_parameters(
+    directory: Path, vocabulary: _Vocabulary, commodities
+) -> list[tuple[date | None, dict]]:
+    """Every number of readiness.yaml and thresholds.yaml per date it changes: [(from, fields)], oldest first.
+
+    A mapping in either file may give `history: [{from: null, ...}, {from: DATE, ...}]`; the keys of the
+    version in force replace the mapping's own. Each version is validated like the whole file.
+    """
+    readiness_reader = _FileReader(directory / "readiness.yaml")
+    thresholds_reader = _FileReader(directory / "thresholds.yaml")
+    readiness, thresholds = readiness_reader.load(), thresholds_reader.load()
+    starts = _history_dates(readiness_reader, readiness) | _history_dates(thresholds_reader, thresholds)
+    versions = []
+    for start in [None, *sorted(starts)]:
+        weights, level_bands, level_cap, dimensions, quality_items = _load_readiness(
+            readiness_reader, _version_on(readiness, start), vocabulary
+        )
+        bands, window, units, lots, recent, margin, hs_threshold, limits, renewals = _load_thresholds(
+            thresholds_reader, _version_on(thresholds, start), commodities
+        )
+        label = limits.pop("label")
+        fields = {
+            "weights": weights,
+            "level_bands": level_bands,
+            "level_cap": level_cap,
+            "dimensions": dimensions,
+            "quality_items": quality_items,
+            "size_bands": tuple(bands),
+            "upcoming_window_months": window,
+            "unit_bases": units,
+            "export_lots": lots,
+            "recent_export_months": recent,
+            "review_margin": margin,
+            "hs_score_threshold": hs_threshold,
+            "what_if_limits": limits,
+            "renewals": renewals,
+            "label": label,
+        }
+        versions.append((start, fields))
+    return versions
+
+
 def load_policy(directory: Path = DEFAULT_POLICY_DIR) -> Policy:
     """Read and validate every policy file; raise PolicyError naming the file, entry and problem."""
     directory = Path(directory)
@@ -941,11 +1039,9 @@ def load_policy(directory: Path = DEFAULT_POLICY_DIR) -> Policy:
         codes, class_names, commodities, groups, frozenset(p.code for p in programmes), countries
     )
     requirements = _load_requirements(directory, vocabulary)
-    weights, level_bands, level_cap, dimensions, quality_items = _load_readiness(directory, vocabulary)
-    bands, window, units, lots, recent, margin, hs_threshold, limits, renewals = _load_thresholds(
-        directory, commodities
-    )
-    label = limits.pop("label")
+    versions = _dated_parameters(directory, vocabulary, commodities)
+    current = versions[-1][1]
+    renewals, label = current.pop("renewals"), current.pop("label")
     for code in renewals:
         if code not in codes:
             raise PolicyError(
@@ -963,20 +1059,9 @@ def load_policy(directory: Path = DEFAULT_POLICY_DIR) -> Policy:
         market_groups=groups,
         requirements=requirements,
         programmes=programmes,
-        weights=weights,
-        level_bands=level_bands,
-        level_cap=level_cap,
-        dimensions=dimensions,
-        size_bands=tuple(bands),
-        upcoming_window_months=window,
-        unit_bases=units,
-        export_lots=lots,
-        recent_export_months=recent,
-        review_margin=margin,
-        hs_score_threshold=hs_threshold,
-        what_if_limits=limits,
+        **current,
         review_messages=_load_review(directory),
-        quality_items=quality_items,
         geographical_indications=_load_indications(directory, commodities),
         renewals=renewals,
+        parameter_versions=tuple(versions),
     )

@@ -181,6 +181,7 @@ def what_if(
 ) -> list[dict]:
     """policy-v1 §7 options for a profile; `base_result` may be an assess() dict or an Evaluation."""
     as_of = parse_date(as_of)
+    policy = policy.on(as_of)
     base = base_result if isinstance(base_result, Evaluation) else None
     if base is None:
         base = evaluate(read_facts(profile, as_of, policy), policy, with_review=False)

@@ -39,7 +39,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 from tqdm import tqdm
 
-from app.engine import DEFAULT_POLICY_DIR, Policy, assess_frame, load_policy, profiles_to_frame
+from app import reference
+from app.engine import Policy, assess_frame, profiles_to_frame
 from app.engine.validation import row_validator
 
 CHUNK_ROWS = 20_000
@@ -242,12 +243,8 @@ class ResultWriter:
 
 
 def _policy() -> Policy:
-    """The app's policy when running in the app, else the default policy files."""
-    try:
-        policy = current_app.extensions.get("policy")
-    except RuntimeError:
-        policy = None
-    return policy or load_policy(DEFAULT_POLICY_DIR)
+    """The one runtime Policy (app.reference.policy: the app's, loaded from POLICY_DIR)."""
+    return reference.policy()
 
 
 def _classifier():

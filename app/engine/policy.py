@@ -454,6 +454,7 @@ def _load_certifications(directory: Path) -> tuple[tuple[str, ...], dict[str, di
         names[code] = {
             "name_id": str(entry.get("name_id", code)),
             "name_en": str(entry.get("name_en", code)),
+            "kind": str(entry.get("kind", "")),
             "source": str(entry.get("source", "")),
         }
     return tuple(codes), names

@@ -25,7 +25,6 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import FunctionTransformer
 from sklearn.svm import LinearSVC
 
-from app.engine.products import commodity_of
 from app.ml.hs_nearest import nearest_hs_index
 from app.ml.hs_reference import load_hs_reference
 from app.ml.hs_training import (
@@ -39,6 +38,7 @@ from app.ml.hs_training import (
 )
 from app.ml.paths import load_ml_config
 from app.ml.text import normalise_many
+from app.reference import commodity_of
 
 # Types beyond skops' defaults that an HS classifier artifact may contain (the explicit trusted list): the
 # pipeline's normalisation function and the sparse matrix holding the SVM weights.

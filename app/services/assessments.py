@@ -9,11 +9,11 @@ from flask import current_app
 from sqlalchemy import select
 
 from app.engine import assess
-from app.engine.products import commodity_of
 from app.errors import InvalidInput, NotFound
 from app.extensions import db
 from app.models import Assessment, Ikm
 from app.models.ikm import PERSONAL_FIELDS
+from app.reference import commodity_of
 from app.schemas.ikm import IkmProfileSchema
 from app.services.models import current_models
 

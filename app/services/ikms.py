@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from app.engine.products import commodity_of
 from app.errors import Conflict, NotFound
 from app.extensions import db
 from app.models import Certification, Ikm, Product
+from app.reference import commodity_of
 from app.services import audit
 from app.services.pagination import paginate
 from app.vocabulary import SCALAR_PROFILE_FIELDS

@@ -42,6 +42,7 @@ from tqdm import tqdm
 from app import reference
 from app.engine import Policy, assess_frame, profiles_to_frame
 from app.engine.validation import row_validator
+from app.vocabulary import FALSE_WORDS, PRACTICE_FIELDS, TRUE_WORDS
 
 CHUNK_ROWS = 20_000
 CSV_COLUMNS = (
@@ -73,9 +74,7 @@ CSV_COLUMNS = (
     "marketplace",
 )
 INTEGER_COLUMNS = ("founded_year", "employees", "annual_revenue_idr", "ovop_stars")
-TRUE_WORDS = {"true", "1", "yes", "ya", "y"}
-FALSE_WORDS = {"false", "0", "no", "tidak", "n"}
-PRACTICE_COLUMNS = ("bookkeeping", "bank_account", "email", "website", "marketplace")
+PRACTICE_COLUMNS = PRACTICE_FIELDS
 
 
 class RowError(ValueError):

@@ -17,8 +17,9 @@ import pandas as pd
 
 from app.engine.criteria import FAIL, PASS, RULES, UNKNOWN, vectorised
 from app.engine.dates import add_months, parse_date
-from app.engine.policy import DIMENSIONS, PRACTICES, SEVERITY_RANK, SIZE_CLASSES, Policy
+from app.engine.policy import DIMENSIONS, SEVERITY_RANK, SIZE_CLASSES, Policy
 from app.vocabulary import NIB_PATTERN
+from app.vocabulary import PRACTICE_FIELDS as PRACTICES
 
 RESULT_NAMES = np.array(["eligible", "ineligible", "needs_information"], dtype=object)
 SEVERITY_BY_RANK = {rank: name for name, rank in SEVERITY_RANK.items()}
@@ -62,7 +63,9 @@ def profiles_to_frame(profiles: list[dict]) -> pd.DataFrame:
         group = profile.get("group") or empty
         practices = profile.get("practices") or empty
         columns["name"].append(profile.get("name"))
-        columns["nib"].append(profile.get("nib"))
+        nib = profile.get("nib")
+        columns["nib"].append(nib)
+        columns["nib_valid"].append(1.0 if isinstance(nib, str) and NIB_PATTERN.match(nib) else 0.0)
         founded_on = parse_date(profile.get("founded_on"))
         columns["founded_on_year"].append(np.nan if founded_on is None else float(founded_on.year))
         columns["founded_on_md"].append(
@@ -101,6 +104,7 @@ def _column(name: str, values: list):
 _FRAME_COLUMNS = [
     "name",
     "nib",
+    "nib_valid",
     "region_code",
     "founded_year",
     "founded_on_year",
@@ -121,6 +125,7 @@ _FRAME_COLUMNS = [
 
 
 _NUMBER_COLUMNS = {
+    "nib_valid",
     "founded_year",
     "founded_on_year",
     "founded_on_md",
@@ -377,18 +382,16 @@ def _held_on(frame: pd.DataFrame, as_of: date, policy: Policy, n: int):
     held = {code: np.zeros(n, dtype=bool) for code in policy.certification_codes}
     dated = {code: np.zeros(n, dtype=bool) for code in policy.renewals}
     if items:
-        listed = np.array([code for code, _ in items], dtype=object)
+        listed, codes = pd.factorize(np.array([code for code, _ in items], dtype=object))
         until = np.array([valid for _, valid in items], dtype=object)
         valid = (until == "") | (until >= as_of_iso)  # ISO dates compare as text
-        for code in held:
-            held[code][owner[valid & (listed == code)]] = True
-        for code in dated:
-            dated[code][owner[(until != "") & valid & (listed == code)]] = True
-    nib = frame["nib"].to_numpy(dtype=object)
-    well_formed = np.fromiter(
-        (isinstance(value, str) and NIB_PATTERN.match(value) is not None for value in nib), bool, n
-    )
-    held["NIB"] = held["NIB"] | well_formed
+        for index, code in enumerate(codes):
+            rows = valid & (listed == index)
+            if code in held:
+                held[code][owner[rows]] = True
+            if code in dated:
+                dated[code][owner[rows & (until != "")]] = True
+    held["NIB"] = held["NIB"] | (frame["nib_valid"].to_numpy(dtype=float) == 1)
     renewal = {}
     for code in policy.renewals:
         if policy.renewal_due(code, as_of) is not None:
@@ -526,13 +529,16 @@ def _indication_ok(policy: Policy, frame: pd.DataFrame, products: _Products, pm_
     """Per (product, market) row, whether a registered GI covers the product's commodity in the IKM's
     kabupaten/kota (policy-v1 §8 A9)."""
     region_index, regions = pd.factorize(frame["region_code"].to_numpy(dtype=object))
-    table = np.array(
-        [
-            [policy.indication_for(c.commodity, region) is not None for region in regions]
-            for c in products.unique_classes
-        ],
-        dtype=bool,
-    ).reshape(len(products.unique_classes), len(regions))
+    position = {region: index for index, region in enumerate(regions)}
+    commodities = {c.commodity for c in products.unique_classes}
+    by_commodity = {commodity: np.zeros(len(regions), dtype=bool) for commodity in commodities}
+    for indication in policy.geographical_indications:
+        if indication.commodity in by_commodity:
+            for region in indication.regions:
+                if region in position:
+                    by_commodity[indication.commodity][position[region]] = True
+    table = np.array([by_commodity[c.commodity] for c in products.unique_classes], dtype=bool)
+    table = table.reshape(len(products.unique_classes), len(regions))
     return table[pm_hs, region_index[pm_owner]]
 
 

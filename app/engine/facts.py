@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from app.engine.dates import add_months, parse_date
-from app.engine.policy import PRACTICES, Policy
+from app.engine.policy import Policy
 from app.engine.products import ProductClass
 from app.vocabulary import NIB_PATTERN
+from app.vocabulary import PRACTICE_FIELDS as PRACTICES
 
 
 @dataclass(slots=True)

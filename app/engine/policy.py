@@ -20,7 +20,7 @@ from app.engine.criteria import RULES
 from app.engine.dates import add_months, parse_date
 from app.engine.errors import PolicyError
 from app.engine.products import FOOD_KINDS, OTHER_CLASS, ProductClass, build_class_index, match_class
-from app.vocabulary import GROUP_KINDS
+from app.vocabulary import COMMODITIES, CREDIT_STATUSES, GROUP_KINDS, SIZE_CLASSES
 
 DEFAULT_POLICY_DIR = Path(__file__).resolve().parents[2] / "data" / "policy"
 POLICY_FILES = (
@@ -37,10 +37,7 @@ POLICY_FILES = (
 SEVERITIES = ("blocking", "major", "minor", "opportunity")
 # Rank used to keep the most severe finding when several entries give the same gap.
 SEVERITY_RANK = {"opportunity": 1, "minor": 2, "major": 3, "upcoming": 4, "blocking": 5}
-SIZE_CLASSES = ("micro", "small", "medium", "large")
-CREDIT_STATUSES = ("current", "special_mention", "substandard", "doubtful", "loss", "none")
 DIMENSIONS = ("compliance", "capacity", "quality", "management", "market", "digital")
-PRACTICES = ("bookkeeping", "bank_account", "email", "website", "marketplace")
 SELECTORS = ("all_products", "food", "product_classes", "commodities", "hs_prefixes")
 REGION_MATCHES = ("geographical_indication",)
 
@@ -1033,7 +1030,7 @@ def load_policy(directory: Path = DEFAULT_POLICY_DIR) -> Policy:
     except ValueError as error:
         raise PolicyError(f"{classes_reader.display}: {error}") from error
     class_names = tuple(dict.fromkeys(product_class.name for product_class in class_index.values()))
-    commodities = ("coffee", "cocoa", "spices", "crafts", "other")
+    commodities = COMMODITIES
     domestic, groups = _load_markets(directory, countries)
     programmes = _load_programmes(directory, codes, class_names)
     vocabulary = _Vocabulary(

@@ -14,6 +14,7 @@ from app.schemas.pagination import PageSchema, PaginationQuerySchema
 # validator); LEGAL_FORMS, MAX_PRODUCTS etc. stay importable from this module.
 from app.vocabulary import (
     CAPACITY_UNITS,
+    COMMODITIES,
     CREDIT_STATUSES,
     DESCRIPTION_MAX_LENGTH,
     DESCRIPTION_MIN_LENGTH,
@@ -236,7 +237,7 @@ class IkmListQuerySchema(PaginationQuerySchema):
 
     region = fields.String(validate=validate.Regexp(r"^\d{2}\.\d{2}\Z"))
     province = fields.String(validate=validate.Regexp(r"^\d{2}\Z"))
-    commodity = fields.String(validate=validate.OneOf(("coffee", "cocoa", "spices", "crafts", "other")))
+    commodity = fields.String(validate=validate.OneOf(COMMODITIES))
 
 
 class IkmPageSchema(PageSchema):

@@ -76,6 +76,7 @@ def register_i18n(app: Flask) -> None:
 
     init_i18n(app)
 
+
 def register_http(app: Flask) -> None:
     """Security headers, ProxyFix by setting, JSON logs with request ids, Prometheus metrics."""
     from app.hardening import init_hardening

@@ -7,14 +7,12 @@ same way, with or without a database. The database holds the same rows for look-
 from __future__ import annotations
 
 import csv
+import os
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 REFERENCE_DIR = DATA_DIR / "reference"
-CERTIFICATIONS_FILE = DATA_DIR / "policy" / "certifications.yaml"
 
 
 def read_csv_rows(path: Path) -> list[dict[str, str]]:
@@ -51,18 +49,41 @@ def hs6_descriptions() -> dict[str, str]:
     }
 
 
-@lru_cache(maxsize=1)
+def policy():
+    """The one runtime Policy: the app's (loaded from POLICY_DIR at boot) inside an app context, else the
+    policy at $POLICY_DIR or data/policy (command-line tools and scripts outside an app)."""
+    from flask import current_app, has_app_context
+
+    if has_app_context() and "policy" in current_app.extensions:
+        return current_app.extensions["policy"]
+    return _standalone_policy(os.environ.get("POLICY_DIR") or str(DATA_DIR / "policy"))
+
+
+@lru_cache(maxsize=2)
+def _standalone_policy(directory: str):
+    from app.engine import load_policy
+
+    return load_policy(Path(directory))
+
+
 def certification_codes() -> tuple[str, ...]:
-    """Certificate and requirement codes of policy-v1 §2, in policy order."""
-    document = yaml.safe_load(CERTIFICATIONS_FILE.read_text(encoding="utf-8"))
-    return tuple(document["codes"])
+    """Certificate and requirement codes of policy-v1 §2, in policy order (from the Policy)."""
+    return policy().certification_codes
 
 
-@lru_cache(maxsize=1)
 def certification_names() -> dict[str, dict[str, str]]:
     """Certificate codes with their Bahasa Indonesia and English names and kind (policy-v1 §2)."""
-    document = yaml.safe_load(CERTIFICATIONS_FILE.read_text(encoding="utf-8"))
     return {
-        code: {"name_id": entry["name_id"], "name_en": entry["name_en"], "kind": entry["kind"]}
-        for code, entry in document["codes"].items()
+        code: {"name_id": names["name_id"], "name_en": names["name_en"], "kind": names["kind"]}
+        for code, names in policy().certification_names.items()
     }
+
+
+def product_class_of(hs_code: str | None):
+    """The product class of an HS code under the runtime Policy (policy-v1 §3, §8 A2, A10)."""
+    return policy().product_class(hs_code or None)
+
+
+def commodity_of(hs_code: str | None) -> str:
+    """`coffee`, `cocoa`, `spices`, `crafts` or `other` for an HS code under the runtime Policy."""
+    return product_class_of(hs_code).commodity

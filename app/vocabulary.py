@@ -21,6 +21,13 @@ GROUP_KINDS = ("sentra", "cooperative", "village")
 CAPACITY_UNITS = ("kg", "ton", "pcs", "set", "m", "m2", "litre", "dozen", "kodi")
 # The true/false fields of `practices`.
 PRACTICE_FIELDS = ("bookkeeping", "bank_account", "email", "website", "marketplace")
+# The commodities the service specialises in, and `other` (policy-v1 §1).
+COMMODITIES = ("coffee", "cocoa", "spices", "crafts", "other")
+# Size classes by PP 7/2021 (policy-v1 §1), smallest first.
+SIZE_CLASSES = ("micro", "small", "medium", "large")
+# Yes/no words accepted in CSV and spreadsheet cells (Bahasa Indonesia and English), lower case.
+TRUE_WORDS = frozenset({"ya", "y", "yes", "true", "1", "benar", "ada", "x", "✓"})
+FALSE_WORDS = frozenset({"tidak", "t", "no", "n", "false", "0", "salah", "tidak ada", "-"})
 
 # List sizes.
 MIN_PRODUCTS = 1  # a profile has at least one product
@@ -57,6 +64,7 @@ SCALAR_PROFILE_FIELDS = (
     "legal_form",
     "region_code",
     "founded_year",
+    "founded_on",
     "employees",
     "annual_revenue_idr",
     "owner_gender",

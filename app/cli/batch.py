@@ -2,7 +2,7 @@
 
 Input is JSON lines (one profile per line, as in contract.md) or CSV with this column layout:
 
-  name, nib, legal_form, region_code, founded_year, employees, annual_revenue_idr, owner_gender,
+  name, nib, legal_form, region_code, founded_year, founded_on, employees, annual_revenue_idr, owner_gender,
   credit_status, group_kind, group_members, ovop_stars, products, certifications, export_direct,
   export_indirect, export_markets, last_export_year, target_markets, buyer_market,
   bookkeeping, bank_account, email, website, marketplace
@@ -39,8 +39,10 @@ from flask import current_app
 from flask.cli import with_appcontext
 from tqdm import tqdm
 
-from app.engine import DEFAULT_POLICY_DIR, Policy, assess_frame, load_policy, profiles_to_frame
+from app import reference
+from app.engine import Policy, assess_frame, profiles_to_frame
 from app.engine.validation import row_validator
+from app.vocabulary import FALSE_WORDS, PRACTICE_FIELDS, TRUE_WORDS
 
 CHUNK_ROWS = 20_000
 CSV_COLUMNS = (
@@ -49,6 +51,7 @@ CSV_COLUMNS = (
     "legal_form",
     "region_code",
     "founded_year",
+    "founded_on",
     "employees",
     "annual_revenue_idr",
     "owner_gender",
@@ -71,9 +74,7 @@ CSV_COLUMNS = (
     "marketplace",
 )
 INTEGER_COLUMNS = ("founded_year", "employees", "annual_revenue_idr", "ovop_stars")
-TRUE_WORDS = {"true", "1", "yes", "ya", "y"}
-FALSE_WORDS = {"false", "0", "no", "tidak", "n"}
-PRACTICE_COLUMNS = ("bookkeeping", "bank_account", "email", "website", "marketplace")
+PRACTICE_COLUMNS = PRACTICE_FIELDS
 
 
 class RowError(ValueError):
@@ -147,7 +148,7 @@ def _certifications(cell: str | None) -> list[dict]:
 def profile_from_csv_row(row: dict[str, str]) -> dict:
     """Build a contract-shaped profile from one CSV row of the documented layout (RowError if unreadable)."""
     profile: dict = {}
-    for key in ("name", "nib", "legal_form", "region_code", "owner_gender", "credit_status"):
+    for key in ("name", "nib", "legal_form", "region_code", "founded_on", "owner_gender", "credit_status"):
         value = _text(row.get(key))
         if value is not None:
             profile[key] = value
@@ -241,12 +242,8 @@ class ResultWriter:
 
 
 def _policy() -> Policy:
-    """The app's policy when running in the app, else the default policy files."""
-    try:
-        policy = current_app.extensions.get("policy")
-    except RuntimeError:
-        policy = None
-    return policy or load_policy(DEFAULT_POLICY_DIR)
+    """The one runtime Policy (app.reference.policy: the app's, loaded from POLICY_DIR)."""
+    return reference.policy()
 
 
 def _classifier():

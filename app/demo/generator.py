@@ -27,11 +27,11 @@ from app.demo.tables import (
     cumulative,
     load_tables,
 )
+from app.vocabulary import PRACTICE_FIELDS as PRACTICES
 
 DEMO_LABEL = "Data demo hasil generator (bukan data nyata) / Generated demo data (not real)"
 DEFAULT_COUNT = 1200
 DEFAULT_SEED = 20261127
-PRACTICES = ("bookkeeping", "bank_account", "email", "website", "marketplace")
 
 
 def _pick(rnd: random.Random, table: Cumulative):

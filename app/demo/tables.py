@@ -14,6 +14,7 @@ import numpy as np
 import yaml
 
 from app.engine.products import product_class_of
+from app.vocabulary import COMMODITIES, SIZE_CLASSES  # noqa: F401 (re-exported for the generator)
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = ROOT / "data"
@@ -21,8 +22,6 @@ DEMO_DIR = DATA_DIR / "demo"
 REFERENCE_DIR = DATA_DIR / "reference"
 BPS_PRODUCTION_FILE = DATA_DIR / "trade_stats" / "bps_perkebunan_provinsi_2023.csv"
 
-COMMODITIES = ("coffee", "cocoa", "spices", "crafts", "other")
-SIZE_CLASSES = ("micro", "small", "medium", "large")
 FARM_COMMODITIES = frozenset({"coffee", "cocoa", "spices"})
 _REGION_PREFIX = re.compile(r"^(Kabupaten|Kota Administrasi|Kota)\s+")
 

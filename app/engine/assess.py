@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from app.engine.criteria import OUTCOME_NAMES, RULES
 from app.engine.dates import parse_date
 from app.engine.facts import read_facts
 from app.engine.policy import SEVERITY_RANK, Policy, describe_requirement
@@ -24,7 +25,7 @@ def gap_to_dict(gap: Gap) -> dict:
         "any_of": list(entry.any_of),
         "market": gap.market,
         "severity": gap.severity,
-        "applies_from": _iso(entry.valid_from),
+        "applies_from": _iso(gap.applies_from),
         "days_left": gap.days_left,
         "product_hs": gap.product_hs,
         "product_class": gap.product_class,
@@ -32,7 +33,22 @@ def gap_to_dict(gap: Gap) -> dict:
         "source": entry.source,
         "rule": entry.id,
         "assumption": entry.assumption,
+        "conditional_on": gap.conditional_on,
     }
+    if gap.renewal:
+        described["renewal"] = True
+    if gap.indication is not None:
+        indication = gap.indication
+        described["geographical_indication"] = {
+            "name": indication.name,
+            "registration": indication.registration,
+            "source": indication.source,
+            "assumption": indication.assumption,
+        }
+    if entry.action_en:
+        values = {"gi_name": gap.indication.name if gap.indication is not None else ""}
+        described["action_id"] = entry.action_id.format(**values) if entry.action_id else None
+        described["action_en"] = entry.action_en.format(**values)
     if entry.note:
         described["note"] = entry.note
     return described
@@ -45,7 +61,7 @@ def programme_to_dict(result: ProgrammeResult, policy: Policy, size_class: str |
     for criterion, outcome, actual in result.criteria:
         item = {
             "name": criterion.name,
-            "outcome": outcome,
+            "outcome": OUTCOME_NAMES[outcome],
             "actual": actual,
             "required": criterion.required_text(),
             "source": criterion.source,
@@ -87,6 +103,7 @@ def _sorted_gaps(evaluation: Evaluation) -> list[Gap]:
 def assess(profile: dict, as_of: date, policy: Policy, with_what_if: bool = True) -> dict:
     """Assess a validated profile on a date: gaps, readiness, programmes, route, review, trace, what-if."""
     as_of = parse_date(as_of)
+    policy = policy.on(as_of)
     trace = Trace()
     facts = read_facts(profile, as_of, policy)
     trace.add(
@@ -145,6 +162,7 @@ def requirements_for(
 ) -> list[dict]:
     """Requirements for an HS code in a market on a date (every size when size_class is None, with dates)."""
     as_of = parse_date(as_of)
+    policy = policy.on(as_of)
     upcoming_until = policy.upcoming_until(as_of)
     found = []
     for entry in policy.entries_for(hs_code or None, market):
@@ -169,6 +187,14 @@ def requirements_for(
             "rule": entry.id,
             "assumption": entry.assumption,
         }
+        if entry.region_match is not None:
+            commodity = policy.product_class(hs_code or None).commodity
+            item["region_match"] = entry.region_match
+            item["geographical_indications"] = [
+                {"name": gi.name, "regions": sorted(gi.regions), "source": gi.source}
+                for gi in policy.geographical_indications
+                if gi.commodity == commodity
+            ]
         if entry.note:
             item["note"] = entry.note
         found.append(item)
@@ -193,6 +219,8 @@ def programme_catalogue(policy: Policy) -> list[dict]:
                         "name": criterion.name,
                         "rule": criterion.rule,
                         "required": describe_requirement(criterion.rule, criterion.params),
+                        "description_id": RULES[criterion.rule].description_id,
+                        "description_en": RULES[criterion.rule].description_en,
                         "params": criterion.params,
                         "source": criterion.source,
                         "assumption": criterion.assumption,

@@ -9,17 +9,18 @@ step (same operations in the same order), so both paths give identical scores; a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
 import pandas as pd
 
+from app.engine.criteria import FAIL, PASS, RULES, UNKNOWN, vectorised
 from app.engine.dates import add_months, parse_date
-from app.engine.policy import DIMENSIONS, PRACTICES, SEVERITY_RANK, SIZE_CLASSES, Policy
+from app.engine.policy import DIMENSIONS, SEVERITY_RANK, SIZE_CLASSES, Policy
+from app.vocabulary import NIB_PATTERN
+from app.vocabulary import PRACTICE_FIELDS as PRACTICES
 
-PASS, FAIL, UNKNOWN = 0, 1, 2
-OUTCOME_NAMES = np.array(["pass", "fail", "unknown"], dtype=object)
 RESULT_NAMES = np.array(["eligible", "ineligible", "needs_information"], dtype=object)
 SEVERITY_BY_RANK = {rank: name for name, rank in SEVERITY_RANK.items()}
 UNKNOWN_SIZE = len(SIZE_CLASSES)
@@ -62,6 +63,14 @@ def profiles_to_frame(profiles: list[dict]) -> pd.DataFrame:
         group = profile.get("group") or empty
         practices = profile.get("practices") or empty
         columns["name"].append(profile.get("name"))
+        nib = profile.get("nib")
+        columns["nib"].append(nib)
+        columns["nib_valid"].append(1.0 if isinstance(nib, str) and NIB_PATTERN.match(nib) else 0.0)
+        founded_on = parse_date(profile.get("founded_on"))
+        columns["founded_on_year"].append(np.nan if founded_on is None else float(founded_on.year))
+        columns["founded_on_md"].append(
+            np.nan if founded_on is None else float(founded_on.month * 100 + founded_on.day)
+        )
         columns["region_code"].append(profile.get("region_code"))
         columns["founded_year"].append(_number(profile.get("founded_year")))
         columns["annual_revenue_idr"].append(_number(profile.get("annual_revenue_idr")))
@@ -94,8 +103,12 @@ def _column(name: str, values: list):
 
 _FRAME_COLUMNS = [
     "name",
+    "nib",
+    "nib_valid",
     "region_code",
     "founded_year",
+    "founded_on_year",
+    "founded_on_md",
     "annual_revenue_idr",
     "credit_status",
     "export_direct",
@@ -112,7 +125,10 @@ _FRAME_COLUMNS = [
 
 
 _NUMBER_COLUMNS = {
+    "nib_valid",
     "founded_year",
+    "founded_on_year",
+    "founded_on_md",
     "annual_revenue_idr",
     "export_direct",
     "export_indirect",
@@ -137,6 +153,7 @@ class _Batch:
     n: int
     held: dict[str, np.ndarray]
     years: np.ndarray
+    years_certain: np.ndarray
     credit: np.ndarray
     size_index: np.ndarray
     direct: np.ndarray
@@ -148,8 +165,11 @@ class _Batch:
     buyer_blocked: np.ndarray
     export_clear_count: np.ndarray
     severity_present: dict[str, np.ndarray]
+    family_present: dict[tuple[str, str], np.ndarray]  # (severity, gap family) → rows with such a gap
+    family_requirements: dict[str, frozenset[str]]
     product_count: np.ndarray
     food_kind_present: dict[str, np.ndarray]
+    product_match: dict[tuple, np.ndarray]  # (classes, prefixes) of product_in criteria → rows matching
     group_kind: np.ndarray
     group_members: np.ndarray
 
@@ -182,32 +202,38 @@ def _recent(batch: _Batch) -> np.ndarray:
     return batch.last_year >= batch.cutoff_year
 
 
+@vectorised("years_in_business_at_least")
 def _years_at_least(batch: _Batch, params: dict, score: np.ndarray) -> np.ndarray:
-    unknown = np.isnan(batch.years)
-    return _tri(~unknown & (batch.years >= params["years"]), unknown)
+    unknown = np.isnan(batch.years) | (batch.years >= params["years"])
+    return _tri(~np.isnan(batch.years) & (batch.years_certain >= params["years"]), unknown)
 
 
+@vectorised("credit_status_in")
 def _credit_in(batch: _Batch, params: dict, score: np.ndarray) -> np.ndarray:
     unknown = pd.isna(batch.credit)
     return _tri(~unknown & _isin(batch.credit, params["allowed"]), unknown)
 
 
+@vectorised("credit_status_not_in")
 def _credit_not_in(batch: _Batch, params: dict, score: np.ndarray) -> np.ndarray:
     unknown = pd.isna(batch.credit)
     return _tri(~unknown & ~_isin(batch.credit, params["excluded"]), unknown)
 
 
+@vectorised("size_class_in")
 def _size_in(batch: _Batch, params: dict, score: np.ndarray) -> np.ndarray:
     unknown = batch.size_index == UNKNOWN_SIZE
     allowed = [SIZE_CLASSES.index(name) for name in params["allowed"]]
     return _tri(~unknown & np.isin(batch.size_index, allowed), unknown)
 
 
+@vectorised("export_oriented")
 def _export_oriented(batch: _Batch, params: dict, score: np.ndarray) -> np.ndarray:
     ok = (batch.direct == 1) | (batch.indirect == 1) | (score >= params["min_score"])
     return _tri(ok, np.isnan(batch.direct) | np.isnan(batch.indirect))
 
 
+@vectorised("exported_recently_or_contract")
 def _recent_or_contract(batch: _Batch, params: dict, score: np.ndarray) -> np.ndarray:
     exported = (batch.direct == 1) | (batch.indirect == 1)
     ok = batch.buyer_present | (exported & _recent(batch))
@@ -217,6 +243,7 @@ def _recent_or_contract(batch: _Batch, params: dict, score: np.ndarray) -> np.nd
     return _tri(ok, ~batch.buyer_present & unknown)
 
 
+@vectorised("not_exported_directly_recently")
 def _not_direct_recently(batch: _Batch, params: dict, score: np.ndarray) -> np.ndarray:
     unknown = np.isnan(batch.direct) | ((batch.direct == 1) & np.isnan(batch.last_year))
     ok = (batch.direct == 0) | ((batch.direct == 1) & ~np.isnan(batch.last_year) & ~_recent(batch))
@@ -230,45 +257,96 @@ def _any_of(flags: dict[str, np.ndarray], keys, n: int) -> np.ndarray:
     return found
 
 
+@vectorised("closable_gap")
+def _closable(batch: _Batch, params: dict, score: np.ndarray) -> np.ndarray:
+    found = np.zeros(batch.n, dtype=bool)
+    requirements = set(params["requirements"])
+    for (severity, family), present in batch.family_present.items():
+        if severity in params["severities"] and batch.family_requirements[family] <= requirements:
+            found |= present
+    return _tri(found)
+
+
+@vectorised("group_member")
 def _group_member(batch: _Batch, params: dict, score: np.ndarray) -> np.ndarray:
     members = np.nan_to_num(batch.group_members, nan=0.0)
     return _tri(_isin(batch.group_kind, params["kinds"]) & (members >= params["min_members"]))
 
 
-# Vector form of each rule in criteria.py (same names, same outcomes).
-CRITERIA = {
-    "holds_certificate": lambda b, p, s: _tri(_held_any(b, p["codes"])),
-    "years_in_business_at_least": _years_at_least,
-    "credit_status_in": _credit_in,
-    "credit_status_not_in": _credit_not_in,
-    "size_class_in": _size_in,
-    "export_oriented": _export_oriented,
-    "export_market_clear": lambda b, p, s: _tri(b.export_clear_count > 0),
-    "buyer_contract_present": lambda b, p, s: _tri(b.buyer_present),
-    "buyer_contract_absent": lambda b, p, s: _tri(~b.buyer_present),
-    "buyer_market_clear": lambda b, p, s: _tri(b.buyer_present & ~b.buyer_blocked),
-    "exported_recently_or_contract": _recent_or_contract,
-    "readiness_at_least": lambda b, p, s: _tri(s >= p["min_score"]),
-    "readiness_between": lambda b, p, s: _tri((s >= p["min_score"]) & (s <= p["max_score"])),
-    "closable_gap": lambda b, p, s: _tri(_any_of(b.severity_present, p["severities"], b.n)),
-    "own_product": lambda b, p, s: _tri(b.product_count > 0),
-    "not_exported_directly_recently": _not_direct_recently,
-    "group_member": _group_member,
-    "product_food_kind": lambda b, p, s: _tri(_any_of(b.food_kind_present, p["food"], b.n)),
-}
+@vectorised("holds_certificate")
+def _holds(b: _Batch, p: dict, s: np.ndarray) -> np.ndarray:
+    return _tri(_held_any(b, p["codes"]))
 
 
-def _programmes(policy: Policy, as_of: date, batch: _Batch, score: np.ndarray):
-    """Programme results (0 eligible, 1 ineligible, 2 needs_information) and the financial-route mask."""
+@vectorised("export_market_clear")
+def _export_clear(b: _Batch, p: dict, s: np.ndarray) -> np.ndarray:
+    return _tri(b.export_clear_count > 0)
+
+
+@vectorised("buyer_contract_present")
+def _buyer_present(b: _Batch, p: dict, s: np.ndarray) -> np.ndarray:
+    return _tri(b.buyer_present)
+
+
+@vectorised("buyer_contract_absent")
+def _buyer_absent(b: _Batch, p: dict, s: np.ndarray) -> np.ndarray:
+    return _tri(~b.buyer_present)
+
+
+@vectorised("buyer_market_clear")
+def _buyer_clear(b: _Batch, p: dict, s: np.ndarray) -> np.ndarray:
+    return _tri(b.buyer_present & ~b.buyer_blocked)
+
+
+@vectorised("readiness_at_least")
+def _readiness_at_least(b: _Batch, p: dict, s: np.ndarray) -> np.ndarray:
+    return _tri(s >= p["min_score"])
+
+
+@vectorised("readiness_between")
+def _readiness_between(b: _Batch, p: dict, s: np.ndarray) -> np.ndarray:
+    return _tri((s >= p["min_score"]) & (s <= p["max_score"]))
+
+
+@vectorised("own_product")
+def _own_product(b: _Batch, p: dict, s: np.ndarray) -> np.ndarray:
+    return _tri(b.product_count > 0)
+
+
+@vectorised("product_food_kind")
+def _product_food_kind(b: _Batch, p: dict, s: np.ndarray) -> np.ndarray:
+    return _tri(_any_of(b.food_kind_present, p["food"], b.n))
+
+
+@vectorised("product_in")
+def _product_in(b: _Batch, p: dict, s: np.ndarray) -> np.ndarray:
+    return _tri(b.product_match[_product_key(p)])
+
+
+def _product_key(params: dict) -> tuple:
+    return tuple(params["product_classes"]), tuple(params["hs_prefixes"])
+
+
+def _programmes(policy: Policy, as_of: date, variants: list[tuple[_Batch, np.ndarray]]):
+    """Programme results (0 eligible, 1 ineligible, 2 needs_information) and the financial-route mask.
+
+    `variants` are the readings of every possible size class (one when all sizes are known); a
+    criterion whose outcome differs between them is unknown (policy-v1 §8 A1).
+    """
+    n = variants[0][0].n
     results: dict[str, np.ndarray] = {}
-    financial = np.zeros(batch.n, dtype=bool)
+    financial = np.zeros(n, dtype=bool)
     for programme in policy.programmes:
         if not programme.offered_on(as_of):
             continue
-        any_fail = np.zeros(batch.n, dtype=bool)
-        any_unknown = np.zeros(batch.n, dtype=bool)
+        any_fail = np.zeros(n, dtype=bool)
+        any_unknown = np.zeros(n, dtype=bool)
         for criterion in programme.criteria:
-            outcome = CRITERIA[criterion.rule](batch, criterion.params, score)
+            rule = RULES[criterion.rule].vector
+            outcome = rule(variants[0][0], criterion.params, variants[0][1])
+            for batch, score in variants[1:]:
+                other = rule(batch, criterion.params, score)
+                outcome = np.where(other == outcome, outcome, UNKNOWN)
             any_fail |= outcome == FAIL
             any_unknown |= outcome == UNKNOWN
         result = np.where(any_fail, 1, np.where(any_unknown, 2, 0))
@@ -293,17 +371,32 @@ def _join(owners: np.ndarray, values, n: int) -> np.ndarray:
     return joined
 
 
-def _held_on(frame: pd.DataFrame, as_of_iso: str, codes, n: int) -> dict[str, np.ndarray]:
-    """Per code, whether each row holds it on the date (policy-v1 §1: an expired one is not held)."""
+def _held_on(frame: pd.DataFrame, as_of: date, policy: Policy, n: int):
+    """Per code, whether each row holds it on the date, and whether only with its renewal due.
+
+    policy-v1 §1: an expired listing is not held; §8 A3: a well-formed `nib` holds NIB; §8 A11: a code
+    held only through listings without valid_until has its renewal due once the window is open.
+    """
+    as_of_iso = as_of.isoformat()
     owner, items = _flatten(frame["certifications"])
-    held = {code: np.zeros(n, dtype=bool) for code in codes}
+    held = {code: np.zeros(n, dtype=bool) for code in policy.certification_codes}
+    dated = {code: np.zeros(n, dtype=bool) for code in policy.renewals}
     if items:
-        listed = np.array([code for code, _ in items], dtype=object)
+        listed, codes = pd.factorize(np.array([code for code, _ in items], dtype=object))
         until = np.array([valid for _, valid in items], dtype=object)
         valid = (until == "") | (until >= as_of_iso)  # ISO dates compare as text
-        for code in held:
-            held[code][owner[valid & (listed == code)]] = True
-    return held
+        for index, code in enumerate(codes):
+            rows = valid & (listed == index)
+            if code in held:
+                held[code][owner[rows]] = True
+            if code in dated:
+                dated[code][owner[rows & (until != "")]] = True
+    held["NIB"] = held["NIB"] | (frame["nib_valid"].to_numpy(dtype=float) == 1)
+    renewal = {}
+    for code in policy.renewals:
+        if policy.renewal_due(code, as_of) is not None:
+            renewal[code] = held[code] & ~dated[code]
+    return held, renewal
 
 
 @dataclass
@@ -321,6 +414,26 @@ class _Products:
     hs_scores: np.ndarray
     best_ratio: np.ndarray
     food_kind_present: dict[str, np.ndarray]
+    commodity: np.ndarray
+
+
+def _owner_any(owner: np.ndarray, flags: np.ndarray, n: int) -> np.ndarray:
+    """Per row, whether any of its items has the flag."""
+    return np.bincount(owner, weights=flags, minlength=n) > 0
+
+
+def _products_matching(products: _Products, n: int, applies) -> np.ndarray:
+    """Rows with at least one product for which applies(hs_code, product_class) holds."""
+    per_code = np.array(
+        [
+            applies(code or None, c)
+            for code, c in zip(products.unique_hs, products.unique_classes, strict=True)
+        ],
+        dtype=bool,
+    )
+    if len(per_code) == 0:
+        return np.zeros(n, dtype=bool)
+    return _owner_any(products.owner, per_code[products.hs_index], n)
 
 
 def _read_products(frame: pd.DataFrame, policy: Policy, n: int) -> _Products:
@@ -356,6 +469,7 @@ def _read_products(frame: pd.DataFrame, policy: Policy, n: int) -> _Products:
         food_kind_present={
             kind: np.bincount(owner, weights=(food == kind), minlength=n) > 0 for kind in ("raw", "processed")
         },
+        commodity=commodity,
     )
 
 
@@ -402,15 +516,49 @@ def _read_markets(frame: pd.DataFrame, domestic: str, n: int) -> _Markets:
 
 @dataclass
 class _Gaps:
-    """Gap counts per severity per row, and which checked-market rows are blocked or have major gaps."""
+    """Gap counts per severity per row, which checked-market rows are blocked or have major gaps, and
+    which rows have a gap of each (severity, family)."""
 
     counts: dict[str, np.ndarray]
     blocked: np.ndarray
     major: np.ndarray
+    family_present: dict[tuple[str, str], np.ndarray]
 
 
-def _entry_ranks(policy, as_of, held, size_index, products: _Products, markets: _Markets, n: int):
-    """Most severe finding per requirement code on each (product, market) and (business, market) row."""
+def _indication_ok(policy: Policy, frame: pd.DataFrame, products: _Products, pm_owner, pm_hs) -> np.ndarray:
+    """Per (product, market) row, whether a registered GI covers the product's commodity in the IKM's
+    kabupaten/kota (policy-v1 §8 A9)."""
+    region_index, regions = pd.factorize(frame["region_code"].to_numpy(dtype=object))
+    position = {region: index for index, region in enumerate(regions)}
+    commodities = {c.commodity for c in products.unique_classes}
+    by_commodity = {commodity: np.zeros(len(regions), dtype=bool) for commodity in commodities}
+    for indication in policy.geographical_indications:
+        if indication.commodity in by_commodity:
+            for region in indication.regions:
+                if region in position:
+                    by_commodity[indication.commodity][position[region]] = True
+    table = np.array([by_commodity[c.commodity] for c in products.unique_classes], dtype=bool)
+    table = table.reshape(len(products.unique_classes), len(regions))
+    return table[pm_hs, region_index[pm_owner]]
+
+
+def _row_ranks(entry, status: str, held, renewal, n: int) -> np.ndarray:
+    """Per row, the rank of the entry's finding: its status when not held, `upcoming` when only held
+    with the renewal due (policy-v1 §8 A11), 0 when met."""
+    not_held = ~_held_any_codes(held, entry.any_of, n)
+    ranks = np.where(not_held, SEVERITY_RANK[status], 0).astype(np.int8)
+    if status == "blocking" and renewal:
+        firm = np.zeros(n, dtype=bool)
+        for code in entry.any_of:
+            if code in held:
+                firm |= held[code] & ~renewal[code] if code in renewal else held[code]
+        due = ~not_held & ~firm
+        ranks = np.where(due, SEVERITY_RANK["upcoming"], ranks).astype(np.int8)
+    return ranks
+
+
+def _entry_ranks(policy, as_of, frame, held, renewal, size_index, products, markets, n: int):
+    """Most severe finding per gap family on each (product, market) and (business, market) row."""
     pairs = pd.DataFrame({"owner": products.owner, "hs": products.hs_index}).drop_duplicates()
     rows = pairs.merge(
         pd.DataFrame({"owner": markets.owner, "mr": np.arange(len(markets.owner))}), on="owner"
@@ -421,22 +569,19 @@ def _entry_ranks(policy, as_of, held, size_index, products: _Products, markets: 
     sizes = [SIZE_CLASSES[i] if i < UNKNOWN_SIZE else None for i in range(UNKNOWN_SIZE + 1)]
     ranks_pm: dict[str, np.ndarray] = {}
     ranks_mr: dict[str, np.ndarray] = {}
+    indication_ok = None
     for entry in policy.requirements:
         status = entry.status_on(as_of, upcoming_until)
         if status is None:
             continue
         market_ok = np.array([entry.applies_to_market(m) for m in markets.unique], dtype=bool)
         size_ok = np.array([entry.binds_size(size) for size in sizes])
-        not_held = ~_held_any_codes(held, entry.any_of, n)
+        row_rank = _row_ranks(entry, status, held, renewal, n)
         if entry.scope == "business":
             owner = markets.owner
-            mask = (
-                market_ok[markets.index]
-                & size_ok[size_index[owner]]
-                & not_held[owner]
-                & (products.count[owner] > 0)
-            )
-            target = ranks_mr.setdefault(entry.requirement, np.zeros(len(owner), dtype=np.int8))
+            mask = market_ok[markets.index] & size_ok[size_index[owner]] & (products.count[owner] > 0)
+            rank = np.where(mask, row_rank[owner], 0).astype(np.int8)
+            target = ranks_mr.setdefault(entry.gap_family, np.zeros(len(owner), dtype=np.int8))
         else:
             classes = zip(products.unique_hs, products.unique_classes, strict=True)
             product_ok = np.array(
@@ -444,32 +589,43 @@ def _entry_ranks(policy, as_of, held, size_index, products: _Products, markets: 
             )
             if not product_ok.any():
                 continue
-            mask = (
-                product_ok[pm_hs] & market_ok[pm_market] & size_ok[size_index[pm_owner]] & not_held[pm_owner]
-            )
-            target = ranks_pm.setdefault(entry.requirement, np.zeros(len(pm_owner), dtype=np.int8))
-        np.maximum(target, np.where(mask, SEVERITY_RANK[status], 0).astype(np.int8), out=target)
+            mask = product_ok[pm_hs] & market_ok[pm_market] & size_ok[size_index[pm_owner]]
+            if entry.region_match is not None:
+                if indication_ok is None:
+                    indication_ok = _indication_ok(policy, frame, products, pm_owner, pm_hs)
+                mask &= indication_ok
+            rank = np.where(mask, row_rank[pm_owner], 0).astype(np.int8)
+            target = ranks_pm.setdefault(entry.gap_family, np.zeros(len(pm_owner), dtype=np.int8))
+        np.maximum(target, rank, out=target)
     return ranks_mr, ranks_pm, pm_owner, pm_mr
 
 
-def _find_gaps(policy, as_of, held, size_index, products: _Products, markets: _Markets, n: int) -> _Gaps:
-    """Requirement entries as masks (policy-v1 §3), deduplicated per (requirement, market, product)."""
-    ranks_mr, ranks_pm, pm_owner, pm_mr = _entry_ranks(policy, as_of, held, size_index, products, markets, n)
+def _find_gaps(policy, as_of, frame, held, renewal, size_index, products, markets, n: int) -> _Gaps:
+    """Requirement entries as masks (policy-v1 §3), deduplicated per (family, market, product)."""
+    ranks_mr, ranks_pm, pm_owner, pm_mr = _entry_ranks(
+        policy, as_of, frame, held, renewal, size_index, products, markets, n
+    )
     counts = {name: np.zeros(n, dtype=np.int64) for name in SEVERITY_RANK}
     flagged = {
         "blocking": np.zeros(len(markets.owner), dtype=bool),
         "major": np.zeros(len(markets.owner), dtype=bool),
     }
-    groups = [(ranks, markets.owner, np.arange(len(markets.owner))) for ranks in ranks_mr.values()]
-    groups += [(ranks, pm_owner, pm_mr) for ranks in ranks_pm.values()]
-    for ranks, owners, market_rows in groups:
+    family_present = {}
+    groups = [(f, ranks, markets.owner, np.arange(len(markets.owner))) for f, ranks in ranks_mr.items()]
+    groups += [(f, ranks, pm_owner, pm_mr) for f, ranks in ranks_pm.items()]
+    for family, ranks, owners, market_rows in groups:
         for name, rank in SEVERITY_RANK.items():
             hit = ranks == rank
             if hit.any():
-                counts[name] += np.bincount(owners[hit], minlength=n)
+                per_row = np.bincount(owners[hit], minlength=n)
+                counts[name] += per_row
+                key = (name, family)
+                family_present[key] = family_present.get(key, np.zeros(n, dtype=bool)) | (per_row > 0)
                 if name in flagged:
                     flagged[name][market_rows[hit]] = True
-    return _Gaps(counts=counts, blocked=flagged["blocking"], major=flagged["major"])
+    return _Gaps(
+        counts=counts, blocked=flagged["blocking"], major=flagged["major"], family_present=family_present
+    )
 
 
 def _round(points: np.ndarray) -> np.ndarray:
@@ -481,8 +637,7 @@ def _dimensions(
 ):
     """The six dimensions, same operations in the same order as rules.py (policy-v1 §4)."""
     dims = policy.dimensions
-    years = frame["founded_year"].to_numpy(dtype=float)
-    years = np.where(np.isnan(years), np.nan, np.maximum(0.0, as_of.year - years))
+    years, _ = _years(frame, as_of)
     known_years, safe_years = ~np.isnan(years), np.nan_to_num(years)
     practices = {name: frame[f"practice_{name}"].to_numpy(dtype=float) == 1 for name in PRACTICES}
     checked = np.bincount(markets.owner, minlength=n)
@@ -506,18 +661,12 @@ def _dimensions(
     capacity = capacity + np.where(known_years, continuity, 0.0)
 
     earned = possible = np.zeros(n)
-    any_food = products.food_kind_present["raw"] | products.food_kind_present["processed"]
-    applies = {
-        "always": np.ones(n, dtype=bool),
-        "food": any_food,
-        "processed_food": products.food_kind_present["processed"],
-    }
-    for item in dims["quality"]["items"]:
-        item_applies = applies[item["applies_when"]]
-        possible = possible + np.where(item_applies, float(item["points"]), 0.0)
-        held_item = item_applies & _held_any_codes(held, item["any_of"], n)
-        earned = earned + np.where(held_item, float(item["points"]), 0.0)
-    quality = np.where(possible > 0, 100.0 * earned / np.where(possible > 0, possible, 1.0), 0.0)
+    for item in policy.quality_items:  # policy-v1 §8 A6: only items that apply to a product
+        item_applies = _products_matching(products, n, item.applies_to_product)
+        possible = possible + np.where(item_applies, item.points, 0.0)
+        held_item = item_applies & _held_any_codes(held, item.any_of, n)
+        earned = earned + np.where(held_item, item.points, 0.0)
+    quality = np.where(possible > 0, 100.0 * earned / np.where(possible > 0, possible, 1.0), np.nan)
 
     man = dims["management"]
     management = np.where(
@@ -537,7 +686,7 @@ def _dimensions(
     return {
         "compliance": _round(compliance),
         "capacity": _round(capacity),
-        "quality": _round(quality),
+        "quality": np.where(np.isnan(quality), np.nan, np.floor(quality + 0.5)),
         "management": _round(management),
         "market": _round(_market_points(frame, dims["market"], held, markets, n)),
         "digital": _round(_digital_points(dims["digital"], practices, n)),
@@ -564,8 +713,24 @@ def _digital_points(config: dict, practices: dict[str, np.ndarray], n: int) -> n
     return digital
 
 
-def _missing_fields(frame: pd.DataFrame, products: _Products, n: int) -> tuple[np.ndarray, np.ndarray]:
+def _years(frame: pd.DataFrame, as_of: date) -> tuple[np.ndarray, np.ndarray]:
+    """Years in business for scoring and full years certainly completed (policy-v1 §8 A7); NaN unknown."""
+    founded_year = frame["founded_year"].to_numpy(dtype=float)
+    on_year = frame["founded_on_year"].to_numpy(dtype=float)
+    on_md = frame["founded_on_md"].to_numpy(dtype=float)
+    exact = np.maximum(0.0, as_of.year - on_year - (as_of.month * 100 + as_of.day < on_md))
+    from_year = np.maximum(0.0, as_of.year - founded_year)
+    years = np.where(np.isnan(on_year), from_year, exact)
+    certain = np.where(np.isnan(on_year), np.maximum(0.0, as_of.year - founded_year - 1), exact)
+    return years, certain
+
+
+def _missing_fields(
+    frame: pd.DataFrame, products: _Products, n: int, as_of: date, policy: Policy
+) -> tuple[np.ndarray, np.ndarray]:
     """Missing inputs (policy-v1 §6.1) per row, in the order facts.read_facts lists them."""
+    years, certain = _years(frame, as_of)
+    ambiguous = (years != certain) & np.isin(years, list(policy.years_thresholds(as_of)))
     number = {name: frame[name].to_numpy(dtype=float) for name in ("export_direct", "export_indirect")}
     exported = (number["export_direct"] == 1) | (number["export_indirect"] == 1)
     no_capacity = np.isnan(products.best_ratio) & (products.count > 0)
@@ -573,7 +738,8 @@ def _missing_fields(frame: pd.DataFrame, products: _Products, n: int) -> tuple[n
     parts = [
         (np.isnan(frame["annual_revenue_idr"].to_numpy(dtype=float)), "annual_revenue_idr"),
         (product_missing != "", product_missing),
-        (np.isnan(frame["founded_year"].to_numpy(dtype=float)), "founded_year"),
+        (np.isnan(years), "founded_year"),
+        (ambiguous, "founded_on"),
         (pd.isna(frame["credit_status"].to_numpy(dtype=object)), "credit_status"),
         (np.isnan(number["export_direct"]), "export_history.direct"),
         (np.isnan(number["export_indirect"]), "export_history.indirect"),
@@ -601,15 +767,15 @@ def _joined_flags(named_masks: list[tuple[str, np.ndarray]], n: int) -> np.ndarr
     return text
 
 
-def _review(policy: Policy, as_of: date, batch: _Batch, score, financial, products: _Products, n: int):
+def _review(policy: Policy, as_of: date, variants, score, financial, products: _Products, n: int):
     """policy-v1 §6.3 review flags: special mention, score near a route-changing boundary, weak HS codes."""
-    special = batch.credit == "special_mention"
+    special = variants[0][0].credit == "special_mention"
     near_boundary = np.zeros(n, dtype=bool)
     for _, boundary in policy.level_bands[1:]:
         near = np.abs(score - boundary) <= policy.review_margin
         if near.any():
             other_score = np.where(score >= boundary, boundary - 1, boundary)
-            _, other_financial = _programmes(policy, as_of, batch, other_score)
+            _, other_financial = _programmes(policy, as_of, [(b, other_score) for b, _ in variants])
             near_boundary |= near & (other_financial != financial)
     weak = _isin(products.hs_sources, ["model", "keyword"]) & ~(
         products.hs_scores >= policy.hs_score_threshold
@@ -622,46 +788,60 @@ def _review(policy: Policy, as_of: date, batch: _Batch, score, financial, produc
     ]
 
 
-def assess_frame(frame: pd.DataFrame, as_of: date, policy: Policy) -> pd.DataFrame:
-    """Assess every row of a profiles frame on a date; one result row per profile (vectorised rules)."""
-    as_of = parse_date(as_of)
-    n = len(frame)
-    held = _held_on(frame, as_of.isoformat(), policy.certification_codes, n)
+@dataclass
+class _Evaluation:
+    """One vectorised evaluation of a frame (one size reading)."""
+
+    batch: _Batch
+    score: np.ndarray
+    dimensions: dict[str, np.ndarray]
+    cap_applies: np.ndarray
+    gaps: _Gaps
+    products: _Products
+    markets: _Markets
+    size_index: np.ndarray
+
+
+def _size_index(frame: pd.DataFrame, policy: Policy) -> np.ndarray:
+    """Size class index per row by PP 7/2021 bands; UNKNOWN_SIZE without revenue."""
     revenue = frame["annual_revenue_idr"].to_numpy(dtype=float)
     uppers = np.array([upper for _, upper in policy.size_bands[:-1]], dtype=float)
-    size_index = np.where(np.isnan(revenue), UNKNOWN_SIZE, np.searchsorted(uppers, revenue, side="left"))
+    return np.where(np.isnan(revenue), UNKNOWN_SIZE, np.searchsorted(uppers, revenue, side="left"))
+
+
+def _evaluate(frame: pd.DataFrame, as_of: date, policy: Policy, size_index: np.ndarray) -> _Evaluation:
+    """Gaps, dimensions, score, level cap and criterion inputs for every row at the given sizes."""
+    n = len(frame)
+    held, renewal = _held_on(frame, as_of, policy, n)
     products = _read_products(frame, policy, n)
     markets = _read_markets(frame, policy.domestic_market, n)
-    gaps = _find_gaps(policy, as_of, held, size_index, products, markets, n)
-
+    gaps = _find_gaps(policy, as_of, frame, held, renewal, size_index, products, markets, n)
     dimensions = _dimensions(frame, policy, as_of, held, products, markets, gaps, n)
-    total_weight = sum(policy.weights.values())
-    weighted = sum(policy.weights[name] * dimensions[name] for name in DIMENSIONS)
+    total_weight = np.zeros(n, dtype=np.int64)
+    weighted = np.zeros(n, dtype=np.int64)
+    for name in DIMENSIONS:  # policy-v1 §8 A6: a dimension that does not apply carries no weight
+        applies = ~np.isnan(dimensions[name].astype(float))
+        total_weight += np.where(applies, policy.weights[name], 0)
+        weighted += np.where(applies, policy.weights[name] * np.nan_to_num(dimensions[name]), 0).astype(
+            np.int64
+        )
     score = (2 * weighted + total_weight) // (2 * total_weight)
-    level_names = np.array([name for name, _ in policy.level_bands], dtype=object)
-    level_index = (
-        np.searchsorted(np.array([minimum for _, minimum in policy.level_bands]), score, side="right") - 1
-    )
     export_count = np.bincount(markets.owner, weights=markets.export, minlength=n)
     export_blocked = np.bincount(markets.owner, weights=markets.export & gaps.blocked, minlength=n)
-    cap_index = policy.level_rank(policy.level_cap)
-    # policy-v1 §4: a blocking gap in every export target market caps the level.
-    capped = (export_count > 0) & (export_blocked == export_count) & (level_index > cap_index)
-    level_index = np.where(capped, cap_index, level_index)
-
     buyer_blocked = np.zeros(n, dtype=bool)
     buyer_rows = markets.buyer_present[markets.owner] & (
         markets.market == markets.buyer_market[markets.owner]
     )
     buyer_blocked[markets.owner[buyer_rows & gaps.blocked]] = True
+    years, certain = _years(frame, as_of)
+    families: dict[str, set] = {}
+    for entry in policy.requirements:
+        families.setdefault(entry.gap_family, set()).add(entry.requirement)
     batch = _Batch(
         n=n,
         held=held,
-        years=np.where(
-            np.isnan(frame["founded_year"].to_numpy(dtype=float)),
-            np.nan,
-            np.maximum(0.0, as_of.year - frame["founded_year"].to_numpy(dtype=float)),
-        ),
+        years=years,
+        years_certain=certain,
         credit=frame["credit_status"].to_numpy(dtype=object),
         size_index=size_index,
         direct=frame["export_direct"].to_numpy(dtype=float),
@@ -673,14 +853,96 @@ def assess_frame(frame: pd.DataFrame, as_of: date, policy: Policy) -> pd.DataFra
         buyer_blocked=buyer_blocked,
         export_clear_count=export_count - export_blocked,
         severity_present={name: gaps.counts[name] > 0 for name in SEVERITY_RANK},
+        family_present=gaps.family_present,
+        family_requirements={family: frozenset(codes) for family, codes in families.items()},
         product_count=products.count,
         food_kind_present=products.food_kind_present,
+        product_match=_product_matches(policy, products, n),
         group_kind=frame["group_kind"].to_numpy(dtype=object),
         group_members=frame["group_members"].to_numpy(dtype=float),
     )
-    results, financial = _programmes(policy, as_of, batch, score)
-    reviews = _review(policy, as_of, batch, score, financial, products, n)
-    missing_any, missing_text = _missing_fields(frame, products, n)
+    cap_applies = (export_count > 0) & (export_blocked == export_count)
+    return _Evaluation(batch, score, dimensions, cap_applies, gaps, products, markets, size_index)
+
+
+def _product_matches(policy: Policy, products: _Products, n: int) -> dict[tuple, np.ndarray]:
+    """Rows matching each product_in criterion's classes and HS prefixes (policy-v1 §8 A4)."""
+    found = {}
+    for programme in policy.programmes:
+        for criterion in programme.criteria:
+            if criterion.rule == "product_in":
+                classes, prefixes = _product_key(criterion.params)
+                found[(classes, prefixes)] = _products_matching(
+                    products,
+                    n,
+                    lambda code, c, k=classes, p=prefixes: c.name in k or bool(code and code.startswith(p)),
+                )
+    return found
+
+
+def _size_variants(frame, as_of, policy, full: _Evaluation) -> tuple[list, np.ndarray]:
+    """The criterion inputs under every size still possible for rows without revenue (§8 A1), and
+    whether the level cap applies under all of them."""
+    unknown = np.flatnonzero(full.size_index == UNKNOWN_SIZE)
+    if len(unknown) == 0:
+        return [(full.batch, full.score)], full.cap_applies
+    sub = frame.iloc[unknown].reset_index(drop=True)
+    variants = []
+    cap_applies = full.cap_applies.copy()
+    cap_applies[unknown] = True
+    size_dependent = ("size_index", "buyer_blocked", "export_clear_count")
+    for size in range(UNKNOWN_SIZE):
+        sized = _evaluate(sub, as_of, policy, np.full(len(sub), size))
+        batch = replace(full.batch)
+        for name in size_dependent:
+            values = getattr(full.batch, name).copy()
+            values[unknown] = getattr(sized.batch, name)
+            setattr(batch, name, values)
+        batch.severity_present = _scatter(full.batch.severity_present, sized.batch.severity_present, unknown)
+        batch.family_present = _scatter(full.batch.family_present, sized.batch.family_present, unknown)
+        score = full.score.copy()
+        score[unknown] = sized.score
+        cap_applies[unknown] &= sized.cap_applies
+        variants.append((batch, score))
+    return variants, cap_applies
+
+
+def _scatter(full: dict, sub: dict, rows: np.ndarray) -> dict:
+    """Per-key row masks of the full frame with the given rows replaced by a sub-frame's masks."""
+    n = len(next(iter(full.values()))) if full else 0
+    merged = {}
+    for key in set(full) | set(sub):
+        values = full[key].copy() if key in full else np.zeros(n, dtype=bool)
+        values[rows] = sub.get(key, False)
+        merged[key] = values
+    return merged
+
+
+def assess_frame(frame: pd.DataFrame, as_of: date, policy: Policy) -> pd.DataFrame:
+    """Assess every row of a profiles frame on a date; one result row per profile (vectorised rules)."""
+    as_of = parse_date(as_of)
+    policy = policy.on(as_of)
+    n = len(frame)
+    full = _evaluate(frame, as_of, policy, _size_index(frame, policy))
+    score, dimensions, gaps, products, markets = (
+        full.score,
+        full.dimensions,
+        full.gaps,
+        full.products,
+        full.markets,
+    )
+    variants, cap_applies = _size_variants(frame, as_of, policy, full)
+    level_names = np.array([name for name, _ in policy.level_bands], dtype=object)
+    level_index = (
+        np.searchsorted(np.array([minimum for _, minimum in policy.level_bands]), score, side="right") - 1
+    )
+    cap_index = policy.level_rank(policy.level_cap)
+    # policy-v1 §4: a blocking gap in every export target market caps the level.
+    capped = cap_applies & (level_index > cap_index)
+    level_index = np.where(capped, cap_index, level_index)
+    results, financial = _programmes(policy, as_of, variants)
+    reviews = _review(policy, as_of, variants, score, financial, products, n)
+    missing_any, missing_text = _missing_fields(frame, products, n, as_of, policy)
     blocked_export = gaps.blocked & markets.export
     size_names = np.array([*SIZE_CLASSES, None], dtype=object)
     output = {
@@ -691,7 +953,7 @@ def assess_frame(frame: pd.DataFrame, as_of: date, policy: Policy) -> pd.DataFra
         "level": level_names[level_index],
         "level_capped": capped,
         **{f"dim_{name}": dimensions[name] for name in DIMENSIONS},
-        "size_class": size_names[size_index],
+        "size_class": size_names[full.size_index],
         "route": np.where(financial, "financial", "non_financial").astype(object),
         "status": np.where(missing_any, "needs_information", "complete").astype(object),
         "missing_fields": missing_text,

@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from app.engine.dates import add_months, parse_date
-from app.engine.policy import PRACTICES, Policy
+from app.engine.policy import Policy
 from app.engine.products import ProductClass
+from app.vocabulary import NIB_PATTERN
+from app.vocabulary import PRACTICE_FIELDS as PRACTICES
 
 
 @dataclass(slots=True)
@@ -36,11 +38,14 @@ class Facts:
     as_of: date
     size_class: str | None
     held: frozenset[str]
+    renewal_due: dict[str, date]  # held codes whose renewal window is open: code → lapse day (§8 A11)
+    region_code: str | None
     products: list[ProductFacts]
     target_export_markets: tuple[str, ...]  # target markets other than the domestic one
     export_markets: tuple[str, ...]  # the above plus the buyer's market (policy-v1 §5 "buyer's market")
     checked_markets: tuple[str, ...]  # export markets plus the domestic market, always checked (§1)
-    years_in_business: int | None
+    years_in_business: int | None  # exact with founded_on; as_of.year − founded_year otherwise
+    years_at_least: int | None  # full years certainly completed (policy-v1 §8 A7)
     credit_status: str | None
     export_direct: bool | None
     export_indirect: bool | None
@@ -55,14 +60,50 @@ class Facts:
     missing: list[str]
 
 
-def held_codes(certifications: list | None, as_of: date) -> frozenset[str]:
-    """Codes held on the date: listed and not expired (valid_until >= as_of) — policy-v1 §1."""
-    held = set()
+def held_codes(
+    certifications: list | None, as_of: date, nib: str | None = None, policy: Policy | None = None
+) -> tuple[frozenset[str], dict[str, date]]:
+    """Codes held on the date and those whose renewal is due (policy-v1 §1, §8 A3, A11).
+
+    Held = listed and not expired (valid_until >= as_of), plus `NIB` when the profile's `nib` is well
+    formed. A code held only through listings without valid_until whose renewal window is open on the
+    date is mapped to the day it lapses.
+    """
+    held: set[str] = set()
+    undated: set[str] = set()
     for certification in certifications or ():
         valid_until = parse_date(certification.get("valid_until"))
-        if valid_until is None or valid_until >= as_of:
+        if valid_until is None:
+            undated.add(certification["code"])
+        elif valid_until >= as_of:
             held.add(certification["code"])
-    return frozenset(held)
+    renewal_due = {}
+    for code in undated - held:
+        due = policy.renewal_due(code, as_of) if policy is not None else None
+        if due is not None:
+            renewal_due[code] = due
+    held |= undated
+    if nib and NIB_PATTERN.match(nib):
+        held.add("NIB")
+    return frozenset(held), renewal_due
+
+
+def years_in_business(profile: dict, as_of: date) -> tuple[int | None, int | None]:
+    """Years in business for scoring, and full years certainly completed (policy-v1 §8 A7).
+
+    With `founded_on` both are the exact full years; with `founded_year` only, the score reads
+    as_of.year − founded_year and the criteria read one year less as certain (the one year between is
+    unknown).
+    """
+    founded_on = parse_date(profile.get("founded_on"))
+    if founded_on is not None:
+        years = as_of.year - founded_on.year - ((as_of.month, as_of.day) < (founded_on.month, founded_on.day))
+        years = max(0, years)
+        return years, years
+    founded_year = profile.get("founded_year")
+    if founded_year is None:
+        return None, None
+    return max(0, as_of.year - founded_year), max(0, as_of.year - founded_year - 1)
 
 
 def capacity_ratio(policy: Policy, commodity: str, amount, unit) -> tuple[float | None, str, float]:
@@ -144,10 +185,11 @@ def read_facts(profile: dict, as_of: date, policy: Policy) -> Facts:
     products = _read_products(profile, policy, missing)
     domestic = policy.domestic_market
     targets, export_markets, buyer_market = _export_markets(profile, domestic)
-    founded_year = profile.get("founded_year")
-    years = None if founded_year is None else max(0, as_of.year - founded_year)
+    years, years_certain = years_in_business(profile, as_of)
     if years is None:
         missing.append("founded_year")
+    elif years != years_certain and years in policy.years_thresholds(as_of):
+        missing.append("founded_on")  # §8 A7: the one year between; the founding date settles it
     credit_status = profile.get("credit_status")
     if credit_status is None:
         missing.append("credit_status")
@@ -156,15 +198,19 @@ def read_facts(profile: dict, as_of: date, policy: Policy) -> Facts:
     practices = {name: raw_practices.get(name) for name in PRACTICES}
     missing.extend(f"practices.{name}" for name, value in practices.items() if value is None)
     group = profile.get("group") or None
+    held, renewal_due = held_codes(profile.get("certifications"), as_of, profile.get("nib"), policy)
     return Facts(
         as_of=as_of,
         size_class=size_class,
-        held=held_codes(profile.get("certifications"), as_of),
+        held=held,
+        renewal_due=renewal_due,
+        region_code=profile.get("region_code"),
         products=products,
         target_export_markets=targets,
         export_markets=export_markets,
         checked_markets=(*export_markets, domestic),
         years_in_business=years,
+        years_at_least=years_certain,
         credit_status=credit_status,
         export_direct=direct,
         export_indirect=indirect,

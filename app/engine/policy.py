@@ -8,21 +8,24 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from app.engine.criteria import RULES
 from app.engine.dates import add_months, parse_date
 from app.engine.errors import PolicyError
 from app.engine.products import FOOD_KINDS, OTHER_CLASS, ProductClass, build_class_index, match_class
+from app.vocabulary import COMMODITIES, CREDIT_STATUSES, GROUP_KINDS, SIZE_CLASSES
 
 DEFAULT_POLICY_DIR = Path(__file__).resolve().parents[2] / "data" / "policy"
-POLICY_LABEL = "v1"
 POLICY_FILES = (
     "certifications.yaml",
+    "geographical_indications.yaml",
     "markets.yaml",
     "product_classes.yaml",
     "programmes.yaml",
@@ -34,32 +37,52 @@ POLICY_FILES = (
 SEVERITIES = ("blocking", "major", "minor", "opportunity")
 # Rank used to keep the most severe finding when several entries give the same gap.
 SEVERITY_RANK = {"opportunity": 1, "minor": 2, "major": 3, "upcoming": 4, "blocking": 5}
-SIZE_CLASSES = ("micro", "small", "medium", "large")
-CREDIT_STATUSES = ("current", "special_mention", "substandard", "doubtful", "loss", "none")
 DIMENSIONS = ("compliance", "capacity", "quality", "management", "market", "digital")
-PRACTICES = ("bookkeeping", "bank_account", "email", "website", "marketplace")
 SELECTORS = ("all_products", "food", "product_classes", "commodities", "hs_prefixes")
-CRITERION_RULES = {
-    "holds_certificate": ("codes",),
-    "years_in_business_at_least": ("years",),
-    "credit_status_in": ("allowed",),
-    "credit_status_not_in": ("excluded",),
-    "size_class_in": ("allowed",),
-    "export_oriented": ("min_score",),
-    "export_market_clear": (),
-    "buyer_contract_present": (),
-    "buyer_contract_absent": (),
-    "buyer_market_clear": (),
-    "exported_recently_or_contract": (),
-    "readiness_at_least": ("min_score",),
-    "readiness_between": ("min_score", "max_score"),
-    "closable_gap": ("severities",),
-    "own_product": (),
-    "not_exported_directly_recently": (),
-    "group_member": ("kinds", "min_members"),
-    "product_food_kind": ("food",),
-}
-QUALITY_CONDITIONS = ("always", "food", "processed_food")
+REGION_MATCHES = ("geographical_indication",)
+
+
+def selector_applies(selector: str, values: frozenset[str], hs_code: str | None, product_class) -> bool:
+    """Whether a product selector (policy-v1 §3 'applies to') covers this HS code and class."""
+    if selector == "all_products":
+        return True
+    if selector == "food":
+        return product_class.food in values
+    if selector == "product_classes":
+        return product_class.name in values
+    if selector == "commodities":
+        return product_class.commodity in values
+    if not hs_code:
+        return False
+    return any(hs_code.startswith(prefix) for prefix in values)
+
+
+@dataclass(frozen=True)
+class QualityItem:
+    """One item of the quality dimension: codes that earn its points, and the products it applies to."""
+
+    name: str
+    any_of: tuple[str, ...]
+    points: float
+    selector: str
+    selector_values: frozenset[str]
+
+    def applies_to_product(self, hs_code: str | None, product_class) -> bool:
+        """Whether a rule would ask this item of the product (policy-v1 §8 A6)."""
+        return selector_applies(self.selector, self.selector_values, hs_code, product_class)
+
+
+@dataclass(frozen=True)
+class GeographicalIndication:
+    """A registered Indonesian GI (policy-v1 §8 A9): commodity and kabupaten/kota it covers."""
+
+    name: str
+    registration: str | None
+    commodity: str
+    regions: frozenset[str]
+    source: str
+    assumption: bool
+    note: str | None
 
 
 @dataclass(frozen=True)
@@ -81,20 +104,19 @@ class RequirementEntry:
     source: str
     assumption: bool
     note: str | None
+    family: str = ""
+    region_match: str | None = None
+    action_id: str | None = None
+    action_en: str | None = None
+
+    @property
+    def gap_family(self) -> str:
+        """Entries of one family give one gap per (market, product): the requirement unless declared."""
+        return self.family or self.requirement
 
     def applies_to_product(self, hs_code: str | None, product_class: ProductClass) -> bool:
         """Whether the entry's product selector covers this HS code and class."""
-        if self.selector == "all_products":
-            return True
-        if self.selector == "food":
-            return product_class.food in self.selector_values
-        if self.selector == "product_classes":
-            return product_class.name in self.selector_values
-        if self.selector == "commodities":
-            return product_class.commodity in self.selector_values
-        if not hs_code:
-            return False
-        return any(hs_code.startswith(prefix) for prefix in self.selector_values)
+        return selector_applies(self.selector, self.selector_values, hs_code, product_class)
 
     def applies_to_market(self, market: str) -> bool:
         """Whether the entry covers the market."""
@@ -182,6 +204,12 @@ class Policy:
     hs_score_threshold: float
     what_if_limits: dict[str, int]
     review_messages: dict[str, dict[str, str]]
+    quality_items: tuple[QualityItem, ...] = ()
+    geographical_indications: tuple[GeographicalIndication, ...] = ()
+    renewals: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # [(from, {field: value})] of every dated number (readiness.yaml, thresholds.yaml), oldest first.
+    parameter_versions: tuple = ()
+    _on_cache: dict = field(default_factory=dict, repr=False)
     sources: dict[str, str] = field(default_factory=dict)
     _entries_cache: dict[tuple[str | None, str], tuple[RequirementEntry, ...]] = field(
         default_factory=dict, repr=False
@@ -192,6 +220,27 @@ class Policy:
         return (
             f"Policy(label={self.label!r}, content_hash={self.content_hash!r}, directory='{self.directory}')"
         )
+
+    def on(self, as_of: date) -> Policy:
+        """This policy with every dated parameter (weights, levels, size bands, lots, windows, margins) as
+        in force on the date; the rules read the policy only through the result."""
+        start = None
+        for version_start, _ in self.parameter_versions:
+            if version_start is None or version_start <= as_of:
+                start = version_start
+        if len(self.parameter_versions) <= 1:
+            return self
+        found = self._on_cache.get(start)
+        if found is None:
+            fields = next(
+                values for version_start, values in self.parameter_versions if version_start == start
+            )
+            found = replace(self, **{k: v for k, v in fields.items() if k not in ("renewals", "label")})
+            found._on_cache = self._on_cache
+            found._entries_cache = self._entries_cache
+            found._class_cache = self._class_cache
+            self._on_cache[start] = found
+        return found
 
     def product_class(self, hs_code: str | None) -> ProductClass:
         """The product class of an HS code under this policy's class table."""
@@ -214,6 +263,34 @@ class Policy:
             )
             self._entries_cache[key] = found
         return found
+
+    def indication_for(self, commodity: str, region_code: str | None) -> GeographicalIndication | None:
+        """The registered GI covering the commodity in the kabupaten/kota, if any (policy-v1 §8 A9)."""
+        for indication in self.geographical_indications:
+            if indication.commodity == commodity and region_code in indication.regions:
+                return indication
+        return None
+
+    def renewal_due(self, code: str, as_of: date) -> date | None:
+        """For a held code without valid_until: the lapse day when its renewal window is open (§8 A11)."""
+        rule = self.renewals.get(code)
+        if rule is None:
+            return None
+        year = as_of.year
+        while year % rule["cycle_years"] != rule["cycle_remainder"]:
+            year += 1
+        opens = date(year, rule["window_opens"]["month"], rule["window_opens"]["day"])
+        return date(year + 1, 1, 1) if as_of >= opens else None
+
+    def years_thresholds(self, as_of: date) -> frozenset[int]:
+        """The N of every 'at least N years in business' criterion of the programmes offered on the date."""
+        return frozenset(
+            criterion.params["years"]
+            for programme in self.programmes
+            if programme.offered_on(as_of)
+            for criterion in programme.criteria
+            if criterion.rule == "years_in_business_at_least"
+        )
 
     def upcoming_until(self, as_of: date) -> date:
         """Last day of the `upcoming` window (policy-v1 §3: 12 months)."""
@@ -249,30 +326,8 @@ class Policy:
 
 
 def describe_requirement(rule: str, params: dict[str, Any]) -> str:
-    """Human-readable required value of a criterion rule."""
-    descriptions = {
-        "holds_certificate": lambda p: " or ".join(p["codes"]) + " held",
-        "years_in_business_at_least": lambda p: f">= {p['years']}",
-        "credit_status_in": lambda p: "one of " + ", ".join(p["allowed"]),
-        "credit_status_not_in": lambda p: "none of " + ", ".join(p["excluded"]),
-        "size_class_in": lambda p: "one of " + ", ".join(p["allowed"]),
-        "export_oriented": lambda p: f"exported directly or indirectly, or readiness >= {p['min_score']}",
-        "export_market_clear": lambda p: "at least one export target market without blocking gaps",
-        "buyer_contract_present": lambda p: "a buyer contract, PO or LC",
-        "buyer_contract_absent": lambda p: "no buyer contract",
-        "buyer_market_clear": lambda p: "no blocking gap in the buyer's market",
-        "exported_recently_or_contract": lambda p: "exported in the last 24 months or a buyer contract",
-        "readiness_at_least": lambda p: f">= {p['min_score']}",
-        "readiness_between": lambda p: f"{p['min_score']}-{p['max_score']}",
-        "closable_gap": lambda p: (
-            "at least one " + "/".join(p["severities"]) + " gap closed by a certificate"
-        ),
-        "own_product": lambda p: "own product",
-        "not_exported_directly_recently": lambda p: "no direct export in the last 24 months",
-        "group_member": lambda p: f"member of a {'/'.join(p['kinds'])} with >= {p['min_members']} units",
-        "product_food_kind": lambda p: "a " + " or ".join(p["food"]) + " food product",
-    }
-    return descriptions[rule](params)
+    """Human-readable required value of a criterion rule (declared beside the rule in criteria.py)."""
+    return RULES[rule].required(params)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -396,6 +451,7 @@ def _load_certifications(directory: Path) -> tuple[tuple[str, ...], dict[str, di
         names[code] = {
             "name_id": str(entry.get("name_id", code)),
             "name_en": str(entry.get("name_en", code)),
+            "kind": str(entry.get("kind", "")),
             "source": str(entry.get("source", "")),
         }
     return tuple(codes), names
@@ -501,6 +557,11 @@ def _requirement_entry(
     assumption = bool(row.get("assumption", False))
     if assumption and not row.get("note"):
         raise reader.fail(entry_id, "assumption: true needs a note")
+    region_match = row.get("region_match")
+    if region_match is not None and region_match not in REGION_MATCHES:
+        raise reader.fail(
+            entry_id, f"region_match {region_match!r} is not one of {', '.join(REGION_MATCHES)}"
+        )
     return RequirementEntry(
         id=entry_id,
         requirement=any_of[0],
@@ -519,6 +580,10 @@ def _requirement_entry(
         source=reader.require(entry_id, row, "source", str),
         assumption=assumption,
         note=row.get("note"),
+        family=str(row.get("family") or ""),
+        region_match=region_match,
+        action_id=row.get("action_id"),
+        action_en=row.get("action_en"),
     )
 
 
@@ -544,23 +609,35 @@ def _check_values(reader: _FileReader, entry: str, key: str, values, vocabulary)
 
 
 def _check_params(reader: _FileReader, entry: str, rule: str, params: dict, codes, class_names) -> None:
-    """Check that a criterion's parameters are present and of sensible types."""
-    for key in CRITERION_RULES[rule]:
+    """Check a criterion's parameters against the kinds its rule declares (criteria.RULES)."""
+    declared = RULES[rule].params
+    for key in declared:
         if key not in params:
             raise reader.fail(entry, f"rule {rule} needs parameter {key}")
-    for key in ("years", "min_score", "max_score", "min_members"):
-        if key in params and (not isinstance(params[key], (int, float)) or isinstance(params[key], bool)):
-            raise reader.fail(entry, f"parameter {key} {params[key]!r} is not a number")
+    for key in params:
+        if key not in declared:
+            raise reader.fail(entry, f"rule {rule} has no parameter {key}")
     vocabularies = {
-        "codes": codes,
-        "allowed": SIZE_CLASSES if rule == "size_class_in" else CREDIT_STATUSES,
-        "excluded": CREDIT_STATUSES,
+        "certificate_codes": codes,
+        "credit_statuses": CREDIT_STATUSES,
+        "size_classes": SIZE_CLASSES,
         "severities": tuple(SEVERITY_RANK),
-        "food": FOOD_KINDS,
+        "food_kinds": FOOD_KINDS,
+        "product_classes": class_names,
+        "group_kinds": GROUP_KINDS,
     }
-    for key, vocabulary in vocabularies.items():
-        if key in params:
-            _check_values(reader, entry, key, params[key], vocabulary)
+    for key, kind in declared.items():
+        value = params[key]
+        if kind == "number":
+            if not isinstance(value, (int, float)) or isinstance(value, bool):
+                raise reader.fail(entry, f"parameter {key} {value!r} is not a number")
+        elif not isinstance(value, list):
+            raise reader.fail(entry, f"parameter {key} {value!r} is not a list")
+        elif kind == "hs_prefixes":
+            if any(not (str(prefix).isdigit() and 2 <= len(str(prefix)) <= 6) for prefix in value):
+                raise reader.fail(entry, f"parameter {key} must list HS prefixes of 2 to 6 digits")
+        else:
+            _check_values(reader, entry, key, value, vocabularies[kind])
 
 
 def _load_programmes(directory: Path, codes, class_names) -> tuple[Programme, ...]:
@@ -582,10 +659,8 @@ def _load_programmes(directory: Path, codes, class_names) -> tuple[Programme, ..
             name = str(raw.get("name")) if isinstance(raw, dict) and raw.get("name") else f"criterion {index}"
             where = f"{code}.{name}"
             rule = reader.require(where, raw, "rule", str)
-            if rule not in CRITERION_RULES:
-                raise reader.fail(
-                    where, f"rule {rule!r} is not one the engine knows ({', '.join(CRITERION_RULES)})"
-                )
+            if rule not in RULES:
+                raise reader.fail(where, f"rule {rule!r} is not one the engine knows ({', '.join(RULES)})")
             params = raw.get("params") or {}
             if not isinstance(params, dict):
                 raise reader.fail(where, "params is not a mapping")
@@ -702,23 +777,65 @@ def _readiness_dimensions(reader: _FileReader, document: dict, codes) -> dict:
         raise reader.fail(
             "dimensions.management", f"credit_status_points must name {', '.join(CREDIT_STATUSES)}"
         )
-    for item in reader.require("dimensions.quality", dims["quality"], "items", list):
-        name = f"dimensions.quality.{item.get('name') if isinstance(item, dict) else '?'}"
-        for code in reader.require(name, item, "any_of", list):
-            if code not in codes:
-                raise reader.fail(name, f"code {code!r} is not in certifications.yaml")
-        reader.number(name, item, "points")
-        if item.get("applies_when") not in QUALITY_CONDITIONS:
-            raise reader.fail(name, f"applies_when must be one of {', '.join(QUALITY_CONDITIONS)}")
     return dims
 
 
-def _load_readiness(directory: Path, codes):
-    reader = _FileReader(directory / "readiness.yaml")
-    document = reader.load()
+def _quality_items(reader: _FileReader, dims: dict, vocabulary: _Vocabulary) -> tuple[QualityItem, ...]:
+    """The quality items with the products each applies to (policy-v1 §4, §8 A6)."""
+    items = []
+    for item in reader.require("dimensions.quality", dims["quality"], "items", list):
+        name = f"dimensions.quality.{item.get('name') if isinstance(item, dict) else '?'}"
+        for code in reader.require(name, item, "any_of", list):
+            if code not in vocabulary.codes:
+                raise reader.fail(name, f"code {code!r} is not in certifications.yaml")
+        selector, values = _parse_selector(reader, name, item, vocabulary)
+        items.append(
+            QualityItem(
+                name=str(item["name"]),
+                any_of=tuple(item["any_of"]),
+                points=float(reader.number(name, item, "points")),
+                selector=selector,
+                selector_values=values,
+            )
+        )
+    return tuple(items)
+
+
+def _load_readiness(reader: _FileReader, document: dict, vocabulary: _Vocabulary):
     weights = _readiness_weights(reader, document)
     bands, cap = _readiness_levels(reader, document)
-    return weights, bands, cap, _readiness_dimensions(reader, document, codes)
+    dims = _readiness_dimensions(reader, document, vocabulary.codes)
+    return weights, bands, cap, dims, _quality_items(reader, dims, vocabulary)
+
+
+def _load_indications(directory: Path, commodities) -> tuple[GeographicalIndication, ...]:
+    """Registered GIs (policy-v1 §8 A9), each with its source; regions are Kemendagri PP.KK codes."""
+    reader = _FileReader(directory / "geographical_indications.yaml")
+    document = reader.load()
+    found = []
+    for position, row in enumerate(reader.require("indications", document, "indications", list), 1):
+        name = str(row.get("name")) if isinstance(row, dict) and row.get("name") else f"#{position}"
+        commodity = reader.require(name, row, "commodity", str)
+        if commodity not in commodities:
+            raise reader.fail(name, f"commodity {commodity!r} is not one of {', '.join(commodities)}")
+        regions = reader.require(name, row, "regions", list)
+        if not regions or any(not re.fullmatch(r"\d{2}\.\d{2}", str(code)) for code in regions):
+            raise reader.fail(name, "regions must be a non-empty list of PP.KK codes")
+        assumption = bool(row.get("assumption", False))
+        if assumption and not row.get("note"):
+            raise reader.fail(name, "assumption: true needs a note")
+        found.append(
+            GeographicalIndication(
+                name=name,
+                registration=row.get("registration"),
+                commodity=commodity,
+                regions=frozenset(str(code) for code in regions),
+                source=reader.require(name, row, "source", str),
+                assumption=assumption,
+                note=row.get("note"),
+            )
+        )
+    return tuple(found)
 
 
 def _size_bands(reader: _FileReader, document: dict) -> tuple[tuple[str, int | None], ...]:
@@ -762,9 +879,7 @@ def _export_lots(reader: _FileReader, document: dict, commodities):
     return units, lots
 
 
-def _load_thresholds(directory: Path, commodities):
-    reader = _FileReader(directory / "thresholds.yaml")
-    document = reader.load()
+def _load_thresholds(reader: _FileReader, document: dict, commodities):
     bands = _size_bands(reader, document)
     window = reader.require("upcoming_window_months", document, "upcoming_window_months", dict)
     window_months = reader.require("upcoming_window_months", window, "value", int)
@@ -784,7 +899,24 @@ def _load_thresholds(directory: Path, commodities):
         key: int(reader.number("what_if", what_if, key, minimum=1))
         for key in ("max_actions", "max_candidates", "max_evaluations", "max_results_per_goal")
     }
-    return bands, window_months, units, lots, recent_months, margin, float(hs_threshold), limits
+    policy_block = reader.require("policy", document, "policy", dict)
+    label = reader.require("policy", policy_block, "version", str)
+    renewals = {}
+    for code, rule in (document.get("renewals") or {}).items():
+        where = f"renewals.{code}"
+        cycle = int(reader.number(where, rule, "cycle_years", minimum=1))
+        remainder = int(reader.number(where, rule, "cycle_remainder"))
+        opens = reader.require(where, rule, "window_opens", dict)
+        try:
+            date(2000, opens.get("month"), opens.get("day"))
+        except (TypeError, ValueError) as error:
+            raise reader.fail(where, f"window_opens {opens!r} is not a month and day") from error
+        if remainder >= cycle:
+            raise reader.fail(where, "cycle_remainder must be below cycle_years")
+        reader.require(where, rule, "source", str)
+        renewals[code] = {"cycle_years": cycle, "cycle_remainder": remainder, "window_opens": opens}
+    limits["label"] = label
+    return bands, window_months, units, lots, recent_months, margin, float(hs_threshold), limits, renewals
 
 
 def _load_review(directory: Path) -> dict[str, dict[str, str]]:
@@ -804,6 +936,84 @@ def _load_review(directory: Path) -> dict[str, dict[str, str]]:
     return messages
 
 
+def _history_dates(reader: _FileReader, node: Any, where: str = "") -> set[date]:
+    """The `from` dates of every `history` list in a document (a parameter given as dated values)."""
+    found: set[date] = set()
+    if isinstance(node, dict):
+        history = node.get("history")
+        if history is not None:
+            entry = where or "history"
+            if not isinstance(history, list) or not history or not all(isinstance(v, dict) for v in history):
+                raise reader.fail(entry, "history must be a non-empty list of mappings with `from`")
+            starts = [reader.date_field(entry, version, "from") for version in history]
+            if starts[0] is not None or any(start is None for start in starts[1:]):
+                raise reader.fail(entry, "history must start with `from: null` and then give dates")
+            if starts[1:] != sorted(set(starts[1:])):
+                raise reader.fail(entry, "history dates must increase")
+            found.update(starts[1:])
+        for key, value in node.items():
+            if key != "history":
+                found |= _history_dates(reader, value, f"{where}.{key}" if where else str(key))
+    return found
+
+
+def _version_on(node: Any, day: date | None) -> Any:
+    """The document with every dated parameter replaced by the version in force on the day."""
+    if not isinstance(node, dict):
+        return node
+    resolved = {key: _version_on(value, day) for key, value in node.items() if key != "history"}
+    history = node.get("history")
+    if history is not None:
+        chosen = history[0]
+        for version in history[1:]:
+            if day is not None and parse_date(version["from"]) <= day:
+                chosen = version
+        resolved.update({key: _version_on(value, day) for key, value in chosen.items() if key != "from"})
+    return resolved
+
+
+def _dated_parameters(
+    directory: Path, vocabulary: _Vocabulary, commodities
+) -> list[tuple[date | None, dict]]:
+    """Every number of readiness.yaml and thresholds.yaml per date it changes: [(from, fields)], oldest first.
+
+    A mapping in either file may give `history: [{from: null, ...}, {from: DATE, ...}]`; the keys of the
+    version in force replace the mapping's own. Each version is validated like the whole file.
+    """
+    readiness_reader = _FileReader(directory / "readiness.yaml")
+    thresholds_reader = _FileReader(directory / "thresholds.yaml")
+    readiness, thresholds = readiness_reader.load(), thresholds_reader.load()
+    starts = _history_dates(readiness_reader, readiness) | _history_dates(thresholds_reader, thresholds)
+    versions = []
+    for start in [None, *sorted(starts)]:
+        weights, level_bands, level_cap, dimensions, quality_items = _load_readiness(
+            readiness_reader, _version_on(readiness, start), vocabulary
+        )
+        bands, window, units, lots, recent, margin, hs_threshold, limits, renewals = _load_thresholds(
+            thresholds_reader, _version_on(thresholds, start), commodities
+        )
+        label = limits.pop("label")
+        fields = {
+            "weights": weights,
+            "level_bands": level_bands,
+            "level_cap": level_cap,
+            "dimensions": dimensions,
+            "quality_items": quality_items,
+            "size_bands": tuple(bands),
+            "upcoming_window_months": window,
+            "unit_bases": units,
+            "export_lots": lots,
+            "recent_export_months": recent,
+            "review_margin": margin,
+            "hs_score_threshold": hs_threshold,
+            "what_if_limits": limits,
+            "renewals": renewals,
+            "label": label,
+        }
+        versions.append((start, fields))
+    return versions
+
+
 def load_policy(directory: Path = DEFAULT_POLICY_DIR) -> Policy:
     """Read and validate every policy file; raise PolicyError naming the file, entry and problem."""
     directory = Path(directory)
@@ -820,19 +1030,23 @@ def load_policy(directory: Path = DEFAULT_POLICY_DIR) -> Policy:
     except ValueError as error:
         raise PolicyError(f"{classes_reader.display}: {error}") from error
     class_names = tuple(dict.fromkeys(product_class.name for product_class in class_index.values()))
-    commodities = ("coffee", "cocoa", "spices", "crafts", "other")
+    commodities = COMMODITIES
     domestic, groups = _load_markets(directory, countries)
     programmes = _load_programmes(directory, codes, class_names)
     vocabulary = _Vocabulary(
         codes, class_names, commodities, groups, frozenset(p.code for p in programmes), countries
     )
     requirements = _load_requirements(directory, vocabulary)
-    weights, level_bands, level_cap, dimensions = _load_readiness(directory, codes)
-    bands, window, units, lots, recent, margin, hs_threshold, limits = _load_thresholds(
-        directory, commodities
-    )
+    versions = _dated_parameters(directory, vocabulary, commodities)
+    current = versions[-1][1]
+    renewals, label = current.pop("renewals"), current.pop("label")
+    for code in renewals:
+        if code not in codes:
+            raise PolicyError(
+                f"{_display_path(directory / 'thresholds.yaml')}: entry renewals.{code}: unknown code"
+            )
     return Policy(
-        label=POLICY_LABEL,
+        label=label,
         content_hash=_content_hash(directory),
         directory=directory,
         certification_codes=codes,
@@ -843,17 +1057,9 @@ def load_policy(directory: Path = DEFAULT_POLICY_DIR) -> Policy:
         market_groups=groups,
         requirements=requirements,
         programmes=programmes,
-        weights=weights,
-        level_bands=level_bands,
-        level_cap=level_cap,
-        dimensions=dimensions,
-        size_bands=tuple(bands),
-        upcoming_window_months=window,
-        unit_bases=units,
-        export_lots=lots,
-        recent_export_months=recent,
-        review_margin=margin,
-        hs_score_threshold=hs_threshold,
-        what_if_limits=limits,
+        **current,
         review_messages=_load_review(directory),
+        geographical_indications=_load_indications(directory, commodities),
+        renewals=renewals,
+        parameter_versions=tuple(versions),
     )

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import yaml
 
+from app.vocabulary import COMMODITIES
+
 PRODUCT_CLASSES_FILE = Path(__file__).resolve().parents[2] / "data" / "policy" / "product_classes.yaml"
 OTHER = "other"
 FOOD_KINDS = ("raw", "processed")
@@ -36,7 +38,7 @@ def build_class_index(document: dict) -> dict[str, ProductClass]:
         if not isinstance(entry, dict):
             raise ValueError(f"entry {name}: not a mapping")
         commodity = entry.get("commodity")
-        if commodity not in ("coffee", "cocoa", "spices", "crafts", OTHER):
+        if commodity not in COMMODITIES:
             raise ValueError(
                 f"entry {name}: commodity {commodity!r} is not coffee, cocoa, spices, crafts or other"
             )

@@ -4,14 +4,14 @@ review (§6). `evaluate` runs them all on Facts; a Trace, when given, records wh
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any
 
-from app.engine.criteria import FAIL, RULES, UNKNOWN, CriterionContext
+from app.engine.criteria import FAIL, OUTCOME_NAMES, RULES, UNKNOWN, CriterionContext
 from app.engine.dates import round_half_up
 from app.engine.facts import Facts
-from app.engine.policy import DIMENSIONS, SEVERITY_RANK, Policy, RequirementEntry
+from app.engine.policy import DIMENSIONS, SEVERITY_RANK, SIZE_CLASSES, Policy, RequirementEntry
 
 
 class Trace(list):
@@ -32,11 +32,10 @@ class Gap:
     product_hs: str | None
     product_class: str | None
     days_left: int | None
-
-    @property
-    def applies_from(self):
-        """The date the requirement binds from (None when open)."""
-        return self.entry.valid_from
+    applies_from: date | None = None  # the entry's valid_from, or the lapse day of a renewal (§8 A11)
+    conditional_on: str | None = None  # "size_class" when the gap depends on an unsettled size (§8 A1)
+    renewal: bool = False
+    indication: Any = None  # the matching GI for a region-matched entry (§8 A9)
 
 
 @dataclass(slots=True)
@@ -74,48 +73,105 @@ class Evaluation:
 # ---------------------------------------------------------------------------------------------- §3 gaps
 
 
+def _finding(entry: RequirementEntry, facts: Facts, upcoming_until: date) -> tuple | None:
+    """(severity, applies_from, renewal) of an entry that is in force or upcoming and not met; else None."""
+    severity = entry.status_on(facts.as_of, upcoming_until)
+    if severity is None:
+        return None
+    held = [code for code in entry.any_of if code in facts.held]
+    if not held:
+        return severity, entry.valid_from, False
+    due = [facts.renewal_due.get(code) for code in held]
+    if severity == "blocking" and all(due):  # §8 A11: held, but lapses unless renewed
+        return "upcoming", min(due), True
+    return None
+
+
+def _more_severe(candidate: tuple, current: tuple | None) -> bool:
+    """Keep the most severe finding; for equal severity the earliest date; for a tie the first entry."""
+    if current is None:
+        return True
+    rank_new, rank_old = SEVERITY_RANK[candidate[0]], SEVERITY_RANK[current[0]]
+    if rank_new != rank_old:
+        return rank_new > rank_old
+    return (candidate[1] or date.min) < (current[1] or date.min)
+
+
+def _size_outcome(findings: list, size: str) -> tuple | None:
+    """What one size class would be told: requirement, severity, and the date while still upcoming."""
+    chosen = None
+    for entry, finding, _, _ in findings:
+        if entry.binds_size(size) and (chosen is None or _more_severe(finding, chosen[1])):
+            chosen = (entry, finding)
+    if chosen is None:
+        return None
+    entry, (severity, applies_from, _) = chosen
+    return entry.requirement, severity, applies_from if severity == "upcoming" else None
+
+
 def find_gaps(facts: Facts, policy: Policy, trace: Trace | None = None) -> list[Gap]:
-    """Requirements not met on the date, per product HS code (or the business) and checked market."""
+    """Requirements not met on the date, per product HS code (or the business) and checked market.
+
+    One gap per (family, market, product); with the size class unknown every size-bound entry applies
+    (the strictest reading) and a gap whose finding differs between the sizes is conditional on the
+    size class (policy-v1 §8 A1).
+    """
     as_of = facts.as_of
     upcoming_until = policy.upcoming_until(as_of)
-    best: dict[tuple[str, str, str | None], Gap] = {}
+    sizes = SIZE_CLASSES if facts.size_class is None else (facts.size_class,)
+    groups: dict[tuple[str, str, str | None], list] = {}
     product_codes = list(dict.fromkeys(product.hs_code for product in facts.products))
     for market in facts.checked_markets:
         for hs_code in product_codes:
+            product_class = policy.product_class(hs_code)
             for entry in policy.entries_for(hs_code, market):
                 if not entry.binds_size(facts.size_class):
                     continue
-                severity = entry.status_on(as_of, upcoming_until)
-                if severity is None:
-                    continue
-                met = any(code in facts.held for code in entry.any_of)
+                indication = None
+                if entry.region_match is not None:
+                    indication = policy.indication_for(product_class.commodity, facts.region_code)
+                    if indication is None:
+                        continue
+                finding = _finding(entry, facts, upcoming_until)
                 product_hs = None if entry.scope == "business" else hs_code
-                if trace is not None:
+                if trace is not None and entry.status_on(as_of, upcoming_until) is not None:
                     trace.add(
                         "requirement",
                         entry.id,
                         {"market": market, "product_hs": product_hs, "size_class": facts.size_class},
-                        {"severity": severity, "met": met, "any_of": list(entry.any_of)},
+                        {
+                            "severity": finding[0] if finding else entry.status_on(as_of, upcoming_until),
+                            "met": finding is None,
+                            "any_of": list(entry.any_of),
+                        },
                         entry.source,
                     )
-                if met:
-                    continue
-                key = (entry.requirement, market, product_hs)
-                days_left = (entry.valid_from - as_of).days if severity == "upcoming" else None
-                class_name = None if product_hs is None else policy.product_class(hs_code).name
-                gap = Gap(entry, market, severity, product_hs, class_name, days_left)
-                current = best.get(key)
-                if current is None or _more_severe(gap, current):
-                    best[key] = gap
-    return list(best.values())
-
-
-def _more_severe(candidate: Gap, current: Gap) -> bool:
-    """Keep the most severe finding; for equal severity the earliest date."""
-    rank_new, rank_old = SEVERITY_RANK[candidate.severity], SEVERITY_RANK[current.severity]
-    if rank_new != rank_old:
-        return rank_new > rank_old
-    return (candidate.days_left or 0) < (current.days_left or 0)
+                if finding is not None:
+                    key = (entry.gap_family, market, product_hs)
+                    groups.setdefault(key, []).append((entry, finding, hs_code, indication))
+    gaps = []
+    for (_, market, product_hs), findings in groups.items():
+        best = None
+        for item in findings:
+            if best is None or _more_severe(item[1], best[1]):
+                best = item
+        per_size = {_size_outcome(findings, size) for size in sizes}
+        entry, (severity, applies_from, renewal), hs_code, indication = best
+        gaps.append(
+            Gap(
+                entry=entry,
+                market=market,
+                severity=severity,
+                product_hs=product_hs,
+                product_class=None if product_hs is None else policy.product_class(hs_code).name,
+                days_left=(applies_from - as_of).days if severity == "upcoming" else None,
+                applies_from=applies_from,
+                conditional_on="size_class" if len(per_size) > 1 else None,
+                renewal=renewal,
+                indication=indication,
+            )
+        )
+    return gaps
 
 
 # ----------------------------------------------------------------------------------------- §4 readiness
@@ -148,25 +204,23 @@ def _capacity(facts: Facts, config: dict) -> float:
     return points
 
 
-def quality_item_applies(condition: str, facts: Facts) -> bool:
-    """Whether a quality item applies to the IKM's products (always, food, processed food)."""
-    if condition == "food":
-        return facts.any_food
-    if condition == "processed_food":
-        return facts.any_processed_food
-    return True
+def quality_items_applying(facts: Facts, policy: Policy) -> list:
+    """The quality items a rule would ask of at least one of the IKM's products (policy-v1 §8 A6)."""
+    return [
+        item
+        for item in policy.quality_items
+        if any(item.applies_to_product(p.hs_code, p.product_class) for p in facts.products)
+    ]
 
 
-def _quality(facts: Facts, config: dict) -> float:
-    """Points of the applicable quality items held, over the applicable points, × 100."""
+def _quality(facts: Facts, policy: Policy) -> float | None:
+    """Points of the applicable quality items held over the applicable points, × 100; None if none apply."""
     earned = possible = 0.0
-    for item in config["items"]:
-        if not quality_item_applies(item["applies_when"], facts):
-            continue
-        possible += item["points"]
-        if any(code in facts.held for code in item["any_of"]):
-            earned += item["points"]
-    return 100.0 * earned / possible if possible else 0.0
+    for item in quality_items_applying(facts, policy):
+        possible += item.points
+        if any(code in facts.held for code in item.any_of):
+            earned += item.points
+    return 100.0 * earned / possible if possible else None
 
 
 def _management(facts: Facts, config: dict) -> float:
@@ -210,41 +264,61 @@ def _digital(facts: Facts, config: dict) -> float:
     return points
 
 
-def dimension_points(facts: Facts, gaps: list[Gap], policy: Policy) -> dict[str, float]:
-    """The six dimension scores before rounding (policy-v1 §4, points from readiness.yaml)."""
+def dimension_points(facts: Facts, gaps: list[Gap], policy: Policy) -> dict[str, float | None]:
+    """The six dimension scores before rounding (policy-v1 §4, points from readiness.yaml); None = n/a."""
     dims = policy.dimensions
     return {
         "compliance": _compliance(facts, gaps, dims["compliance"]),
         "capacity": _capacity(facts, dims["capacity"]),
-        "quality": _quality(facts, dims["quality"]),
+        "quality": _quality(facts, policy),
         "management": _management(facts, dims["management"]),
         "market": _market(facts, dims["market"]),
         "digital": _digital(facts, dims["digital"]),
     }
 
 
-def overall_score(dimensions: dict[str, int], policy: Policy) -> int:
-    """Weighted mean of the rounded dimension scores, rounded half up, in integer arithmetic."""
-    total_weight = sum(policy.weights.values())
-    weighted = sum(policy.weights[name] * dimensions[name] for name in DIMENSIONS)
+def overall_score(dimensions: dict[str, int | None], policy: Policy) -> int:
+    """Weighted mean of the applicable rounded dimension scores (§8 A6), rounded half up, in integers."""
+    total_weight = sum(policy.weights[name] for name in DIMENSIONS if dimensions[name] is not None)
+    weighted = sum(
+        policy.weights[name] * dimensions[name] for name in DIMENSIONS if dimensions[name] is not None
+    )
     return (2 * weighted + total_weight) // (2 * total_weight)
 
 
 # -------------------------------------------------------------------------------------- §5 programmes
 
 
+def gap_context(facts: Facts, gaps: list[Gap], score: int) -> CriterionContext:
+    """What the criteria read from one evaluation: facts, score and the gaps found."""
+    return CriterionContext(
+        facts=facts,
+        score=score,
+        blocked_markets=frozenset(gap.market for gap in gaps if gap.severity == "blocking"),
+        gap_severities=frozenset(gap.severity for gap in gaps),
+        gap_kinds=frozenset((gap.severity, gap.entry.requirement) for gap in gaps),
+    )
+
+
 def evaluate_programmes(
-    facts: Facts, policy: Policy, score: int, blocked: frozenset[str], severities: frozenset[str]
+    policy: Policy, shown: CriterionContext, variants: list[CriterionContext]
 ) -> list[ProgrammeResult]:
-    """Every programme offered on the date, each criterion pass/fail/unknown (policy-v1 §5)."""
-    context = CriterionContext(facts=facts, score=score, blocked_markets=blocked, gap_severities=severities)
+    """Every programme offered on the date, each criterion pass/fail/unknown (policy-v1 §5).
+
+    `variants` are the readings of every size class still possible (one when the size is known): a
+    criterion whose outcome differs between them is unknown, never fail (§8 A1). The actual value shown
+    comes from `shown` (the strictest reading).
+    """
     results = []
     for programme in policy.programmes:
-        if not programme.offered_on(facts.as_of):
+        if not programme.offered_on(shown.facts.as_of):
             continue
         evaluated = []
         for criterion in programme.criteria:
-            outcome, actual = RULES[criterion.rule](context, criterion.params)
+            rule = RULES[criterion.rule].evaluate
+            outcome, actual = rule(shown, criterion.params)
+            outcomes = {rule(context, criterion.params)[0] for context in variants}
+            outcome = outcomes.pop() if len(outcomes) == 1 else UNKNOWN
             evaluated.append((criterion, outcome, actual))
         outcomes = {outcome for _, outcome, _ in evaluated}
         result = (
@@ -263,7 +337,9 @@ def route_of(programmes: list[ProgrammeResult]) -> str:
 # ------------------------------------------------------------------------------------------- §6 review
 
 
-def review_reasons(facts: Facts, policy: Policy, score: int, route: str, blocked, severities) -> list[dict]:
+def review_reasons(
+    facts: Facts, policy: Policy, score: int, route: str, shown: CriterionContext, variants: list
+) -> list[dict]:
     """policy-v1 §6.3 review flags with messages in Bahasa Indonesia and English."""
     reasons = []
     messages = policy.review_messages
@@ -275,7 +351,13 @@ def review_reasons(facts: Facts, policy: Policy, score: int, route: str, blocked
         if distance > margin:
             continue
         other_score = boundary - 1 if score >= boundary else boundary
-        other = route_of(evaluate_programmes(facts, policy, other_score, blocked, severities))
+        other = route_of(
+            evaluate_programmes(
+                policy,
+                replace(shown, score=other_score),
+                [replace(context, score=other_score) for context in variants],
+            )
+        )
         if other != route:
             values = {"score": score, "distance": distance, "boundary": boundary, "other_route": other}
             reasons.append(_reason(messages, "score_near_boundary", values))
@@ -311,28 +393,52 @@ def _reason(messages: dict, code: str, values: dict) -> dict:
 # ---------------------------------------------------------------------------------------------- all
 
 
+def _readiness(facts: Facts, gaps: list[Gap], policy: Policy):
+    """Dimension points, rounded dimensions (None = not applicable), score, level and cap (§4)."""
+    points = dimension_points(facts, gaps, policy)
+    dimensions = {name: None if points[name] is None else round_half_up(points[name]) for name in DIMENSIONS}
+    score = overall_score(dimensions, policy)
+    blocked = {gap.market for gap in gaps if gap.severity == "blocking"}
+    export_markets = facts.export_markets
+    # policy-v1 §4: a blocking gap in every (export) target market caps the level.
+    cap_applies = bool(export_markets) and all(market in blocked for market in export_markets)
+    return points, dimensions, score, cap_applies
+
+
 def evaluate(
     facts: Facts, policy: Policy, trace: Trace | None = None, with_review: bool = True
 ) -> Evaluation:
-    """Run every rule on the facts: gaps, readiness, level, programmes, route, review."""
+    """Run every rule on the facts: gaps, readiness, level, programmes, route, review.
+
+    With the size class unknown the rules also run once per possible size class; criteria and the level
+    cap that differ between them are unknown / not applied (policy-v1 §8 A1).
+    """
     gaps = find_gaps(facts, policy, trace)
     blocked = frozenset(gap.market for gap in gaps if gap.severity == "blocking")
     major = frozenset(gap.market for gap in gaps if gap.severity == "major")
-    points = dimension_points(facts, gaps, policy)
-    dimensions = {name: round_half_up(points[name]) for name in DIMENSIONS}
-    score = overall_score(dimensions, policy)
+    points, dimensions, score, cap_applies = _readiness(facts, gaps, policy)
+    shown = gap_context(facts, gaps, score)
+    if facts.size_class is None:
+        variants = []
+        caps = set()
+        for size in SIZE_CLASSES:
+            sized = replace(facts, size_class=size)
+            sized_gaps = find_gaps(sized, policy)
+            _, _, sized_score, sized_cap = _readiness(sized, sized_gaps, policy)
+            variants.append(gap_context(sized, sized_gaps, sized_score))
+            caps.add(sized_cap)
+        cap_applies = caps == {True}
+    else:
+        variants = [shown]
     level = policy.level_of(score)
-    export_markets = facts.export_markets
     capped = False
-    # policy-v1 §4: a blocking gap in every (export) target market caps the level.
-    if export_markets and all(market in blocked for market in export_markets):
+    if cap_applies:
         cap = policy.level_cap
         if policy.level_rank(level) > policy.level_rank(cap):
             level, capped = cap, True
-    severities = frozenset(gap.severity for gap in gaps)
-    programmes = evaluate_programmes(facts, policy, score, blocked, severities)
+    programmes = evaluate_programmes(policy, shown, variants)
     route = route_of(programmes)
-    reasons = review_reasons(facts, policy, score, route, blocked, severities) if with_review else []
+    reasons = review_reasons(facts, policy, score, route, shown, variants) if with_review else []
     if trace is not None:
         _trace_results(
             trace, facts, policy, points, dimensions, score, level, capped, programmes, route, reasons
@@ -363,7 +469,7 @@ def _trace_results(
             f"readiness.{name}",
             _dimension_inputs(name, facts),
             {
-                "points": None if math.isnan(points[name]) else round(points[name], 3),
+                "points": None if points[name] is None else round(points[name], 3),
                 "score": dimensions[name],
             },
             policy.dimensions[name].get("source", readiness_source),
@@ -388,7 +494,7 @@ def _trace_results(
                 "criterion",
                 f"{programme.code}.{criterion.name}",
                 {"actual": actual},
-                {"outcome": outcome, "required": criterion.required_text()},
+                {"outcome": OUTCOME_NAMES[outcome], "required": criterion.required_text()},
                 criterion.source,
             )
         trace.add("programme", programme.code, {"type": programme.type}, programme.result, "policy-v1 §5")
@@ -424,11 +530,7 @@ def _dimension_inputs(name: str, facts: Facts) -> dict:
             "years_in_business": facts.years_in_business,
         }
     if name == "quality":
-        return {
-            "held": sorted(facts.held),
-            "food": facts.any_food,
-            "processed_food": facts.any_processed_food,
-        }
+        return {"held": sorted(facts.held), "product_classes": [p.product_class.name for p in facts.products]}
     if name == "management":
         return {
             "years_in_business": facts.years_in_business,

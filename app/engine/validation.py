@@ -255,6 +255,15 @@ def _iso_date(value: Any) -> Any:
     return value if text == value else text
 
 
+def _founded_on(value: Any) -> Any:
+    """founded_on (policy v1.1 A7): an ISO date from 1 January MIN_YEAR to today."""
+    text = _iso_date(value)
+    day = text if isinstance(text, date) else date.fromisoformat(text)
+    if not date(MIN_YEAR, 1, 1) <= day <= date.today():
+        raise _fail(f"founded_on must be between {MIN_YEAR}-01-01 and today.")
+    return text
+
+
 # --- containers: objects (unknown fields refused) and lists -----------------------------------------------
 
 Fields = dict[str, tuple[Check, bool]]  # field name → (check, null allowed)
@@ -378,6 +387,7 @@ def _profile_check(this_year: int) -> Check:
             "legal_form": (_one_of(LEGAL_FORMS), True),
             "region_code": (_in_set(reference.regency_codes(), "a Kemendagri kabupaten/kota code"), False),
             "founded_year": (year, True),
+            "founded_on": (_founded_on, True),
             "employees": (_integer(0, MAX_EMPLOYEES), True),
             "annual_revenue_idr": (_integer(0, MAX_REVENUE_IDR), True),
             "owner_gender": (_one_of(OWNER_GENDERS), True),
@@ -408,9 +418,13 @@ def validate_profile(profile: object, today: date | None = None) -> tuple[dict |
     """Check a profile as IkmProfileSchema does: (profile as the engine reads it, []) or (None, errors)."""
     check = _profile_check((today or date.today()).year)
     try:
-        return check(profile), []
+        checked = check(profile)
     except _Invalid as error:
         return None, error.errors
+    founded_on, founded_year = checked.get("founded_on"), checked.get("founded_year")
+    if founded_on is not None and founded_year is not None and str(founded_on)[:4] != f"{founded_year:04d}":
+        return None, [("founded_on", "founded_on does not agree with founded_year.")]
+    return checked, []
 
 
 # --- the schema itself, and the validator the batch CLI uses ---------------------------------------------

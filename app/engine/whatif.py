@@ -15,7 +15,7 @@ from itertools import combinations
 from app.engine.dates import parse_date
 from app.engine.facts import read_facts
 from app.engine.policy import Policy
-from app.engine.rules import Evaluation, evaluate, quality_item_applies
+from app.engine.rules import Evaluation, evaluate, quality_items_applying
 
 LEVEL_GOAL, ROUTE_GOAL = "level", "route"
 
@@ -104,10 +104,9 @@ def candidate_actions(base: Evaluation, policy: Policy) -> list[Action]:
         clear = [m for m in facts.target_export_markets if m not in base.blocked_markets]
         actions.append(Action("get_buyer_contract", market=(clear or list(facts.target_export_markets))[0]))
     actions += _capacity_action(base)
-    for item in policy.dimensions["quality"]["items"]:
-        applies = quality_item_applies(item["applies_when"], facts)
-        if applies and not any(code in facts.held for code in item["any_of"]):
-            actions.append(Action("obtain_certificate", code=item["any_of"][0]))
+    for item in quality_items_applying(facts, policy):
+        if not any(code in facts.held for code in item.any_of):
+            actions.append(Action("obtain_certificate", code=item.any_of[0]))
     if "EXPORT_TRAINING" not in facts.held:
         actions.append(Action("complete_export_training", code="EXPORT_TRAINING"))
     actions += [Action("adopt_practice", code=name) for name, value in facts.practices.items() if not value]
@@ -182,6 +181,7 @@ def what_if(
 ) -> list[dict]:
     """policy-v1 §7 options for a profile; `base_result` may be an assess() dict or an Evaluation."""
     as_of = parse_date(as_of)
+    policy = policy.on(as_of)
     base = base_result if isinstance(base_result, Evaluation) else None
     if base is None:
         base = evaluate(read_facts(profile, as_of, policy), policy, with_review=False)

@@ -24,7 +24,6 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import FunctionTransformer
 from sklearn.svm import LinearSVC
 
-from app.engine.products import commodity_of
 from app.ml.hs_calibration import (
     RELIABILITY_FILE,
     calibrate_temperature,
@@ -46,6 +45,7 @@ from app.ml.hs_training import (
 )
 from app.ml.paths import load_ml_config
 from app.ml.text import normalise_many
+from app.reference import commodity_of
 
 # Types beyond skops' defaults that an HS classifier artifact may contain (the explicit trusted list): the
 # pipeline's normalisation function and the sparse matrix holding the SVM weights.

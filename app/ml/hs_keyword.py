@@ -6,11 +6,11 @@ from collections import defaultdict
 from functools import lru_cache
 from typing import Any
 
-from app.engine.products import commodity_of
 from app.ml.hs_reference import load_hs_reference
 from app.ml.hs_training import expand_terms, load_vocab
 from app.ml.paths import load_ml_config
 from app.ml.text import clean_text, state_markers
+from app.reference import commodity_of
 
 # Slots whose terms tell variants of a family apart; the other slots (origin, brand, style) do not.
 _DISTINCTIVE_SLOTS = ("state", "noun", "item", "material", "kind", "fibre")

@@ -9,11 +9,11 @@ import math
 from datetime import date
 from typing import Any
 
-SIZE_CLASSES = ("micro", "small", "medium", "large")
-COMMODITIES = ("coffee", "cocoa", "spices", "crafts", "other")
+from app.vocabulary import COMMODITIES, SIZE_CLASSES
+from app.vocabulary import PRACTICE_FIELDS as PRACTICES
+
 DIMENSIONS = ("compliance", "capacity", "quality", "management", "market", "digital")
 SEVERITIES = ("blocking", "upcoming", "major")
-PRACTICES = ("bookkeeping", "bank_account", "email", "website", "marketplace")
 BAD_CREDIT = ("substandard", "doubtful", "loss")
 
 FEATURE_NAMES: tuple[str, ...] = (

@@ -37,6 +37,7 @@ class Ikm(db.Model):
     region_code: Mapped[str] = mapped_column(ForeignKey("regencies.code"), index=True)
     province_code: Mapped[str] = mapped_column(ForeignKey("provinces.code"), index=True)
     founded_year: Mapped[int | None] = mapped_column(Integer)
+    founded_on: Mapped[date | None] = mapped_column(Date)  # policy v1.1 A7
     employees: Mapped[int | None] = mapped_column(Integer)
     annual_revenue_idr: Mapped[int | None] = mapped_column(BigInteger)
     owner_gender: Mapped[str | None] = mapped_column(String(12))
@@ -84,6 +85,7 @@ class Ikm(db.Model):
             "legal_form": self.legal_form,
             "region_code": self.region_code,
             "founded_year": self.founded_year,
+            "founded_on": self.founded_on.isoformat() if self.founded_on is not None else None,
             "employees": self.employees,
             "annual_revenue_idr": self.annual_revenue_idr,
             "owner_gender": self.owner_gender,

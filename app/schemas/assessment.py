@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from marshmallow import INCLUDE, Schema, ValidationError, fields, post_dump, validate, validates_schema
 
 from app.schemas.fields import DB_ID, IsoDate
@@ -57,6 +59,15 @@ class AssessmentRequestSchema(Schema):
             raise ValidationError(message, field_name="profile")
 
     @validates_schema
+    def _founded_on_not_after_as_of(self, data: dict, **_) -> None:
+        """An inline profile's founding date is not after the assessment date (contract.md)."""
+        founded_on = (data.get("profile") or {}).get("founded_on")
+        as_of = data.get("as_of") or date.today()
+        if founded_on is not None and founded_on > as_of:
+            message = "founded_on setelah as_of. / founded_on is after as_of."
+            raise ValidationError({"founded_on": [message]}, "profile")
+
+    @validates_schema
     def _as_of_in_range(self, data: dict, **_) -> None:
         """Keep the date within the years the policy can speak about."""
         as_of = data.get("as_of")
@@ -65,14 +76,14 @@ class AssessmentRequestSchema(Schema):
 
 
 class DimensionsSchema(Schema):
-    """The six readiness dimensions, each 0–100 (policy-v1 §4)."""
+    """The six readiness dimensions, each 0–100, or null when nothing in it applies (policy-v1 §4, §8 A6)."""
 
-    compliance = fields.Integer()
-    capacity = fields.Integer()
-    quality = fields.Integer()
-    management = fields.Integer()
-    market = fields.Integer()
-    digital = fields.Integer()
+    compliance = fields.Integer(allow_none=True)
+    capacity = fields.Integer(allow_none=True)
+    quality = fields.Integer(allow_none=True)
+    management = fields.Integer(allow_none=True)
+    market = fields.Integer(allow_none=True)
+    digital = fields.Integer(allow_none=True)
 
 
 class ReadinessSchema(PassthroughSchema):
@@ -106,6 +117,13 @@ class GapSchema(PassthroughSchema):
     product_hs = fields.String(allow_none=True)
     closed_by = fields.List(fields.String())
     source = fields.String()
+    conditional_on = fields.String(
+        allow_none=True,
+        validate=validate.OneOf(("size_class",)),
+        metadata={
+            "description": "size_class when the gap depends on a size the profile does not settle (§8 A1)"
+        },
+    )
 
 
 class CriterionSchema(PassthroughSchema):

@@ -7,8 +7,8 @@ from marshmallow import Schema, fields, validate
 from app.models.application import STATUSES
 from app.schemas.fields import DB_ID, CleanString, StrictBoolean
 from app.schemas.pagination import PageSchema, PaginationQuerySchema
+from app.vocabulary import COMMODITIES
 
-COMMODITIES = ("coffee", "cocoa", "spices", "crafts", "other")
 REASON_CODE = validate.Regexp(
     r"^[A-Z][A-Z0-9_]{1,39}\Z", error="Kode alasan tidak valid. / Invalid reason code."
 )

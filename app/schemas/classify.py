@@ -3,8 +3,7 @@
 from marshmallow import Schema, fields, validate
 
 from app.schemas.fields import CleanString, StrictInteger
-
-COMMODITIES = ("coffee", "cocoa", "spices", "crafts", "other")
+from app.vocabulary import COMMODITIES
 
 
 class ClassifyRequestSchema(Schema):

@@ -14,6 +14,7 @@ from app.schemas.pagination import PageSchema, PaginationQuerySchema
 # validator); LEGAL_FORMS, MAX_PRODUCTS etc. stay importable from this module.
 from app.vocabulary import (
     CAPACITY_UNITS,
+    COMMODITIES,
     CREDIT_STATUSES,
     DESCRIPTION_MAX_LENGTH,
     DESCRIPTION_MIN_LENGTH,
@@ -46,6 +47,16 @@ def _check_year(value: int) -> None:
     if not MIN_YEAR <= value <= this_year:
         raise ValidationError(
             f"Tahun harus antara {MIN_YEAR} dan {this_year}. / Year must be {MIN_YEAR}–{this_year}."
+        )
+
+
+def _check_founded_on(value: date) -> None:
+    """Accept 1 January 1900 … today (policy v1.1 A7: the founding date)."""
+    today = date.today()
+    if not date(MIN_YEAR, 1, 1) <= value <= today:
+        raise ValidationError(
+            f"Tanggal berdiri harus antara {MIN_YEAR}-01-01 dan hari ini. "
+            f"/ founded_on must be between {MIN_YEAR}-01-01 and today."
         )
 
 
@@ -143,6 +154,11 @@ class IkmProfileSchema(Schema):
     legal_form = fields.String(allow_none=True, validate=validate.OneOf(LEGAL_FORMS))
     region_code = fields.String(required=True)
     founded_year = StrictInteger(allow_none=True, validate=_check_year)
+    founded_on = IsoDate(
+        allow_none=True,
+        validate=_check_founded_on,
+        metadata={"description": "Founding date (policy v1.1 A7); must agree with founded_year when both."},
+    )
     employees = StrictInteger(allow_none=True, validate=validate.Range(min=0, max=MAX_EMPLOYEES))
     annual_revenue_idr = StrictInteger(allow_none=True, validate=validate.Range(min=0, max=MAX_REVENUE_IDR))
     owner_gender = fields.String(allow_none=True, validate=validate.OneOf(OWNER_GENDERS))
@@ -173,6 +189,17 @@ class IkmProfileSchema(Schema):
     )
     buyer_contract = fields.Nested(BuyerContractSchema, allow_none=True)
     practices = fields.Nested(PracticesSchema, allow_none=True)
+
+    @validates_schema
+    def _founded_year_agrees(self, data: dict, **_) -> None:
+        """founded_on and founded_year, when both given, name the same year (contract.md)."""
+        founded_on, founded_year = data.get("founded_on"), data.get("founded_year")
+        if founded_on is not None and founded_year is not None and founded_on.year != founded_year:
+            raise ValidationError(
+                f"founded_on ({founded_on.isoformat()}) tidak sesuai founded_year ({founded_year}). "
+                f"/ founded_on ({founded_on.isoformat()}) does not agree with founded_year ({founded_year}).",
+                "founded_on",
+            )
 
     @validates("region_code")
     def _region_exists(self, value: str, **_) -> None:
@@ -210,7 +237,7 @@ class IkmListQuerySchema(PaginationQuerySchema):
 
     region = fields.String(validate=validate.Regexp(r"^\d{2}\.\d{2}\Z"))
     province = fields.String(validate=validate.Regexp(r"^\d{2}\Z"))
-    commodity = fields.String(validate=validate.OneOf(("coffee", "cocoa", "spices", "crafts", "other")))
+    commodity = fields.String(validate=validate.OneOf(COMMODITIES))
 
 
 class IkmPageSchema(PageSchema):

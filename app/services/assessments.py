@@ -10,11 +10,11 @@ from sqlalchemy import and_, func, not_, or_, select, update
 
 from app.engine import assess, assess_frame, profiles_to_frame
 from app.engine.policy import DIMENSIONS
-from app.engine.products import commodity_of
-from app.errors import NotFound
+from app.errors import InvalidInput, NotFound
 from app.extensions import db
 from app.models import Assessment, Ikm
 from app.models.ikm import PERSONAL_FIELDS
+from app.reference import commodity_of
 from app.schemas.ikm import IkmProfileSchema
 from app.services.models import current_models
 
@@ -184,6 +184,10 @@ def create_assessment(profile: dict | None, ikm_id: int | None, as_of: date | No
     else:
         profile = as_json_profile(profile)
     as_of = as_of or date.today()
+    founded_on = profile.get("founded_on")
+    if founded_on is not None and date.fromisoformat(str(founded_on)) > as_of:
+        message = "founded_on IKM setelah as_of. / The IKM's founded_on is after as_of."
+        raise InvalidInput(message, errors={"json": {"as_of": [message]}})
     result = evaluate(profile, as_of)
     stored = assessment_as_dict(store_assessment(profile, result, ikm=ikm, **store_options))
     db.session.commit()  # the dict was built before: reading the expired row back would cost a query

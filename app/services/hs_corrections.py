@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from app.engine.products import commodity_of
 from app.errors import InvalidInput, NotFound
 from app.extensions import db
 from app.models import HsCorrection, Ikm, User
+from app.reference import commodity_of
 from app.services import audit
 from app.services.models import current_models
 

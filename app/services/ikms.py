@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from app.engine.products import commodity_of
 from app.errors import Conflict, NotFound
 from app.extensions import db
 from app.models import Certification, Ikm, Product
+from app.reference import commodity_of
 from app.services import audit, clock
 from app.services.pagination import paginate
 from app.vocabulary import SCALAR_PROFILE_FIELDS

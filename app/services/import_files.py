@@ -18,15 +18,13 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils.datetime import from_excel
 
-from app.vocabulary import PRACTICE_FIELDS, SCALAR_PROFILE_FIELDS
+from app.vocabulary import FALSE_WORDS, PRACTICE_FIELDS, SCALAR_PROFILE_FIELDS, TRUE_WORDS
 
 ENCODINGS = ("utf-8-sig", "cp1252")
 XLSX_MAGIC = b"PK\x03\x04"
 MAX_COLUMNS = 200
 PRODUCT_SLOTS = 3
 CERTIFICATE_SLOTS = 3
-TRUE_WORDS = frozenset({"ya", "y", "yes", "true", "1", "benar", "ada", "x", "✓"})
-FALSE_WORDS = frozenset({"tidak", "t", "no", "n", "false", "0", "salah", "tidak ada", "-"})
 # Excel date serial numbers taken as dates: five digits, 1927-05-18 … 2173-10-14 (a bare year is not one).
 EXCEL_SERIAL_RANGE = (10_000, 99_999)
 DELIMITERS = (",", ";", "\t")
@@ -121,6 +119,7 @@ COLUMNS: tuple[Column, ...] = (
         "11.17",
     ),
     Column("founded_year", "year", "Tahun berdiri", "Year founded", "2012"),
+    Column("founded_on", "date", "Tanggal berdiri (opsional)", "Date founded (optional)", ""),
     Column("employees", "integer", "Jumlah tenaga kerja", "Employees", "14"),
     Column("annual_revenue_idr", "integer", "Omzet per tahun (Rp)", "Annual revenue (IDR)", "4.200.000.000"),
     Column(

@@ -8,8 +8,8 @@ from flask import current_app
 
 from app import reference
 from app.engine import programme_catalogue, requirements_for
-from app.engine.products import product_class_of
 from app.errors import InvalidInput
+from app.reference import product_class_of
 
 
 def current_policy():

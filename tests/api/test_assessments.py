@@ -39,7 +39,7 @@ def test_an_inline_profile_is_assessed_and_stored_with_the_contract_shape(client
     assert response.status_code == 201, response.json
     body = response.json
     assert set(body) >= CONTRACT_FIELDS
-    assert body["as_of"] == "2026-11-27" and body["policy_version"] == "v1"
+    assert body["as_of"] == "2026-11-27" and body["policy_version"] == "v1.1"
     assert body["size_class"] == "small"
     assert set(body["readiness"]["dimensions"]) == {
         "compliance",

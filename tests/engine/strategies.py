@@ -10,7 +10,7 @@ HS_CODES = (
     "090111", "090112", "090121", "090122", "090190", "210111", "210112", "180100", "180200", "180310",
     "180400", "180500", "180632", "090411", "090412", "090811", "090812", "090710", "090720", "091011",
     "091091", "442011", "442019", "940161", "460212", "460219", "940152", "520852", "691390", "711311",
-    "711719", "850440",
+    "711719", "850440", "090230", "040900", "190531", "210390", "940350", "441912", "030617",
 )  # fmt: skip
 CODES = (
     "NIB", "NPWP", "PIRT", "BPOM_MD", "HALAL", "SNI", "HACCP", "ISO22000", "ORGANIC", "FAIRTRADE",
@@ -32,6 +32,8 @@ EDGES = (
     date(2026, 10, 17),
     date(2026, 12, 30),
     date(2027, 6, 30),
+    date(2026, 10, 1),  # policy v1.1 A11: FDA renewal window of an even year
+    date(2025, 1, 1),  # A7: the year boundary for founded_year
 )
 as_of_dates = st.one_of(
     dates,
@@ -62,11 +64,13 @@ tri = _maybe(st.booleans())
 profiles = st.fixed_dictionaries(
     {
         "name": st.just("IKM uji"),
-        "region_code": st.just("11.17"),
+        "region_code": st.sampled_from(("11.17", "11.01", "19.01")),  # Gayo GI, none, Muntok GI (A9)
         "products": st.lists(product, min_size=1, max_size=4),
     },
     optional={
         "founded_year": _maybe(st.integers(1990, 2026)),
+        "founded_on": _maybe(st.dates(date(1990, 1, 1), date(2026, 11, 29)).map(date.isoformat)),  # A7
+        "nib": _maybe(st.just("9120001234567")),  # A3
         "annual_revenue_idr": _maybe(st.one_of(st.sampled_from(REVENUES), st.integers(0, 80_000_000_000))),
         "credit_status": _maybe(st.sampled_from(CREDIT)),
         "group": _maybe(

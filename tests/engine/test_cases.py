@@ -8,7 +8,7 @@ from app.engine import assess
 
 from .conftest import load_cases, merge
 
-CASE_FILES = ("requirements.yaml", "programmes.yaml")
+CASE_FILES = ("requirements.yaml", "programmes.yaml", "amendments.yaml")
 KNOWN_EXPECTATIONS = {
     "gaps", "no_gaps", "programmes", "criteria", "terms", "route", "status", "review_required", "size_class",
     "score", "level", "level_capped", "dimensions", "missing_fields", "missing_fields_exactly", "review",

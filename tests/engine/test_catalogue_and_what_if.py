@@ -40,7 +40,23 @@ def test_requirements_for_a_size_lists_only_its_date(policy):
 def test_requirements_for_instant_coffee_in_the_eu_has_no_eudr(policy):
     found = requirements_for("210111", "DE", date(2027, 7, 1), "small", policy)
     assert "EUDR_GEO" not in {item["requirement"] for item in found}
-    assert {"NIB", "NPWP", "PIRT", "HACCP"} <= {item["requirement"] for item in found}
+    assert {"NIB", "NPWP", "HACCP"} <= {item["requirement"] for item in found}
+    assert "PIRT" not in {item["requirement"] for item in found}  # policy v1.1 A8: food permits are domestic
+
+
+def test_requirements_for_instant_coffee_at_home_names_the_permit_of_each_size(policy):
+    found = requirements_for("210111", "ID", date(2026, 11, 29), None, policy)
+    permits = {item["requirement"]: item for item in found if item["requirement"] in ("PIRT", "BPOM_MD")}
+    assert permits["PIRT"]["severity"] == "blocking" and permits["PIRT"]["any_of"] == ["PIRT", "BPOM_MD"]
+    assert permits["PIRT"]["size_classes"] == ["micro", "small"]
+    assert permits["BPOM_MD"]["size_classes"] == ["large", "medium"]
+
+
+def test_requirements_for_coffee_lists_the_gi_opportunity_with_the_coffee_gis(policy):
+    found = requirements_for("090111", "ID", date(2026, 11, 29), "small", policy)
+    gi = next(item for item in found if item["requirement"] == "GI")
+    names = {indication["name"] for indication in gi["geographical_indications"]}
+    assert "Kopi Arabika Gayo" in names and "Lada Putih Muntok" not in names
 
 
 def test_programme_catalogue_lists_criteria_with_required_values_and_sources(policy):
@@ -60,7 +76,7 @@ def test_programme_catalogue_lists_criteria_with_required_values_and_sources(pol
 def test_assessment_has_exactly_the_contract_fields_and_is_json(policy):
     result = assess(BASE, date(2026, 11, 27), policy)
     assert set(result) == ASSESSMENT_FIELDS
-    assert result["policy_version"] == "v1" and result["policy_hash"] == policy.content_hash
+    assert result["policy_version"] == "v1.1" and result["policy_hash"] == policy.content_hash
     json.dumps(result)
     for step in result["trace"]:
         assert {"step", "rule", "inputs", "outcome", "source"} <= set(step)

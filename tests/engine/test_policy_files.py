@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -33,7 +34,7 @@ def _requirement(document: dict, entry_id: str) -> dict:
 
 def test_the_repository_policy_loads_with_label_and_hash():
     policy = load_policy(DEFAULT_POLICY_DIR)
-    assert policy.label == "v1"
+    assert policy.label == "v1.1"
     assert re.fullmatch(r"sha256:[0-9a-f]{16}", policy.content_hash)
     assert len(policy.market_groups["EU27"]) == 27
 
@@ -149,3 +150,83 @@ def test_a_changed_threshold_changes_the_outcome_without_code_changes(policy_cop
     criteria = {c["name"]: c for c in result["programmes"][0]["criteria"]}
     assert criteria["years_in_business"]["outcome"] == "fail"
     assert criteria["years_in_business"]["required"] == ">= 20"
+
+
+def test_every_criterion_rule_is_declared_once_with_both_forms_and_descriptions():
+    """One registry (criteria.RULES): the policy loader, the catalogue and both paths read it."""
+    from app.engine.criteria import RULES
+
+    assert "product_in" in RULES and "closable_gap" in RULES
+    for name, rule in RULES.items():
+        assert rule.vector is not None, name
+        assert rule.description_id and rule.description_en, name
+        assert rule.evaluate.__doc__ and rule.vector.__module__ == "app.engine.batch", name
+
+
+def test_a_criterion_parameter_outside_its_declared_vocabulary_is_refused(policy_copy):
+    path = policy_copy / "programmes.yaml"
+    path.write_text(
+        path.read_text().replace("kinds: [sentra, cooperative, village]", "kinds: [sentra, club]")
+    )
+    with pytest.raises(PolicyError, match=r"programmes.yaml: entry DESA_DEVISA.producer_group: .*club"):
+        load_policy(policy_copy)
+
+
+def test_any_number_can_be_dated_and_the_one_in_force_on_as_of_is_used(policy_copy):
+    """Weights given as a history: an assessment before the change uses the old weights."""
+    from app.engine import assess
+
+    path = policy_copy / "readiness.yaml"
+
+    def dated(document):
+        old = document["weights"]["value"]
+        document["weights"] = {
+            "source": "test",
+            "history": [
+                {"from": None, "value": old},
+                {"from": "2026-01-01", "value": {**old, "digital": 0, "compliance": 35}},
+            ],
+        }
+
+    _edit(path, dated)
+    changed = load_policy(policy_copy)
+    assert [start for start, _ in changed.parameter_versions][1:] == [
+        date(2021, 2, 2),
+        date(2026, 1, 1),
+    ]
+    assert changed.on(date(2025, 12, 31)).weights["digital"] == 5
+    assert changed.on(date(2026, 1, 1)).weights["digital"] == 0
+    profile = {
+        "name": "Uji",
+        "region_code": "11.17",
+        "products": [{"description": "kopi", "hs_code": "090111"}],
+        "practices": {"email": True, "website": True, "marketplace": True},
+    }
+    before = assess(profile, date(2025, 12, 31), changed, with_what_if=False)["readiness"]["score"]
+    after = assess(profile, date(2026, 1, 1), changed, with_what_if=False)["readiness"]["score"]
+    assert before != after
+
+
+@pytest.mark.parametrize(
+    ("history", "problem"),
+    [
+        ([{"from": "2020-01-01", "value": 1}], "must start with `from: null`"),
+        (
+            [
+                {"from": None, "value": 12},
+                {"from": "2020-01-01", "value": 6},
+                {"from": "2019-01-01", "value": 3},
+            ],
+            "increase",
+        ),
+        ([], "non-empty list"),
+    ],
+)
+def test_a_broken_history_is_refused_with_file_and_entry(policy_copy, history, problem):
+    path = policy_copy / "thresholds.yaml"
+    _edit(path, lambda document: document["upcoming_window_months"].update({"history": history}))
+    with pytest.raises(
+        PolicyError,
+        match=re.escape("thresholds.yaml: entry upcoming_window_months: ") + ".*" + re.escape(problem),
+    ):
+        load_policy(policy_copy)

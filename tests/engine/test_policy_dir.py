@@ -1,0 +1,105 @@
+"""POLICY_DIR pointed at a changed copy of the policy: validation, the classifier's product classes, the
+engine, the CLI and the pages all follow it (one Policy object, loaded by the app, is the only source)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+from marshmallow import ValidationError
+
+from app import create_app, reference
+from app.engine import DEFAULT_POLICY_DIR
+from app.schemas.ikm import IkmProfileSchema
+
+PROFILE = {
+    "name": "Uji Policy Dir",
+    "region_code": "11.17",
+    "products": [
+        {
+            "description": "Keranjang rotan",
+            "hs_code": "460212",
+            "monthly_capacity": 10,
+            "capacity_unit": "pcs",
+        }
+    ],
+    "certifications": [{"code": "NIB"}],
+    "practices": {
+        "bookkeeping": True,
+        "bank_account": True,
+        "email": True,
+        "website": True,
+        "marketplace": True,
+    },
+}
+
+
+def _edit(path: Path, change) -> None:
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(document)
+    path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+@pytest.fixture
+def changed_app(tmp_path):
+    """An app whose POLICY_DIR is a copy with a new certificate code, plaited crafts moved to `other` and
+    the digital weight raised."""
+    policy_dir = tmp_path / "data" / "policy"
+    shutil.copytree(DEFAULT_POLICY_DIR, policy_dir)
+    shutil.copytree(DEFAULT_POLICY_DIR.parent / "reference", tmp_path / "data" / "reference")
+    _edit(
+        policy_dir / "certifications.yaml",
+        lambda d: d["codes"].update(
+            {
+                "BRCGS": {
+                    "kind": "food_safety",
+                    "name_id": "BRCGS Pangan",
+                    "name_en": "BRCGS Food",
+                    "source": "test",
+                }
+            }
+        ),
+    )
+    _edit(
+        policy_dir / "product_classes.yaml",
+        lambda d: d["classes"]["plaited_crafts"].update({"commodity": "other"}),
+    )
+    _edit(policy_dir / "readiness.yaml", lambda d: d["weights"]["value"].update({"digital": 60}))
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite3'}",
+            "POLICY_DIR": policy_dir,
+        }
+    )
+    return app
+
+
+def test_every_consumer_follows_the_changed_policy(changed_app, tmp_path):
+    profile = {**PROFILE, "certifications": [{"code": "NIB"}, {"code": "BRCGS"}]}
+    with pytest.raises(ValidationError):
+        IkmProfileSchema().load(profile)  # outside the app: the repository's policy has no BRCGS
+    assert reference.commodity_of("460212") == "crafts"
+    policy = changed_app.extensions["policy"]
+    with changed_app.app_context():
+        assert IkmProfileSchema().load(profile)["certifications"][1]["code"] == "BRCGS"  # validation
+        assert reference.commodity_of("460212") == "other"  # the classifier's product classes
+        assert "BRCGS" in reference.certification_names()  # the self-check form and page (app/web)
+        from app.services.assessments import evaluate
+
+        changed = evaluate(PROFILE, date(2026, 11, 29))  # the engine
+    assert changed["policy_hash"] == policy.content_hash
+    assert changed["products"][0]["commodity"] == "other"
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps(PROFILE) + "\n", encoding="utf-8")
+    output = tmp_path / "out.jsonl"
+    result = changed_app.test_cli_runner().invoke(
+        args=["assess-batch", "--input", str(source), "--output", str(output), "--as-of", "2026-11-29"]
+    )
+    assert result.exit_code == 0, result.output
+    row = json.loads(output.read_text(encoding="utf-8").splitlines()[0])
+    assert row["policy_hash"] == policy.content_hash and row["score"] == changed["readiness"]["score"]  # CLI

@@ -32,15 +32,18 @@ import math
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import pandas as pd
 from flask import current_app
 from flask.cli import with_appcontext
 from tqdm import tqdm
 
-from app.engine import DEFAULT_POLICY_DIR, Policy, assess_frame, load_policy, profiles_to_frame
+from app.engine import DEFAULT_POLICY_DIR, Policy, load_policy
 from app.engine.validation import row_validator
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 CHUNK_ROWS = 20_000
 CSV_COLUMNS = (
@@ -307,6 +310,8 @@ def run_batch(
     validator: str = "engine",
 ) -> tuple[int, int]:
     """Validate, classify missing HS codes, assess and write every row; return (assessed, rejected)."""
+    from app.engine import assess_frame, profiles_to_frame  # numpy and pandas: imported on use
+
     validate = row_validator(validator)
     classification_cache: dict = {}
     writer = ResultWriter(output_path)

@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.ml.artifacts import (
     ArtifactError,
@@ -17,18 +17,17 @@ from app.ml.artifacts import (
     prune_versions,
     save_artifact,
 )
-from app.ml.hs_classifier import (
-    HS_TRUSTED_TYPES,
-    HsClassifier,
-    hs_artifact_object,
-    hs_classifier_from_artifact,
-    train_hs_classifier,
-)
-from app.ml.hs_keyword import KeywordHsClassifier
 from app.ml.hs_training import training_data_sha256
 from app.ml.model_cards import hs_model_card, triage_model_card
 from app.ml.paths import load_ml_config
-from app.ml.triage import TRIAGE_TRUSTED_TYPES, TriageModel, train_triage_from_rows
+
+if TYPE_CHECKING:
+    from app.ml.hs_classifier import HsClassifier
+    from app.ml.hs_keyword import KeywordHsClassifier
+    from app.ml.triage import TriageModel
+
+# scikit-learn (through hs_classifier, hs_keyword and triage) is imported inside the functions that load
+# or train a model, so that checking artifacts (`ensure-models`, `prepare`) stays cheap.
 
 FAIRNESS_FILE = "fairness.json"
 # Older artifact versions kept next to the newest one (for comparison and rollback).
@@ -56,6 +55,9 @@ def load_hs_classifier(models_dir: Path) -> HsClassifier | KeywordHsClassifier:
     Raises ArtifactError when the newest artifact was built with another scikit-learn version or its file
     hash does not match its metadata. A checked artifact already loaded in this process is reused.
     """
+    from app.ml.hs_classifier import HS_TRUSTED_TYPES, hs_classifier_from_artifact
+    from app.ml.hs_keyword import KeywordHsClassifier
+
     directory = latest_version_dir(Path(models_dir), hs_name())
     if directory is None:
         return KeywordHsClassifier()
@@ -70,6 +72,8 @@ def load_hs_classifier(models_dir: Path) -> HsClassifier | KeywordHsClassifier:
 
 def load_triage_model(models_dir: Path) -> TriageModel | None:
     """The newest triage artifact, or None when no trained model exists (rules-only ordering)."""
+    from app.ml.triage import TRIAGE_TRUSTED_TYPES, TriageModel
+
     directory = latest_version_dir(Path(models_dir), triage_name())
     if directory is None:
         return None
@@ -84,6 +88,8 @@ def load_triage_model(models_dir: Path) -> TriageModel | None:
 
 def train_and_save_hs(models_dir: Path) -> Path:
     """Train the HS classifier and write a new artifact version; return its directory."""
+    from app.ml.hs_classifier import hs_artifact_object, train_hs_classifier
+
     result = train_hs_classifier()
     metadata = dict(result.metadata)
     directory = save_artifact(
@@ -115,6 +121,8 @@ def synthetic_rows() -> list[dict[str, Any]]:
 
 def save_triage(models_dir: Path, rows: list[dict[str, Any]], synthetic: bool) -> Path:
     """Train the triage model on decision rows and write artifact, metadata, model card and fairness.json."""
+    from app.ml.triage import train_triage_from_rows
+
     result = train_triage_from_rows(rows, synthetic=synthetic)
     metadata = {**result.metadata, "recipe_sha256": triage_recipe_sha256() if synthetic else None}
     card = triage_model_card({**metadata, **_environment()}, result.fairness)

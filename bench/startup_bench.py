@@ -1,0 +1,234 @@
+"""Start-up time and per-worker memory: commands, `make run` to first request, gunicorn PSS/USS.
+
+Measures, in a checkout (this one by default, or `--checkout DIR`, e.g. an exported older commit for a
+before/after comparison under the same machine load):
+
+- the bare web-stack import (`python -c "import flask, flask_smorest, …"`) against
+  `flask --app wsgi --help`, `users list`, `load-reference` and `db current` (wall time, several runs);
+- a second `make run` on a set-up database: seconds until `/healthz` answers 200 (`--make-run`);
+- gunicorn with 1, 2 and 4 workers after warm-up requests (a classification and a self-check each):
+  RSS, PSS and USS (private pages) of the master and of every worker from /proc/PID/smaps_rollup.
+
+DATABASE_URL must name a database that is already set up (`make setup`); the commands run against it.
+Run: `DATABASE_URL=sqlite:////tmp/ovop.sqlite3 .venv/bin/python bench/startup_bench.py --make-run`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+WEB_STACK = "import flask, flask_smorest, sqlalchemy, marshmallow, flask_sqlalchemy, flask_migrate, psycopg"
+COMMANDS = {
+    "flask --help": ["--help"],
+    "users list": ["users", "list"],
+    "load-reference": ["load-reference"],
+    "db current": ["db", "current"],
+}
+PROFILE = {
+    "name": "Kopi Bench",
+    "nib": "9900000000001",
+    "legal_form": "perorangan",
+    "region_code": "11.17",
+    "founded_year": 2020,
+    "employees": 9,
+    "annual_revenue_idr": 1558000000,
+    "products": [
+        {"description": "kopi arabika gayo sangrai", "monthly_capacity": 500, "capacity_unit": "kg"}
+    ],
+    "certifications": [{"code": "NIB"}, {"code": "NPWP"}],
+    "target_markets": ["JP"],
+}
+
+
+def timed(command: list[str], cwd: Path, env: dict) -> float:
+    """Wall seconds of one run of a command (which must succeed)."""
+    start = time.perf_counter()
+    subprocess.run(command, cwd=cwd, env=env, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def spread(values: list[float]) -> str:
+    """Median with min–max, e.g. "1.23 s (1.10–1.40)"."""
+    return f"{statistics.median(values):.2f} s ({min(values):.2f}–{max(values):.2f})"
+
+
+def free_port() -> int:
+    """A free TCP port on the loopback interface."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def request(port: int, method: str, path: str, body: dict | None = None) -> int:
+    """Send one request and return the status (0 when nothing answers yet)."""
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        payload = json.dumps(body) if body is not None else None
+        headers = {"Content-Type": "application/json"} if body is not None else {}
+        connection.request(method, path, body=payload, headers=headers)
+        status = connection.getresponse().status
+        connection.close()
+        return status
+    except OSError:
+        return 0
+
+
+def wait_for_health(port: int, process: subprocess.Popen, timeout: float) -> float:
+    """Poll /healthz every 50 ms; return the seconds until it answered 200."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        if process.poll() is not None:
+            raise SystemExit(f"the server exited with {process.returncode}")
+        if request(port, "GET", "/healthz") == 200:
+            return time.perf_counter() - start
+        time.sleep(0.05)
+    raise SystemExit("the server did not become healthy")
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop a server started in its own process group, and wait for it."""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def memory_of(pid: int) -> dict[str, float]:
+    """RSS, PSS and USS (private clean + dirty) of a process in MiB, from /proc/PID/smaps_rollup."""
+    fields = {}
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+        name, value = line.split(":", 1)
+        fields[name] = int(value.split()[0]) / 1024
+    uss = fields["Private_Clean"] + fields["Private_Dirty"]
+    return {"rss": fields["Rss"], "pss": fields["Pss"], "uss": uss}
+
+
+def children(pid: int) -> list[int]:
+    """Direct child processes of pid."""
+    text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    return [int(child) for child in text.split()]
+
+
+def gunicorn_memory(checkout: Path, env: dict, workers: int) -> dict:
+    """Start gunicorn as `make run` does (the checkout's gunicorn.conf.py applies), warm it, measure."""
+    port = free_port()
+    command = [
+        str(checkout / ".venv/bin/gunicorn"),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--threads",
+        "4",
+        "wsgi:app",
+    ]
+    process = subprocess.Popen(
+        command,
+        cwd=checkout,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        ready = wait_for_health(port, process, timeout=120)
+        while len(children(process.pid)) < workers:
+            time.sleep(0.1)
+        classify = {"description": "kopi arabika gayo sangrai", "limit": 3}
+        calls = [
+            ("POST", "/api/v1/hs/classify", classify),
+            ("POST", "/api/v1/assessments", {"profile": PROFILE}),
+        ]
+        with ThreadPoolExecutor(max_workers=8 * workers) as pool:
+            statuses = list(pool.map(lambda call: request(port, *call), calls * 12 * workers))
+        if not set(statuses) <= {200, 201}:
+            raise SystemExit(f"warm-up requests failed: {sorted(set(statuses))}")
+        time.sleep(1)
+        master = memory_of(process.pid)
+        per_worker = [memory_of(pid) for pid in children(process.pid)]
+    finally:
+        stop(process)
+    total_pss = master["pss"] + sum(worker["pss"] for worker in per_worker)
+    return {
+        "workers": workers,
+        "ready": ready,
+        "master": master,
+        "per_worker": per_worker,
+        "total_pss": total_pss,
+    }
+
+
+def main() -> None:
+    """Run the measurements and print a plain-text report."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--checkout", type=Path, default=ROOT, help="checkout to measure (with .venv)")
+    parser.add_argument("--runs", type=int, default=5, help="runs of each command")
+    parser.add_argument("--workers", type=int, nargs="*", default=[1, 2, 4], help="gunicorn worker counts")
+    parser.add_argument("--make-run", action="store_true", help="also time a second `make run`")
+    parser.add_argument("--no-commands", action="store_true", help="skip the command timings")
+    args = parser.parse_args()
+    checkout = args.checkout.resolve()
+    env = {**os.environ, "FLASK_DEBUG": "0"}
+    if "DATABASE_URL" not in env:
+        raise SystemExit("set DATABASE_URL to a database that is already set up")
+    python = str(checkout / ".venv/bin/python")
+    flask = [str(checkout / ".venv/bin/flask"), "--app", "wsgi"]
+    print(f"checkout {checkout}; load {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} (1, 5 min)")
+    if not args.no_commands:
+        results = {"web-stack import": []}
+        results.update({name: [] for name in COMMANDS})
+        for _ in range(args.runs):  # interleaved, so that load changes hit every command alike
+            results["web-stack import"].append(timed([python, "-c", WEB_STACK], checkout, env))
+            for name, arguments in COMMANDS.items():
+                results[name].append(timed([*flask, *arguments], checkout, env))
+        base = statistics.median(results["web-stack import"])
+        for name, values in results.items():
+            print(f"{name:18} {spread(values)}  {statistics.median(values) / base:.2f} × web stack")
+    if args.make_run:
+        port = free_port()
+        start = time.perf_counter()
+        process = subprocess.Popen(
+            ["make", "-o", ".venv/.installed", "run", f"PORT={port}"],
+            cwd=checkout,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        try:
+            wait_for_health(port, process, timeout=600)
+            print(f"make run → first /healthz 200: {time.perf_counter() - start:.2f} s")
+        finally:
+            stop(process)
+    for workers in args.workers:
+        result = gunicorn_memory(checkout, env, workers)
+        pss = [worker["pss"] for worker in result["per_worker"]]
+        uss = [worker["uss"] for worker in result["per_worker"]]
+        rss = [worker["rss"] for worker in result["per_worker"]]
+        master = result["master"]
+        print(
+            f"gunicorn {workers} worker(s): ready {result['ready']:.2f} s; master RSS {master['rss']:.0f} "
+            f"PSS {master['pss']:.0f} USS {master['uss']:.0f} MiB; per worker RSS {statistics.mean(rss):.0f} "
+            f"PSS {statistics.mean(pss):.0f} USS {statistics.mean(uss):.0f} MiB; total PSS "
+            f"{result['total_pss']:.0f} MiB"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -13,6 +13,7 @@ COMMAND_MODULES = {
     "imports": ("import_ikm_command",),
     "batch": ("assess_batch_command",),
     "ml": ("ml_group",),
+    "prepare": ("prepare_command",),
 }
 
 

@@ -159,28 +159,36 @@ def artifact_problem(models_dir: Path, name: str, data_sha256: str | None, key: 
     return None
 
 
+def model_problems(models_dir: Path) -> dict[str, str | None]:
+    """Per model name, why its newest artifact must be (re)built, or None when it is current (cheap)."""
+    models_dir = Path(models_dir)
+    directory = latest_version_dir(models_dir, triage_name())
+    synthetic = directory is None or _is_synthetic(directory)
+    return {
+        hs_name(): artifact_problem(models_dir, hs_name(), training_data_sha256(), "training_data_sha256"),
+        triage_name(): artifact_problem(
+            models_dir, triage_name(), triage_recipe_sha256() if synthetic else None, "recipe_sha256"
+        ),
+    }
+
+
 def ensure_models(models_dir: Path, echo: Callable[[str], None] = print) -> list[Path]:
     """Train whatever artifact is missing, unloadable or stale; quick no-op when all are current."""
     models_dir = Path(models_dir)
+    problems = model_problems(models_dir)
     built = []
-    problem = artifact_problem(models_dir, hs_name(), training_data_sha256(), "training_data_sha256")
-    if problem:
-        echo(f"{hs_name()}: {problem}; training…")
+    if problems[hs_name()]:
+        echo(f"{hs_name()}: {problems[hs_name()]}; training…")
         built.append(train_and_save_hs(models_dir))
         echo(f"{hs_name()}: wrote {built[-1]}")
     else:
         echo(f"{hs_name()}: up to date ({latest_version_dir(models_dir, hs_name())})")
-    directory = latest_version_dir(models_dir, triage_name())
-    synthetic = directory is None or _is_synthetic(directory)
-    problem = artifact_problem(
-        models_dir, triage_name(), triage_recipe_sha256() if synthetic else None, "recipe_sha256"
-    )
-    if problem:
-        echo(f"{triage_name()}: {problem}; training on SYNTHETIC decisions…")
+    if problems[triage_name()]:
+        echo(f"{triage_name()}: {problems[triage_name()]}; training on SYNTHETIC decisions…")
         built.append(save_triage(models_dir, synthetic_rows(), synthetic=True))
         echo(f"{triage_name()}: wrote {built[-1]}")
     else:
-        echo(f"{triage_name()}: up to date ({directory})")
+        echo(f"{triage_name()}: up to date ({latest_version_dir(models_dir, triage_name())})")
     return built
 
 

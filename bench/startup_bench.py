@@ -1,10 +1,11 @@
 """Start-up time and per-worker memory: commands, `make run` to first request, gunicorn PSS/USS.
 
-Measures, in a checkout (this one by default, or `--checkout DIR`, e.g. an exported older commit for a
-before/after comparison under the same machine load):
+Measures a checkout (this one by default), or several (`--checkout BEFORE AFTER`, e.g. an exported older
+commit next to this one, so that both are measured under the same machine load):
 
 - the bare web-stack import (`python -c "import flask, flask_smorest, …"`) against
-  `flask --app wsgi --help`, `users list`, `load-reference` and `db current` (wall time, several runs);
+  `flask --app wsgi --help`, `users list`, `load-reference` and `db current`: wall time and CPU time
+  (user + system, less sensitive to other processes on the machine), several runs, checkouts interleaved;
 - a second `make run` on a set-up database: seconds until `/healthz` answers 200 (`--make-run`);
 - gunicorn with 1, 2 and 4 workers after warm-up requests (a classification and a self-check each):
   RSS, PSS and USS (private pages) of the master and of every worker from /proc/PID/smaps_rollup.
@@ -19,6 +20,7 @@ import argparse
 import http.client
 import json
 import os
+import resource
 import signal
 import socket
 import statistics
@@ -51,16 +53,43 @@ PROFILE = {
 }
 
 
-def timed(command: list[str], cwd: Path, env: dict) -> float:
-    """Wall seconds of one run of a command (which must succeed)."""
+def timed(command: list[str], cwd: Path, env: dict) -> tuple[float, float]:
+    """Wall seconds and CPU seconds (user + system) of one run of a command (which must succeed)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(command, cwd=cwd, env=env, check=True, capture_output=True)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def spread(values: list[float]) -> str:
     """Median with min–max, e.g. "1.23 s (1.10–1.40)"."""
     return f"{statistics.median(values):.2f} s ({min(values):.2f}–{max(values):.2f})"
+
+
+def time_commands(checkouts: list[Path], env: dict, runs: int) -> None:
+    """Time the web-stack import and each command, interleaving checkouts so that load hits them alike."""
+    names = ["web-stack import", *COMMANDS]
+    results = {(checkout, name): [] for checkout in checkouts for name in names}
+    for _ in range(runs):
+        for checkout in checkouts:
+            python = str(checkout / ".venv/bin/python")
+            flask = [str(checkout / ".venv/bin/flask"), "--app", "wsgi"]
+            results[checkout, names[0]].append(timed([python, "-c", WEB_STACK], checkout, env))
+            for name, arguments in COMMANDS.items():
+                results[checkout, name].append(timed([*flask, *arguments], checkout, env))
+    for checkout in checkouts:
+        print(f"{checkout}: wall median (min–max) | CPU user+sys median (min–max), {runs} runs")
+        base_wall = statistics.median(wall for wall, _ in results[checkout, names[0]])
+        base_cpu = statistics.median(cpu for _, cpu in results[checkout, names[0]])
+        for name in names:
+            walls = [wall for wall, _ in results[checkout, name]]
+            cpus = [cpu for _, cpu in results[checkout, name]]
+            print(
+                f"  {name:18} {spread(walls)} {statistics.median(walls) / base_wall:.2f} × | "
+                f"{spread(cpus)} {statistics.median(cpus) / base_cpu:.2f} ×"
+            )
 
 
 def free_port() -> int:
@@ -177,57 +206,60 @@ def gunicorn_memory(checkout: Path, env: dict, workers: int) -> dict:
 def main() -> None:
     """Run the measurements and print a plain-text report."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--checkout", type=Path, default=ROOT, help="checkout to measure (with .venv)")
+    parser.add_argument(
+        "--checkout", type=Path, nargs="+", default=[ROOT], help="checkouts to measure (each with .venv)"
+    )
     parser.add_argument("--runs", type=int, default=5, help="runs of each command")
     parser.add_argument("--workers", type=int, nargs="*", default=[1, 2, 4], help="gunicorn worker counts")
     parser.add_argument("--make-run", action="store_true", help="also time a second `make run`")
     parser.add_argument("--no-commands", action="store_true", help="skip the command timings")
     args = parser.parse_args()
-    checkout = args.checkout.resolve()
+    checkouts = [checkout.resolve() for checkout in args.checkout]
     env = {**os.environ, "FLASK_DEBUG": "0"}
     if "DATABASE_URL" not in env:
         raise SystemExit("set DATABASE_URL to a database that is already set up")
-    python = str(checkout / ".venv/bin/python")
-    flask = [str(checkout / ".venv/bin/flask"), "--app", "wsgi"]
-    print(f"checkout {checkout}; load {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} (1, 5 min)")
+    print(f"load {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} (1, 5 min) at start")
     if not args.no_commands:
-        results = {"web-stack import": []}
-        results.update({name: [] for name in COMMANDS})
-        for _ in range(args.runs):  # interleaved, so that load changes hit every command alike
-            results["web-stack import"].append(timed([python, "-c", WEB_STACK], checkout, env))
-            for name, arguments in COMMANDS.items():
-                results[name].append(timed([*flask, *arguments], checkout, env))
-        base = statistics.median(results["web-stack import"])
-        for name, values in results.items():
-            print(f"{name:18} {spread(values)}  {statistics.median(values) / base:.2f} × web stack")
-    if args.make_run:
-        port = free_port()
-        start = time.perf_counter()
-        process = subprocess.Popen(
-            ["make", "-o", ".venv/.installed", "run", f"PORT={port}"],
-            cwd=checkout,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        try:
-            wait_for_health(port, process, timeout=600)
-            print(f"make run → first /healthz 200: {time.perf_counter() - start:.2f} s")
-        finally:
-            stop(process)
-    for workers in args.workers:
-        result = gunicorn_memory(checkout, env, workers)
-        pss = [worker["pss"] for worker in result["per_worker"]]
-        uss = [worker["uss"] for worker in result["per_worker"]]
-        rss = [worker["rss"] for worker in result["per_worker"]]
-        master = result["master"]
-        print(
-            f"gunicorn {workers} worker(s): ready {result['ready']:.2f} s; master RSS {master['rss']:.0f} "
-            f"PSS {master['pss']:.0f} USS {master['uss']:.0f} MiB; per worker RSS {statistics.mean(rss):.0f} "
-            f"PSS {statistics.mean(pss):.0f} USS {statistics.mean(uss):.0f} MiB; total PSS "
-            f"{result['total_pss']:.0f} MiB"
-        )
+        time_commands(checkouts, env, args.runs)
+    for checkout in checkouts:
+        if args.make_run:
+            print(f"{checkout}: make run → first /healthz 200: {time_make_run(checkout, env):.2f} s")
+        for workers in args.workers:
+            print_memory(checkout, gunicorn_memory(checkout, env, workers))
+    print(f"load {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} (1, 5 min) at end")
+
+
+def time_make_run(checkout: Path, env: dict) -> float:
+    """Seconds from starting `make run` (install step taken as done) until /healthz answers 200."""
+    port = free_port()
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        ["make", "-o", ".venv/.installed", "run", f"PORT={port}"],
+        cwd=checkout,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        wait_for_health(port, process, timeout=600)
+        return time.perf_counter() - start
+    finally:
+        stop(process)
+
+
+def print_memory(checkout: Path, result: dict) -> None:
+    """One line of memory figures for a gunicorn run."""
+    pss = [worker["pss"] for worker in result["per_worker"]]
+    uss = [worker["uss"] for worker in result["per_worker"]]
+    rss = [worker["rss"] for worker in result["per_worker"]]
+    master = result["master"]
+    print(
+        f"{checkout}: gunicorn {result['workers']} worker(s): ready {result['ready']:.2f} s; master RSS "
+        f"{master['rss']:.0f} PSS {master['pss']:.0f} USS {master['uss']:.0f} MiB; per worker RSS "
+        f"{statistics.mean(rss):.0f} PSS {statistics.mean(pss):.0f} USS {statistics.mean(uss):.0f} MiB; "
+        f"total PSS {result['total_pss']:.0f} MiB"
+    )
 
 
 if __name__ == "__main__":

@@ -112,7 +112,9 @@ def setup_steps(demo: bool, demo_count: int, demo_cases: int) -> list[SetupStep]
         return steps + [SetupStep(name, "database schema not up to date") for name in later]
     steps.append(SetupStep("reference", reference_missing(config["REFERENCE_DATA_DIR"])))
     if demo:
-        steps.append(SetupStep("demo-ikm", demo_ikms_missing(demo_count)))
+        ikms = demo_ikms_missing(demo_count)
+        steps.append(SetupStep("demo-ikm", ikms))
         steps.append(SetupStep("demo-users", demo_users_missing(config["WORKFLOW_DATA_DIR"])))
-        steps.append(SetupStep("demo-cases", demo_cases_missing(demo_cases)))
+        cases = "demo IKM to be loaded first" if ikms else demo_cases_missing(demo_cases)
+        steps.append(SetupStep("demo-cases", cases))
     return steps

@@ -88,3 +88,19 @@ def test_prepare_does_the_missing_steps_once_then_nothing(app, runner, tmp_path,
     assert "Demo logins" in second.output and "ovop_demo_" in second.output
     with app.app_context():
         assert db.session.query(Ikm).count() == 6 and db.session.query(Application).count() == 4
+
+
+def test_prepare_without_demo_migrates_an_empty_database_and_loads_the_reference_data(tmp_path, monkeypatch):
+    """On a new database `prepare --no-demo` applies the migrations and loads the reference data."""
+    monkeypatch.setattr("app.services.setup.models_missing", lambda directory: None)
+    application = _fresh_app(tmp_path)
+    runner = application.test_cli_runner()
+    result = runner.invoke(args=["prepare", "--no-demo"])
+    assert result.exit_code == 0, result.output
+    assert "migrations: running…" in result.output and "reference: running…" in result.output
+    assert "provinces: 38 created" in result.output and "Demo logins" not in result.output
+    check = runner.invoke(args=["prepare", "--no-demo", "--check"])
+    assert check.exit_code == 0 and check.output.count("nothing to do") == 3, check.output
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()

@@ -125,6 +125,18 @@ def wait_for_health(port: int, process: subprocess.Popen, timeout: float) -> flo
     raise SystemExit("the server did not become healthy")
 
 
+def start(command: list[str], checkout: Path, env: dict) -> subprocess.Popen:
+    """Start a server in its own process group (so that stop() ends all of it), output discarded."""
+    return subprocess.Popen(
+        command,
+        cwd=checkout,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
 def stop(process: subprocess.Popen) -> None:
     """Stop a server started in its own process group, and wait for it."""
     try:
@@ -167,14 +179,7 @@ def gunicorn_memory(checkout: Path, env: dict, workers: int) -> dict:
         "4",
         "wsgi:app",
     ]
-    process = subprocess.Popen(
-        command,
-        cwd=checkout,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    process = start(command, checkout, env)
     try:
         ready = wait_for_health(port, process, timeout=120)
         while len(children(process.pid)) < workers:
@@ -232,18 +237,11 @@ def main() -> None:
 def time_make_run(checkout: Path, env: dict) -> float:
     """Seconds from starting `make run` (install step taken as done) until /healthz answers 200."""
     port = free_port()
-    start = time.perf_counter()
-    process = subprocess.Popen(
-        ["make", "-o", ".venv/.installed", "run", f"PORT={port}"],
-        cwd=checkout,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    began = time.perf_counter()
+    process = start(["make", "-o", ".venv/.installed", "run", f"PORT={port}"], checkout, env)
     try:
         wait_for_health(port, process, timeout=600)
-        return time.perf_counter() - start
+        return time.perf_counter() - began
     finally:
         stop(process)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 import importlib.util
 import json
-import shutil
 import threading
 import time
 from pathlib import Path
@@ -14,7 +13,6 @@ from types import SimpleNamespace
 import pytest
 
 from app.ml import ArtifactError, HsClassifier
-from app.ml.artifacts import latest_version_dir
 from app.ml.registry import hs_name
 from app.services.models import LoadedModels, load_models
 
@@ -54,13 +52,10 @@ def test_threads_that_use_a_model_at_once_share_a_single_load(tmp_path, monkeypa
     assert len(calls) == 1 and len(seen) == 8 and all(model is seen[0] for model in seen)
 
 
-def test_a_mismatched_artifact_is_refused_at_first_use(tmp_path, models_dir):
-    source = latest_version_dir(models_dir, hs_name())
-    copy = tmp_path / hs_name() / source.name
-    shutil.copytree(source, copy)
-    metadata = json.loads((copy / "metadata.json").read_text())
-    metadata["sklearn_version"] = "1.0.0"
-    (copy / "metadata.json").write_text(json.dumps(metadata))
+def test_a_mismatched_artifact_is_refused_at_first_use(tmp_path):
+    directory = tmp_path / hs_name() / "2026.01.01-1"
+    directory.mkdir(parents=True)
+    (directory / "metadata.json").write_text(json.dumps({"sklearn_version": "1.0.0"}))
     models = load_models(tmp_path)
     with pytest.raises(ArtifactError, match="ensure-models"):
         _ = models.hs_classifier

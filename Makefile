@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 DEMO_COUNT ?= 1200
+WORKERS ?= 2
 
 .PHONY: install setup models run test lint format bench browser clean translations lock
 
@@ -20,13 +21,14 @@ install: $(VENV)/.installed
 models: install
 	$(FLASK) ml ensure-models
 
-setup: install models
-	$(FLASK) setup
-	$(FLASK) users demo
-	$(FLASK) seed-demo-cases
+# One start-up: checks cheaply what is missing (models, migrations, reference and demo data) and does only that.
+setup: install
+	$(FLASK) prepare --demo-count $(DEMO_COUNT)
 
+# gunicorn.conf.py preloads the app and its models once; the workers share them (README "Production").
 run: setup
-	$(BIN)/gunicorn --bind 0.0.0.0:$(PORT) --workers 2 --threads 4 --access-logfile - wsgi:app
+	$(BIN)/gunicorn --config gunicorn.conf.py --bind 0.0.0.0:$(PORT) --workers $(WORKERS) --threads 4 \
+	  --access-logfile - wsgi:app
 
 # Headless Chromium and its driver for the browser tests (Debian packages; needs root or sudo).
 browser:

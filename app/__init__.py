@@ -94,7 +94,7 @@ def register_policy(app: Flask) -> None:
 
 
 def register_ml(app: Flask) -> None:
-    """Load the trained models from ML_MODELS_DIR (keyword fallback while none is trained)."""
+    """The trained models of ML_MODELS_DIR, loaded at first use (gunicorn preloads them before forking)."""
     from app.services.models import load_models
 
     app.extensions["ml"] = load_models(app.config["ML_MODELS_DIR"])

@@ -14,6 +14,7 @@ COMMAND_MODULES = {
     "batch": ("assess_batch_command",),
     "ml": ("ml_group",),
     "reports": ("report_group",),
+    "prepare": ("prepare_command",),
 }
 
 

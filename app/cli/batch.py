@@ -32,17 +32,20 @@ import math
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import pandas as pd
 from flask import current_app
 from flask.cli import with_appcontext
 from tqdm import tqdm
 
 from app import reference
-from app.engine import Policy, assess_frame, profiles_to_frame
+from app.engine import Policy
 from app.engine.validation import row_validator
 from app.vocabulary import FALSE_WORDS, PRACTICE_FIELDS, TRUE_WORDS
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 CHUNK_ROWS = 20_000
 CSV_COLUMNS = (
@@ -304,6 +307,8 @@ def run_batch(
     validator: str = "engine",
 ) -> tuple[int, int]:
     """Validate, classify missing HS codes, assess and write every row; return (assessed, rejected)."""
+    from app.engine import assess_frame, profiles_to_frame  # numpy and pandas: imported on use
+
     validate = row_validator(validator)
     classification_cache: dict = {}
     writer = ResultWriter(output_path)

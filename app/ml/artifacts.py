@@ -2,7 +2,9 @@
 
 Artifacts are written with skops.io (never pickle) and loaded with an explicit list of trusted types.
 Loading refuses an artifact built with another scikit-learn version or whose file hash does not match its
-metadata, so a model is never silently used outside the environment it was validated in.
+metadata, so a model is never silently used outside the environment it was validated in. Library versions
+are read from the installed package metadata, so checking an artifact does not import scikit-learn; skops
+(and with it scikit-learn) is imported only to write or load one.
 """
 
 from __future__ import annotations
@@ -14,14 +16,9 @@ import re
 import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from importlib.metadata import version as installed_version
 from pathlib import Path
 from typing import Any
-
-import numpy
-import scipy
-import sklearn
-import skops
-import skops.io
 
 ARTIFACT_FILE = "model.skops"
 METADATA_FILE = "metadata.json"
@@ -59,11 +56,11 @@ def sha256_file(path: Path) -> str:
 def environment_versions() -> dict[str, str]:
     """Library and Python versions recorded in (and checked against) every artifact's metadata."""
     return {
-        "sklearn_version": sklearn.__version__,
+        "sklearn_version": installed_version("scikit-learn"),
         "python_version": platform.python_version(),
-        "numpy_version": numpy.__version__,
-        "scipy_version": scipy.__version__,
-        "skops_version": skops.__version__,
+        "numpy_version": installed_version("numpy"),
+        "scipy_version": installed_version("scipy"),
+        "skops_version": installed_version("skops"),
     }
 
 
@@ -106,6 +103,8 @@ def save_artifact(
     extra_files: dict[str, str] | None = None,
 ) -> Path:
     """Write obj (skops), metadata.json, MODEL_CARD.md and extra text files to a new version directory."""
+    import skops.io
+
     version = next_version(models_dir, name)
     directory = Path(models_dir) / name / version
     directory.mkdir(parents=True, exist_ok=False)
@@ -154,9 +153,10 @@ def check_artifact(directory: Path) -> dict[str, Any]:
     directory = Path(directory)
     metadata = read_metadata(directory)
     built_with = metadata.get("sklearn_version")
-    if built_with != sklearn.__version__:
+    installed = installed_version("scikit-learn")
+    if built_with != installed:
         raise ArtifactError(
-            f"{directory}: built with scikit-learn {built_with}, this environment has {sklearn.__version__}; "
+            f"{directory}: built with scikit-learn {built_with}, this environment has {installed}; "
             "refusing to load it. Retrain with `flask --app wsgi ml ensure-models`."
         )
     artifact_path = directory / metadata.get("artifact_file", ARTIFACT_FILE)
@@ -174,6 +174,8 @@ def check_artifact(directory: Path) -> dict[str, Any]:
 
 def load_artifact(directory: Path, trusted_types: list[str]) -> LoadedArtifact:
     """Load a checked artifact with skops, allowing only the given trusted types."""
+    import skops.io
+
     directory = Path(directory)
     metadata = check_artifact(directory)
     artifact_path = directory / metadata.get("artifact_file", ARTIFACT_FILE)

@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.ml.artifacts import (
     ArtifactError,
@@ -17,19 +17,17 @@ from app.ml.artifacts import (
     prune_versions,
     save_artifact,
 )
-from app.ml.hs_classifier import (
-    HS_TRUSTED_TYPES,
-    HsClassifier,
-    hs_artifact_object,
-    hs_classifier_from_artifact,
-    train_hs_classifier,
-    write_hs_reliability_diagram,
-)
-from app.ml.hs_keyword import KeywordHsClassifier
 from app.ml.hs_training import training_data_sha256
 from app.ml.model_cards import hs_model_card, triage_model_card
 from app.ml.paths import load_ml_config
-from app.ml.triage import TRIAGE_TRUSTED_TYPES, TriageModel, train_triage_from_rows
+
+if TYPE_CHECKING:
+    from app.ml.hs_classifier import HsClassifier
+    from app.ml.hs_keyword import KeywordHsClassifier
+    from app.ml.triage import TriageModel
+
+# scikit-learn (through hs_classifier, hs_keyword and triage) is imported inside the functions that load
+# or train a model, so that checking artifacts (`ensure-models`, `prepare`) stays cheap.
 
 FAIRNESS_FILE = "fairness.json"
 # Older artifact versions kept next to the newest one (for comparison and rollback).
@@ -57,6 +55,9 @@ def load_hs_classifier(models_dir: Path) -> HsClassifier | KeywordHsClassifier:
     Raises ArtifactError when the newest artifact was built with another scikit-learn version or its file
     hash does not match its metadata. A checked artifact already loaded in this process is reused.
     """
+    from app.ml.hs_classifier import HS_TRUSTED_TYPES, hs_classifier_from_artifact
+    from app.ml.hs_keyword import KeywordHsClassifier
+
     directory = latest_version_dir(Path(models_dir), hs_name())
     if directory is None:
         return KeywordHsClassifier()
@@ -71,6 +72,8 @@ def load_hs_classifier(models_dir: Path) -> HsClassifier | KeywordHsClassifier:
 
 def load_triage_model(models_dir: Path) -> TriageModel | None:
     """The newest triage artifact, or None when no trained model exists (rules-only ordering)."""
+    from app.ml.triage import TRIAGE_TRUSTED_TYPES, TriageModel
+
     directory = latest_version_dir(Path(models_dir), triage_name())
     if directory is None:
         return None
@@ -86,6 +89,8 @@ def load_triage_model(models_dir: Path) -> TriageModel | None:
 def train_and_save_hs(models_dir: Path, corrections: list[tuple[str, str]] | None = None) -> Path:
     """Train the HS classifier (plus recorded corrections, if given) and write a new artifact version with
     its model card and reliability diagram; return its directory."""
+    from app.ml.hs_classifier import hs_artifact_object, train_hs_classifier, write_hs_reliability_diagram
+
     result = train_hs_classifier(corrections=corrections)
     metadata = dict(result.metadata)
     directory = save_artifact(
@@ -118,6 +123,8 @@ def synthetic_rows() -> list[dict[str, Any]]:
 
 def save_triage(models_dir: Path, rows: list[dict[str, Any]], synthetic: bool) -> Path:
     """Train the triage model on decision rows and write artifact, metadata, model card and fairness.json."""
+    from app.ml.triage import train_triage_from_rows
+
     result = train_triage_from_rows(rows, synthetic=synthetic)
     metadata = {**result.metadata, "recipe_sha256": triage_recipe_sha256() if synthetic else None}
     card = triage_model_card({**metadata, **_environment()}, result.fairness)
@@ -154,28 +161,36 @@ def artifact_problem(models_dir: Path, name: str, data_sha256: str | None, key: 
     return None
 
 
+def model_problems(models_dir: Path) -> dict[str, str | None]:
+    """Per model name, why its newest artifact must be (re)built, or None when it is current (cheap)."""
+    models_dir = Path(models_dir)
+    directory = latest_version_dir(models_dir, triage_name())
+    synthetic = directory is None or _is_synthetic(directory)
+    return {
+        hs_name(): artifact_problem(models_dir, hs_name(), training_data_sha256(), "training_data_sha256"),
+        triage_name(): artifact_problem(
+            models_dir, triage_name(), triage_recipe_sha256() if synthetic else None, "recipe_sha256"
+        ),
+    }
+
+
 def ensure_models(models_dir: Path, echo: Callable[[str], None] = print) -> list[Path]:
     """Train whatever artifact is missing, unloadable or stale; quick no-op when all are current."""
     models_dir = Path(models_dir)
+    problems = model_problems(models_dir)
     built = []
-    problem = artifact_problem(models_dir, hs_name(), training_data_sha256(), "training_data_sha256")
-    if problem:
-        echo(f"{hs_name()}: {problem}; training…")
+    if problems[hs_name()]:
+        echo(f"{hs_name()}: {problems[hs_name()]}; training…")
         built.append(train_and_save_hs(models_dir))
         echo(f"{hs_name()}: wrote {built[-1]}")
     else:
         echo(f"{hs_name()}: up to date ({latest_version_dir(models_dir, hs_name())})")
-    directory = latest_version_dir(models_dir, triage_name())
-    synthetic = directory is None or _is_synthetic(directory)
-    problem = artifact_problem(
-        models_dir, triage_name(), triage_recipe_sha256() if synthetic else None, "recipe_sha256"
-    )
-    if problem:
-        echo(f"{triage_name()}: {problem}; training on SYNTHETIC decisions…")
+    if problems[triage_name()]:
+        echo(f"{triage_name()}: {problems[triage_name()]}; training on SYNTHETIC decisions…")
         built.append(save_triage(models_dir, synthetic_rows(), synthetic=True))
         echo(f"{triage_name()}: wrote {built[-1]}")
     else:
-        echo(f"{triage_name()}: up to date ({directory})")
+        echo(f"{triage_name()}: up to date ({latest_version_dir(models_dir, triage_name())})")
     return built
 
 

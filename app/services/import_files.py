@@ -14,10 +14,6 @@ import warnings
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
-from openpyxl.utils.datetime import from_excel
-
 from app.vocabulary import FALSE_WORDS, PRACTICE_FIELDS, SCALAR_PROFILE_FIELDS, TRUE_WORDS
 
 ENCODINGS = ("utf-8-sig", "cp1252")
@@ -328,6 +324,8 @@ def _cells_by_header(header: list[str], cells) -> dict[str, object]:
 
 def read_xlsx(content: bytes, max_rows: int) -> ParsedFile:
     """Rows of the first worksheet of an XLSX workbook, numbered as Excel numbers them."""
+    from openpyxl import load_workbook  # imported on use: openpyxl costs start-up time
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it does not read
@@ -423,6 +421,8 @@ def parse_date(value):
         return value.isoformat()
     if isinstance(value, int | float) and not isinstance(value, bool):
         if EXCEL_SERIAL_RANGE[0] <= value <= EXCEL_SERIAL_RANGE[1]:
+            from openpyxl.utils.datetime import from_excel
+
             return from_excel(value).date().isoformat()
         return str(value)
     text = _text(value)
@@ -638,6 +638,9 @@ def template_csv() -> bytes:
 
 def template_xlsx() -> bytes:
     """The XLSX template: sheet "IKM" with the headers, sheet "Petunjuk" explaining each column."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     workbook = Workbook()
     data = workbook.active
     data.title = "IKM"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 
 from app.errors import NotFound
 from app.extensions import db
@@ -23,21 +23,22 @@ def _integer(text: str) -> int | None:
 
 
 def _upsert(model, key: str, rows: list[dict]) -> dict[str, int]:
-    """Insert new rows and update changed ones, keyed by `key`; return the counts."""
-    existing = {getattr(item, key): item for item in db.session.scalars(select(model))}
+    """Insert new rows and update changed ones, keyed by `key`; return the counts.
+
+    The stored rows are compared as plain tuples (no ORM objects), so a second run costs little.
+    """
+    fields = list(rows[0]) if rows else [key]
+    columns = [getattr(model, field) for field in fields]
+    existing = {stored._mapping[key]: tuple(stored) for stored in db.session.execute(select(*columns))}
     created = updated = 0
     for row in rows:
         current = existing.get(row[key])
         if current is None:
             db.session.add(model(**row))
             created += 1
-            continue
-        changed = False
-        for field, value in row.items():
-            if getattr(current, field) != value:
-                setattr(current, field, value)
-                changed = True
-        updated += changed
+        elif current != tuple(row[field] for field in fields):
+            db.session.execute(update(model).where(getattr(model, key) == row[key]).values(**row))
+            updated += 1
     return {"created": created, "updated": updated, "unchanged": len(rows) - created - updated}
 
 

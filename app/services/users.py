@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -27,8 +28,12 @@ DEMO_FILE = "demo_users.yaml"
 DEMO_TOKEN_LABEL = "demo"
 # A token's last use is written at most this often, not on every request.
 TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
-# Checked against when the e-mail is unknown, so both failures take the same time (no account probing).
-_UNKNOWN_USER_HASH = generate_password_hash("unknown-user-placeholder")
+
+
+@lru_cache(maxsize=1)
+def _unknown_user_hash() -> str:
+    """A hash checked when the e-mail is unknown, so both failures take the same time (made at first use)."""
+    return generate_password_hash("unknown-user-placeholder")
 
 
 # Every refused sign-in gets this one answer, so nobody can tell an unknown address from a locked, a
@@ -236,7 +241,7 @@ def authenticate(email: str, password: str) -> User:
     """
     user = _find_by_email(email)
     if user is None or not user.password_hash:
-        check_password_hash(_UNKNOWN_USER_HASH, password or "")
+        check_password_hash(_unknown_user_hash(), password or "")
         label = "".join(char for char in normalise_email(email) if ord(char) >= 32)[:254]
         audit.record("user.login_failed", "user", None, after={"email": label}, actor=label or "unknown")
         db.session.commit()

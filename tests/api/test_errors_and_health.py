@@ -4,9 +4,11 @@ from app.extensions import db
 
 
 def test_healthz_answers_200_when_the_database_answers(client):
-    """GET /healthz checks the database."""
+    """GET /healthz checks the database and says which models are loaded."""
     response = client.get("/healthz")
-    assert response.status_code == 200 and response.json == {"status": "ok", "database": "ok"}
+    assert response.status_code == 200
+    assert response.json["status"] == "ok" and response.json["database"] == "ok"
+    assert set(response.json["models"]) == {"hs_classifier", "triage"}
 
 
 def test_healthz_answers_503_with_a_reason_when_the_database_fails(app, client, monkeypatch):

@@ -21,6 +21,25 @@ def test_loading_reference_data_twice_changes_nothing(app_context):
     assert all(figures["created"] == 0 and figures["updated"] == 0 for figures in counts.values())
 
 
+def test_a_changed_reference_row_is_updated_and_only_that_one(app_context, tmp_path):
+    """Loading an edited copy updates the changed province alone; loading the original puts it back."""
+    import shutil
+
+    original = app_context.config["REFERENCE_DATA_DIR"]
+    edited = tmp_path / "reference"
+    shutil.copytree(original, edited)
+    provinces = edited / "provinsi.csv"
+    provinces.write_text(provinces.read_text(encoding="utf-8").replace(",Aceh,", ",Aceh (edited),"), "utf-8")
+    try:
+        counts = load_reference_data(edited)
+        assert counts["provinces"] == {"created": 0, "updated": 1, "unchanged": 37}
+        assert counts["hs_codes"]["updated"] == 0
+        assert db.session.get(Province, "11").name == "Aceh (edited)"
+    finally:
+        restored = load_reference_data(original)
+    assert restored["provinces"]["updated"] == 1 and db.session.get(Province, "11").name == "Aceh"
+
+
 def test_regions_lists_provinces_and_one_provinces_kabupaten_kota(client):
     """GET /regions and /regions?province= and /regions/<code>."""
     provinces = client.get("/api/v1/regions").json["provinces"]

@@ -8,7 +8,7 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import and_, func, not_, or_, select, update
 
-from app.engine import assess, assess_frame, profiles_to_frame
+from app.engine import assess
 from app.engine.policy import DIMENSIONS
 from app.errors import InvalidInput, NotFound
 from app.extensions import db
@@ -253,6 +253,8 @@ def assess_ikms_batch(ikms: list[Ikm], as_of: date, created_by_id=None) -> int:
     """Assess stored IKM in one pass of the vectorised engine and store an assessment for each."""
     if not ikms:
         return 0
+    from app.engine import assess_frame, profiles_to_frame  # numpy and pandas: imported on use
+
     policy = current_app.extensions["policy"]
     profiles = [classify_products(ikm.to_profile()) for ikm in ikms]
     frame = assess_frame(profiles_to_frame(profiles), as_of, policy)

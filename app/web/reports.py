@@ -8,7 +8,6 @@ from flask_login import current_user, login_required
 from marshmallow import ValidationError
 
 from app.errors import DomainError
-from app.reports.charts import bar_chart, line_chart
 from app.reports.mapping import bubble_map
 from app.reports.summary import COMMODITIES, SummaryFilters
 from app.reports.tables import summary_tables
@@ -40,6 +39,8 @@ def _filters() -> tuple[SummaryFilters, dict]:
 
 def _chart(table) -> str | None:
     """The SVG chart of a table (the last column is the value), or None for tables charted otherwise."""
+    from app.reports.charts import bar_chart  # matplotlib: imported on use, not at start-up
+
     if table.name not in CHARTED or not any(isinstance(row[-1], int) and row[-1] > 0 for row in table.rows):
         return None  # nothing to draw: the table alone says it
     if table.name == "financing":
@@ -67,6 +68,8 @@ def _map(report: dict, filters: SummaryFilters) -> str:
 @login_required
 def dashboard():
     """The national or regional report for the chosen year, quarter, area and commodity."""
+    from app.reports.charts import line_chart  # matplotlib: imported on use, not at start-up
+
     filters, errors = _filters()
     report = reports.summary(filters)
     tables = summary_tables(report)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.auth import access, enforce_rate_limit
 from app.services import users
+from app.web import labels
 from app.web.forms import LoginForm, LogoutForm
 
 bp = Blueprint("account_pages", __name__, template_folder="templates")
@@ -36,7 +38,7 @@ def login():
         try:
             user = users.authenticate(form.email.data, form.password.data)
         except users.LoginRefused as refused:
-            flash(refused.message, "error")
+            flash(labels.pick(refused.message), "error")
             return render_template("accounts/login.html", form=form), 401
         session.clear()  # a fresh session after sign-in (no session fixation)
         login_user(user)
@@ -52,7 +54,7 @@ def logout():
         users.record_logout(current_user._get_current_object())
     logout_user()
     session.clear()
-    flash("Anda sudah keluar. / You are signed out.", "info")
+    flash(gettext("You are signed out."), "info")
     return redirect(url_for("account_pages.login"))
 
 

@@ -47,10 +47,12 @@ def _csrf_token(page: str) -> str:
     return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
 
 
-def test_the_login_page_is_bahasa_indonesia_first(client):
-    """Indonesian label before its English translation."""
+def test_the_login_page_speaks_one_language_at_a_time(client):
+    """Indonesian by default, English on request; never both side by side."""
     page = client.get("/login").get_data(as_text=True)
-    assert page.index("Masuk") < page.index("Log in") and page.index("Kata sandi") < page.index("Password")
+    assert "Kata sandi" in page and "Password" not in page
+    english = client.get("/login?lang=en").get_data(as_text=True)
+    assert "Password" in english and "Kata sandi" not in english
 
 
 def test_signing_in_sets_an_httponly_samesite_session_cookie_and_lands_on_the_queue(client, make_user):
@@ -150,7 +152,8 @@ def test_an_advisor_works_a_case_through_the_pages(client, sign_in, gayo_case):
     }
     assert client.post(f"{case_path}/decision", data=decision).status_code == 302
     page = client.get(case_path).get_data(as_text=True)
-    assert 'id="decision-reason"' in page and "CRITERIA_MET" in page and "Lengkap." in page
+    assert 'id="decision-reason" data-code="CRITERIA_MET"' in page and "Lengkap." in page
+    assert re.search(r'<time datetime="[^"]+">\d+ \w+ 20\d\d \d\d[.:]\d\d WIB</time>', page)
 
 
 def test_a_stale_form_shows_the_conflict_and_changes_nothing(client, sign_in, gayo_case):
@@ -158,9 +161,12 @@ def test_a_stale_form_shows_the_conflict_and_changes_nothing(client, sign_in, ga
     sign_in("advisor")
     case_path = f"/cases/{gayo_case['id']}"
     client.post(f"{case_path}/review", data={"version": 1})
-    client.post(f"{case_path}/review", data={"version": 1})
-    page = client.get(case_path).get_data(as_text=True)
-    assert "changed by someone else" in page and 'id="case-version">2<' in page
+    response = client.post(f"{case_path}/review", data={"version": 1})
+    page = response.get_data(as_text=True)
+    assert (
+        response.status_code == 409 and "sudah diubah orang lain" in page and 'id="case-version">2<' in page
+    )
+    assert "Stale" not in page and "version:" not in page  # no raw field dump after the message
 
 
 def test_an_override_without_its_reason_is_explained_on_the_page(client, sign_in, gayo_case):
@@ -176,9 +182,12 @@ def test_an_override_without_its_reason_is_explained_on_the_page(client, sign_in
         "override_reason": "",
         "referred_programme_code": "",
     }
-    client.post(f"{case_path}/decision", data=decision)
-    page = client.get(case_path).get_data(as_text=True)
-    assert "override_reason" in page and 'id="case-status">in_review<' in page
+    response = client.post(f"{case_path}/decision", data=decision)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'data-status="in_review"' in page
+    assert 'aria-describedby="error-override_reason"' in page and "wajib alasan override" in page
+    form = page.split('id="decision-form"')[1].split("</form>")[0]
+    assert '<option selected value="rejected">' in form and "SLIK.</textarea>" in form  # nothing reset
 
 
 def test_the_ministry_cannot_open_the_queue_or_a_case(client, sign_in, gayo_case):
@@ -207,7 +216,7 @@ def test_a_district_imports_through_the_page_and_reads_the_report(client, sign_i
         data={"file": (io.BytesIO(to_csv(numbered_rows(2))), "usulan.csv"), "region": "11.17"},
         content_type="multipart/form-data",
     )
-    assert good.status_code == 200 and "2 baru / created" in good.get_data(as_text=True)
+    assert good.status_code == 200 and "2 baru" in good.get_data(as_text=True)
     rows = numbered_rows(1, start=10)
     rows[0]["nib"] = "123"
     bad = client.post(
@@ -217,7 +226,7 @@ def test_a_district_imports_through_the_page_and_reads_the_report(client, sign_i
     )
     text = bad.get_data(as_text=True)
     assert bad.status_code == 422 and 'id="import-errors"' in text and "NIB harus 13 digit" in text
-    assert "nothing saved" in text
+    assert "tidak ada yang disimpan" in text
 
 
 def test_the_import_page_is_for_districts_provinces_and_admins(client, sign_in):

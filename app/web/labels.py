@@ -11,7 +11,7 @@ import re
 from datetime import date, datetime
 
 from babel import Locale
-from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale, ngettext
+from flask_babel import format_date, format_datetime, format_decimal, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -196,7 +196,7 @@ def money(value) -> str:
     """Rupiah without decimals: 'Rp4.200.000.000'."""
     if value is None:
         return "—"
-    return format_currency(value, "IDR", format="¤#,##0", currency_digits=False)
+    return f"Rp{format_decimal(value, format='#,##0')}"
 
 
 def as_date(value) -> date | None:
@@ -468,6 +468,8 @@ def _export_oriented(actual, required, criterion) -> str:
 
 
 def _buyer_market(actual, required, criterion) -> str:
+    if isinstance(actual, str):
+        actual = {"market": actual, "blocking_gaps": criterion.get("outcome") == "fail"}
     actual = actual or {}
     if not actual.get("market"):
         return _("No buyer contract — the buyer's market must have no blocking gap")
@@ -582,7 +584,10 @@ def criterion_sentence(criterion: dict) -> str:
     )
     says = CRITERIA.get(name)
     if says is not None:
-        return says(actual, required, criterion)
+        try:
+            return says(actual, required, criterion)
+        except (AttributeError, TypeError, ValueError, KeyError):
+            pass  # an unexpected shape of `actual`: said generically below, never as a Python repr
     return f"{str(name).replace('_', ' ').capitalize()}: {_value_words(actual)} — {required}"
 
 

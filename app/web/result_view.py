@@ -146,11 +146,15 @@ def next_steps(
 ) -> list[str]:
     """The three most useful things to do next, in words."""
     steps: list[str] = []
-    urgent = [gap for gap in business_gaps if gap.severity in ("blocking", "upcoming")]
-    for _market, gaps in market_gaps:
-        urgent += [gap for gap in gaps if gap.severity in ("blocking", "upcoming")]
+    urgent = sorted(
+        (gap for gap in business_gaps if gap.severity in ("blocking", "upcoming")), key=_severity_rank
+    )
+    urgent += sorted(
+        (gap for _market, gaps in market_gaps for gap in gaps if gap.severity in ("blocking", "upcoming")),
+        key=_severity_rank,
+    )
     seen = set()
-    for gap in sorted(urgent, key=_severity_rank):
+    for gap in urgent:
         if gap.requirement in seen:
             continue
         seen.add(gap.requirement)

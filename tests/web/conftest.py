@@ -49,6 +49,7 @@ def browser(tmp_path, monkeypatch):
     for flag in CHROMIUM_FLAGS:
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={tmp_path / 'chromium-profile'}")
+    options.add_experimental_option("prefs", {"intl.accept_languages": "id"})  # as an Indonesian browser
     driver = webdriver.Chrome(service=Service(chromedriver), options=options)
     driver.set_page_load_timeout(30)
     driver.implicitly_wait(2)

@@ -21,11 +21,16 @@ models: install
 
 setup: install models
 	$(FLASK) setup
-	$(FLASK) users demo
+	$(FLASK) users demo > /dev/null
 	$(FLASK) seed-demo-cases
 
+# The demo logins are printed last, once the server answers, with the address to open.
 run: setup
-	$(BIN)/gunicorn --bind 0.0.0.0:$(PORT) --workers 2 --threads 4 --access-logfile - wsgi:app
+	@logins="$$($(FLASK) users demo)"; \
+	( until $(BIN)/python -c "import urllib.request as u; u.urlopen('http://127.0.0.1:$(PORT)/healthz', timeout=2)" \
+	    2>/dev/null; do sleep 1; done; \
+	  printf '\n%s\n\nOpen http://localhost:$(PORT)/ and sign in with a demo login above.\n\n' "$$logins" ) & \
+	exec $(BIN)/gunicorn --bind 0.0.0.0:$(PORT) --workers 2 --threads 4 --access-logfile - wsgi:app
 
 # Headless Chromium and its driver for the browser tests (Debian packages; needs root or sudo).
 browser:

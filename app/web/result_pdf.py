@@ -7,8 +7,9 @@ from fpdf import FPDF
 
 from app.web import labels
 
-# fpdf2's core fonts speak Windows-1252; the few signs outside it are said in plain ASCII.
-REPLACEMENTS = {"→": "->", "✓": "+", "✗": "x", "≥": ">=", "≤": "<="}
+# fpdf2's core fonts speak Latin-1; the few signs outside it are said in plain ASCII.
+REPLACEMENTS = {"→": "->", "✓": "+", "✗": "x", "≥": ">=", "≤": "<=", "—": "-", "–": "-", "•": "-", "…": "..."}
+REPLACEMENTS.update({"“": '"', "”": '"', "‘": "'", "’": "'"})
 
 
 def _text(value) -> str:
@@ -16,7 +17,7 @@ def _text(value) -> str:
     text = str(value)
     for sign, plain in REPLACEMENTS.items():
         text = text.replace(sign, plain)
-    return text.encode("cp1252", "replace").decode("cp1252")
+    return text.encode("latin-1", "replace").decode("latin-1")
 
 
 class _Document(FPDF):

@@ -249,3 +249,91 @@ def test_signing_out_ends_the_session(client, sign_in):
     sign_in("advisor")
     assert client.post("/logout").status_code == 302
     assert client.get("/cases").status_code == 302
+
+
+def test_a_page_past_the_last_goes_to_the_last_page(client, sign_in, gayo_case):
+    sign_in("advisor")
+    response = client.get("/cases?page=999&page_size=1")
+    assert response.status_code == 302 and "page=1" in response.headers["Location"]
+    assert "999" not in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_an_override_reason_on_a_decision_that_is_not_an_override_is_refused_not_dropped(
+    client, sign_in, gayo_case
+):
+    sign_in("advisor")
+    case_path = f"/cases/{gayo_case['id']}"
+    client.post(f"{case_path}/review", data={"version": 1})
+    decision = {
+        "version": 2,
+        "status": "approved",  # the engine routes the Gayo cooperative to financing: not an override
+        "reason_code": "CRITERIA_MET",
+        "note": "Lengkap.",
+        "override_reason": "FIELD_VISIT_FINDINGS",
+        "referred_programme_code": "",
+    }
+    response = client.post(f"{case_path}/decision", data=decision)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "bukan override" in page and 'data-status="in_review"' in page
+    assert "Lengkap.</textarea>" in page
+
+
+def test_the_case_page_explains_the_assessment_and_shows_the_history(client, sign_in, gayo_case):
+    sign_in("advisor")
+    case_path = f"/cases/{gayo_case['id']}"
+    client.post(f"{case_path}/review", data={"version": 1})
+    page = client.get(case_path).get_data(as_text=True)
+    assert 'id="profile"' in page and 'id="assessment"' in page and 'id="history"' in page
+    assert "Sudah berusaha" in page and "Peninjauan dimulai" in page and "Permohonan diajukan" in page
+    assert "years_in_business" not in page and "{'" not in page and "['" not in page
+
+
+def test_favicon_and_the_api_docs_page_lead_back_to_the_site(client):
+    favicon = client.get("/favicon.ico")
+    icon = client.get(favicon.headers["Location"])
+    icon.close()
+    assert favicon.status_code == 301 and icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+    docs = client.get("/api/v1/docs", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert '<html lang="en">' in docs and 'id="back-to-site"' in docs
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "message"),
+    [
+        ("employees", "1,5", "Harus bilangan bulat"),
+        ("employees", "-5", "Harus antara 0 dan 1.000.000."),
+        ("ovop_stars", "9", "Harus antara 0 dan 5."),
+    ],
+)
+def test_whole_number_fields_say_what_is_wrong_with_the_limits(client, field, typed, message):
+    from tests.web.test_selfcheck_pages import GAYO_FORM
+
+    response = client.post("/cek-kesiapan", data={**GAYO_FORM, field: typed})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and message in page.split(f'id="error-{field}"')[1].split("</span>")[0]
+
+
+def test_an_empty_form_asks_for_a_product_in_words(client):
+    page = client.post("/cek-kesiapan", data={}).get_data(as_text=True)
+    assert "Isi minimal satu produk." in page and "Length must be" not in page
+
+
+@pytest.mark.parametrize("valid_until", ["0001-01-01", "9999-12-31"])
+def test_impossible_certificate_dates_are_refused_by_name(client, valid_until):
+    from tests.web.test_selfcheck_pages import GAYO_FORM
+
+    form = {**GAYO_FORM, "cert_ORGANIC_valid_until": valid_until}
+    response = client.post("/cek-kesiapan", data=form)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'id="error-cert_ORGANIC_valid_until"' in page
+    assert "antara tahun 2000 dan 2100" in page
+
+
+def test_the_result_downloads_as_a_pdf_in_the_readers_language(client):
+    from tests.web.test_selfcheck_pages import GAYO_FORM
+
+    page = client.post("/cek-kesiapan", data=GAYO_FORM).get_data(as_text=True)
+    link = re.search(r'href="(/cek-kesiapan/hasil/[^"]+\.pdf)"', page).group(1)
+    pdf = client.get(link)
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    assert client.get(link.replace("hasil/", "hasil/x")).status_code == 404  # a tampered link opens nothing

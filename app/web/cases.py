@@ -28,22 +28,6 @@ HISTORY_ACTIONS = {
     "case.assign": _l("Assigned"),
     "case.comment": _l("Comment added"),
 }
-# Triage model features as words.
-TRIAGE_FACTORS = {
-    "score": _l("readiness score"),
-    "readiness": _l("readiness score"),
-    "employees": _l("number of employees"),
-    "annual_revenue_idr": _l("annual revenue"),
-    "years_in_business": _l("years in business"),
-    "exported": _l("has exported"),
-    "export_direct": _l("exported directly"),
-    "export_indirect": _l("exported through a trader"),
-    "buyer_contract": _l("has a buyer contract"),
-    "blocking_gaps": _l("number of blocking gaps"),
-    "certifications": _l("number of certificates"),
-    "ovop_stars": _l("OVOP stars"),
-    "group_member": _l("member of a group"),
-}
 
 
 def _actor():
@@ -70,8 +54,8 @@ def _reason_choices(outcomes) -> list[SelectChoice]:
 def _decision_form(version: int, formdata=None) -> DecisionForm:
     """The decision form with its choices (prefilled with what was sent when it is shown again)."""
     decision = DecisionForm(formdata=formdata, version=version)
-    if formdata is not None:
-        decision.version.data = version
+    if formdata is not None:  # shown again: what was typed stays, the version is the case's current one
+        decision.version.data, decision.version.raw_data = version, [str(version)]
     decision.reason_code.choices = _reason_choices(("approved", "referred", "rejected"))
     decision.override_reason.choices = [SelectChoice("", _("— none —"))] + [
         SelectChoice(item["code"], _reason_label(item))
@@ -153,12 +137,12 @@ CHANGE_WORDS = {
 
 
 def triage_words(triage: dict | None) -> list[str]:
-    """The triage model's top factors as words ('has exported raises the priority')."""
+    """The triage model's top factors as words ('has exported directly raises the priority')."""
     words = []
     for factor in (triage or {}).get("top_factors") or ():
         if not isinstance(factor, dict):
             continue
-        name = labels.word(TRIAGE_FACTORS, factor.get("feature"))
+        name = labels.triage_factor(str(factor.get("feature")))
         if (factor.get("contribution") or 0) >= 0:
             words.append(_("%(factor)s raises the priority", factor=name))
         else:

@@ -622,3 +622,46 @@ def programme_name(code: str) -> str:
         if programme.code == code:
             return programme.name_id if locale_code() == "id" else programme.name_en
     return certificate_name(code)
+
+
+# The triage model's features (app/ml/triage_features.py) as words; prefixed families are said below.
+TRIAGE_FACTORS = {
+    "readiness_score": _l("readiness score"),
+    "financial_programmes_eligible": _l("financing programmes the business is eligible for"),
+    "non_financial_programmes_eligible": _l("coaching programmes the business is eligible for"),
+    "programmes_needing_information": _l("programmes still needing information"),
+    "route_financial": _l("the engine routes it to financing"),
+    "rules_review_required": _l("the rules ask for a review"),
+    "years_in_business": _l("years in business"),
+    "years_in_business_unknown": _l("year founded unknown"),
+    "log_employees": _l("number of employees"),
+    "log_annual_revenue": _l("annual revenue"),
+    "credit_current": _l("credit paid on time"),
+    "credit_none": _l("no loans"),
+    "credit_special_mention": _l("credit under special mention"),
+    "credit_bad": _l("bad credit history"),
+    "exported_directly": _l("has exported directly"),
+    "exported_indirectly": _l("has exported through a trader"),
+    "buyer_contract": _l("has a buyer contract"),
+    "target_markets": _l("number of target markets"),
+    "certifications": _l("number of certificates"),
+    "ovop_stars": _l("OVOP stars"),
+    "group_member": _l("member of a group"),
+    "practices": _l("business practices in place"),
+}
+
+
+def triage_factor(feature: str) -> str:
+    """A triage feature as words ('dimension_market' → 'Market score')."""
+    if feature in TRIAGE_FACTORS:
+        return str(TRIAGE_FACTORS[feature])
+    family, _sep, code = feature.partition("_")
+    if family == "dimension":
+        return _("%(dimension)s score", dimension=word(DIMENSIONS, code))
+    if family == "size":
+        return _("business size %(size)s", size=word(SIZE_CLASSES, code))
+    if family == "gaps":
+        return _("gaps: %(severity)s", severity=word(SEVERITIES, code))
+    if family == "commodity":
+        return _("commodity %(commodity)s", commodity=word(COMMODITIES, code))
+    return feature.replace("_", " ")

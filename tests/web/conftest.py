@@ -50,6 +50,7 @@ def browser(tmp_path, monkeypatch):
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={tmp_path / 'chromium-profile'}")
     options.add_experimental_option("prefs", {"intl.accept_languages": "id"})  # as an Indonesian browser
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # console messages, for the error checks
     driver = webdriver.Chrome(service=Service(chromedriver), options=options)
     driver.set_page_load_timeout(30)
     driver.implicitly_wait(2)

@@ -70,6 +70,15 @@ class Config:
     CASE_STALE_DAYS = int(os.environ.get("CASE_STALE_DAYS", "30"))
     WORKFLOW_DATA_DIR = Path(os.environ.get("WORKFLOW_DATA_DIR", BASE_DIR / "data" / "workflow"))
 
+    # Owner invitations by e-mail (README "Owner accounts"): SMTP when MAIL_SERVER is set, else the log.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "true").lower() not in ("0", "false", "no")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "ovop-noreply@localhost")
+    INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "7"))
+
     # Bulk import (README "Bulk import").
     IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
     IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "10000"))

@@ -6,6 +6,7 @@ from app.models.audit import AuditEvent
 from app.models.country import Country
 from app.models.hs import HsCode
 from app.models.ikm import Certification, Ikm, Product
+from app.models.invitation import OwnerInvitation
 from app.models.programme import Programme
 from app.models.region import Province, Regency
 from app.models.user import ApiToken, User
@@ -20,6 +21,7 @@ __all__ = [
     "Country",
     "HsCode",
     "Ikm",
+    "OwnerInvitation",
     "Product",
     "Programme",
     "Province",

@@ -26,6 +26,8 @@ def _landing_page() -> str:
     """Where a signed-in user starts: the queue, the import page, or home for the ministry."""
     if current_user.role in access.AGGREGATE_ONLY_ROLES:
         return url_for("web.home")
+    if current_user.role == "owner" and current_user.ikm_id is not None:
+        return url_for("owner_pages.own_page")
     return url_for("case_pages.queue")
 
 
@@ -67,7 +69,8 @@ def page_permissions() -> dict:
     except SQLAlchemyError:  # an error page while the database is down still renders
         return anonymous
     return {
-        "can_queue": current_user.role not in access.AGGREGATE_ONLY_ROLES,
+        "can_queue": current_user.role not in access.AGGREGATE_ONLY_ROLES and current_user.role != "owner",
+        "own_page": current_user.role == "owner" and current_user.ikm_id is not None,
         "can_import": current_user.role in access.IMPORTER_ROLES,
         "logout_form": LogoutForm(),
     }

@@ -54,9 +54,7 @@ def result_pdf(view: dict) -> bytes:
             line(f"{number}. {step}")
         pdf.ln(2)
     line(_("What is still missing"), 12, "B")
-    sections = (
-        [(_("For the whole business (every market)"), view["business_gaps"])] if view["business_gaps"] else []
-    )
+    sections = [(_("In every market"), view["business_gaps"])] if view["business_gaps"] else []
     sections += [(labels.country_name(market), gaps) for market, gaps in view["market_gaps"]]
     for title, gaps in sections:
         line(title, 11, "B")

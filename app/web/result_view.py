@@ -85,11 +85,11 @@ def arrange_gaps(assessment: dict, expired: dict[str, date]) -> tuple[list[Gap],
     markets = sorted(
         {gap["market"] for gap in assessment["gaps"]}, key=lambda market: (market == "ID", market)
     )
-    business_markets: dict[str, set] = {}
+    markets_of: dict[str, set] = {}
     for gap in assessment["gaps"]:
-        if not gap.get("product_hs"):
-            business_markets.setdefault(gap["requirement"], set()).add(gap["market"])
-    business_wide = {code for code, found in business_markets.items() if found >= set(markets)}
+        markets_of.setdefault(gap["requirement"], set()).add(gap["market"])
+    # A requirement missing in every market (NIB, NPWP, a premium label) is shown once, not per market.
+    business_wide = {code for code, found in markets_of.items() if len(markets) > 1 and found >= set(markets)}
     once: dict[str, Gap] = {}
     per_market: dict[str, dict[str, Gap]] = {market: {} for market in markets}
     for raw in assessment["gaps"]:

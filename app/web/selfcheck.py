@@ -33,10 +33,12 @@ def _signed_in_user():
     return current_user if current_user.is_authenticated else None
 
 
-def _render_form(form_values, errors: dict[str, str], status: int = 200):
-    """The form, filled with what was sent and the errors next to their fields."""
+def render_form(form_values, errors: dict[str, str], status: int = 200, **page):
+    """The form, filled with what was sent and the errors next to their fields (also the owner's profile)."""
     page = render_template(
         "selfcheck/form.html",
+        form_action=page.get("form_action") or url_for("selfcheck.result"),
+        heading=page.get("heading"),
         form=form_values,
         errors=errors,
         regions=reference_data.regions_by_province(),
@@ -53,10 +55,24 @@ def _render_form(form_values, errors: dict[str, str], status: int = 200):
     return page, status
 
 
+def validate_form(form) -> tuple[dict | None, object, dict[str, str]]:
+    """(validated profile, assessment date, errors by field) from a posted self-check form."""
+    profile = profile_from_form(form, labels.locale_code())
+    as_of, date_error = as_of_from_form(form)
+    errors = {"as_of": date_error} if date_error else {}
+    errors.update(certificate_date_errors(form))
+    validated = None
+    try:
+        validated = IkmProfileSchema().load(profile)
+    except ValidationError as error:
+        errors.update(labels.flatten_errors(error.messages))
+    return validated, as_of, errors
+
+
 @bp.get("")
 def form():
     """The empty self-check form."""
-    return _render_form(request.args, {})
+    return render_form(request.args, {})
 
 
 @bp.post("")
@@ -65,16 +81,9 @@ def result():
     user = _signed_in_user()
     if user is None:
         enforce_rate_limit("SELF_CHECK_RATE_LIMIT", "self-check")
-    profile = profile_from_form(request.form, labels.locale_code())
-    as_of, date_error = as_of_from_form(request.form)
-    errors = {"as_of": date_error} if date_error else {}
-    errors.update(certificate_date_errors(request.form))
-    try:
-        validated = IkmProfileSchema().load(profile)
-    except ValidationError as error:
-        errors.update(labels.flatten_errors(error.messages))
+    validated, as_of, errors = validate_form(request.form)
     if errors:
-        return _render_form(request.form, errors, status=422)
+        return render_form(request.form, errors, status=422)
     assessment = assessment_service.create_assessment(
         validated,
         None,

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from babel.numbers import NumberFormatError, parse_decimal
+from babel.numbers import NumberFormatError, format_decimal, parse_decimal
 from flask_babel import gettext
+from werkzeug.datastructures import MultiDict
 
 from app import reference
 from app.services.import_files import parse_number
@@ -171,3 +172,52 @@ def certificate_date_errors(form) -> dict[str, str]:
                 "A validity date between %(low)s and %(high)s, please.", low=low, high=high
             )
     return errors
+
+
+def _plain(value) -> str | None:
+    """A number written without grouping (years, counts), None when absent."""
+    return None if value is None else str(value)
+
+
+def form_from_profile(profile: dict, locale: str = "id") -> MultiDict:
+    """The self-check form's fields filled from a stored profile (the owner's profile page), numbers written
+    the reader's way so that sending the form back reads them as they were."""
+    form = MultiDict()
+
+    def put(key: str, value) -> None:
+        if value is not None and value != "":
+            form.add(key, value)
+
+    def amount(value):
+        return None if value is None else format_decimal(value, locale=locale)
+
+    for key in ("name", "legal_form", "region_code", "owner_gender", "credit_status"):
+        put(key, profile.get(key))
+    for key in ("founded_year", "ovop_stars", "employees"):
+        put(key, _plain(profile.get(key)))
+    put("annual_revenue_idr", amount(profile.get("annual_revenue_idr")))
+    for row, product in enumerate((profile.get("products") or [])[:FORM_PRODUCT_ROWS]):
+        put(f"product_{row}_description", product.get("description"))
+        put(f"product_{row}_hs_code", product.get("hs_code"))
+        put(f"product_{row}_capacity", amount(product.get("monthly_capacity")))
+        put(f"product_{row}_unit", product.get("capacity_unit"))
+    for item in profile.get("certifications") or ():
+        put(f"cert_{item['code']}", "1")
+        put(f"cert_{item['code']}_valid_until", item.get("valid_until"))
+    markets = profile.get("target_markets") or []
+    for code in markets:
+        if code in COMMON_MARKETS:
+            form.add("market", code)
+    put("markets_other", ", ".join(code for code in markets if code not in COMMON_MARKETS))
+    group = profile.get("group") or {}
+    put("group_kind", group.get("kind"))
+    put("group_members", _plain(group.get("members")))
+    put("buyer_market", (profile.get("buyer_contract") or {}).get("market"))
+    history = profile.get("export_history") or {}
+    put("export_direct", "1" if history.get("direct") else None)
+    put("export_indirect", "1" if history.get("indirect") else None)
+    put("export_markets", ", ".join(history.get("markets") or []))
+    put("last_export_year", _plain(history.get("last_export_year")))
+    for practice, value in (profile.get("practices") or {}).items():
+        put(f"practice_{practice}", "1" if value else None)
+    return form

@@ -8,6 +8,7 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
+PASSWORD = "kopi-gayo-2026"
 CHROMIUM_FLAGS = (
     "--headless=new",
     "--no-sandbox",
@@ -56,3 +57,16 @@ def browser(tmp_path, monkeypatch):
     driver.implicitly_wait(2)
     yield driver
     driver.quit()
+
+
+@pytest.fixture
+def sign_in(client, make_user):
+    """Create an account with a password and sign the client in: `sign_in(role, region=None, ikm=None)`."""
+
+    def _sign_in(role: str, region: str | None = None, ikm: int | None = None):
+        user, _ = make_user(role, region, ikm, password=PASSWORD)
+        response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    return _sign_in

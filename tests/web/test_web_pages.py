@@ -9,21 +9,7 @@ import pytest
 
 from tests.imports.rows import numbered_rows, to_csv
 from tests.profiles import gayo
-
-PASSWORD = "kopi-gayo-2026"
-
-
-@pytest.fixture
-def sign_in(client, make_user):
-    """Create an account with a password and sign the client in: `sign_in(role, region=None, ikm=None)`."""
-
-    def _sign_in(role: str, region: str | None = None, ikm: int | None = None):
-        user, _ = make_user(role, region, ikm, password=PASSWORD)
-        response = client.post("/login", data={"email": user.email, "password": PASSWORD})
-        assert response.status_code == 302, response.get_data(as_text=True)
-        return user
-
-    return _sign_in
+from tests.web.conftest import PASSWORD
 
 
 @pytest.fixture

@@ -194,6 +194,18 @@ def _render_case(case_id: int, submitted: dict | None = None, errors: dict | Non
     return page, status
 
 
+@bp.get("/supervisi")
+@login_required
+def supervision():
+    """The supervisor's page: overrides by advisor and by reason, and the open cases nobody is assigned to."""
+    actor = _actor()
+    report = cases.override_report(actor)
+    unassigned = cases.list_cases(actor, cases.CaseFilters(status="open", assigned="none"), 1, 20)
+    return render_template(
+        "cases/supervision.html", report=report, unassigned=unassigned, reason_label=_reason_label
+    )
+
+
 @bp.get("/<int:case_id>")
 @login_required
 def detail(case_id: int):

@@ -11,7 +11,7 @@ import re
 from datetime import date, datetime
 
 from babel import Locale
-from flask_babel import format_date, format_datetime, format_decimal, get_locale, ngettext
+from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -665,3 +665,10 @@ def triage_factor(feature: str) -> str:
     if family == "commodity":
         return _("commodity %(commodity)s", commodity=word(COMMODITIES, code))
     return feature.replace("_", " ")
+
+
+def percent(share) -> str:
+    """A share 0–1 as a percentage in the reader's format ('12,5 %' / '12.5%')."""
+    if share is None:
+        return "—"
+    return format_percent(share, format="#,##0.#%")

@@ -158,3 +158,57 @@ def test_every_main_page_fits_a_phone_passes_axe_and_logs_no_error(
     _sign_in(browser, live_server, district.email)
     _go(browser, f"{live_server}/import")
     _check_page(browser, "import", locale)
+
+
+@pytest.mark.parametrize("locale", ["id", "en"])
+def test_the_owners_path_end_to_end(live_server, browser, client, auth, make_user, caplog, locale):
+    """Self-check → result → invited by the district → account → own page → apply → the advisors' queue."""
+    import logging
+    import re
+
+    from selenium.webdriver.common.by import By
+
+    from tests.web.test_browser import _submit
+
+    admin = auth("admin")
+    ikm_id = client.post("/api/v1/ikms", json=gayo(), headers=admin).json["id"]
+    client.post("/api/v1/assessments", json={"ikm_id": ikm_id}, headers=admin)
+    district, _ = make_user("district", "11.17", password=PASSWORD)
+    advisor, _ = make_user("advisor", password=PASSWORD)
+    supervisor, _ = make_user("supervisor", password=PASSWORD)
+    browser.get(f"{live_server}/language/{locale}?next=/")
+
+    _post_selfcheck(browser, live_server, locale)  # the owner tries the self-check first, anonymously
+    assert browser.find_elements(By.ID, "readiness-score")
+
+    _sign_in(browser, live_server, district.email)
+    _go(browser, f"{live_server}/ikm/{ikm_id}/undang")
+    _check_page(browser, "invite", locale)
+    browser.find_element(By.ID, "invite-email").send_keys(f"sari-{locale}@kopigayo.example")
+    with caplog.at_level(logging.INFO, logger="app.services.mail"):
+        _submit(browser, "invite-submit")
+    link = re.search(r"http://\S+(/undangan/\S+)", caplog.text).group(1)
+    _submit(browser, "logout")
+
+    _go(browser, f"{live_server}{link}")
+    _check_page(browser, "accept", locale)
+    browser.find_element(By.ID, "accept-password").send_keys(PASSWORD)
+    browser.find_element(By.ID, "accept-confirm").send_keys(PASSWORD)
+    _submit(browser, "accept-submit")
+    assert browser.current_url.endswith("/usaha")
+    _check_page(browser, "own-page", locale)
+    apply_button = browser.find_element(By.CSS_SELECTOR, "[id^=apply-]")
+    programme = apply_button.get_attribute("id").removeprefix("apply-")
+    _submit(browser, apply_button.get_attribute("id"))
+    status = browser.find_element(By.CSS_SELECTOR, "#own-cases [data-status]")
+    assert status.get_attribute("data-status") == "submitted"
+    _check_page(browser, "own-page-applied", locale)
+    _submit(browser, "logout")
+
+    _sign_in(browser, live_server, advisor.email)
+    rows = browser.find_elements(By.CSS_SELECTOR, "#queue tr[data-case-id]")
+    assert any("Koperasi Kopi Gayo Lestari" in row.text for row in rows), programme
+    _submit(browser, "logout")
+    _sign_in(browser, live_server, supervisor.email)
+    _go(browser, f"{live_server}/cases/supervisi")
+    _check_page(browser, "supervision", locale)

@@ -323,3 +323,30 @@ def test_the_result_downloads_as_a_pdf_in_the_readers_language(client):
     pdf = client.get(link)
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
     assert client.get(link.replace("hasil/", "hasil/x")).status_code == 404  # a tampered link opens nothing
+
+
+def test_the_supervisor_page_shows_overrides_by_advisor_and_reason_and_unassigned_cases(
+    client, sign_in, gayo_case, auth
+):
+    sign_in("advisor")
+    case_path = f"/cases/{gayo_case['id']}"
+    client.post(f"{case_path}/review", data={"version": 1})
+    decision = {
+        "version": 2,
+        "status": "rejected",
+        "reason_code": "CREDIT_HISTORY",
+        "note": "SLIK.",
+        "override_reason": "CREDIT_INFORMATION",
+    }
+    assert client.post(f"{case_path}/decision", data=decision).status_code == 302
+    client.post("/logout")
+    assert client.get("/cases/supervisi").status_code == 302  # sign in first
+    sign_in("advisor")
+    assert client.get("/cases/supervisi").status_code == 403
+    client.post("/logout")
+    sign_in("supervisor")
+    page = client.get("/cases/supervisi").get_data(as_text=True)
+    advisor_rows = page.split('id="overrides-by-advisor"')[1].split("</table>")[0]
+    assert "advisor" in advisor_rows and ">100%<" in advisor_rows
+    reasons = page.split('id="overrides-by-reason"')[1].split("</table>")[0]
+    assert "CREDIT_INFORMATION" not in reasons and "—" not in reasons

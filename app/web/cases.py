@@ -15,7 +15,7 @@ from app.schemas.cases import COMMODITIES, CaseListQuerySchema
 from app.services import assessments, cases, programmes, users
 from app.web import labels
 from app.web.forms import AssignmentForm, CommentForm, DecisionForm, ReviewForm, WithdrawalForm
-from app.web.result_view import result_view
+from app.web.result_view import result_view, trace_rows
 
 bp = Blueprint("case_pages", __name__, url_prefix="/cases", template_folder="templates")
 OUTCOMES = ("approved", "referred", "rejected", "withdrawn")
@@ -188,6 +188,7 @@ def _render_case(case_id: int, submitted: dict | None = None, errors: dict | Non
         errors=errors or {},
         profile=stored.profile_snapshot or {},
         view=view,
+        trace=trace_rows(view["assessment"]) if actor.role in access.DECIDER_ROLES else [],
         history=_history(actor, case_id),
         triage_words=triage_words(case.get("triage")),
     )

@@ -8,6 +8,7 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app import reference
 from app.web import labels
@@ -209,3 +210,70 @@ def result_view(assessment: dict, profile: dict | None) -> dict:
         "programmes": programmes_view(assessment),
         "expired": expired,
     }
+
+
+TRACE_STEPS = {
+    "size_class": _l("Business size"),
+    "product": _l("Product class"),
+    "requirement": _l("Requirement"),
+    "dimension": _l("Score part"),
+    "score": _l("Readiness score"),
+    "level": _l("Level"),
+    "programme": _l("Programme"),
+    "route": _l("Route"),
+    "review": _l("Review"),
+}
+
+
+def _trace_outcome(step: dict) -> str:
+    """What a trace step concluded, in words."""
+    outcome, kind = step.get("outcome"), step["step"]
+    if isinstance(outcome, dict):
+        if kind == "requirement":
+            state = _("met") if outcome.get("met") else _("missing")
+            return f"{state} — {labels.word(labels.SEVERITIES, outcome.get('severity'))}"
+        if kind == "dimension":
+            return str(outcome.get("score"))
+        if kind == "level":
+            return labels.word(labels.LEVELS, outcome.get("level"))
+        if kind == "criterion":
+            return labels.word(labels.OUTCOMES, outcome.get("outcome"))
+        if kind == "product":
+            return labels.word(labels.COMMODITIES, outcome.get("commodity"))
+        return labels._value_words(outcome)
+    if kind == "review":
+        return _("review needed") if outcome else _("no review needed")
+    if isinstance(outcome, str):
+        words = {**labels.SIZE_CLASSES, **labels.ROUTES, **labels.PROGRAMME_RESULTS, **labels.LEVELS}
+        return labels.word(words, outcome)
+    return labels._value_words(outcome)
+
+
+def _trace_subject(step: dict) -> str:
+    """What a trace step was about: the certificate and market, the programme, the score part."""
+    rule, inputs = str(step.get("rule") or ""), step.get("inputs") or {}
+    if step["step"] == "requirement":
+        where = labels.country_name(inputs.get("market")) if inputs.get("market") else ""
+        product = f", HS {inputs['product_hs']}" if inputs.get("product_hs") else ""
+        return f"{labels.certificate_name(rule.split('#')[0])} ({where}{product})"
+    if step["step"] == "dimension":
+        return labels.word(labels.DIMENSIONS, rule.removeprefix("readiness."))
+    if step["step"] == "programme":
+        return labels.programme_name(rule)
+    if step["step"] == "product":
+        return f"HS {inputs.get('hs_code') or '?'}"
+    return ""
+
+
+def trace_rows(assessment: dict) -> list[dict]:
+    """The engine's trace (every rule it applied) as rows of words with their sources, for advisors."""
+    return [
+        {
+            "step": labels.word(TRACE_STEPS, step.get("step")),
+            "subject": _trace_subject(step),
+            "outcome": _trace_outcome(step),
+            "source": step.get("source") or "",
+        }
+        for step in assessment.get("trace") or ()
+        if isinstance(step, dict) and step.get("step") != "criterion"  # criteria are sentences above
+    ]

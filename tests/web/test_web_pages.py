@@ -272,6 +272,8 @@ def test_the_case_page_explains_the_assessment_and_shows_the_history(client, sig
     assert 'id="profile"' in page and 'id="assessment"' in page and 'id="history"' in page
     assert "Sudah berusaha" in page and "Peninjauan dimulai" in page and "Permohonan diajukan" in page
     assert "years_in_business" not in page and "{'" not in page and "['" not in page
+    trace = page.split('id="trace"')[1].split("</details>")[0]
+    assert "Nomor Induk Berusaha (OSS) (Amerika Serikat)" in trace and "policy-v1" in trace
 
 
 def test_favicon_and_the_api_docs_page_lead_back_to_the_site(client):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from functools import cache
 
 from babel import Locale
 from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale, ngettext
@@ -252,11 +253,23 @@ def word(mapping: dict, code) -> str:
     return str(mapping.get(code, code))
 
 
+@cache
+def _territories(locale: str) -> dict[str, str]:
+    """Babel's country names for a locale (read once per process)."""
+    return dict(Locale.parse(locale).territories)
+
+
+@cache
+def _certificates() -> dict[str, dict[str, str]]:
+    """The certificate names of data/policy/certifications.yaml (read once per process)."""
+    return reference.certification_names()
+
+
 def country_name(code: str | None) -> str:
     """A country's name in the reader's language from Babel's locale data ('Jerman' / 'Germany')."""
     if not code:
         return "—"
-    return Locale.parse(locale_code()).territories.get(code.upper(), code)
+    return _territories(locale_code()).get(code.upper(), code)
 
 
 def countries_words(codes) -> str:
@@ -266,7 +279,7 @@ def countries_words(codes) -> str:
 
 def certificate_name(code: str) -> str:
     """A certificate's name in the reader's language."""
-    names = reference.certification_names().get(code)
+    names = _certificates().get(code)
     if not names:
         return code
     return names["name_id"] if locale_code() == "id" else names["name_en"]

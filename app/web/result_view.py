@@ -10,7 +10,6 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app import reference
 from app.web import labels
 
 SEVERITY_ORDER = ("blocking", "upcoming", "major", "minor", "opportunity")
@@ -122,7 +121,7 @@ def _food_products(assessment: dict) -> bool:
 
 def relevant_what_if(assessment: dict) -> list[dict]:
     """What-if options whose actions fit the products, most gain first, each action in words."""
-    kinds = {code: names["kind"] for code, names in reference.certification_names().items()}
+    kinds = {code: names["kind"] for code, names in labels._certificates().items()}
     gap_codes = {code for gap in assessment["gaps"] for code in (gap.get("any_of") or [gap["requirement"]])}
     food = _food_products(assessment)
 

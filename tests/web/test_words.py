@@ -140,3 +140,8 @@ def test_range_messages_name_their_limits(words_app):
         )
     with words_app.test_request_context("/?lang=en"):
         assert labels.translate_message("Must be greater than or equal to 0.") == "Must be at least 0."
+
+
+def test_regions_are_named(words_app):
+    assert labels.region_name("11.17") == "Kabupaten Bener Meriah" and labels.region_name("11") == "Aceh"
+    assert labels.region_name("99.99") == "99.99" and labels.region_name(None) == "—"

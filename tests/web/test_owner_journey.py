@@ -125,3 +125,40 @@ def test_an_expired_or_unknown_link_opens_nothing(app, client, sign_in, gayo_ikm
 def test_only_owners_have_an_own_page(client, sign_in):
     sign_in("advisor")
     assert client.get("/usaha").status_code == 403
+
+
+def test_with_a_mail_server_set_the_invitation_goes_by_smtp(app, client, sign_in, gayo_ikm, monkeypatch):
+    sent = []
+
+    class FakeSmtp:
+        def __init__(self, host, port, timeout):
+            sent.append(("connect", host, port))
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def starttls(self):
+            sent.append(("starttls",))
+
+        def login(self, user, password):
+            sent.append(("login", user))
+
+        def send_message(self, message):
+            sent.append(("send", message["To"], message.get_content()))
+
+    monkeypatch.setattr("app.services.mail.smtplib.SMTP", FakeSmtp)
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "smtp.example.id")
+    monkeypatch.setitem(app.config, "MAIL_USERNAME", "ovop")
+    sign_in("district", region="11.17")
+    assert client.post(f"/ikm/{gayo_ikm}/undang", data={"email": "budi@kopigayo.example"}).status_code == 302
+    assert sent[:3] == [("connect", "smtp.example.id", 587), ("starttls",), ("login", "ovop")]
+    kind, to, body = sent[3]
+    assert (
+        kind == "send"
+        and to == "budi@kopigayo.example"
+        and "/undangan/" in body
+        and "Koperasi Kopi Gayo" in body
+    )

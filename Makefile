@@ -26,8 +26,12 @@ setup: install
 	$(FLASK) prepare --demo-count $(DEMO_COUNT)
 
 # gunicorn.conf.py preloads the app and its models once; the workers share them (README "Production").
+# The demo logins are printed last, once the server answers, with the address to open.
 run: setup
-	$(BIN)/gunicorn --config gunicorn.conf.py --bind 0.0.0.0:$(PORT) --workers $(WORKERS) --threads 4 \
+	@( until $(BIN)/python -c "import urllib.request as u; u.urlopen('http://127.0.0.1:$(PORT)/healthz', timeout=2)" \
+	    2>/dev/null; do sleep 1; done; logins="$$($(FLASK) users demo)"; \
+	  printf '\n%s\n\nOpen http://localhost:$(PORT)/ and sign in with a demo login above.\n\n' "$$logins" ) & \
+	exec $(BIN)/gunicorn --config gunicorn.conf.py --bind 0.0.0.0:$(PORT) --workers $(WORKERS) --threads 4 \
 	  --access-logfile - wsgi:app
 
 # Headless Chromium and its driver for the browser tests (Debian packages; needs root or sudo).

@@ -84,6 +84,15 @@ class Config:
     # /metrics answers only to "Authorization: Bearer <METRICS_TOKEN>"; unset, it is closed (404).
     METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None
 
+    # Owner invitations by e-mail (README "Owner accounts"): SMTP when MAIL_SERVER is set, else the log.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "true").lower() not in ("0", "false", "no")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "ovop-noreply@localhost")
+    INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "7"))
+
     # Bulk import (README "Bulk import").
     IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
     IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "10000"))

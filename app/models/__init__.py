@@ -7,6 +7,7 @@ from app.models.country import Country
 from app.models.hs import HsCode
 from app.models.hs_correction import HsCorrection
 from app.models.ikm import Certification, Ikm, Product
+from app.models.invitation import OwnerInvitation
 from app.models.programme import Programme
 from app.models.region import Province, Regency
 from app.models.target import Target
@@ -23,6 +24,7 @@ __all__ = [
     "HsCode",
     "HsCorrection",
     "Ikm",
+    "OwnerInvitation",
     "Product",
     "Programme",
     "Province",

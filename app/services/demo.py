@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import random
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import yaml
 from flask import current_app
 from marshmallow import ValidationError
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.demo import demo_nib_prefix
 from app.demo.generator import generate_profiles
@@ -17,7 +17,7 @@ from app.errors import NotFound
 from app.extensions import db
 from app.models import Application, Assessment, Ikm, User
 from app.schemas.ikm import IkmProfileSchema
-from app.services import cases, users
+from app.services import cases, clock, users
 from app.services.assessments import evaluate, store_assessment
 from app.services.ikms import apply_profile
 
@@ -101,6 +101,7 @@ def seed_demo_cases(count: int, seed: int) -> dict[str, int]:
     plan = yaml.safe_load(DEMO_CASES_FILE.read_text(encoding="utf-8"))
     advisor = _demo_account(plan["decided_by_role"])
     rng = random.Random(seed)
+    ages = random.Random(seed + 1)  # its own stream, so the fates drawn from `rng` stay as they were
     with_cases = set(db.session.scalars(select(Application.ikm_id)))
     demo_ikms = db.session.scalars(
         select(Ikm).where(Ikm.nib.startswith(demo_nib_prefix())).order_by(Ikm.id).limit(count)
@@ -108,6 +109,7 @@ def seed_demo_cases(count: int, seed: int) -> dict[str, int]:
     counts = {"created": 0, "in_review": 0, "decided": 0, "overrides": 0, "skipped": 0}
     for ikm in demo_ikms:
         roll = rng.random()  # drawn for every IKM, so each one's fate does not depend on the others
+        age_days, review_after, decision_after = (ages.random() for _ in range(3))
         if ikm.id in with_cases:
             counts["skipped"] += 1
             continue
@@ -118,14 +120,29 @@ def seed_demo_cases(count: int, seed: int) -> dict[str, int]:
             continue
         case = cases.create_case(advisor, ikm.id, _demo_programme(assessment.result), assessment.id)
         counts["created"] += 1
-        if roll < plan["share_left_submitted"]:
-            continue
-        case = cases.start_review(advisor, case.id, case.version)
-        if roll < plan["share_left_submitted"] + plan["share_left_in_review"]:
-            counts["in_review"] += 1
-            continue
-        decision = _demo_decision(case, assessment.result, rng, plan)
-        case = cases.decide(advisor, case.id, case.version, note=plan["note_text"], **decision)
-        counts["decided"] += 1
-        counts["overrides"] += bool(case.is_override)
+        if roll >= plan["share_left_submitted"]:
+            case = cases.start_review(advisor, case.id, case.version)
+            if roll < plan["share_left_submitted"] + plan["share_left_in_review"]:
+                counts["in_review"] += 1
+            else:
+                decision = _demo_decision(case, assessment.result, rng, plan)
+                case = cases.decide(advisor, case.id, case.version, note=plan["note_text"], **decision)
+                counts["decided"] += 1
+                counts["overrides"] += bool(case.is_override)
+        _spread_in_time(case, plan["spread_days"], (age_days, review_after, decision_after))
     return counts
+
+
+def _spread_in_time(case: Application, spread_days: int, draws: tuple[float, float, float]) -> None:
+    """Date a demo case back up to `spread_days` days (review and decision in between), so the queue shows
+    waiting times, reminders and stale flags as a real one would. Its audit events keep today's date."""
+    age_days, review_after, decision_after = draws
+    opened = clock.utcnow() - timedelta(days=age_days * spread_days)
+    age = clock.utcnow() - opened
+    moments = {"created_at": opened}
+    if case.review_started_at is not None:
+        moments["review_started_at"] = opened + age * review_after * 0.3
+    if case.decided_at is not None:
+        moments["decided_at"] = opened + age * (0.3 + decision_after * 0.7)
+    db.session.execute(update(Application).where(Application.id == case.id).values(**moments))
+    db.session.commit()

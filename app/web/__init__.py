@@ -1,6 +1,6 @@
-"""Server-rendered pages (Bahasa Indonesia first, English second)."""
+"""Server-rendered pages, in the reader's language (see app/i18n.py and app/web/labels.py)."""
 
-from flask import Blueprint, Flask, render_template
+from flask import Blueprint, Flask, redirect, render_template, url_for
 
 bp = Blueprint("web", __name__, template_folder="templates")
 
@@ -11,10 +11,17 @@ def home():
     return render_template("home.html")
 
 
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico on every page: send them to the site's icon."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
+
+
 def register_web(app: Flask) -> None:
-    """Register the page blueprints."""
-    from app.web import accounts, cases, imports, reports, selfcheck, workspace
+    """Register the page blueprints and make `labels` (codes as words) available to every template."""
+    from app.web import accounts, cases, imports, labels, owners, reports, selfcheck, workspace
 
     app.register_blueprint(bp)
-    for module in (accounts, cases, imports, selfcheck, reports, workspace):
+    for module in (accounts, cases, imports, owners, selfcheck, reports, workspace):
         app.register_blueprint(module.bp)
+    app.jinja_env.globals["labels"] = labels

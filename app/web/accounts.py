@@ -6,11 +6,13 @@ import re
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.auth import access, enforce_rate_limit
 from app.services import users
+from app.web import labels
 from app.web.forms import LoginForm, LogoutForm
 
 bp = Blueprint("account_pages", __name__, template_folder="templates")
@@ -35,6 +37,8 @@ def _landing_page() -> str:
         return url_for("report_pages.dashboard")
     if current_user.role in ("district", "province"):
         return url_for("workspace_pages.ikm_list")
+    if current_user.role == "owner" and current_user.ikm_id is not None:
+        return url_for("owner_pages.own_page")
     return url_for("case_pages.queue")
 
 
@@ -47,7 +51,7 @@ def login():
         try:
             user = users.authenticate(form.email.data, form.password.data)
         except users.LoginRefused as refused:
-            flash(refused.message, "error")
+            flash(labels.pick(refused.message), "error")
             return render_template("accounts/login.html", form=form), 401
         session.clear()  # a fresh session after sign-in (no session fixation)
         login_user(user)
@@ -63,7 +67,7 @@ def logout():
         users.record_logout(current_user._get_current_object())
     logout_user()
     session.clear()
-    flash("Anda sudah keluar. / You are signed out.", "info")
+    flash(gettext("You are signed out."), "info")
     return redirect(url_for("account_pages.login"))
 
 
@@ -76,7 +80,8 @@ def page_permissions() -> dict:
     except SQLAlchemyError:  # an error page while the database is down still renders
         return anonymous
     return {
-        "can_queue": current_user.role not in access.AGGREGATE_ONLY_ROLES,
+        "can_queue": current_user.role not in access.AGGREGATE_ONLY_ROLES and current_user.role != "owner",
+        "own_page": current_user.role == "owner" and current_user.ikm_id is not None,
         "can_import": current_user.role in access.IMPORTER_ROLES,
         "logout_form": LogoutForm(),
     }

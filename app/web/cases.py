@@ -3,24 +3,31 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
 from wtforms import SelectChoice
 
 from app.auth import access
-from app.errors import DomainError
+from app.errors import Conflict, DomainError, InvalidInput
 from app.schemas.cases import COMMODITIES, CaseListQuerySchema
-from app.services import cases, programmes, users
+from app.services import assessments, cases, programmes, users
+from app.web import labels
 from app.web.forms import AssignmentForm, CommentForm, DecisionForm, ReviewForm, WithdrawalForm
+from app.web.result_view import result_view, trace_rows
 
 bp = Blueprint("case_pages", __name__, url_prefix="/cases", template_folder="templates")
-OUTCOME_LABELS = {
-    "approved": "Disetujui / Approved",
-    "referred": "Dirujuk / Referred",
-    "rejected": "Ditolak / Rejected",
-    "withdrawn": "Ditarik / Withdrawn",
+OUTCOMES = ("approved", "referred", "rejected", "withdrawn")
+# Audit actions of a case as words on its history timeline.
+HISTORY_ACTIONS = {
+    "case.create": _l("Application opened"),
+    "case.review": _l("Review started"),
+    "case.decide": _l("Decision recorded"),
+    "case.withdraw": _l("Application withdrawn"),
+    "case.assign": _l("Assigned"),
+    "case.comment": _l("Comment added"),
 }
-SAVED = "Tersimpan. / Saved."
 
 
 def _actor():
@@ -28,47 +35,58 @@ def _actor():
     return current_user._get_current_object()
 
 
+def _reason_label(item: dict) -> str:
+    """A reason from the fixed lists in the reader's language."""
+    return item["label_id"] if labels.locale_code() == "id" else item["label_en"]
+
+
 def _reason_choices(outcomes) -> list[SelectChoice]:
     """Reason codes grouped by outcome, for a select with option groups."""
     catalogue = cases.reason_catalogue()["decisions"]
     return [
-        SelectChoice(
-            item["code"], f"{item['label_id']} / {item['label_en']}", optgroup=OUTCOME_LABELS[outcome]
-        )
+        SelectChoice(item["code"], _reason_label(item), optgroup=labels.word(labels.STATUSES, outcome))
         for outcome in outcomes
         for item in catalogue[outcome]
         if not item.get("retired")
     ]
 
 
-def _forms_for(case: dict) -> dict:
-    """The forms the signed-in user may use on this case, prefilled with its version."""
+def _decision_form(version: int, formdata=None) -> DecisionForm:
+    """The decision form with its choices (prefilled with what was sent when it is shown again)."""
+    decision = DecisionForm(formdata=formdata, version=version)
+    if formdata is not None:  # shown again: what was typed stays, the version is the case's current one
+        decision.version.data, decision.version.raw_data = version, [str(version)]
+    decision.reason_code.choices = _reason_choices(("approved", "referred", "rejected"))
+    decision.override_reason.choices = [SelectChoice("", _("— none —"))] + [
+        SelectChoice(item["code"], _reason_label(item))
+        for item in cases.reason_catalogue()["override_reasons"]
+        if not item.get("retired")
+    ]
+    decision.referred_programme_code.choices = [SelectChoice("", "—")] + [
+        SelectChoice(programme.code, labels.programme_name(programme.code))
+        for programme in programmes.offered_programmes("non_financial")
+    ]
+    return decision
+
+
+def _forms_for(case: dict, submitted: dict | None = None) -> dict:
+    """The forms the signed-in user may use on this case, prefilled with its version (or what was sent)."""
     actor, status, version = _actor(), case["status"], case["version"]
-    forms: dict = {"comment": CommentForm(formdata=None)}
+    submitted = submitted or {}
+    forms: dict = {"comment": submitted.get("comment") or CommentForm(formdata=None)}
     staff = actor.role in access.DECIDER_ROLES
     if staff and status == "submitted":
         forms["review"] = ReviewForm(formdata=None, version=version)
     if staff and status == "in_review":
-        decision = DecisionForm(formdata=None, version=version)
-        decision.reason_code.choices = _reason_choices(("approved", "referred", "rejected"))
-        decision.override_reason.choices = [SelectChoice("", "— tidak ada / none —")] + [
-            SelectChoice(item["code"], f"{item['label_id']} / {item['label_en']}")
-            for item in cases.reason_catalogue()["override_reasons"]
-            if not item.get("retired")
-        ]
-        decision.referred_programme_code.choices = [SelectChoice("", "—")] + [
-            SelectChoice(programme.code, f"{programme.code} — {programme.name}")
-            for programme in programmes.offered_programmes("non_financial")
-        ]
-        forms["decision"] = decision
+        forms["decision"] = _decision_form(version, request.form if "decision" in submitted else None)
     if status in cases.OPEN_STATUSES:
         withdrawal = WithdrawalForm(formdata=None, version=version)
         withdrawal.reason_code.choices = _reason_choices(("withdrawn",))
         forms["withdrawal"] = withdrawal
     if status in cases.OPEN_STATUSES and actor.role in access.SUPERVISOR_ROLES:
         assignment = AssignmentForm(formdata=None, version=version)
-        assignment.assignee_id.choices = [SelectChoice("", "— tidak ditugaskan / unassigned —")] + [
-            SelectChoice(str(user.id), f"{user.email} ({user.role})")
+        assignment.assignee_id.choices = [SelectChoice("", _("— unassigned —"))] + [
+            SelectChoice(str(user.id), f"{user.email} ({labels.word(labels.ROLES, user.role)})")
             for role in cases.ASSIGNABLE_ROLES
             for user in users.list_users(role)
         ]
@@ -77,13 +95,59 @@ def _forms_for(case: dict) -> dict:
     return forms
 
 
-def _explain(error: DomainError) -> str:
-    """A refused action as one message: the reason and each field's problem."""
-    details = []
-    for location in error.errors.values():
+def field_errors(error: DomainError) -> dict[str, str]:
+    """A refused action's field problems as {field: message in the reader's language}."""
+    found: dict[str, str] = {}
+    for location in (error.errors or {}).values():
         if isinstance(location, dict):
-            details.extend(f"{field}: {' '.join(map(str, messages))}" for field, messages in location.items())
-    return " ".join([error.message, *details])
+            found.update(labels.flatten_errors(location))
+    return found
+
+
+def _history(actor, case_id: int) -> list[dict]:
+    """The case's audit events as a timeline in words (staff only; empty for others)."""
+    if actor.role not in access.DECIDER_ROLES:
+        return []
+    events = cases.case_history(actor, case_id)["events"]
+    return [
+        {**event, "words": labels.word(HISTORY_ACTIONS, event["action"]), "changes": _changes(event)}
+        for event in events
+    ]
+
+
+def _changes(event: dict) -> str:
+    """What an event changed, in words: 'status: In review → Approved'."""
+    before, after = event.get("before") or {}, event.get("after") or {}
+    parts = []
+    for key in ("status", "assigned_to_id", "decision_reason", "override_reason"):
+        if key in after and before.get(key) != after.get(key):
+            old, new = before.get(key), after.get(key)
+            if key == "status":
+                old, new = labels.word(labels.STATUSES, old), labels.word(labels.STATUSES, new)
+            parts.append(f"{labels.word(CHANGE_WORDS, key)}: {old if old is not None else '—'} → {new}")
+    return "; ".join(parts)
+
+
+CHANGE_WORDS = {
+    "status": _l("status"),
+    "assigned_to_id": _l("assigned to (user no.)"),
+    "decision_reason": _l("reason"),
+    "override_reason": _l("override reason"),
+}
+
+
+def triage_words(triage: dict | None) -> list[str]:
+    """The triage model's top factors as words ('has exported directly raises the priority')."""
+    words = []
+    for factor in (triage or {}).get("top_factors") or ():
+        if not isinstance(factor, dict):
+            continue
+        name = labels.triage_factor(str(factor.get("feature")))
+        if (factor.get("contribution") or 0) >= 0:
+            words.append(_("%(factor)s raises the priority", factor=name))
+        else:
+            words.append(_("%(factor)s lowers the priority", factor=name))
+    return words
 
 
 @bp.get("")
@@ -93,18 +157,53 @@ def queue():
     try:
         query = CaseListQuerySchema().load({key: value for key, value in request.args.items() if value})
     except ValidationError as error:
-        flash(f"Filter tidak valid / Invalid filter: {', '.join(error.messages)}", "error")
+        fields = ", ".join(labels.field_label(name) for name in error.messages)
+        flash(_("Some filters were not understood and were reset: %(fields)s", fields=fields), "error")
         query = CaseListQuerySchema().load({})
     page, page_size = query.pop("page"), query.pop("page_size")
     result = cases.list_cases(_actor(), cases.CaseFilters(**query), page, page_size)
+    if result["pages"] and page > result["pages"]:
+        return redirect(url_for("case_pages.queue", page=result["pages"], **query))
     return render_template(
         "cases/queue.html",
         result=result,
         query=query,
         page=page,
-        statuses=("open", "all", *OUTCOME_LABELS, "submitted", "in_review"),
+        statuses=("open", "all", "submitted", "in_review", *OUTCOMES),
         commodities=COMMODITIES,
         programme_codes=[programme.code for programme in programmes.offered_programmes()],
+    )
+
+
+def _render_case(case_id: int, submitted: dict | None = None, errors: dict | None = None, status: int = 200):
+    """The case page: facts, the assessment explained, what-if, history, and the forms."""
+    actor = _actor()
+    case = cases.read_case(actor, case_id)
+    stored = assessments.get_assessment(case["assessment"]["id"])
+    view = result_view(assessments.assessment_as_dict(stored), stored.profile_snapshot)
+    page = render_template(
+        "cases/detail.html",
+        case=case,
+        forms=_forms_for(case, submitted),
+        errors=errors or {},
+        profile=stored.profile_snapshot or {},
+        view=view,
+        trace=trace_rows(view["assessment"]) if actor.role in access.DECIDER_ROLES else [],
+        history=_history(actor, case_id),
+        triage_words=triage_words(case.get("triage")),
+    )
+    return page, status
+
+
+@bp.get("/supervisi")
+@login_required
+def supervision():
+    """The supervisor's page: overrides by advisor and by reason, and the open cases nobody is assigned to."""
+    actor = _actor()
+    report = cases.override_report(actor)
+    unassigned = cases.list_cases(actor, cases.CaseFilters(status="open", assigned="none"), 1, 20)
+    return render_template(
+        "cases/supervision.html", report=report, unassigned=unassigned, reason_label=_reason_label
     )
 
 
@@ -112,23 +211,29 @@ def queue():
 @login_required
 def detail(case_id: int):
     """One case: the IKM, the assessment, the engine's route, the decision, comments and actions."""
-    case = cases.read_case(_actor(), case_id)
-    return render_template("cases/detail.html", case=case, forms=_forms_for(case), outcomes=OUTCOME_LABELS)
+    return _render_case(case_id)
 
 
-def _act(case_id: int, form, action) -> object:
-    """Validate a case form, run the action, flash the outcome, and go back to the case page."""
+def _act(case_id: int, form, action, name: str):
+    """Validate a case form and run the action; on success back to the case, else the page with the form
+    as it was sent and each problem next to its field (422; 409 when someone else changed the case)."""
     if not form.validate_on_submit():
-        problems = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in form.errors.items())
-        flash(f"Formulir tidak lengkap / Incomplete form — {problems}", "error")
-    else:
-        try:
-            action(form)
-            flash(SAVED, "info")
-        except DomainError as error:
-            if error.status in (401, 403, 404):
-                raise
-            flash(_explain(error), "error")
+        errors = {
+            field: " ".join(str(message) for message in messages) for field, messages in form.errors.items()
+        }
+        flash(_("Please complete the form: the fields marked below need attention."), "error")
+        return _render_case(case_id, {name: form}, errors, 422)
+    try:
+        action(form)
+    except Conflict as error:
+        flash(labels.pick(error.message), "error")
+        return _render_case(case_id, {name: form}, {}, 409)
+    except DomainError as error:
+        if error.status in (401, 403, 404):
+            raise
+        flash(labels.pick(error.message), "error")
+        return _render_case(case_id, {name: form}, field_errors(error), error.status)
+    flash(_("Saved."), "info")
     return redirect(url_for("case_pages.detail", case_id=case_id))
 
 
@@ -136,28 +241,48 @@ def _act(case_id: int, form, action) -> object:
 @login_required
 def review(case_id: int):
     """Start the review."""
-    return _act(case_id, ReviewForm(), lambda form: cases.start_review(_actor(), case_id, form.version.data))
+    return _act(
+        case_id, ReviewForm(), lambda form: cases.start_review(_actor(), case_id, form.version.data), "review"
+    )
+
+
+def _refuse_needless_override_reason(case_id: int, form: DecisionForm) -> None:
+    """An override reason on a decision that follows the engine's route would be dropped: say so instead."""
+    if not form.override_reason.data:
+        return None
+    case = cases.get_case(case_id)
+    programme = programmes.find_programme(case.programme_code)
+    if programme is not None and cases.decision_route(form.status.data, programme.type) == case.engine_route:
+        message = _(
+            "This decision follows the engine's route, so it is not an override: "
+            "leave the override reason empty."
+        )
+        raise InvalidInput(message, errors={"form": {"override_reason": [message]}})
+    return None
 
 
 @bp.post("/<int:case_id>/decision")
 @login_required
 def decide(case_id: int):
     """Record a decision."""
-    form = DecisionForm()
-    form.reason_code.choices = _reason_choices(("approved", "referred", "rejected"))
+    form = _decision_form(request.form.get("version", type=int) or 0, request.form)
     return _act(
         case_id,
         form,
-        lambda form: cases.decide(
-            _actor(),
-            case_id,
-            form.version.data,
-            form.status.data,
-            form.reason_code.data,
-            form.note.data.strip(),
-            form.override_reason.data or None,
-            form.referred_programme_code.data or None,
+        lambda form: (
+            _refuse_needless_override_reason(case_id, form)
+            or cases.decide(
+                _actor(),
+                case_id,
+                form.version.data,
+                form.status.data,
+                form.reason_code.data,
+                form.note.data.strip(),
+                form.override_reason.data or None,
+                form.referred_programme_code.data or None,
+            )
         ),
+        "decision",
     )
 
 
@@ -173,6 +298,7 @@ def withdraw(case_id: int):
         lambda form: cases.withdraw(
             _actor(), case_id, form.version.data, form.reason_code.data, form.note.data
         ),
+        "withdrawal",
     )
 
 
@@ -191,6 +317,7 @@ def assign(case_id: int):
         case_id,
         AssignmentForm(),
         lambda form: cases.assign(_actor(), case_id, form.version.data, _assignee(form.assignee_id.data)),
+        "assignment",
     )
 
 
@@ -202,4 +329,5 @@ def comment(case_id: int):
         case_id,
         CommentForm(),
         lambda form: cases.add_comment(_actor(), case_id, form.body.data.strip(), bool(form.internal.data)),
+        "comment",
     )

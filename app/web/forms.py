@@ -1,7 +1,8 @@
-"""Page forms (Flask-WTF: every form carries a CSRF token); labels in Bahasa Indonesia, then English."""
+"""Page forms (Flask-WTF: every form carries a CSRF token); labels translated with lazy_gettext."""
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -22,8 +23,8 @@ NOTE_LENGTH = Length(min=1, max=4000)
 class LoginForm(FlaskForm):
     """E-mail and password."""
 
-    email = StringField("E-mail", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Kata sandi / Password", validators=[DataRequired(), Length(max=200)])
+    email = StringField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
 class LogoutForm(FlaskForm):
@@ -44,45 +45,50 @@ class DecisionForm(VersionedForm):
     """Approve, refer or reject, with reason, note and (for overrides) an override reason."""
 
     status = SelectField(
-        "Keputusan / Decision",
+        _l("Decision"),
         choices=[
-            SelectChoice("approved", "Disetujui / Approved"),
-            SelectChoice("referred", "Dirujuk / Referred"),
-            SelectChoice("rejected", "Ditolak / Rejected"),
+            SelectChoice("approved", _l("Approved")),
+            SelectChoice("referred", _l("Referred")),
+            SelectChoice("rejected", _l("Rejected")),
         ],
     )
-    reason_code = SelectField("Alasan / Reason", validators=[DataRequired()])
-    note = TextAreaField("Catatan / Note", validators=[DataRequired(), NOTE_LENGTH])
-    override_reason = SelectField("Alasan override / Override reason", validate_choice=False)
-    referred_programme_code = SelectField("Dirujuk ke program / Referred to programme", validate_choice=False)
+    reason_code = SelectField(_l("Reason"), validators=[DataRequired()])
+    note = TextAreaField(_l("Note"), validators=[DataRequired(), NOTE_LENGTH])
+    override_reason = SelectField(
+        _l("Override reason (when you decide against the engine's route)"), validate_choice=False
+    )
+    referred_programme_code = SelectField(_l("Referred to programme"), validate_choice=False)
 
 
 class WithdrawalForm(VersionedForm):
     """Withdraw an open case."""
 
-    reason_code = SelectField("Alasan / Reason", validators=[DataRequired()])
-    note = TextAreaField("Catatan / Note", validators=[DataRequired(), NOTE_LENGTH])
+    reason_code = SelectField(_l("Reason"), validators=[DataRequired()])
+    note = TextAreaField(_l("Note"), validators=[DataRequired(), NOTE_LENGTH])
 
 
 class AssignmentForm(VersionedForm):
     """Assign the case to an advisor."""
 
-    assignee_id = SelectField("Tugaskan ke / Assign to", coerce=str, validate_choice=False)
+    assignee_id = SelectField(_l("Assign to"), coerce=str, validate_choice=False)
 
 
 class CommentForm(FlaskForm):
     """A comment on a case."""
 
-    body = TextAreaField("Komentar / Comment", validators=[DataRequired(), NOTE_LENGTH])
-    internal = BooleanField("Internal (hanya staf LPEI) / Internal (LPEI staff only)")
+    body = TextAreaField(_l("Comment"), validators=[DataRequired(), NOTE_LENGTH])
+    internal = BooleanField(_l("Internal (LPEI staff only)"))
 
 
 class ImportForm(FlaskForm):
     """Upload a filled-in template."""
 
-    file = FileField("Berkas CSV atau XLSX / CSV or XLSX file", validators=[FileRequired()])
+    file = FileField(_l("CSV or XLSX file"), validators=[FileRequired()])
     region = StringField(
-        "Wilayah (PP.KK atau PP) / Region",
-        validators=[Optional(), Regexp(r"^\d{2}(\.\d{2})?\Z", message="PP.KK / PP")],
+        _l("Region (PP.KK or PP)"),
+        validators=[
+            Optional(),
+            Regexp(r"^\d{2}(\.\d{2})?\Z", message=_l("Write the region as PP.KK or PP, e.g. 11.17.")),
+        ],
     )
-    partial = BooleanField("Simpan baris yang valid saja / Keep the valid rows only")
+    partial = BooleanField(_l("Keep the valid rows only"))

@@ -5,11 +5,13 @@ from __future__ import annotations
 from io import BytesIO
 
 from flask import Blueprint, abort, current_app, flash, render_template, request, send_file
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from app.auth import access
 from app.errors import DomainError
 from app.services import import_files, imports
+from app.web import labels
 from app.web.forms import ImportForm
 
 bp = Blueprint("import_pages", __name__, url_prefix="/import", template_folder="templates")
@@ -42,15 +44,18 @@ def upload():
                 content, storage.filename or "upload", region, actor, bool(form.partial.data)
             )
             flash(
-                f"Impor selesai: {report['created']} baru, {report['updated']} diperbarui. / "
-                f"Import done: {report['created']} created, {report['updated']} updated.",
+                gettext(
+                    "Import done: %(created)s created, %(updated)s updated.",
+                    created=report["created"],
+                    updated=report["updated"],
+                ),
                 "info",
             )
         except DomainError as error:
             if error.status in (401, 403):
                 raise
             report, status = error.extra.get("report"), error.status
-            flash(error.message, "error")
+            flash(labels.pick(error.message), "error")
     elif form.errors:
         status = 422
     default_region = actor.region_code if actor.role in ("district", "province") else ""

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_login import current_user
+from itsdangerous import BadSignature, URLSafeSerializer
 from marshmallow import ValidationError
 
 from app import reference
@@ -14,10 +15,13 @@ from app.services import assessments as assessment_service
 from app.services import reference_data
 from app.vocabulary import PRACTICE_FIELDS
 from app.web import labels
+from app.web.result_pdf import result_pdf
+from app.web.result_view import result_view
 from app.web.selfcheck_form import (
     COMMON_MARKETS,
     FORM_PRODUCT_ROWS,
     as_of_from_form,
+    certificate_date_errors,
     profile_from_form,
 )
 
@@ -29,13 +33,14 @@ def _signed_in_user():
     return current_user if current_user.is_authenticated else None
 
 
-def _render_form(form_values, errors: dict[str, str], status: int = 200):
-    """The form, filled with what was sent and the errors next to their fields."""
+def render_form(form_values, errors: dict[str, str], status: int = 200, **page):
+    """The form, filled with what was sent and the errors next to their fields (also the owner's profile)."""
     page = render_template(
         "selfcheck/form.html",
+        form_action=page.get("form_action") or url_for("selfcheck.result"),
+        heading=page.get("heading"),
         form=form_values,
         errors=errors,
-        labels=labels,
         regions=reference_data.regions_by_province(),
         countries=reference_data.list_countries(),
         certifications=reference.certification_names(),
@@ -50,23 +55,24 @@ def _render_form(form_values, errors: dict[str, str], status: int = 200):
     return page, status
 
 
-SEVERITY_ORDER = ("blocking", "upcoming", "major", "minor", "opportunity")
-
-
-def gaps_by_market(assessment: dict) -> list[tuple[str, list[dict]]]:
-    """Gaps grouped per market (export markets first, the domestic market ID last), most severe first."""
-    grouped: dict[str, list[dict]] = {}
-    for gap in assessment["gaps"]:
-        grouped.setdefault(gap["market"], []).append(gap)
-    for gaps in grouped.values():
-        gaps.sort(key=lambda gap: (SEVERITY_ORDER.index(gap["severity"]), gap["requirement"]))
-    return sorted(grouped.items(), key=lambda item: (item[0] == "ID", item[0]))
+def validate_form(form) -> tuple[dict | None, object, dict[str, str]]:
+    """(validated profile, assessment date, errors by field) from a posted self-check form."""
+    profile = profile_from_form(form, labels.locale_code())
+    as_of, date_error = as_of_from_form(form)
+    errors = {"as_of": date_error} if date_error else {}
+    errors.update(certificate_date_errors(form))
+    validated = None
+    try:
+        validated = IkmProfileSchema().load(profile)
+    except ValidationError as error:
+        errors.update(labels.flatten_errors(error.messages))
+    return validated, as_of, errors
 
 
 @bp.get("")
 def form():
     """The empty self-check form."""
-    return _render_form(request.args, {})
+    return render_form(request.args, {})
 
 
 @bp.post("")
@@ -75,15 +81,9 @@ def result():
     user = _signed_in_user()
     if user is None:
         enforce_rate_limit("SELF_CHECK_RATE_LIMIT", "self-check")
-    profile = profile_from_form(request.form)
-    as_of, date_error = as_of_from_form(request.form)
-    errors = {"as_of": date_error} if date_error else {}
-    try:
-        validated = IkmProfileSchema().load(profile)
-    except ValidationError as error:
-        errors.update(labels.flatten_errors(error.messages))
+    validated, as_of, errors = validate_form(request.form)
     if errors:
-        return _render_form(request.form, errors, status=422)
+        return render_form(request.form, errors, status=422)
     assessment = assessment_service.create_assessment(
         validated,
         None,
@@ -93,8 +93,30 @@ def result():
     )
     return render_template(
         "selfcheck/result.html",
-        assessment=assessment,
-        gaps_by_market=gaps_by_market(assessment),
-        labels=labels,
-        certifications=reference.certification_names(),
+        view=result_view(assessment, validated),
+        pdf_url=result_pdf_url(assessment["id"]),
     )
+
+
+def _result_signer() -> URLSafeSerializer:
+    """Signs result ids, so a result link opens only the result it was made for (ids are not guessable)."""
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="self-check-result")
+
+
+def result_pdf_url(assessment_id: int) -> str:
+    """The link to download this result as a PDF."""
+    return url_for("selfcheck.result_as_pdf", token=_result_signer().dumps(assessment_id))
+
+
+@bp.get("/hasil/<token>.pdf")
+def result_as_pdf(token: str):
+    """The result behind a signed link, as a PDF download."""
+    try:
+        assessment_id = _result_signer().loads(token)
+    except BadSignature:
+        abort(404)
+    stored = assessment_service.get_assessment(assessment_id)
+    view = result_view(assessment_service.assessment_as_dict(stored), stored.profile_snapshot)
+    response = current_app.response_class(result_pdf(view), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="hasil-cek-kesiapan-{assessment_id}.pdf"'
+    return response

@@ -37,12 +37,14 @@ def test_a_wrong_method_answers_405_in_the_error_shape(client):
     assert "GET" in response.headers["Allow"]
 
 
-def test_a_browser_gets_an_html_404_page_in_bahasa_indonesia_first(client):
-    """Pages answer HTML errors, Indonesian first."""
+def test_a_browser_gets_an_html_404_page_in_its_language(client):
+    """Pages answer HTML errors in Bahasa Indonesia by default, in English when the browser asks for it."""
     response = client.get("/no-such-page", headers={"Accept": "text/html"})
     assert response.status_code == 404 and response.mimetype == "text/html"
     page = response.get_data(as_text=True)
-    assert page.index("tidak ditemukan") < page.index("not found")
+    assert "tidak ditemukan" in page and "not found" not in page
+    english = client.get("/no-such-page", headers={"Accept": "text/html", "Accept-Language": "en"})
+    assert "was not found" in english.get_data(as_text=True)
 
 
 def test_an_unexpected_error_rolls_back_and_hides_the_stack_trace(client, monkeypatch, auth):

@@ -30,6 +30,18 @@ def _source_messages() -> set[str]:
     return found
 
 
+def _key(value):
+    """Plural messages (lists in compiled catalogs, tuples in sources) as tuples, so both compare."""
+    return tuple(value) if isinstance(value, list | tuple) else value
+
+
+def _translated(message) -> bool:
+    """Whether a message has a translation (pybabel compiles an untranslated plural as its msgid)."""
+    if isinstance(message.string, list | tuple):
+        return any(message.string) and _key(message.string) != _key(message.id)
+    return bool(message.string)
+
+
 def _catalog(locale: str):
     with (TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po").open("rb") as handle:
         return read_po(handle, locale=locale)
@@ -47,6 +59,6 @@ def test_compiled_catalog_matches_its_source(locale):
     source = _catalog(locale)
     with (TRANSLATIONS / locale / "LC_MESSAGES" / "messages.mo").open("rb") as handle:
         compiled = read_mo(handle)
-    expected = {m.id: m.string for m in source if m.id and m.string and not m.fuzzy}
-    actual = {m.id: m.string for m in compiled if m.id and m.string}
+    expected = {_key(m.id): _key(m.string) for m in source if m.id and _translated(m) and not m.fuzzy}
+    actual = {_key(m.id): _key(m.string) for m in compiled if m.id and _translated(m)}
     assert actual == expected, "run `make translations` (pybabel compile) after editing a .po file"

@@ -8,6 +8,7 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
+PASSWORD = "kopi-gayo-2026"
 CHROMIUM_FLAGS = (
     "--headless=new",
     "--no-sandbox",
@@ -49,8 +50,23 @@ def browser(tmp_path, monkeypatch):
     for flag in CHROMIUM_FLAGS:
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={tmp_path / 'chromium-profile'}")
+    options.add_experimental_option("prefs", {"intl.accept_languages": "id"})  # as an Indonesian browser
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # console messages, for the error checks
     driver = webdriver.Chrome(service=Service(chromedriver), options=options)
     driver.set_page_load_timeout(30)
     driver.implicitly_wait(2)
     yield driver
     driver.quit()
+
+
+@pytest.fixture
+def sign_in(client, make_user):
+    """Create an account with a password and sign the client in: `sign_in(role, region=None, ikm=None)`."""
+
+    def _sign_in(role: str, region: str | None = None, ikm: int | None = None):
+        user, _ = make_user(role, region, ikm, password=PASSWORD)
+        response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    return _sign_in

@@ -64,15 +64,16 @@ def test_an_advisor_signs_in_and_decides_a_case(live_server, browser, client, au
 
     assert browser.find_element(By.CSS_SELECTOR, "#review-form input[name=csrf_token]").get_attribute("value")
     _submit(browser, "review-submit")
-    assert browser.find_element(By.ID, "case-status").text == "in_review"
+    assert browser.find_element(By.ID, "case-status").get_attribute("data-status") == "in_review"
+    assert browser.find_element(By.ID, "case-status").text == "Sedang ditinjau"
     assert browser.find_element(By.ID, "case-assignee").text == advisor.email
 
     Select(browser.find_element(By.ID, "decision-status")).select_by_value("approved")
     Select(browser.find_element(By.ID, "decision-reason-code")).select_by_value("CRITERIA_MET")
     browser.find_element(By.ID, "decision-note-input").send_keys("Dokumen lengkap, kunjungan lapangan baik.")
     _submit(browser, "decision-submit")
-    assert browser.find_element(By.ID, "case-status").text == "approved"
-    assert "CRITERIA_MET" in browser.find_element(By.ID, "decision-reason").text
+    assert browser.find_element(By.ID, "case-status").text == "Disetujui"
+    assert browser.find_element(By.ID, "decision-reason").get_attribute("data-code") == "CRITERIA_MET"
     assert browser.find_element(By.ID, "decision-note").text == "Dokumen lengkap, kunjungan lapangan baik."
 
     _submit(browser, "logout")
@@ -91,7 +92,7 @@ def test_a_tampered_csrf_token_is_refused(live_server, browser, make_user):
     browser.find_element(By.ID, "email").send_keys(advisor.email)
     browser.find_element(By.ID, "password").send_keys(PASSWORD)
     _submit(browser, "login-submit")
-    assert "400" in browser.find_element(By.TAG_NAME, "h1").text
+    assert "400" in browser.find_element(By.TAG_NAME, "main").text
     browser.get(f"{live_server}/cases")
     assert "/login" in browser.current_url
 
@@ -112,7 +113,7 @@ def test_a_district_uploads_a_file_and_reads_the_report(live_server, browser, ma
     good.write_bytes(to_csv(numbered_rows(2), encoding="utf-8-sig", delimiter=";"))
     browser.find_element(By.ID, "import-file").send_keys(str(good))
     _submit(browser, "import-submit")
-    assert "2 baru / created" in browser.find_element(By.ID, "import-summary").text
+    assert "2 baru" in browser.find_element(By.ID, "import-summary").text
 
     rows = numbered_rows(1, start=50)
     rows[0]["founded_year"] = "tahun lalu"
@@ -123,4 +124,4 @@ def test_a_district_uploads_a_file_and_reads_the_report(live_server, browser, ma
     error_row = browser.find_element(By.CSS_SELECTOR, "#import-errors tbody tr")
     cells = [cell.text for cell in error_row.find_elements(By.TAG_NAME, "td")]
     assert cells[:2] == ["2", "founded_year"] and cells[2] == "Bukan bilangan bulat."
-    assert "nothing saved" in browser.find_element(By.ID, "import-summary").text
+    assert "tidak ada yang disimpan" in browser.find_element(By.ID, "import-summary").text

@@ -58,10 +58,10 @@ def test_a_coffee_cooperative_sees_eudr_for_germany_and_fda_for_the_us(browser, 
     score = int(browser.find_element(By.ID, "readiness-score").text)
     assert 0 <= score <= 100
     germany = browser.find_element(By.ID, "gaps-DE")
-    eudr = germany.find_element(By.CSS_SELECTOR, 'tr[data-requirement="EUDR_GEO"]')
-    assert eudr.get_attribute("data-severity") == "upcoming" and "2027-06-30" in eudr.text
+    eudr = germany.find_element(By.CSS_SELECTOR, '[data-requirement="EUDR_GEO"]')
+    assert eudr.get_attribute("data-severity") == "upcoming" and "30 Juni 2027" in eudr.text
     usa = browser.find_element(By.ID, "gaps-US")
-    fda = usa.find_element(By.CSS_SELECTOR, 'tr[data-requirement="FDA_FFR"]')
+    fda = usa.find_element(By.CSS_SELECTOR, '[data-requirement="FDA_FFR"]')
     assert fda.get_attribute("data-severity") == "blocking"
     assert "Wajib" in fda.text
     assert browser.find_element(By.ID, "route").get_attribute("data-route") in {"financial", "non_financial"}

@@ -44,7 +44,9 @@ def test_the_form_lists_every_kabupaten_kota_and_certificate_in_bahasa_indonesia
     assert page.count('<option value="') >= 514
     assert "Kabupaten Bener Meriah (11.17)" in page
     assert 'name="cert_EUDR_GEO"' in page and "Data geolokasi kebun" in page
-    assert page.index("Cek kesiapan ekspor") < page.index("Export readiness self-check")
+    assert "Cek kesiapan ekspor" in page and "Export readiness self-check" not in page
+    english = client.get("/cek-kesiapan?lang=en").get_data(as_text=True)
+    assert "Export readiness self-check" in english and "Plot geolocation" in english
 
 
 def test_the_contract_example_shows_score_route_and_the_gaps_per_market(client, app):
@@ -54,10 +56,11 @@ def test_the_contract_example_shows_score_route_and_the_gaps_per_market(client, 
     page = response.get_data(as_text=True)
     score = int(re.search(r'id="readiness-score">(\d+)<', page).group(1))
     assert 0 <= score <= 100
-    germany = page.split('id="gaps-DE"')[1].split("</table>")[0]
+    germany = page.split('id="gaps-DE"')[1].split("</ul>")[0]
+    assert "<h3>Jerman</h3>" in germany
     assert 'data-requirement="EUDR_GEO" data-severity="upcoming"' in germany
-    assert "2027-06-30 (215 hari lagi / days left)" in germany
-    usa = page.split('id="gaps-US"')[1].split("</table>")[0]
+    assert "berlaku 30 Juni 2027 — 215 hari lagi" in germany
+    usa = page.split('id="gaps-US"')[1].split("</ul>")[0]
     assert 'data-requirement="FDA_FFR" data-severity="blocking"' in usa
     assert 'id="programme-PKE_UMKM" data-result="eligible"' in page
     assert 'data-route="financial"' in page
@@ -74,7 +77,7 @@ def test_a_missing_hs_code_is_classified_from_the_description(client):
         "product_0_description": "Kopi robusta sangrai bubuk 250 gr",
     }
     page = client.post("/cek-kesiapan", data=form).get_data(as_text=True)
-    assert "dikenali otomatis / classified automatically" in page
+    assert "dikenali otomatis" in page
     assert re.search(r"HS 0901\d\d", page)
 
 
@@ -85,10 +88,12 @@ def test_bad_input_shows_readable_messages_next_to_the_fields_and_stores_nothing
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     summary = page.split('id="error-summary"')[1].split("</div>")[0]
-    assert "Nama usaha / Business name: Wajib diisi." in summary
-    assert "Produk 1 — Kode HS / HS code: Kode HS harus 6 digit." in summary
-    assert "Tahun berdiri / Year founded: Harus berupa bilangan bulat." in summary
+    assert "Nama usaha</a>: Wajib diisi." in summary
+    assert "Produk 1 — Kode HS</a>: Kode HS harus 6 digit." in summary
+    assert "Tahun berdiri</a>: Harus bilangan bulat, mis. 14." in summary
     assert 'id="error-products-0-hs_code"' in page
+    assert 'aria-invalid="true" aria-describedby="error-products-0-hs_code hint-hs"' in page
+    assert " / " not in summary  # one language, no side-by-side pairs
     assert 'value="Kopi arabika Gayo wine process, green bean"' in page  # what was typed is kept
     with app.app_context():
         assert db.session.query(Assessment).count() == 0

@@ -9,21 +9,7 @@ import pytest
 
 from tests.imports.rows import numbered_rows, to_csv
 from tests.profiles import gayo
-
-PASSWORD = "kopi-gayo-2026"
-
-
-@pytest.fixture
-def sign_in(client, make_user):
-    """Create an account with a password and sign the client in: `sign_in(role, region=None, ikm=None)`."""
-
-    def _sign_in(role: str, region: str | None = None, ikm: int | None = None):
-        user, _ = make_user(role, region, ikm, password=PASSWORD)
-        response = client.post("/login", data={"email": user.email, "password": PASSWORD})
-        assert response.status_code == 302, response.get_data(as_text=True)
-        return user
-
-    return _sign_in
+from tests.web.conftest import PASSWORD
 
 
 @pytest.fixture
@@ -47,10 +33,12 @@ def _csrf_token(page: str) -> str:
     return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
 
 
-def test_the_login_page_is_bahasa_indonesia_first(client):
-    """Indonesian label before its English translation."""
+def test_the_login_page_speaks_one_language_at_a_time(client):
+    """Indonesian by default, English on request; never both side by side."""
     page = client.get("/login").get_data(as_text=True)
-    assert page.index("Masuk") < page.index("Log in") and page.index("Kata sandi") < page.index("Password")
+    assert "Kata sandi" in page and "Password" not in page
+    english = client.get("/login?lang=en").get_data(as_text=True)
+    assert "Password" in english and "Kata sandi" not in english
 
 
 def test_signing_in_sets_an_httponly_samesite_session_cookie_and_lands_on_the_queue(client, make_user):
@@ -150,7 +138,8 @@ def test_an_advisor_works_a_case_through_the_pages(client, sign_in, gayo_case):
     }
     assert client.post(f"{case_path}/decision", data=decision).status_code == 302
     page = client.get(case_path).get_data(as_text=True)
-    assert 'id="decision-reason"' in page and "CRITERIA_MET" in page and "Lengkap." in page
+    assert 'id="decision-reason" data-code="CRITERIA_MET"' in page and "Lengkap." in page
+    assert re.search(r'<time datetime="[^"]+">\d+ \w+ 20\d\d \d\d[.:]\d\d WIB</time>', page)
 
 
 def test_a_stale_form_shows_the_conflict_and_changes_nothing(client, sign_in, gayo_case):
@@ -158,9 +147,12 @@ def test_a_stale_form_shows_the_conflict_and_changes_nothing(client, sign_in, ga
     sign_in("advisor")
     case_path = f"/cases/{gayo_case['id']}"
     client.post(f"{case_path}/review", data={"version": 1})
-    client.post(f"{case_path}/review", data={"version": 1})
-    page = client.get(case_path).get_data(as_text=True)
-    assert "changed by someone else" in page and 'id="case-version">2<' in page
+    response = client.post(f"{case_path}/review", data={"version": 1})
+    page = response.get_data(as_text=True)
+    assert (
+        response.status_code == 409 and "sudah diubah orang lain" in page and 'id="case-version">2<' in page
+    )
+    assert "Stale" not in page and "version:" not in page  # no raw field dump after the message
 
 
 def test_an_override_without_its_reason_is_explained_on_the_page(client, sign_in, gayo_case):
@@ -176,9 +168,12 @@ def test_an_override_without_its_reason_is_explained_on_the_page(client, sign_in
         "override_reason": "",
         "referred_programme_code": "",
     }
-    client.post(f"{case_path}/decision", data=decision)
-    page = client.get(case_path).get_data(as_text=True)
-    assert "override_reason" in page and 'id="case-status">in_review<' in page
+    response = client.post(f"{case_path}/decision", data=decision)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'data-status="in_review"' in page
+    assert 'aria-describedby="error-override_reason"' in page and "wajib alasan override" in page
+    form = page.split('id="decision-form"')[1].split("</form>")[0]
+    assert '<option selected value="rejected">' in form and "SLIK.</textarea>" in form  # nothing reset
 
 
 def test_the_ministry_cannot_open_the_queue_or_a_case(client, sign_in, gayo_case):
@@ -207,7 +202,7 @@ def test_a_district_imports_through_the_page_and_reads_the_report(client, sign_i
         data={"file": (io.BytesIO(to_csv(numbered_rows(2))), "usulan.csv"), "region": "11.17"},
         content_type="multipart/form-data",
     )
-    assert good.status_code == 200 and "2 baru / created" in good.get_data(as_text=True)
+    assert good.status_code == 200 and "2 baru" in good.get_data(as_text=True)
     rows = numbered_rows(1, start=10)
     rows[0]["nib"] = "123"
     bad = client.post(
@@ -217,7 +212,7 @@ def test_a_district_imports_through_the_page_and_reads_the_report(client, sign_i
     )
     text = bad.get_data(as_text=True)
     assert bad.status_code == 422 and 'id="import-errors"' in text and "NIB harus 13 digit" in text
-    assert "nothing saved" in text
+    assert "tidak ada yang disimpan" in text
 
 
 def test_the_import_page_is_for_districts_provinces_and_admins(client, sign_in):
@@ -240,3 +235,120 @@ def test_signing_out_ends_the_session(client, sign_in):
     sign_in("advisor")
     assert client.post("/logout").status_code == 302
     assert client.get("/cases").status_code == 302
+
+
+def test_a_page_past_the_last_goes_to_the_last_page(client, sign_in, gayo_case):
+    sign_in("advisor")
+    response = client.get("/cases?page=999&page_size=1")
+    assert response.status_code == 302 and "page=1" in response.headers["Location"]
+    assert "999" not in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_an_override_reason_on_a_decision_that_is_not_an_override_is_refused_not_dropped(
+    client, sign_in, gayo_case
+):
+    sign_in("advisor")
+    case_path = f"/cases/{gayo_case['id']}"
+    client.post(f"{case_path}/review", data={"version": 1})
+    decision = {
+        "version": 2,
+        "status": "approved",  # the engine routes the Gayo cooperative to financing: not an override
+        "reason_code": "CRITERIA_MET",
+        "note": "Lengkap.",
+        "override_reason": "FIELD_VISIT_FINDINGS",
+        "referred_programme_code": "",
+    }
+    response = client.post(f"{case_path}/decision", data=decision)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "bukan override" in page and 'data-status="in_review"' in page
+    assert "Lengkap.</textarea>" in page
+
+
+def test_the_case_page_explains_the_assessment_and_shows_the_history(client, sign_in, gayo_case):
+    sign_in("advisor")
+    case_path = f"/cases/{gayo_case['id']}"
+    client.post(f"{case_path}/review", data={"version": 1})
+    page = client.get(case_path).get_data(as_text=True)
+    assert 'id="profile"' in page and 'id="assessment"' in page and 'id="history"' in page
+    assert "Sudah berusaha" in page and "Peninjauan dimulai" in page and "Permohonan diajukan" in page
+    assert "years_in_business" not in page and "{'" not in page and "['" not in page
+    trace = page.split('id="trace"')[1].split("</details>")[0]
+    assert "Nomor Induk Berusaha (OSS) (Amerika Serikat)" in trace and "policy-v1" in trace
+
+
+def test_favicon_and_the_api_docs_page_lead_back_to_the_site(client):
+    favicon = client.get("/favicon.ico")
+    icon = client.get(favicon.headers["Location"])
+    icon.close()
+    assert favicon.status_code == 301 and icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+    docs = client.get("/api/v1/docs", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert '<html lang="en">' in docs and 'id="back-to-site"' in docs
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "message"),
+    [
+        ("employees", "1,5", "Harus bilangan bulat"),
+        ("employees", "-5", "Harus antara 0 dan 1.000.000."),
+        ("ovop_stars", "9", "Harus antara 0 dan 5."),
+    ],
+)
+def test_whole_number_fields_say_what_is_wrong_with_the_limits(client, field, typed, message):
+    from tests.web.test_selfcheck_pages import GAYO_FORM
+
+    response = client.post("/cek-kesiapan", data={**GAYO_FORM, field: typed})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and message in page.split(f'id="error-{field}"')[1].split("</span>")[0]
+
+
+def test_an_empty_form_asks_for_a_product_in_words(client):
+    page = client.post("/cek-kesiapan", data={}).get_data(as_text=True)
+    assert "Isi minimal satu produk." in page and "Length must be" not in page
+
+
+@pytest.mark.parametrize("valid_until", ["0001-01-01", "9999-12-31"])
+def test_impossible_certificate_dates_are_refused_by_name(client, valid_until):
+    from tests.web.test_selfcheck_pages import GAYO_FORM
+
+    form = {**GAYO_FORM, "cert_ORGANIC_valid_until": valid_until}
+    response = client.post("/cek-kesiapan", data=form)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'id="error-cert_ORGANIC_valid_until"' in page
+    assert "antara tahun 2000 dan 2100" in page
+
+
+def test_the_result_downloads_as_a_pdf_in_the_readers_language(client):
+    from tests.web.test_selfcheck_pages import GAYO_FORM
+
+    page = client.post("/cek-kesiapan", data=GAYO_FORM).get_data(as_text=True)
+    link = re.search(r'href="(/cek-kesiapan/hasil/[^"]+\.pdf)"', page).group(1)
+    pdf = client.get(link)
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    assert client.get(link.replace("hasil/", "hasil/x")).status_code == 404  # a tampered link opens nothing
+
+
+def test_the_supervisor_page_shows_overrides_by_advisor_and_reason_and_unassigned_cases(
+    client, sign_in, gayo_case, auth
+):
+    sign_in("advisor")
+    case_path = f"/cases/{gayo_case['id']}"
+    client.post(f"{case_path}/review", data={"version": 1})
+    decision = {
+        "version": 2,
+        "status": "rejected",
+        "reason_code": "CREDIT_HISTORY",
+        "note": "SLIK.",
+        "override_reason": "CREDIT_INFORMATION",
+    }
+    assert client.post(f"{case_path}/decision", data=decision).status_code == 302
+    client.post("/logout")
+    assert client.get("/cases/supervisi").status_code == 302  # sign in first
+    sign_in("advisor")
+    assert client.get("/cases/supervisi").status_code == 403
+    client.post("/logout")
+    sign_in("supervisor")
+    page = client.get("/cases/supervisi").get_data(as_text=True)
+    advisor_rows = page.split('id="overrides-by-advisor"')[1].split("</table>")[0]
+    assert "advisor" in advisor_rows and ">100%<" in advisor_rows
+    reasons = page.split('id="overrides-by-reason"')[1].split("</table>")[0]
+    assert "CREDIT_INFORMATION" not in reasons and "—" not in reasons

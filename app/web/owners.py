@@ -171,12 +171,11 @@ def profile():
     page = {"form_action": url_for("owner_pages.profile"), "heading": _("Your business profile")}
     if request.method == "GET":
         return render_form(form_from_profile(ikm.to_profile(), labels.locale_code()), {}, **page)
-    validated, as_of, errors = validate_form(request.form)
+    validated, _as_of, errors = validate_form(request.form)
     if errors:
         return render_form(request.form, errors, 422, **page)
     validated.pop("nib", None)  # the NIB stays as registered
     access.require_ikm_change(owner, ikm, validated)
-    ikms.update_ikm(ikm, validated)
-    assessments.create_assessment(None, ikm.id, as_of, created_by_id=owner.id)
+    ikms.update_ikm(ikm, validated)  # a change re-assesses the IKM in the same transaction
     flash(_("Profile saved and assessed again."), "info")
     return redirect(url_for("owner_pages.own_page"))

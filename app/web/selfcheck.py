@@ -15,7 +15,6 @@ from app.services import assessments as assessment_service
 from app.services import reference_data
 from app.vocabulary import PRACTICE_FIELDS
 from app.web import labels
-from app.web.result_pdf import result_pdf
 from app.web.result_view import result_view
 from app.web.selfcheck_form import (
     COMMON_MARKETS,
@@ -117,6 +116,8 @@ def result_as_pdf(token: str):
         abort(404)
     stored = assessment_service.get_assessment(assessment_id)
     view = result_view(assessment_service.assessment_as_dict(stored), stored.profile_snapshot)
+    from app.web.result_pdf import result_pdf  # fpdf2 (and numpy through it): imported on use
+
     response = current_app.response_class(result_pdf(view), mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="hasil-cek-kesiapan-{assessment_id}.pdf"'
     return response

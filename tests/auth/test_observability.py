@@ -58,6 +58,9 @@ def test_log_lines_are_json_with_the_request_id(app, client, monkeypatch):
 def test_configure_logging_json_sets_the_formatter_once():
     """Applied twice, the root handlers keep one request-id filter and get the JSON formatter."""
     root = logging.getLogger()
+    # pytest's own capture handlers sit on the root too and live for the whole session: put them back as
+    # they were, or every later test's caplog.text would be JSON.
+    saved = [(existing, existing.formatter, list(existing.filters)) for existing in root.handlers]
     handler = logging.StreamHandler()
     root.addHandler(handler)
     try:
@@ -67,6 +70,9 @@ def test_configure_logging_json_sets_the_formatter_once():
         assert type(handler.formatter).__name__ == "JsonFormatter"
     finally:
         root.removeHandler(handler)
+        for existing, formatter, filters in saved:
+            existing.setFormatter(formatter)
+            existing.filters[:] = filters
 
 
 def test_metrics_are_closed_without_a_configured_token(client):

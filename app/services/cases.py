@@ -458,6 +458,12 @@ def _decision_errors(status: str, reason_code: str, override: bool, override_rea
     elif override and override_reason not in _reason_codes(catalogue["override_reasons"]):
         allowed = ", ".join(sorted(_reason_codes(catalogue["override_reasons"])))
         errors["override_reason"] = [f"Alasan override: {allowed}. / Override reasons: {allowed}."]
+    elif not override and override_reason:
+        errors["override_reason"] = [
+            "Keputusan ini mengikuti rute mesin aturan, jadi bukan override: kosongkan alasan override. / "
+            "This decision follows the engine's route, so it is not an override: "
+            "leave the override reason empty."
+        ]
     if status == "referred" and not referred:
         errors["referred_programme_code"] = [
             "Rujukan perlu program non-finansial tujuan. / A referral names the non-financial programme."

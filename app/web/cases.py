@@ -10,7 +10,7 @@ from marshmallow import ValidationError
 from wtforms import SelectChoice
 
 from app.auth import access
-from app.errors import Conflict, DomainError, InvalidInput
+from app.errors import Conflict, DomainError
 from app.schemas.cases import COMMODITIES, CaseListQuerySchema
 from app.services import assessments, cases, programmes, users
 from app.web import labels
@@ -246,21 +246,6 @@ def review(case_id: int):
     )
 
 
-def _refuse_needless_override_reason(case_id: int, form: DecisionForm) -> None:
-    """An override reason on a decision that follows the engine's route would be dropped: say so instead."""
-    if not form.override_reason.data:
-        return None
-    case = cases.get_case(case_id)
-    programme = programmes.find_programme(case.programme_code)
-    if programme is not None and cases.decision_route(form.status.data, programme.type) == case.engine_route:
-        message = _(
-            "This decision follows the engine's route, so it is not an override: "
-            "leave the override reason empty."
-        )
-        raise InvalidInput(message, errors={"form": {"override_reason": [message]}})
-    return None
-
-
 @bp.post("/<int:case_id>/decision")
 @login_required
 def decide(case_id: int):
@@ -269,18 +254,15 @@ def decide(case_id: int):
     return _act(
         case_id,
         form,
-        lambda form: (
-            _refuse_needless_override_reason(case_id, form)
-            or cases.decide(
-                _actor(),
-                case_id,
-                form.version.data,
-                form.status.data,
-                form.reason_code.data,
-                form.note.data.strip(),
-                form.override_reason.data or None,
-                form.referred_programme_code.data or None,
-            )
+        lambda form: cases.decide(
+            _actor(),
+            case_id,
+            form.version.data,
+            form.status.data,
+            form.reason_code.data,
+            form.note.data.strip(),
+            form.override_reason.data or None,
+            form.referred_programme_code.data or None,
         ),
         "decision",
     )

@@ -180,18 +180,17 @@ def test_a_decision_against_the_engines_route_is_an_override_and_needs_its_own_r
 
 
 def test_a_decision_that_follows_the_engine_is_not_an_override(client, gayo_ikm, in_review, staff):
-    """Approving financing the engine found eligible needs no override reason (and stores none)."""
+    """Approving financing the engine found eligible needs no override reason; one sent anyway is refused
+    (422 naming the field, nothing written) rather than dropped without a word."""
     case = in_review(gayo_ikm)
-    decided = _post(
-        client,
-        case,
-        "decision",
-        staff.advisor.headers,
-        status="approved",
-        reason_code="CRITERIA_MET",
-        note="OK",
-        override_reason="FIELD_VISIT_FINDINGS",
+    decision = {"status": "approved", "reason_code": "CRITERIA_MET", "note": "OK"}
+    refused = _post(
+        client, case, "decision", staff.advisor.headers, **decision, override_reason="FIELD_VISIT_FINDINGS"
     )
+    assert refused.status_code == 422 and "override_reason" in refused.json["errors"]["json"]
+    unchanged = client.get(f"/api/v1/cases/{case['id']}", headers=staff.advisor.headers).json
+    assert unchanged["status"] == "in_review"
+    decided = _post(client, case, "decision", staff.advisor.headers, **decision)
     assert decided.status_code == 200
     assert (
         decided.json["decision"]["is_override"] is False

@@ -8,10 +8,10 @@ README's "Languages" section for the catalog commands.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, Flask, has_request_context, redirect, request
 from flask_babel import Babel, get_locale
+
+from app.safe_redirect import safe_local_path
 
 SUPPORTED_LOCALES = ("id", "en")
 DEFAULT_LOCALE = "id"
@@ -30,16 +30,6 @@ def select_locale() -> str:
         if candidate in SUPPORTED_LOCALES:
             return candidate
     return request.accept_languages.best_match(SUPPORTED_LOCALES) or DEFAULT_LOCALE
-
-
-def safe_local_path(target: str | None) -> str | None:
-    """`target` when it is a path on this site (no scheme, no host, no control characters), else None."""
-    if not target or any(ord(char) < 32 or char == "\\" for char in target):
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
 
 
 @bp.get("/language/<code>")

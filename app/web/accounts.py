@@ -2,33 +2,18 @@
 
 from __future__ import annotations
 
-import re
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.auth import access, enforce_rate_limit
+from app.safe_redirect import safe_local_path
 from app.services import users
 from app.web import labels
 from app.web.forms import LoginForm, LogoutForm
 
 bp = Blueprint("account_pages", __name__, template_folder="templates")
-
-
-# A local path: "/" then printable ASCII without spaces, backslashes or a second leading slash. Browsers
-# drop tabs and line breaks from URLs ("/\t/evil" becomes "//evil"), so no control character may pass.
-LOCAL_PATH = re.compile(r"^/(?![/\\])[\x21-\x5b\x5d-\x7e]*\Z")
-
-
-def _safe_next(target: str | None) -> str | None:
-    """A redirect target after sign-in, only when it stays on this site (no open redirects)."""
-    if not target or not LOCAL_PATH.match(target):
-        return None
-    parts = urlsplit(target)
-    return target if not parts.scheme and not parts.netloc else None
 
 
 def _landing_page() -> str:
@@ -55,7 +40,7 @@ def login():
             return render_template("accounts/login.html", form=form), 401
         session.clear()  # a fresh session after sign-in (no session fixation)
         login_user(user)
-        return redirect(_safe_next(request.args.get("next")) or _landing_page())
+        return redirect(safe_local_path(request.args.get("next")) or _landing_page())
     return render_template("accounts/login.html", form=form)
 
 

@@ -1,41 +1,26 @@
 """Words for the codes a report shows (English msgids, translated by Flask-Babel; codes stay in the API).
 
-The pages engineer is converting app/web/labels.py to gettext too; once that lands these can point there.
+Levels, commodities and case statuses are the pages' own words (`app/web/labels.py`); routes and
+severities have shorter forms here because they head table columns and chart bars.
 """
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from app.web import labels
+
 WORDS = {
-    "level": {
-        "not_ready": _l("Not ready"),
-        "developing": _l("Developing"),
-        "ready_with_support": _l("Ready with support"),
-        "export_ready": _l("Export ready"),
-    },
+    "level": labels.LEVELS,
     "route": {"financial": _l("LPEI financing"), "non_financial": _l("Coaching and programmes")},
-    "commodity": {
-        "coffee": _l("Coffee"),
-        "cocoa": _l("Cocoa"),
-        "spices": _l("Spices"),
-        "crafts": _l("Crafts"),
-        "other": _l("Other"),
-    },
+    "commodity": labels.COMMODITIES,
     "severity": {
         "blocking": _l("Blocking"),
         "upcoming": _l("Upcoming"),
         "major": _l("Major"),
         "minor": _l("Minor"),
     },
-    "status": {
-        "submitted": _l("Submitted"),
-        "in_review": _l("In review"),
-        "approved": _l("Approved"),
-        "referred": _l("Referred"),
-        "rejected": _l("Rejected"),
-        "withdrawn": _l("Withdrawn"),
-    },
+    "status": labels.STATUSES,
 }
 TITLES = {
     "level": _l("Readiness level"),

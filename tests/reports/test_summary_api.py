@@ -197,7 +197,6 @@ def test_a_financial_decision_records_the_amounts_and_the_report_sums_them(clien
         "PKE_UMKM",
         status="approved",
         reason_code="CRITERIA_MET",
-        override_reason="MARKET_INFORMATION",
         amount_requested_idr=750_000_000,
         amount_approved_idr=600_000_000,
     )
@@ -231,7 +230,6 @@ def test_wrong_amounts_get_422_naming_the_field(client, auth, programme, decisio
         programme,
         status="approved",
         reason_code="CRITERIA_MET",
-        override_reason="MARKET_INFORMATION",
         **decision,
     )
     assert response.status_code == 422, response.json

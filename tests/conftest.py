@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -68,6 +69,18 @@ def app(request, tmp_path_factory):
     with application.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _root_log_handlers_unchanged():
+    """An app built with LOG_FORMAT=json (production) re-formats the root handlers, pytest's own capture
+    handlers among them: put them back after each test so that later tests read plain log text."""
+    root = logging.getLogger()
+    saved = [(handler, handler.formatter, list(handler.filters)) for handler in root.handlers]
+    yield
+    for handler, formatter, filters in saved:
+        handler.setFormatter(formatter)
+        handler.filters[:] = filters
 
 
 @pytest.fixture(autouse=True)

@@ -187,7 +187,8 @@ def test_the_owners_path_end_to_end(live_server, browser, client, auth, make_use
     browser.find_element(By.ID, "invite-email").send_keys(f"sari-{locale}@kopigayo.example")
     with caplog.at_level(logging.INFO, logger="app.services.mail"):
         _submit(browser, "invite-submit")
-    link = re.search(r"http://\S+(/undangan/\S+)", caplog.text).group(1)
+    mails = "\n".join(record.getMessage() for record in caplog.records)
+    link = re.search(r"http://\S+(/undangan/\S+)", mails).group(1)
     _submit(browser, "logout")
 
     _go(browser, f"{live_server}{link}")

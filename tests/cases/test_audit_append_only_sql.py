@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError
 
 from app.extensions import db
+from tests.database import refused
 
 SQL_FILE = Path(__file__).resolve().parents[2] / "docs" / "sql" / "audit_append_only.sql"
 APP_ROLE = "ovop_app_audit_test"
@@ -19,18 +19,6 @@ CLEAN_UP = (
     f"DROP OWNED BY {APP_ROLE}",
     f"DROP ROLE IF EXISTS {APP_ROLE}",
 )
-
-
-def _refused(connection, statement: str) -> str:
-    """Run a statement that must fail inside a savepoint; return the database's message."""
-    savepoint = connection.begin_nested()
-    try:
-        connection.execute(text(statement))
-    except DBAPIError as error:
-        savepoint.rollback()
-        return str(error.orig)
-    savepoint.rollback()
-    raise AssertionError(f"not refused: {statement}")
 
 
 @pytest.fixture
@@ -67,7 +55,7 @@ def test_the_app_role_may_insert_and_read_but_not_change_or_delete(app, protecte
             "DELETE FROM audit_events",
             "TRUNCATE audit_events",
         ):
-            assert "permission denied" in _refused(connection, statement)
+            assert "permission denied" in refused(connection, statement)
 
 
 def test_the_trigger_refuses_changes_even_by_the_table_owner(app, protected_audit_table):
@@ -78,4 +66,4 @@ def test_the_trigger_refuses_changes_even_by_the_table_owner(app, protected_audi
             "DELETE FROM audit_events",
             "TRUNCATE audit_events",
         ):
-            assert "append-only" in _refused(connection, statement)
+            assert "append-only" in refused(connection, statement)

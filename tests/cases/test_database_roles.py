@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError
 
 from app.extensions import db
+from tests.database import refused
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "sql"
 
@@ -17,18 +17,6 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "sql"
 def _script(name: str, owner: str, app_role: str) -> str:
     """A documented SQL file with the test's role names."""
     return (DOCS / name).read_text().replace("ovop_owner", owner).replace("ovop_app", app_role)
-
-
-def _refused(connection, statement: str) -> str:
-    """Run a statement that must fail (inside a savepoint); return the database's message."""
-    savepoint = connection.begin_nested()
-    try:
-        connection.execute(text(statement))
-    except DBAPIError as error:
-        savepoint.rollback()
-        return str(error.orig)
-    savepoint.rollback()
-    raise AssertionError(f"not refused: {statement}")
 
 
 @pytest.fixture
@@ -74,7 +62,7 @@ def test_the_service_role_writes_rows_but_cannot_alter_or_drop_the_audit_table(a
             "DROP TRIGGER audit_events_no_update_delete ON audit_events",
             "CREATE TABLE audit_events_copy (id int)",
         ):
-            message = _refused(connection, statement)
+            message = refused(connection, statement)
             assert "must be owner" in message or "permission denied" in message, message
         for statement in ("UPDATE audit_events SET action = 'forged'", "DELETE FROM audit_events"):
-            assert "permission denied" in _refused(connection, statement)
+            assert "permission denied" in refused(connection, statement)

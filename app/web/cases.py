@@ -98,9 +98,9 @@ def _forms_for(case: dict, submitted: dict | None = None) -> dict:
 def field_errors(error: DomainError) -> dict[str, str]:
     """A refused action's field problems as {field: message in the reader's language}."""
     found: dict[str, str] = {}
-    for location in (error.errors or {}).values():
-        if isinstance(location, dict):
-            found.update(labels.flatten_errors(location))
+    for key, value in (error.errors or {}).items():
+        # {"json": {field: [...]}} from the API's services, or {field: [...]} from account services
+        found.update(labels.flatten_errors(value if isinstance(value, dict) else {key: value}))
     return found
 
 

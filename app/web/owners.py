@@ -175,6 +175,8 @@ def profile():
     if errors:
         return render_form(request.form, errors, 422, **page)
     validated.pop("nib", None)  # the NIB stays as registered
+    for field in access.OWNER_READ_ONLY_FIELDS:  # staff's to change (credit status, stars, region)
+        validated.pop(field, None)
     access.require_ikm_change(owner, ikm, validated)
     ikms.update_ikm(ikm, validated)  # a change re-assesses the IKM in the same transaction
     flash(_("Profile saved and assessed again."), "info")

@@ -9,12 +9,14 @@ from flask_login import current_user, login_required
 from marshmallow import ValidationError
 
 from app.auth import access
+from app.errors import DomainError
 from app.reports.summary import COMMODITIES, LEVELS, ROUTES
 from app.reports.words import word
 from app.schemas.ikm import IkmProfileSchema
 from app.schemas.reports import WorkspaceQuerySchema
 from app.services import ikms, reference_data, reports, workspace
 from app.web import labels
+from app.web.cases import field_errors
 from app.web.selfcheck_form import profile_from_form
 
 bp = Blueprint("workspace_pages", __name__, url_prefix="/workspace", template_folder="templates")
@@ -103,6 +105,10 @@ def propose():
             return redirect(url_for("workspace_pages.ikm_page", ikm_id=ikm.id))
         except ValidationError as error:
             errors = labels.flatten_errors(error.messages)
+        except DomainError as error:
+            if error.status not in (403, 409):
+                raise
+            errors = field_errors(error) or {"nib": labels.pick(error.message)}
     regencies = [
         regency
         for province, items in reference_data.regions_by_province()

@@ -50,6 +50,11 @@ def test_an_invited_owner_creates_an_account_applies_and_reads_the_advisors_comm
     assert mismatch.status_code == 422 and 'aria-describedby="error-confirm"' in mismatch.get_data(
         as_text=True
     )
+    short = client.post(link, data={"password": "pendek", "confirm": "pendek"})
+    assert (
+        short.status_code == 422
+        and "10" in short.get_data(as_text=True).split('id="error-password"')[1][:300]
+    )
     created = client.post(link, data={"password": PASSWORD, "confirm": PASSWORD})
     assert created.status_code == 302 and created.headers["Location"] == "/usaha"
     assert client.get(link).status_code == 404  # one time only

@@ -69,6 +69,9 @@ def correct_product_hs(ikm: Ikm, position: int, hs_code: str, note: str | None =
     product.hs_code = hs_code
     if position == 0:
         ikm.primary_commodity = commodity_of(hs_code)
+    from app.services.ikms import assess_stored_ikm  # ikms imports this module
+
+    assess_stored_ikm(ikm)  # the requirements follow the product's code
     db.session.commit()
     return correction.as_dict()
 

@@ -27,6 +27,9 @@ def test_an_advisor_corrects_a_product_code_and_it_is_recorded_and_audited(clien
     assert body["previous_code"] == "090111" and body["hs_code"] == "090121"
     assert body["description"] == ikm["products"][0]["description"]
     assert body["predicted_code"] and body["model_version"]
+    history = client.get(f"/api/v1/ikms/{ikm['id']}/assessments", headers=advisor).get_json()["assessments"]
+    latest = client.get(f"/api/v1/assessments/{history[0]['id']}", headers=advisor).get_json()
+    assert latest["products"][0]["hs_code"] == "090121"  # re-assessed with the new code
     stored = client.get(f"/api/v1/ikms/{ikm['id']}", headers=advisor).get_json()
     assert stored["products"][0]["hs_code"] == "090121"
     listed = client.get(f"/api/v1/ikms/{ikm['id']}/hs-corrections", headers=advisor).get_json()

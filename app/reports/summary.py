@@ -7,11 +7,11 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import date
 
-from app.reports.suppression import suppress_cells, suppress_rows, suppress_total
+from app.reports.suppression import SUPPRESSED, THRESHOLD, suppress_cells, suppress_rows, suppress_total
+from app.vocabulary import COMMODITIES
 
 LEVELS = ("not_ready", "developing", "ready_with_support", "export_ready")
 ROUTES = ("financial", "non_financial")
-COMMODITIES = ("coffee", "cocoa", "spices", "crafts", "other")
 STARS = (None, 1, 2, 3, 4, 5)
 # The cube's dimensions: one GROUP BY over the current assessments gives every one-way breakdown.
 CUBE_DIMENSIONS = ("area", "commodity", "level", "route", "ovop_stars")
@@ -150,7 +150,11 @@ def suppressed_summary(summary: dict, filters: SummaryFilters) -> dict:
     if filters.area_level == "regency":
         breakdowns["area"] = suppress_rows(breakdowns["area"], ["count"])
     result["breakdowns"] = breakdowns
-    result["suppression"] = {"threshold": 5, "shown_as": "<5", "below_province": True}
+    result["suppression"] = {
+        "threshold": THRESHOLD,
+        "shown_as": SUPPRESSED,
+        "below_province": filters.below_province,
+    }
     return result
 
 

@@ -34,6 +34,9 @@ def test_the_ministry_sees_national_counts_by_province_unsuppressed(client, auth
     assert report["totals"]["ikm_assessed"] == 9
     assert _count(report["breakdowns"]["area"], "11") == 3
     assert _count(report["breakdowns"]["level"], "export_ready") == 6
+    assert report["suppression"]["below_province"] is False  # national figures: nothing was suppressed
+    regency = _summary(client, auth("district", region="11.17"), regency="11.17")
+    assert regency["suppression"] == {"threshold": 5, "shown_as": "<5", "below_province": True}
 
 
 @pytest.mark.parametrize(("count", "shown"), [(4, "<5"), (5, 5)])

@@ -115,8 +115,21 @@ def _rollback_quietly() -> None:
         log.warning("rollback failed", exc_info=True)
 
 
+def is_unique_violation(error: IntegrityError) -> bool:
+    """True when the database refused a duplicate: PostgreSQL's SQLSTATE 23505, or by the text of its
+    message (PostgreSQL's, SQLite's) when the driver gives no SQLSTATE."""
+    sqlstate = getattr(error.orig, "sqlstate", None)
+    if sqlstate is not None:
+        return sqlstate == "23505"
+    text = str(error.orig)
+    return "UNIQUE constraint failed" in text or "violates unique constraint" in text
+
+
 def handle_integrity_error(error: IntegrityError):
-    """A uniqueness or reference rule the database enforced against a simultaneous request: 409."""
+    """A uniqueness rule the database enforced against a simultaneous request: 409. Any other integrity
+    error (NOT NULL, a foreign key) is a bug in the service, answered and logged as one (500)."""
+    if not is_unique_violation(error):
+        return handle_unexpected(error)
     _rollback_quietly()
     log.info("integrity conflict on %s %s: %s", request.method, request.path, error.orig)
     return _respond(

@@ -130,6 +130,7 @@ def seed_demo_cases(count: int, seed: int) -> dict[str, int]:
                 counts["decided"] += 1
                 counts["overrides"] += bool(case.is_override)
         _spread_in_time(case, plan["spread_days"], (age_days, review_after, decision_after))
+    db.session.commit()  # the last case's dates (the others went with the next case's commit)
     return counts
 
 
@@ -137,12 +138,11 @@ def _spread_in_time(case: Application, spread_days: int, draws: tuple[float, flo
     """Date a demo case back up to `spread_days` days (review and decision in between), so the queue shows
     waiting times, reminders and stale flags as a real one would. Its audit events keep today's date."""
     age_days, review_after, decision_after = draws
-    opened = clock.utcnow() - timedelta(days=age_days * spread_days)
-    age = clock.utcnow() - opened
+    age = timedelta(days=age_days * spread_days)
+    opened = clock.utcnow() - age
     moments = {"created_at": opened}
     if case.review_started_at is not None:
         moments["review_started_at"] = opened + age * review_after * 0.3
     if case.decided_at is not None:
         moments["decided_at"] = opened + age * (0.3 + decision_after * 0.7)
     db.session.execute(update(Application).where(Application.id == case.id).values(**moments))
-    db.session.commit()

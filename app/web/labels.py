@@ -259,9 +259,8 @@ def _territories(locale: str) -> dict[str, str]:
     return dict(Locale.parse(locale).territories)
 
 
-@cache
 def _certificates() -> dict[str, dict[str, str]]:
-    """The certificate names of data/policy/certifications.yaml (read once per process)."""
+    """The certificate names of the app's policy (already in memory; POLICY_DIR decides)."""
     return reference.certification_names()
 
 

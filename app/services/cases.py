@@ -66,7 +66,7 @@ def _reason_codes(items: list[dict]) -> set[str]:
     return {item["code"] for item in items if not item.get("retired")}
 
 
-def _reason_label(code: str | None) -> dict | None:
+def reason_label(code: str | None) -> dict | None:
     """The bilingual label of a decision or override reason code."""
     if code is None:
         return None
@@ -138,10 +138,10 @@ def case_as_dict(case: Application, viewer: User, with_comments: bool = False) -
         "triage": case.triage,
         "assigned_to": _person(case.assigned_to),
         "decision": {
-            "reason": _reason_label(case.decision_reason),
+            "reason": reason_label(case.decision_reason),
             "note": case.decision_note,
             "is_override": case.is_override,
-            "override_reason": _reason_label(case.override_reason),
+            "override_reason": reason_label(case.override_reason),
             "referred_programme_code": case.referred_programme_code,
             "amount_requested_idr": case.amount_requested_idr,
             "amount_approved_idr": case.amount_approved_idr,
@@ -632,7 +632,7 @@ def override_report(actor: User | None, date_from=None, date_to=None) -> dict:
             key=lambda entry: (-entry["overrides"], (entry["advisor"] or {}).get("email") or ""),
         ),
         "by_reason": sorted(
-            ({"reason": _reason_label(code), "overrides": count} for code, count in by_reason.items()),
+            ({"reason": reason_label(code), "overrides": count} for code, count in by_reason.items()),
             key=lambda entry: (-entry["overrides"], entry["reason"]["code"] or ""),
         ),
     }

@@ -37,7 +37,7 @@ def _actor():
 
 def _reason_label(item: dict) -> str:
     """A reason from the fixed lists in the reader's language."""
-    return item["label_id"] if labels.locale_code() == "id" else item["label_en"]
+    return item.get("label_id" if labels.locale_code() == "id" else "label_en", item["code"])
 
 
 def _reason_choices(outcomes) -> list[SelectChoice]:
@@ -124,6 +124,8 @@ def _changes(event: dict) -> str:
             old, new = before.get(key), after.get(key)
             if key == "status":
                 old, new = labels.word(labels.STATUSES, old), labels.word(labels.STATUSES, new)
+            elif key in ("decision_reason", "override_reason"):  # the reason's label, not its code
+                old, new = (_reason_label(cases.reason_label(code)) if code else None for code in (old, new))
             parts.append(f"{labels.word(CHANGE_WORDS, key)}: {old if old is not None else '—'} → {new}")
     return "; ".join(parts)
 

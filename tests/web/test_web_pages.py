@@ -341,6 +341,8 @@ def test_the_supervisor_page_shows_overrides_by_advisor_and_reason_and_unassigne
         "override_reason": "CREDIT_INFORMATION",
     }
     assert client.post(f"{case_path}/decision", data=decision).status_code == 302
+    history = client.get(case_path).get_data(as_text=True).split('id="history"')[1]
+    assert "CREDIT_HISTORY" not in history and "CREDIT_INFORMATION" not in history  # reasons in words
     client.post("/logout")
     assert client.get("/cases/supervisi").status_code == 302  # sign in first
     sign_in("advisor")

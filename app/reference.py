@@ -28,6 +28,21 @@ def regency_codes() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def kecamatan_names() -> dict[str, str]:
+    """Kemendagri kecamatan codes `PP.KK.CC` (the first five characters are the kabupaten/kota) and names."""
+    return {row["kode"]: row["nama"] for row in read_csv_rows(REFERENCE_DIR / "kecamatan.csv")}
+
+
+def kecamatan_of(regency_code: str) -> list[tuple[str, str]]:
+    """The kecamatan (code, name) of one kabupaten/kota, by name."""
+    prefix = f"{regency_code}."
+    return sorted(
+        ((code, name) for code, name in kecamatan_names().items() if code.startswith(prefix)),
+        key=lambda item: item[1],
+    )
+
+
+@lru_cache(maxsize=1)
 def province_codes() -> frozenset[str]:
     """Kemendagri province codes `PP`."""
     return frozenset(row["kode"] for row in read_csv_rows(REFERENCE_DIR / "provinsi.csv"))

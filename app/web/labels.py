@@ -150,6 +150,7 @@ FIELDS = {
     "nib": _l("NIB"),
     "legal_form": _l("Legal form"),
     "region_code": _l("District"),
+    "kecamatan_code": _l("Kecamatan"),
     "founded_year": _l("Year founded"),
     "employees": _l("Employees"),
     "annual_revenue_idr": _l("Annual revenue (Rp)"),

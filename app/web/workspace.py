@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
 
+from app import reference
 from app.auth import access
 from app.errors import DomainError
 from app.reports.summary import COMMODITIES, LEVELS, ROUTES
@@ -28,6 +29,11 @@ SORT_WORDS = {
     "deadline": _l("Nearest deadline"),
     "-stars": _l("Most OVOP stars"),
 }
+
+
+def _kecamatan_choices(regency_codes: list[str]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Kecamatan (code, name) grouped by kabupaten/kota code, for the given kabupaten/kota."""
+    return [(code, reference.kecamatan_of(code)) for code in regency_codes]
 
 
 def _actor():
@@ -57,8 +63,11 @@ def ikm_list():
         if access.region_in_scope(user, regency.code)
     ]
     arguments = {key: value for key, value in request.args.items() if key != "page" and value}
+    chosen_regency = user.region_code if user.role == "district" else query.get("regency")
     return render_template(
         "workspace/list.html",
+        kecamatan=_kecamatan_choices([chosen_regency] if chosen_regency else []),
+        kecamatan_names=reference.kecamatan_names(),
         result=result,
         query=query,
         errors=errors,
@@ -81,6 +90,7 @@ def ikm_page(ikm_id: int):
     return render_template(
         "workspace/ikm.html",
         word=word,
+        kecamatan_names=reference.kecamatan_names(),
         labels=labels,
         regency_names=reports.area_names("regency"),
         **overview,
@@ -95,8 +105,9 @@ def propose():
     errors: dict = {}
     if request.method == "POST":
         profile = profile_from_form(request.form)
-        if request.form.get("nib", "").strip():
-            profile["nib"] = request.form["nib"].strip()
+        for key in ("nib", "kecamatan_code"):
+            if request.form.get(key, "").strip():
+                profile[key] = request.form[key].strip()
         try:
             data = IkmProfileSchema().load(profile)
             access.require_region_access(user, data["region_code"])
@@ -115,6 +126,14 @@ def propose():
         for regency in items
         if access.region_in_scope(user, regency.code)
     ]
+    # Kecamatan to choose from: those of the user's area (an admin types the code instead).
+    kecamatan = _kecamatan_choices([regency.code for regency in regencies]) if user.role != "admin" else []
     return render_template(
-        "workspace/propose.html", form=request.form, errors=errors, regencies=regencies, labels=labels
+        "workspace/propose.html",
+        form=request.form,
+        errors=errors,
+        regencies=regencies,
+        labels=labels,
+        kecamatan=kecamatan,
+        regency_names=reports.area_names("regency"),
     ), 422 if errors else 200

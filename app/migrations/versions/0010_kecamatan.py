@@ -1,0 +1,27 @@
+"""The IKM's optional kecamatan (Kemendagri code PP.KK.CC inside its kabupaten/kota).
+
+Revision ID: 0010_kecamatan
+Revises: 0009
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0010_kecamatan"
+down_revision = "0009"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    """Add the nullable ikms.kecamatan_code column and its (region_code, kecamatan_code) index."""
+    with op.batch_alter_table("ikms", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("kecamatan_code", sa.String(length=8), nullable=True))
+        batch_op.create_index("ix_ikms_kecamatan", ["region_code", "kecamatan_code"], unique=False)
+
+
+def downgrade():
+    """Drop ikms.kecamatan_code and its index."""
+    with op.batch_alter_table("ikms", schema=None) as batch_op:
+        batch_op.drop_index("ix_ikms_kecamatan")
+        batch_op.drop_column("kecamatan_code")

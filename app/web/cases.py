@@ -35,16 +35,11 @@ def _actor():
     return current_user._get_current_object()
 
 
-def _reason_label(item: dict) -> str:
-    """A reason from the fixed lists in the reader's language."""
-    return item.get("label_id" if labels.locale_code() == "id" else "label_en", item["code"])
-
-
 def _reason_choices(outcomes) -> list[SelectChoice]:
     """Reason codes grouped by outcome, for a select with option groups."""
     catalogue = cases.reason_catalogue()["decisions"]
     return [
-        SelectChoice(item["code"], _reason_label(item), optgroup=labels.word(labels.STATUSES, outcome))
+        SelectChoice(item["code"], labels.bilingual(item), optgroup=labels.word(labels.STATUSES, outcome))
         for outcome in outcomes
         for item in catalogue[outcome]
         if not item.get("retired")
@@ -58,7 +53,7 @@ def _decision_form(version: int, formdata=None) -> DecisionForm:
         decision.version.data, decision.version.raw_data = version, [str(version)]
     decision.reason_code.choices = _reason_choices(("approved", "referred", "rejected"))
     decision.override_reason.choices = [SelectChoice("", _("— none —"))] + [
-        SelectChoice(item["code"], _reason_label(item))
+        SelectChoice(item["code"], labels.bilingual(item))
         for item in cases.reason_catalogue()["override_reasons"]
         if not item.get("retired")
     ]
@@ -125,7 +120,7 @@ def _changes(event: dict) -> str:
             if key == "status":
                 old, new = labels.word(labels.STATUSES, old), labels.word(labels.STATUSES, new)
             elif key in ("decision_reason", "override_reason"):  # the reason's label, not its code
-                old, new = (_reason_label(cases.reason_label(code)) if code else None for code in (old, new))
+                old, new = (labels.reason_name(code) if code else None for code in (old, new))
             parts.append(f"{labels.word(CHANGE_WORDS, key)}: {old if old is not None else '—'} → {new}")
     return "; ".join(parts)
 
@@ -205,7 +200,7 @@ def supervision():
     report = cases.override_report(actor)
     unassigned = cases.list_cases(actor, cases.CaseFilters(status="open", assigned="none"), 1, 20)
     return render_template(
-        "cases/supervision.html", report=report, unassigned=unassigned, reason_label=_reason_label
+        "cases/supervision.html", report=report, unassigned=unassigned, reason_label=labels.bilingual
     )
 
 

@@ -627,6 +627,18 @@ def action_words(action: dict, products: list[dict]) -> str:
     return str(action.get("label_en") or kind)
 
 
+def bilingual(item: dict) -> str:
+    """A bilingual list entry (label_id, label_en) in the reader's language (its code when unlabelled)."""
+    return item.get("label_id" if locale_code() == "id" else "label_en", item["code"])
+
+
+def reason_name(code: str) -> str:
+    """A decision, withdrawal or override reason code in the reader's language."""
+    from app.services.cases import reason_label
+
+    return bilingual(reason_label(code))
+
+
 def programme_name(code: str) -> str:
     """An LPEI programme's name in the reader's language (a certificate's name for certificate codes)."""
     from flask import current_app

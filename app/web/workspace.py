@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -77,6 +77,8 @@ def ikm_list():
         levels=[(code, word("level", code)) for code in LEVELS],
         routes=[(code, word("route", code)) for code in ROUTES],
         sorts=[(code, str(text)) for code, text in SORT_WORDS.items()],
+        programmes=[programme.code for programme in current_app.extensions["policy"].programmes],
+        labels=labels,
         word=word,
         regency_names=reports.area_names("regency"),
     ), 422 if errors else 200

@@ -10,12 +10,13 @@ from marshmallow import ValidationError
 from wtforms import SelectChoice
 
 from app.auth import access
-from app.errors import Conflict, DomainError
-from app.schemas.cases import COMMODITIES, CaseListQuerySchema
+from app.errors import Conflict, DomainError, InvalidInput
+from app.schemas.cases import COMMODITIES, CaseDecisionSchema, CaseListQuerySchema
 from app.services import assessments, cases, programmes, users
 from app.web import labels
 from app.web.forms import AssignmentForm, CommentForm, DecisionForm, ReviewForm, WithdrawalForm
 from app.web.result_view import result_view, trace_rows
+from app.web.selfcheck_form import read_number
 
 bp = Blueprint("case_pages", __name__, url_prefix="/cases", template_folder="templates")
 OUTCOMES = ("approved", "referred", "rejected", "withdrawn")
@@ -81,7 +82,7 @@ def _forms_for(case: dict, submitted: dict | None = None) -> dict:
     if status in cases.OPEN_STATUSES and actor.role in access.SUPERVISOR_ROLES:
         assignment = AssignmentForm(formdata=None, version=version)
         assignment.assignee_id.choices = [SelectChoice("", _("— unassigned —"))] + [
-            SelectChoice(str(user.id), f"{user.email} ({labels.word(labels.ROLES, user.role)})")
+            SelectChoice(str(user.id), person_words(user))
             for role in cases.ASSIGNABLE_ROLES
             for user in users.list_users(role)
         ]
@@ -104,14 +105,22 @@ def _history(actor, case_id: int) -> list[dict]:
     if actor.role not in access.DECIDER_ROLES:
         return []
     events = cases.case_history(actor, case_id)["events"]
+    people = users.users_by_id(
+        (event.get(side) or {}).get("assigned_to_id") for event in events for side in ("before", "after")
+    )
     return [
-        {**event, "words": labels.word(HISTORY_ACTIONS, event["action"]), "changes": _changes(event)}
+        {**event, "words": labels.word(HISTORY_ACTIONS, event["action"]), "changes": _changes(event, people)}
         for event in events
     ]
 
 
-def _changes(event: dict) -> str:
-    """What an event changed, in words: 'status: In review → Approved'."""
+def person_words(user) -> str:
+    """An account as people read it: its e-mail and role ('ani@lpei.co.id (Advisor)')."""
+    return f"{user.email} ({labels.word(labels.ROLES, user.role)})"
+
+
+def _changes(event: dict, people: dict) -> str:
+    """What an event changed, in words: 'status: In review → Approved'; an assignee by e-mail and role."""
     before, after = event.get("before") or {}, event.get("after") or {}
     parts = []
     for key in ("status", "assigned_to_id", "decision_reason", "override_reason"):
@@ -121,13 +130,18 @@ def _changes(event: dict) -> str:
                 old, new = labels.word(labels.STATUSES, old), labels.word(labels.STATUSES, new)
             elif key in ("decision_reason", "override_reason"):  # the reason's label, not its code
                 old, new = (labels.reason_name(code) if code else None for code in (old, new))
-            parts.append(f"{labels.word(CHANGE_WORDS, key)}: {old if old is not None else '—'} → {new}")
+            elif key == "assigned_to_id":
+                old, new = (
+                    person_words(people[number]) if number in people else number for number in (old, new)
+                )
+            old, new = ("—" if value is None else value for value in (old, new))
+            parts.append(f"{labels.word(CHANGE_WORDS, key)}: {old} → {new}")
     return "; ".join(parts)
 
 
 CHANGE_WORDS = {
     "status": _l("status"),
-    "assigned_to_id": _l("assigned to (user no.)"),
+    "assigned_to_id": _l("assigned to"),
     "decision_reason": _l("reason"),
     "override_reason": _l("override reason"),
 }
@@ -188,6 +202,7 @@ def _render_case(case_id: int, submitted: dict | None = None, errors: dict | Non
         trace=trace_rows(view["assessment"]) if actor.role in access.DECIDER_ROLES else [],
         history=_history(actor, case_id),
         triage_words=triage_words(case.get("triage")),
+        financing=getattr(programmes.find_programme(case["programme_code"]), "type", None) == "financial",
     )
     return page, status
 
@@ -243,10 +258,23 @@ def review(case_id: int):
     )
 
 
+def _amounts(form: DecisionForm) -> dict:
+    """The financing amounts as typed, read the reader's way and checked by the API's decision schema."""
+    fields = ("amount_requested_idr", "amount_approved_idr")
+    typed = {
+        name: read_number(getattr(form, name).data or None, True, labels.locale_code()) for name in fields
+    }
+    try:
+        return CaseDecisionSchema(only=fields).load(typed)
+    except ValidationError as error:
+        message = _("Please check the financing amounts.")
+        raise InvalidInput(message, errors={"json": error.messages}) from error
+
+
 @bp.post("/<int:case_id>/decision")
 @login_required
 def decide(case_id: int):
-    """Record a decision."""
+    """Record a decision (with the financing requested and approved on a financing programme)."""
     form = _decision_form(request.form.get("version", type=int) or 0, request.form)
     return _act(
         case_id,
@@ -260,6 +288,7 @@ def decide(case_id: int):
             form.note.data.strip(),
             form.override_reason.data or None,
             form.referred_programme_code.data or None,
+            **_amounts(form),
         ),
         "decision",
     )

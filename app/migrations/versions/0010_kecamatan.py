@@ -1,4 +1,5 @@
-"""The IKM's optional kecamatan (Kemendagri code PP.KK.CC inside its kabupaten/kota).
+"""The IKM's optional kecamatan (Kemendagri code PP.KK.CC inside its kabupaten/kota); an index of the
+assessments still without reporting columns (stored before 0005; `report backfill` fills them).
 
 Revision ID: 0010_kecamatan
 Revises: 0009
@@ -18,10 +19,20 @@ def upgrade():
     with op.batch_alter_table("ikms", schema=None) as batch_op:
         batch_op.add_column(sa.Column("kecamatan_code", sa.String(length=8), nullable=True))
         batch_op.create_index("ix_ikms_kecamatan", ["region_code", "kecamatan_code"], unique=False)
+    with op.batch_alter_table("assessments", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_assessments_unreported",
+            ["id"],
+            unique=False,
+            postgresql_where=sa.text("eligible_programmes IS NULL"),
+            sqlite_where=sa.text("eligible_programmes IS NULL"),
+        )
 
 
 def downgrade():
-    """Drop ikms.kecamatan_code and its index."""
+    """Drop ikms.kecamatan_code and its index, and the index of unreported assessments."""
+    with op.batch_alter_table("assessments", schema=None) as batch_op:
+        batch_op.drop_index("ix_assessments_unreported")
     with op.batch_alter_table("ikms", schema=None) as batch_op:
         batch_op.drop_index("ix_ikms_kecamatan")
         batch_op.drop_column("kecamatan_code")

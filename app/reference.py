@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import os
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -25,6 +26,40 @@ def read_csv_rows(path: Path) -> list[dict[str, str]]:
 def regency_codes() -> frozenset[str]:
     """Kemendagri kabupaten/kota codes `PP.KK`."""
     return frozenset(row["kode"] for row in read_csv_rows(REFERENCE_DIR / "kabupaten_kota.csv"))
+
+
+@dataclass(frozen=True)
+class Region:
+    """A province or kabupaten/kota: its Kemendagri code and official name."""
+
+    code: str
+    name: str
+
+
+@lru_cache(maxsize=1)
+def regions_by_province() -> tuple[tuple[Region, tuple[Region, ...]], ...]:
+    """Every province by name with its kabupaten/kota by name (the reference files, read once per process)."""
+    regencies: dict[str, list[Region]] = {}
+    for row in read_csv_rows(REFERENCE_DIR / "kabupaten_kota.csv"):
+        regencies.setdefault(row["kode_prov"], []).append(Region(row["kode"], row["nama"]))
+    provinces = sorted(
+        (Region(row["kode"], row["nama"]) for row in read_csv_rows(REFERENCE_DIR / "provinsi.csv")),
+        key=lambda region: region.name,
+    )
+    return tuple(
+        (province, tuple(sorted(regencies.get(province.code, []), key=lambda region: region.name)))
+        for province in provinces
+    )
+
+
+@lru_cache(maxsize=1)
+def region_names() -> dict[str, str]:
+    """Province and kabupaten/kota names by Kemendagri code."""
+    names = {}
+    for province, regencies in regions_by_province():
+        names[province.code] = province.name
+        names.update((regency.code, regency.name) for regency in regencies)
+    return names
 
 
 @lru_cache(maxsize=1)

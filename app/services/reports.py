@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import and_, func, or_, select
 
+from app import reference
 from app.auth import access
 from app.errors import Forbidden, InvalidInput
 from app.extensions import db
@@ -31,31 +33,24 @@ TREND_MONTHS = 12
 
 
 def scoped_filters(user: User | None, filters: SummaryFilters) -> SummaryFilters:
-    """The filters narrowed to the caller's area: a district its kabupaten/kota, a province its province."""
+    """The filters narrowed to the caller's area: a district its kabupaten/kota, a province its province
+    (the area rule is access.region_in_scope's)."""
     user = access.require_role(user, REPORT_ROLES)
     if filters.regency and filters.province and filters.regency[:2] != filters.province:
         raise InvalidInput(
             "Kabupaten/kota tidak berada di provinsi itu. / The regency is not in that province.",
             errors={"query": {"regency": ["Not in the chosen province / tidak di provinsi itu."]}},
         )
-    if user.role == "district":
-        if filters.regency not in (None, user.region_code) or filters.province not in (
-            None,
-            user.region_code[:2],
-        ):
-            raise Forbidden("Di luar wilayah Anda. / Outside your area.")
-        return SummaryFilters(
-            filters.year, filters.quarter, user.region_code[:2], user.region_code, filters.commodity
-        )
-    if user.role == "province":
-        own = user.region_code[:2]
-        if filters.province not in (None, own) or (filters.regency and filters.regency[:2] != own):
-            raise Forbidden("Di luar wilayah Anda. / Outside your area.")
-        return SummaryFilters(filters.year, filters.quarter, own, filters.regency, filters.commodity)
-    return filters
+    if user.role not in ("district", "province"):
+        return filters
+    regency = filters.regency or (user.region_code if user.role == "district" else None)
+    province = filters.province or user.region_code[:2]
+    if not access.region_in_scope(user, regency or province) or (regency and regency[:2] != province):
+        raise Forbidden("Di luar wilayah Anda. / Outside your area.")
+    return replace(filters, province=province, regency=regency)
 
 
-def _current(filters: SummaryFilters):
+def current_assessments(filters: SummaryFilters):
     """Conditions selecting each IKM's latest assessment as of the period's end (assessed in the period)."""
     start, end = filters.period()
     conditions = [Assessment.ikm_id.is_not(None)]
@@ -87,7 +82,7 @@ def current_cube(filters: SummaryFilters) -> list[tuple]:
     """Current assessments counted by area, commodity, level, route and OVOP stars (one GROUP BY)."""
     area = Assessment.region_code if filters.area_level == "regency" else Assessment.province_code
     columns = (area, Assessment.commodity, Assessment.level, Assessment.route, Assessment.ovop_stars)
-    query = select(*columns, func.count()).where(_current(filters)).group_by(*columns)
+    query = select(*columns, func.count()).where(current_assessments(filters)).group_by(*columns)
     return [tuple(row) for row in db.session.execute(query)]
 
 
@@ -98,7 +93,7 @@ def programmes_and_gaps(filters: SummaryFilters) -> tuple[list[tuple], list[tupl
     """
     query = (
         select(Assessment.eligible_programmes, Assessment.gap_list, Assessment.commodity, func.count())
-        .where(_current(filters))
+        .where(current_assessments(filters))
         .group_by(Assessment.eligible_programmes, Assessment.gap_list, Assessment.commodity)
     )
     programmes: Counter = Counter()
@@ -252,9 +247,9 @@ def _proposed(filters: SummaryFilters) -> int:
 
 
 def area_names(level: str) -> dict[str, str]:
-    """Names of provinces or kabupaten/kota by code."""
-    model = Regency if level == "regency" else Province
-    return dict(db.session.execute(select(model.code, model.name)).all())
+    """Names of provinces or kabupaten/kota by code (reference data cached per process)."""
+    length = 5 if level == "regency" else 2
+    return {code: name for code, name in reference.region_names().items() if len(code) == length}
 
 
 def centroids(level: str) -> list[dict]:

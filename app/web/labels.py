@@ -699,19 +699,8 @@ def percent(share) -> str:
     return format_percent(share, format="#,##0.#%")
 
 
-@cache
-def _region_names() -> dict[str, str]:
-    """Kabupaten/kota and province names by Kemendagri code (the reference files, read once per process)."""
-    names = {
-        row["kode"]: row["nama"] for row in reference.read_csv_rows(reference.REFERENCE_DIR / "provinsi.csv")
-    }
-    for row in reference.read_csv_rows(reference.REFERENCE_DIR / "kabupaten_kota.csv"):
-        names[row["kode"]] = row["nama"]
-    return names
-
-
 def region_name(code: str | None) -> str:
     """'11.17' → 'Kabupaten Bener Meriah' (the code itself when unknown)."""
     if not code:
         return "—"
-    return _region_names().get(code, code)
+    return reference.region_names().get(code, code)

@@ -15,7 +15,7 @@ from app.reports.summary import COMMODITIES, LEVELS, ROUTES
 from app.reports.words import word
 from app.schemas.ikm import IkmProfileSchema
 from app.schemas.reports import WorkspaceQuerySchema
-from app.services import ikms, reference_data, reports, workspace
+from app.services import ikms, reports, workspace
 from app.web import labels
 from app.web.cases import field_errors
 from app.web.selfcheck_form import profile_from_form
@@ -58,7 +58,7 @@ def ikm_list():
     user = _actor()
     regencies = [
         regency
-        for province, items in reference_data.regions_by_province()
+        for province, items in reference.regions_by_province()
         for regency in items
         if access.region_in_scope(user, regency.code)
     ]
@@ -124,7 +124,7 @@ def propose():
             errors = field_errors(error) or {"nib": labels.pick(error.message)}
     regencies = [
         regency
-        for province, items in reference_data.regions_by_province()
+        for province, items in reference.regions_by_province()
         for regency in items
         if access.region_in_scope(user, regency.code)
     ]

@@ -93,3 +93,10 @@ Index(
     postgresql_where=Assessment.eligible_programmes.is_(None),
     sqlite_where=Assessment.eligible_programmes.is_(None),
 )
+# IKM assessments per day over the whole country (the national monthly trend): the day alone, IKM rows only.
+Index(
+    "ix_assessments_ikm_day",
+    Assessment.as_of,
+    postgresql_where=Assessment.ikm_id.is_not(None),
+    sqlite_where=Assessment.ikm_id.is_not(None),
+)

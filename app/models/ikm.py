@@ -71,6 +71,8 @@ class Ikm(db.Model):
     __table_args__ = (
         Index("ix_ikms_province_commodity", "province_code", "primary_commodity"),
         Index("ix_ikms_kecamatan", "region_code", "kecamatan_code"),
+        # IKM proposed per day over the whole country (the national monthly trend).
+        Index("ix_ikms_created_at", "created_at"),
         # Reports read an area's IKM (proposals per day, cases, financing by commodity) from the index alone.
         Index(
             "ix_ikms_area",

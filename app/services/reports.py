@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, text
 
 from app import reference
 from app.auth import access
@@ -30,6 +30,8 @@ REPORT_ROLES = frozenset({"ministry", "district", "province", "advisor", "superv
 DECIDED = ("approved", "referred", "rejected")
 EUDR_COMMODITIES = ("coffee", "cocoa")
 TREND_MONTHS = 12
+# PostgreSQL's default random_page_cost (4) assumes spinning disks; 1.1 is the usual value for SSDs.
+REPORT_RANDOM_PAGE_COST = 1.1
 
 
 def scoped_filters(user: User | None, filters: SummaryFilters) -> SummaryFilters:
@@ -259,8 +261,17 @@ def centroids(level: str) -> list[dict]:
     return [{"code": code, "name": name, "lat": lat, "lng": lng} for code, name, lat, lng in rows]
 
 
+def _plan_for_index_scans() -> None:
+    """On PostgreSQL, cost random page reads as on SSD or cached storage for this transaction only, so that
+    the planner reads the current assessments from the covering partial index (63 MB) instead of the
+    table (209 MB): about 40 % less time per scan at national scale (docs/benchmarks.md)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text(f"SET LOCAL random_page_cost = {REPORT_RANDOM_PAGE_COST}"))
+
+
 def summary(filters: SummaryFilters, viewer: User | None = None) -> dict:
     """The aggregate report for the filters (already scoped), small cells suppressed."""
+    _plan_for_index_scans()
     cube = current_cube(filters)
     assessed, breakdowns = cube_breakdowns(cube, filters)
     names = area_names(filters.area_level)

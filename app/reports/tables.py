@@ -53,6 +53,7 @@ def summary_tables(report: dict, with_codes: bool = False) -> list[Table]:
     """
     breakdowns = report["breakdowns"]
     cases = breakdowns["cases"]
+    eudr_commodities = report["eudr_scope"]["commodities"]
     tables = [_one_way(report, name) for name in ("level", "route", "commodity", "ovop_stars", "area")]
     tables.append(
         Table(
@@ -90,8 +91,11 @@ def summary_tables(report: dict, with_codes: bool = False) -> list[Table]:
         Table(
             "eudr",
             str(TITLES["eudr"]),
-            [str(_l("On")), word("commodity", "coffee"), word("commodity", "cocoa")],
-            [[row["date"], row["coffee"], row["cocoa"]] for row in breakdowns["eudr"]],
+            [str(_l("On")), *(word("commodity", commodity) for commodity in eudr_commodities)],
+            [
+                [row["date"], *(row[commodity] for commodity in eudr_commodities)]
+                for row in breakdowns["eudr"]
+            ],
         )
     )
     tables.append(

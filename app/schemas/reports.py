@@ -54,6 +54,11 @@ class SummarySchema(PassthroughSchema):
     totals = fields.Dict(metadata={"description": "ikm_assessed, ikm_proposed"})
     breakdowns = fields.Dict(metadata={"description": "one entry per breakdown: " + ", ".join(BREAKDOWNS)})
     suppression = fields.Dict()
+    eudr_scope = fields.Dict(
+        metadata={
+            "description": "the EUDR requirement codes and the commodities of the eudr breakdown (policy)"
+        }
+    )
     targets = fields.List(fields.Dict())
 
 

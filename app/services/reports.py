@@ -24,11 +24,11 @@ from app.reports.summary import (
     suppressed_summary,
 )
 from app.services import audit, clock
+from app.vocabulary import COMMODITIES
 
 # Who reads reports: the ministry (aggregates only), regions (their own area), LPEI staff and admins.
 REPORT_ROLES = frozenset({"ministry", "district", "province", "advisor", "supervisor", "admin"})
 DECIDED = ("approved", "referred", "rejected")
-EUDR_COMMODITIES = ("coffee", "cocoa")
 TREND_MONTHS = 12
 # PostgreSQL's default random_page_cost (4) assumes spinning disks; 1.1 is the usual value for SSDs.
 REPORT_RANDOM_PAGE_COST = 1.1
@@ -261,6 +261,21 @@ def centroids(level: str) -> list[dict]:
     return [{"code": code, "name": name, "lat": lat, "lng": lng} for code, name, lat, lng in rows]
 
 
+def eudr_scope() -> tuple[frozenset[str], tuple[str, ...]]:
+    """The EUDR requirement codes and the commodities they cover, from the policy: the requirements whose
+    products are exactly the product classes marked `eudr` in product_classes.yaml (dates stay there)."""
+    policy = current_app.extensions["policy"]
+    classes = {product_class.name: product_class for product_class in policy.class_index.values()}
+    in_scope = frozenset(name for name, product_class in classes.items() if product_class.eudr)
+    codes = frozenset(
+        entry.requirement
+        for entry in policy.requirements
+        if entry.selector == "product_classes" and entry.selector_values == in_scope
+    )
+    covered = {classes[name].commodity for name in in_scope}
+    return codes, tuple(commodity for commodity in COMMODITIES if commodity in covered)
+
+
 def _plan_for_index_scans() -> None:
     """On PostgreSQL, cost random page reads as on SSD or cached storage for this transaction only, so that
     the planner reads the current assessments from the covering partial index (63 MB) instead of the
@@ -278,10 +293,11 @@ def summary(filters: SummaryFilters, viewer: User | None = None) -> dict:
     for row in breakdowns["area"]:
         row["name"] = names.get(row["key"], row["key"])
     combinations, grouped_gaps = programmes_and_gaps(filters)
+    eudr_codes, eudr_commodities = eudr_scope()
     breakdowns.update(
         programmes=programme_rows(combinations),
         gaps=gap_rows(grouped_gaps),
-        eudr=blocked_on_dates(grouped_gaps, "EUDR_GEO", EUDR_COMMODITIES),
+        eudr=blocked_on_dates(grouped_gaps, eudr_codes, eudr_commodities),
         cases=_cases(filters),
         financing=_financing(filters),
         trend=_trend(filters),
@@ -293,6 +309,7 @@ def summary(filters: SummaryFilters, viewer: User | None = None) -> dict:
         "policy_version": current_app.extensions["policy"].label,
         "generated_at": clock.utcnow().isoformat(timespec="seconds"),
         "totals": {"ikm_assessed": assessed, "ikm_proposed": _proposed(filters)},
+        "eudr_scope": {"requirements": sorted(eudr_codes), "commodities": list(eudr_commodities)},
         "breakdowns": breakdowns,
     }
     return suppressed_summary(report, filters)

@@ -126,9 +126,14 @@ def test_eudr_blocked_counts_accumulate_by_date(client, auth, population):
     population(2, commodity="crafts", gaps=[("SVLK", "blocking", None)])
     report = _summary(client, auth("ministry"))
     assert report["breakdowns"]["eudr"] == [
-        {"date": "2026-12-30", "coffee": 5, "cocoa": 0},
-        {"date": "2027-06-30", "coffee": 11, "cocoa": 0},
+        {"date": "2026-12-30", "coffee": 5, "cocoa": 0, "crafts": 0},
+        {"date": "2027-06-30", "coffee": 11, "cocoa": 0, "crafts": 0},
     ]
+    # Which requirement and commodities: read from the policy (product classes marked `eudr`), not the code.
+    assert report["eudr_scope"] == {
+        "requirements": ["EUDR_GEO"],
+        "commodities": ["coffee", "cocoa", "crafts"],
+    }
     top = report["breakdowns"]["gaps"][0]
     assert (top["requirement"], top["count"]) == ("EUDR_GEO", 6)
 

@@ -30,10 +30,17 @@ def regency_codes() -> frozenset[str]:
 
 @dataclass(frozen=True)
 class Region:
-    """A province or kabupaten/kota: its Kemendagri code and official name."""
+    """A province or kabupaten/kota: its Kemendagri code, official name and centroid (WGS84)."""
 
     code: str
     name: str
+    lat: float
+    lng: float
+
+
+def _region(row: dict[str, str]) -> Region:
+    """A region from its reference file row."""
+    return Region(row["kode"], row["nama"], float(row["lat"]), float(row["lng"]))
 
 
 @lru_cache(maxsize=1)
@@ -41,9 +48,9 @@ def regions_by_province() -> tuple[tuple[Region, tuple[Region, ...]], ...]:
     """Every province by name with its kabupaten/kota by name (the reference files, read once per process)."""
     regencies: dict[str, list[Region]] = {}
     for row in read_csv_rows(REFERENCE_DIR / "kabupaten_kota.csv"):
-        regencies.setdefault(row["kode_prov"], []).append(Region(row["kode"], row["nama"]))
+        regencies.setdefault(row["kode_prov"], []).append(_region(row))
     provinces = sorted(
-        (Region(row["kode"], row["nama"]) for row in read_csv_rows(REFERENCE_DIR / "provinsi.csv")),
+        (_region(row) for row in read_csv_rows(REFERENCE_DIR / "provinsi.csv")),
         key=lambda region: region.name,
     )
     return tuple(

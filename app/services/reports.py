@@ -14,7 +14,7 @@ from app import reference
 from app.auth import access
 from app.errors import Forbidden, InvalidInput
 from app.extensions import db
-from app.models import Application, Assessment, Ikm, Province, Regency, User
+from app.models import Application, Assessment, Ikm, User
 from app.reports.summary import (
     SummaryFilters,
     blocked_on_dates,
@@ -255,10 +255,13 @@ def area_names(level: str) -> dict[str, str]:
 
 
 def centroids(level: str) -> list[dict]:
-    """Code, name and centroid of every province or kabupaten/kota (reference data), for the map."""
-    model = Regency if level == "regency" else Province
-    rows = db.session.execute(select(model.code, model.name, model.lat, model.lng)).all()
-    return [{"code": code, "name": name, "lat": lat, "lng": lng} for code, name, lat, lng in rows]
+    """Code, name and centroid of every province or kabupaten/kota (reference data cached per process)."""
+    regions = [
+        region
+        for province, regencies in reference.regions_by_province()
+        for region in (regencies if level == "regency" else (province,))
+    ]
+    return [{"code": r.code, "name": r.name, "lat": r.lat, "lng": r.lng} for r in regions]
 
 
 def eudr_scope() -> tuple[frozenset[str], tuple[str, ...]]:

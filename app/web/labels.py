@@ -425,6 +425,14 @@ def _value_words(value) -> str:
     return word({**CREDIT_STATUSES, **SIZE_CLASSES, **GROUP_KINDS}, text)
 
 
+def _gap_words(item: str) -> str:
+    """A gap as the engine lists it ('EUDR_GEO (upcoming)') in words: the requirement's name and severity."""
+    found = re.fullmatch(r"([A-Z0-9_]+) \((\w+)\)", item)
+    if not found:
+        return word(SEVERITIES, item)
+    return f"{certificate_name(found[1])} ({word(SEVERITIES, found[2])})"
+
+
 def _allowed_words(required: str, mapping: dict) -> str:
     codes = re.split(r",\s*", required.split(":", 1)[-1].replace("one of", "").replace("none of", ""))
     return ", ".join(word(mapping, code.strip()) for code in codes if code.strip())
@@ -576,7 +584,7 @@ CRITERIA = {
     "not_exported_directly_recently": _not_exported_directly,
     "gap_closable_by_certificate": lambda actual, required, criterion: _(
         "Gaps a certificate can close: %(found)s — at least one required, required-soon or important gap",
-        found=", ".join(word(SEVERITIES, code) for code in actual or ()) or _("none"),
+        found=", ".join(_gap_words(item) for item in actual or ()) or _("none"),
     ),
     "own_product": lambda actual, required, criterion: _(
         "Own products: %(count)s — an own product is required", count=_value_words(actual)

@@ -84,3 +84,11 @@ def test_the_history_names_the_assignee_by_e_mail_and_role(client, auth, make_us
     history = client.get(case_in_review).get_data(as_text=True).split('id="history"')[1]
     assert f"{advisor.email} (" in history
     assert f"→ {advisor.id}<" not in history and "user no." not in history and "no. pengguna" not in history
+
+
+def test_the_programme_explanation_names_the_gaps_not_their_codes(client, case_in_review):
+    """'Gaps a certificate can close' reads the requirements' names and severities in words."""
+    page = client.get(case_in_review).get_data(as_text=True)
+    sentence = page.split("Kekurangan yang dapat ditutup dengan sertifikat:")[1].split("—")[0]
+    assert "Registrasi fasilitas pangan FDA AS" in sentence and "FDA_FFR" not in sentence, sentence
+    assert "(upcoming)" not in sentence and "(blocking)" not in sentence, sentence

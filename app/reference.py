@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import os
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -25,6 +26,62 @@ def read_csv_rows(path: Path) -> list[dict[str, str]]:
 def regency_codes() -> frozenset[str]:
     """Kemendagri kabupaten/kota codes `PP.KK`."""
     return frozenset(row["kode"] for row in read_csv_rows(REFERENCE_DIR / "kabupaten_kota.csv"))
+
+
+@dataclass(frozen=True)
+class Region:
+    """A province or kabupaten/kota: its Kemendagri code, official name and centroid (WGS84)."""
+
+    code: str
+    name: str
+    lat: float
+    lng: float
+
+
+def _region(row: dict[str, str]) -> Region:
+    """A region from its reference file row."""
+    return Region(row["kode"], row["nama"], float(row["lat"]), float(row["lng"]))
+
+
+@lru_cache(maxsize=1)
+def regions_by_province() -> tuple[tuple[Region, tuple[Region, ...]], ...]:
+    """Every province by name with its kabupaten/kota by name (the reference files, read once per process)."""
+    regencies: dict[str, list[Region]] = {}
+    for row in read_csv_rows(REFERENCE_DIR / "kabupaten_kota.csv"):
+        regencies.setdefault(row["kode_prov"], []).append(_region(row))
+    provinces = sorted(
+        (_region(row) for row in read_csv_rows(REFERENCE_DIR / "provinsi.csv")),
+        key=lambda region: region.name,
+    )
+    return tuple(
+        (province, tuple(sorted(regencies.get(province.code, []), key=lambda region: region.name)))
+        for province in provinces
+    )
+
+
+@lru_cache(maxsize=1)
+def region_names() -> dict[str, str]:
+    """Province and kabupaten/kota names by Kemendagri code."""
+    names = {}
+    for province, regencies in regions_by_province():
+        names[province.code] = province.name
+        names.update((regency.code, regency.name) for regency in regencies)
+    return names
+
+
+@lru_cache(maxsize=1)
+def kecamatan_names() -> dict[str, str]:
+    """Kemendagri kecamatan codes `PP.KK.CC` (the first five characters are the kabupaten/kota) and names."""
+    return {row["kode"]: row["nama"] for row in read_csv_rows(REFERENCE_DIR / "kecamatan.csv")}
+
+
+def kecamatan_of(regency_code: str) -> list[tuple[str, str]]:
+    """The kecamatan (code, name) of one kabupaten/kota, by name."""
+    prefix = f"{regency_code}."
+    return sorted(
+        ((code, name) for code, name in kecamatan_names().items() if code.startswith(prefix)),
+        key=lambda item: item[1],
+    )
 
 
 @lru_cache(maxsize=1)

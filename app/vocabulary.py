@@ -63,6 +63,7 @@ SCALAR_PROFILE_FIELDS = (
     "nib",
     "legal_form",
     "region_code",
+    "kecamatan_code",
     "founded_year",
     "founded_on",
     "employees",

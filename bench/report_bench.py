@@ -213,7 +213,11 @@ def measure(url: str) -> None:
     from app.services import reports
 
     app = create_app({"APP_ENV": "development", "SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False})
-    hand = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"))
+    plain = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True)
+    # The same hand-written queries with the planner setting the service uses for its report transaction.
+    tuned = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True)
+    tuned.execute(f"SET random_page_cost = {reports.REPORT_RANDOM_PAGE_COST}")
+    hand = plain
 
     def hand_group_by(where: str = "", parameters: tuple = ()) -> None:
         with hand.cursor() as cursor:
@@ -222,6 +226,12 @@ def measure(url: str) -> None:
 
     def hand_summary() -> None:
         with hand.cursor() as cursor:
+            for query in HAND_SUMMARY:
+                cursor.execute(query.format(where=""))
+                cursor.fetchall()
+
+    def tuned_summary() -> None:
+        with tuned.cursor() as cursor:
             for query in HAND_SUMMARY:
                 cursor.execute(query.format(where=""))
                 cursor.fetchall()
@@ -235,6 +245,11 @@ def measure(url: str) -> None:
         print(
             f"every summary query by hand (psycopg), national: {whole_hand * 1000:.0f} ms "
             f"(service / hand: {national / whole_hand:.2f})"
+        )
+        whole_tuned = best_of_three(tuned_summary)
+        print(
+            f"every summary query by hand, random_page_cost {reports.REPORT_RANDOM_PAGE_COST}: "
+            f"{whole_tuned * 1000:.0f} ms (service / hand: {national / whole_tuned:.2f})"
         )
         core = best_of_three(lambda: reports.current_cube(SummaryFilters()))
         print(

@@ -5,6 +5,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app.auth.api import current_api_user
+from app.reports import CSV_TYPE, XLSX_TYPE
 from app.reports.summary import SummaryFilters
 from app.schemas.assessment import AssessmentSummarySchema
 from app.schemas.reports import (
@@ -20,7 +21,6 @@ from app.schemas.reports import (
 from app.services import reports, targets, workspace
 
 blp = Blueprint("reports", __name__, url_prefix="/api/v1", description="Reports, targets and the workspace")
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _filters(query: dict) -> SummaryFilters:
@@ -56,7 +56,7 @@ class SummaryCsv(MethodView):
         """One breakdown (or all) as CSV, suppression applied; audited as an export."""
         breakdown = query.pop("breakdown", None)
         _, content = reports.export_summary(current_api_user(), _filters(query), "csv", breakdown=breakdown)
-        return _download(content, "text/csv; charset=utf-8", f"ovop-report-{breakdown or 'all'}.csv")
+        return _download(content, CSV_TYPE, f"ovop-report-{breakdown or 'all'}.csv")
 
 
 @blp.route("/reports/summary.xlsx")

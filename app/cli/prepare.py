@@ -23,6 +23,7 @@ def prepare_command(
     """
     from app.cli.data import load_reference_command, seed_demo_cases_command, seed_demo_command
     from app.cli.ml import ensure_models_command
+    from app.cli.reports import backfill_command
     from app.cli.users import demo_users_command
     from app.services.setup import setup_steps
 
@@ -36,6 +37,7 @@ def prepare_command(
         "models": lambda: context.invoke(ensure_models_command),
         "migrations": _upgrade,
         "reference": lambda: context.invoke(load_reference_command),
+        "report-columns": lambda: context.invoke(backfill_command),
         "demo-ikm": lambda: context.invoke(seed_demo_command, count=demo_count),
         "demo-cases": lambda: context.invoke(seed_demo_cases_command, count=demo_cases),
     }

@@ -32,3 +32,13 @@ def quarterly_command(year: int, quarter: int, out: Path) -> None:
         raise click.BadParameter("the file name must end in .xlsx", param_hint="--out")
     report = reports.write_quarterly(out, year, quarter, actor="cli")
     click.echo(f"{out}: {report['totals']['ikm_assessed']} IKM assessed in {year} Q{quarter}")
+
+
+@report_group.command("backfill")
+@with_appcontext
+def backfill_command() -> None:
+    """Fill the reporting columns (eligible programmes, gaps, most urgent gap) of assessments stored before
+    migration 0005 from their stored documents; `prepare` runs it when it finds such assessments."""
+    from app.services.assessments import backfill_reporting_columns
+
+    click.echo(f"{backfill_reporting_columns()} assessments given their report columns")

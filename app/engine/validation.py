@@ -386,6 +386,10 @@ def _profile_check(this_year: int) -> Check:
             "nib": (_matching(NIB_PATTERN, "NIB must be 13 digits."), True),
             "legal_form": (_one_of(LEGAL_FORMS), True),
             "region_code": (_in_set(reference.regency_codes(), "a Kemendagri kabupaten/kota code"), False),
+            "kecamatan_code": (
+                _in_set(frozenset(reference.kecamatan_names()), "a Kemendagri kecamatan code"),
+                True,
+            ),
             "founded_year": (year, True),
             "founded_on": (_founded_on, True),
             "employees": (_integer(0, MAX_EMPLOYEES), True),
@@ -424,6 +428,9 @@ def validate_profile(profile: object, today: date | None = None) -> tuple[dict |
     founded_on, founded_year = checked.get("founded_on"), checked.get("founded_year")
     if founded_on is not None and founded_year is not None and str(founded_on)[:4] != f"{founded_year:04d}":
         return None, [("founded_on", "founded_on does not agree with founded_year.")]
+    kecamatan = checked.get("kecamatan_code")
+    if kecamatan and kecamatan[:5] != checked.get("region_code"):
+        return None, [("kecamatan_code", "kecamatan_code is not in region_code.")]
     return checked, []
 
 

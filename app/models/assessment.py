@@ -85,3 +85,18 @@ Index(
     Assessment.as_of,
     postgresql_include=["ikm_id", "commodity"],
 )
+# Assessments stored before the reporting columns existed (migration 0005): empty once back-filled, so that
+# `prepare` checks for them by reading an empty index (`report backfill`).
+Index(
+    "ix_assessments_unreported",
+    Assessment.id,
+    postgresql_where=Assessment.eligible_programmes.is_(None),
+    sqlite_where=Assessment.eligible_programmes.is_(None),
+)
+# IKM assessments per day over the whole country (the national monthly trend): the day alone, IKM rows only.
+Index(
+    "ix_assessments_ikm_day",
+    Assessment.as_of,
+    postgresql_where=Assessment.ikm_id.is_not(None),
+    sqlite_where=Assessment.ikm_id.is_not(None),
+)

@@ -36,6 +36,8 @@ class Ikm(db.Model):
     legal_form: Mapped[str | None] = mapped_column(String(20))
     region_code: Mapped[str] = mapped_column(ForeignKey("regencies.code"), index=True)
     province_code: Mapped[str] = mapped_column(ForeignKey("provinces.code"), index=True)
+    # Optional kecamatan `PP.KK.CC` inside region_code (validated against data/reference/kecamatan.csv).
+    kecamatan_code: Mapped[str | None] = mapped_column(String(8))
     founded_year: Mapped[int | None] = mapped_column(Integer)
     founded_on: Mapped[date | None] = mapped_column(Date)  # policy v1.1 A7
     employees: Mapped[int | None] = mapped_column(Integer)
@@ -68,6 +70,9 @@ class Ikm(db.Model):
 
     __table_args__ = (
         Index("ix_ikms_province_commodity", "province_code", "primary_commodity"),
+        Index("ix_ikms_kecamatan", "region_code", "kecamatan_code"),
+        # IKM proposed per day over the whole country (the national monthly trend).
+        Index("ix_ikms_created_at", "created_at"),
         # Reports read an area's IKM (proposals per day, cases, financing by commodity) from the index alone.
         Index(
             "ix_ikms_area",
@@ -84,6 +89,7 @@ class Ikm(db.Model):
             "nib": self.nib,
             "legal_form": self.legal_form,
             "region_code": self.region_code,
+            "kecamatan_code": self.kecamatan_code,
             "founded_year": self.founded_year,
             "founded_on": self.founded_on.isoformat() if self.founded_on is not None else None,
             "employees": self.employees,

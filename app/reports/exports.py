@@ -21,7 +21,7 @@ def summary_csv(report: dict, breakdown: str | None = None) -> bytes:
     """One breakdown (or all, one after the other with a `breakdown` column) as UTF-8 CSV with BOM."""
     output = io.StringIO()
     writer = csv.writer(output)
-    tables = [table for table in summary_tables(report) if breakdown in (None, table.name)]
+    tables = [table for table in summary_tables(report, with_codes=True) if breakdown in (None, table.name)]
     for table in tables:
         writer.writerow(["breakdown", *table.headers])
         for row in table.rows:
@@ -72,7 +72,7 @@ def summary_xlsx(report: dict) -> bytes:
         notes.append([label, value])
     notes.column_dimensions["A"].width = 28
     notes.column_dimensions["B"].width = 90
-    for table in summary_tables(report):
+    for table in summary_tables(report, with_codes=True):
         _sheet(workbook, table)
     output = io.BytesIO()
     workbook.save(output)

@@ -109,12 +109,14 @@ def gap_rows(grouped: Iterable[tuple], limit: int = 12) -> list[dict]:
     ]
 
 
-def blocked_on_dates(grouped: Iterable[tuple], requirement: str, commodities: tuple[str, ...]) -> list[dict]:
-    """IKM per commodity that a requirement blocks on each of its dates (already blocking ones count too)."""
+def blocked_on_dates(
+    grouped: Iterable[tuple], requirements: frozenset[str], commodities: tuple[str, ...]
+) -> list[dict]:
+    """IKM per commodity that the requirements block on each of their dates (already blocking ones too)."""
     by_date: dict = defaultdict(Counter)
     already: Counter = Counter()
     for code, severity, applies_from, commodity, count in grouped:
-        if code != requirement or commodity not in commodities:
+        if code not in requirements or commodity not in commodities:
             continue
         if severity == "blocking" or applies_from is None:
             already[commodity] += count
@@ -139,7 +141,7 @@ def suppressed_summary(summary: dict, filters: SummaryFilters) -> dict:
             breakdowns[name] = suppress_rows(breakdowns[name], ["count"])
         breakdowns["programmes"] = suppress_cells(breakdowns["programmes"], ["count"])
         breakdowns["gaps"] = suppress_cells(breakdowns["gaps"], ["count"])
-        breakdowns["eudr"] = suppress_cells(breakdowns["eudr"], ["coffee", "cocoa"])
+        breakdowns["eudr"] = suppress_cells(breakdowns["eudr"], list(summary["eudr_scope"]["commodities"]))
         breakdowns["trend"] = suppress_cells(breakdowns["trend"], ["assessed", "proposed"])
         breakdowns["financing"] = _suppressed_money(breakdowns["financing"])
         cases = dict(breakdowns["cases"])

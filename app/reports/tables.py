@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 
 from app.reports.words import TITLES, word
+from app.web import labels
 
 
 @dataclass
@@ -34,27 +35,50 @@ def _one_way(report: dict, name: str) -> Table:
     )
 
 
-def summary_tables(report: dict) -> list[Table]:
-    """Every breakdown of a summary as a table, in the order the pages and the workbook show them."""
+def _named(with_codes: bool, code, name: str) -> list:
+    """A code's cells: its name, after the code itself in files (CSV/XLSX keep the code beside the label)."""
+    return [code, name] if with_codes else [name]
+
+
+def _named_header(with_codes: bool, title) -> list[str]:
+    """The header cells matching `_named`."""
+    return [str(_l("Code")), str(title)] if with_codes else [str(title)]
+
+
+def summary_tables(report: dict, with_codes: bool = False) -> list[Table]:
+    """Every breakdown of a summary as a table, in the order the pages and the workbook show them.
+
+    Programmes, requirements and decision reasons are shown by name; `with_codes` (CSV and XLSX) adds
+    each one's code in its own column before the name.
+    """
     breakdowns = report["breakdowns"]
     cases = breakdowns["cases"]
+    eudr_commodities = report["eudr_scope"]["commodities"]
     tables = [_one_way(report, name) for name in ("level", "route", "commodity", "ovop_stars", "area")]
     tables.append(
         Table(
             "programmes",
             str(TITLES["programmes"]),
-            [str(_l("Programme")), str(_l("IKM"))],
-            [[row["key"], row["count"]] for row in breakdowns["programmes"]],
+            [*_named_header(with_codes, _l("Programme")), str(_l("IKM"))],
+            [
+                [*_named(with_codes, row["key"], labels.programme_name(row["key"])), row["count"]]
+                for row in breakdowns["programmes"]
+            ],
         )
     )
     tables.append(
         Table(
             "gaps",
             str(TITLES["gaps"]),
-            [str(_l("Requirement")), str(_l("Severity")), str(_l("From")), str(_l("IKM"))],
+            [
+                *_named_header(with_codes, _l("Requirement")),
+                str(_l("Severity")),
+                str(_l("From")),
+                str(_l("IKM")),
+            ],
             [
                 [
-                    row["requirement"],
+                    *_named(with_codes, row["requirement"], labels.certificate_name(row["requirement"])),
                     word("severity", row["severity"]),
                     row["applies_from"] or "",
                     row["count"],
@@ -67,8 +91,11 @@ def summary_tables(report: dict) -> list[Table]:
         Table(
             "eudr",
             str(TITLES["eudr"]),
-            [str(_l("On")), word("commodity", "coffee"), word("commodity", "cocoa")],
-            [[row["date"], row["coffee"], row["cocoa"]] for row in breakdowns["eudr"]],
+            [str(_l("On")), *(word("commodity", commodity) for commodity in eudr_commodities)],
+            [
+                [row["date"], *(row[commodity] for commodity in eudr_commodities)]
+                for row in breakdowns["eudr"]
+            ],
         )
     )
     tables.append(
@@ -84,10 +111,15 @@ def summary_tables(report: dict) -> list[Table]:
         Table(
             "reasons",
             str(TITLES["reasons"]),
-            [str(_l("Outcome")), str(_l("Reason")), str(_l("Cases"))],
+            [str(_l("Outcome")), *_named_header(with_codes, _l("Reason")), str(_l("Cases"))],
             [
-                [word("status", row["key"].split(":")[0]), row["key"].split(":", 1)[1], row["count"]]
+                [
+                    word("status", row["key"].split(":")[0]),
+                    *_named(with_codes, reason, labels.reason_name(reason) if reason != "None" else "—"),
+                    row["count"],
+                ]
                 for row in cases["by_reason"]
+                for reason in [row["key"].split(":", 1)[1]]
             ],
         )
     )
@@ -97,7 +129,7 @@ def summary_tables(report: dict) -> list[Table]:
             str(TITLES["financing"]),
             [
                 str(_l("Commodity")),
-                str(_l("Programme")),
+                *_named_header(with_codes, _l("Programme")),
                 str(_l("Cases")),
                 str(_l("Requested (IDR)")),
                 str(_l("Approved (IDR)")),
@@ -105,7 +137,7 @@ def summary_tables(report: dict) -> list[Table]:
             [
                 [
                     word("commodity", row["commodity"]),
-                    row["programme"],
+                    *_named(with_codes, row["programme"], labels.programme_name(row["programme"])),
                     row["cases"],
                     row["requested_idr"],
                     row["approved_idr"],

@@ -30,7 +30,7 @@ TITLES = {
     "area": _l("Area"),
     "programmes": _l("Eligible for programme"),
     "gaps": _l("Most frequent gaps"),
-    "eudr": _l("Blocked by EUDR (coffee, cocoa)"),
+    "eudr": _l("Blocked by EUDR"),
     "cases": _l("Cases by status"),
     "reasons": _l("Decisions by reason"),
     "financing": _l("Financing (IDR)"),

@@ -68,6 +68,16 @@ def _check_country(value: str) -> None:
         )
 
 
+def kecamatan_outside_region(kecamatan_code: str | None, region_code: str | None) -> str | None:
+    """The message when a kecamatan lies outside the IKM's kabupaten/kota (both known), else None."""
+    if kecamatan_code and region_code and kecamatan_code[:5] != region_code:
+        return (
+            f"Kecamatan {kecamatan_code} tidak berada di kabupaten/kota {region_code}. "
+            f"/ Kecamatan {kecamatan_code} is not in kabupaten/kota {region_code}."
+        )
+    return None
+
+
 class GroupSchema(Schema):
     """Membership of a sentra, cooperative or village group."""
 
@@ -153,6 +163,10 @@ class IkmProfileSchema(Schema):
     )
     legal_form = fields.String(allow_none=True, validate=validate.OneOf(LEGAL_FORMS))
     region_code = fields.String(required=True)
+    kecamatan_code = fields.String(
+        allow_none=True,
+        metadata={"description": "Kemendagri kecamatan code PP.KK.CC inside region_code (optional)."},
+    )
     founded_year = StrictInteger(allow_none=True, validate=_check_year)
     founded_on = IsoDate(
         allow_none=True,
@@ -200,6 +214,22 @@ class IkmProfileSchema(Schema):
                 f"/ founded_on ({founded_on.isoformat()}) does not agree with founded_year ({founded_year}).",
                 "founded_on",
             )
+
+    @validates("kecamatan_code")
+    def _kecamatan_exists(self, value: str | None, **_) -> None:
+        """Accept a Kemendagri kecamatan code `PP.KK.CC` that exists in the reference data."""
+        if value is not None and value not in reference.kecamatan_names():
+            raise ValidationError(
+                f"Kode kecamatan {value!r} tidak dikenal (PP.KK.CC). "
+                f"/ {value!r} is not a Kemendagri kecamatan code (PP.KK.CC)."
+            )
+
+    @validates_schema
+    def _kecamatan_in_region(self, data: dict, **_) -> None:
+        """A kecamatan, when given with its kabupaten/kota, lies inside it."""
+        message = kecamatan_outside_region(data.get("kecamatan_code"), data.get("region_code"))
+        if message:
+            raise ValidationError(message, "kecamatan_code")
 
     @validates("region_code")
     def _region_exists(self, value: str, **_) -> None:

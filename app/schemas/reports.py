@@ -12,6 +12,9 @@ from app.schemas.pagination import PageSchema, PaginationQuerySchema
 YEAR = validate.Range(min=2000, max=2100)
 PROVINCE = validate.Regexp(r"^\d{2}\Z", error="Two digits, e.g. 11 / dua angka, mis. 11.")
 REGENCY = validate.Regexp(r"^\d{2}\.\d{2}\Z", error="PP.KK, e.g. 11.17 / format PP.KK, mis. 11.17.")
+KECAMATAN = validate.Regexp(
+    r"^\d{2}\.\d{2}\.\d{2}\Z", error="PP.KK.CC, e.g. 11.17.01 / format PP.KK.CC, mis. 11.17.01."
+)
 BREAKDOWNS = (
     "level", "route", "commodity", "ovop_stars", "area", "programmes", "gaps", "eudr", "cases", "reasons",
     "financing", "trend",
@@ -51,6 +54,11 @@ class SummarySchema(PassthroughSchema):
     totals = fields.Dict(metadata={"description": "ikm_assessed, ikm_proposed"})
     breakdowns = fields.Dict(metadata={"description": "one entry per breakdown: " + ", ".join(BREAKDOWNS)})
     suppression = fields.Dict()
+    eudr_scope = fields.Dict(
+        metadata={
+            "description": "the EUDR requirement codes and the commodities of the eudr breakdown (policy)"
+        }
+    )
     targets = fields.List(fields.Dict())
 
 
@@ -58,6 +66,7 @@ class WorkspaceQuerySchema(PaginationQuerySchema):
     """Filters, sort and paging of a district's or province's IKM list."""
 
     regency = fields.String(validate=REGENCY)
+    kecamatan = fields.String(validate=KECAMATAN, metadata={"description": "Kecamatan code PP.KK.CC."})
     commodity = fields.String(validate=validate.OneOf(COMMODITIES))
     level = fields.String(validate=validate.OneOf(LEVELS))
     route = fields.String(validate=validate.OneOf(ROUTES))
@@ -67,6 +76,15 @@ class WorkspaceQuerySchema(PaginationQuerySchema):
         validate=validate.OneOf(("name", "score", "-score", "deadline", "stars", "-stars")),
     )
 
+    @validates_schema
+    def _kecamatan_in_regency(self, data: dict, **_) -> None:
+        """A kecamatan filter, given with a kabupaten/kota filter, lies inside it."""
+        kecamatan, regency = data.get("kecamatan"), data.get("regency")
+        if kecamatan and regency and kecamatan[:5] != regency:
+            raise ValidationError(
+                f"Kecamatan {kecamatan} is not in {regency} / tidak berada di {regency}.", "kecamatan"
+            )
+
 
 class WorkspaceIkmSchema(Schema):
     """One IKM in a workspace list."""
@@ -74,6 +92,7 @@ class WorkspaceIkmSchema(Schema):
     id = fields.Integer()
     name = fields.String()
     region_code = fields.String()
+    kecamatan_code = fields.String(allow_none=True)
     commodity = fields.String()
     ovop_stars = fields.Integer(allow_none=True)
     assessment_id = fields.Integer(allow_none=True)

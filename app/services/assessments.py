@@ -116,6 +116,49 @@ def link_to_history(assessment: Assessment) -> None:
         previous.superseded_on = assessment.as_of
 
 
+def reporting_columns(result: dict) -> dict:
+    """The columns reports count from an assessment document: eligible programmes, the gaps, the most
+    urgent gap (a stored assessment without them is filled by `backfill_reporting_columns`)."""
+    gaps = result.get("gaps") or []
+    urgent = urgent_gap(gaps)
+    return {
+        "eligible_programmes": ";".join(
+            programme["code"]
+            for programme in result.get("programmes") or []
+            if programme.get("result") == "eligible"
+        )[:200],
+        "urgent_gap": urgent["requirement"] if urgent else None,
+        "urgent_gap_severity": urgent["severity"] if urgent else None,
+        "urgent_gap_from": date.fromisoformat(urgent["applies_from"])
+        if urgent and urgent.get("applies_from")
+        else None,
+        "gap_list": gap_list(gaps),
+    }
+
+
+def assessments_without_reporting_columns():
+    """A select of assessments stored before migration 0005 filled the reporting columns (never NULL since:
+    an assessment with no eligible programme stores an empty text)."""
+    return select(Assessment).where(Assessment.eligible_programmes.is_(None))
+
+
+def backfill_reporting_columns(batch_size: int = 1000) -> int:
+    """Fill the reporting columns of older assessments from their stored documents, a batch per commit;
+    return how many were filled. The documents are the record: nothing is re-assessed."""
+    filled = 0
+    while True:
+        batch = db.session.scalars(
+            assessments_without_reporting_columns().order_by(Assessment.id).limit(batch_size)
+        ).all()
+        if not batch:
+            return filled
+        for assessment in batch:
+            for column, value in reporting_columns(assessment.result or {}).items():
+                setattr(assessment, column, value)
+        db.session.commit()
+        filled += len(batch)
+
+
 def store_assessment(
     profile: dict,
     result: dict,
@@ -128,8 +171,6 @@ def store_assessment(
     products = result.get("products") or []
     first_hs = products[0].get("hs_code") if products else None
     region_code = profile.get("region_code")
-    gaps = result.get("gaps") or []
-    urgent = urgent_gap(gaps)
     assessment = Assessment(
         ikm_id=ikm.id if ikm is not None else None,
         as_of=date.fromisoformat(result["as_of"]),
@@ -149,17 +190,7 @@ def store_assessment(
         result=result,
         created_by_id=created_by_id,
         ovop_stars=profile.get("ovop_stars"),
-        eligible_programmes=";".join(
-            programme["code"]
-            for programme in result.get("programmes") or []
-            if programme.get("result") == "eligible"
-        )[:200],
-        urgent_gap=urgent["requirement"] if urgent else None,
-        urgent_gap_severity=urgent["severity"] if urgent else None,
-        urgent_gap_from=date.fromisoformat(urgent["applies_from"])
-        if urgent and urgent.get("applies_from")
-        else None,
-        gap_list=gap_list(gaps),
+        **reporting_columns(result),
     )
     db.session.add(assessment)
     db.session.flush()

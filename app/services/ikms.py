@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from app.errors import Conflict, NotFound
+from app.errors import Conflict, InvalidInput, NotFound
 from app.extensions import db
 from app.models import Certification, Ikm, Product
 from app.reference import commodity_of
+from app.schemas.ikm import kecamatan_outside_region
 from app.services import audit, clock
 from app.services.pagination import paginate
 from app.vocabulary import SCALAR_PROFILE_FIELDS
@@ -132,8 +133,18 @@ def get_ikm(ikm_id: int) -> Ikm:
     return ikm
 
 
+def _check_kecamatan(ikm: Ikm, data: dict) -> None:
+    """A partial change keeps the kecamatan inside the kabupaten/kota (422 naming kecamatan_code)."""
+    message = kecamatan_outside_region(
+        data.get("kecamatan_code", ikm.kecamatan_code), data.get("region_code", ikm.region_code)
+    )
+    if message:
+        raise InvalidInput(message, errors={"json": {"kecamatan_code": [message]}})
+
+
 def update_ikm(ikm: Ikm, data: dict) -> Ikm:
     """Apply a validated partial profile to a stored IKM."""
+    _check_kecamatan(ikm, data)
     if "nib" in data:
         _check_nib_free(data["nib"], own_id=ikm.id)
     before = ikm.to_profile()

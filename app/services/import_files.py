@@ -114,6 +114,13 @@ COLUMNS: tuple[Column, ...] = (
         "Kabupaten/kota code PP.KK (blank: the import's region)",
         "11.17",
     ),
+    Column(
+        "kecamatan_code",
+        "code",
+        "Kode kecamatan PP.KK.CC (opsional, di kabupaten/kota tersebut)",
+        "Kecamatan code PP.KK.CC (optional, inside that kabupaten/kota)",
+        "11.17.01",
+    ),
     Column("founded_year", "year", "Tahun berdiri", "Year founded", "2012"),
     Column("founded_on", "date", "Tanggal berdiri (opsional)", "Date founded (optional)", ""),
     Column("employees", "integer", "Jumlah tenaga kerja", "Employees", "14"),

@@ -162,12 +162,3 @@ def search_hs(words: str | None, prefix: str | None, level: int | None, limit: i
             )
         )
     return db.session.scalars(query.order_by(HsCode.code).limit(limit)).all()
-
-
-def regions_by_province() -> list[tuple[Province, list[Regency]]]:
-    """Every province with its kabupaten/kota, for a grouped drop-down (two queries)."""
-    provinces = db.session.scalars(select(Province).order_by(Province.name)).all()
-    regencies: dict[str, list[Regency]] = {}
-    for regency in db.session.scalars(select(Regency).order_by(Regency.name)):
-        regencies.setdefault(regency.province_code, []).append(regency)
-    return [(province, regencies.get(province.code, [])) for province in provinces]

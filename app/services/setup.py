@@ -100,6 +100,16 @@ def demo_cases_missing(count: int) -> str | None:
     return f"{waiting} demo IKM without a case" if waiting else None
 
 
+def report_columns_missing() -> str | None:
+    """Whether assessments stored before migration 0005 still lack their reporting columns, else None."""
+    from app.services.assessments import assessments_without_reporting_columns
+
+    found = db.session.scalar(
+        select(func.count()).select_from(assessments_without_reporting_columns().limit(1).subquery())
+    )
+    return "assessments without report columns (stored before migration 0005)" if found else None
+
+
 def setup_steps(demo: bool, demo_count: int, demo_cases: int) -> list[SetupStep]:
     """Every set-up step in order with what it still has to do; steps after a missing schema all run."""
     config = current_app.config
@@ -108,9 +118,10 @@ def setup_steps(demo: bool, demo_count: int, demo_cases: int) -> list[SetupStep]
     steps.append(SetupStep("migrations", schema))
     tables_exist = inspect(db.engine).has_table(Ikm.__tablename__)
     if schema is not None or not tables_exist:
-        later = ["reference"] + (["demo-ikm", "demo-users", "demo-cases"] if demo else [])
+        later = ["reference", "report-columns"] + (["demo-ikm", "demo-users", "demo-cases"] if demo else [])
         return steps + [SetupStep(name, "database schema not up to date") for name in later]
     steps.append(SetupStep("reference", reference_missing(config["REFERENCE_DATA_DIR"])))
+    steps.append(SetupStep("report-columns", report_columns_missing()))
     if demo:
         ikms = demo_ikms_missing(demo_count)
         steps.append(SetupStep("demo-ikm", ikms))

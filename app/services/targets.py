@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -13,28 +13,14 @@ from app.errors import Conflict
 from app.extensions import db
 from app.models import Application, Assessment, Ikm, Target, User
 from app.models.target import TARGET_METRICS
+from app.reports.summary import SummaryFilters
 from app.services import audit
-
-
-def _year_bounds(year: int) -> tuple[date, date]:
-    """First and last day of a year."""
-    return date(year, 1, 1), date(year, 12, 31)
-
-
-def _latest_in_year(year: int):
-    """Each IKM's latest assessment as of 31 December, made during the year."""
-    start, end = _year_bounds(year)
-    return and_(
-        Assessment.ikm_id.is_not(None),
-        Assessment.as_of >= start,
-        Assessment.as_of <= end,
-        or_(Assessment.superseded_on.is_(None), Assessment.superseded_on > end),
-    )
+from app.services.reports import current_assessments
 
 
 def achieved(year: int) -> dict[str, int]:
     """What the year has reached on each metric (the whole country)."""
-    start, end = _year_bounds(year)
+    start, end = SummaryFilters(year=year).period()
     after_end = end + timedelta(days=1)
     new_assessed = db.session.scalar(
         select(func.count(func.distinct(Assessment.ikm_id)))
@@ -44,7 +30,7 @@ def achieved(year: int) -> dict[str, int]:
     financial = db.session.scalar(
         select(func.count())
         .select_from(Assessment)
-        .where(_latest_in_year(year), Assessment.route == "financial")
+        .where(current_assessments(SummaryFilters(year=year)), Assessment.route == "financial")
     )
     approved = db.session.scalar(
         select(func.coalesce(func.sum(Application.amount_approved_idr), 0)).where(

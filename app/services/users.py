@@ -181,6 +181,14 @@ def list_users(role: str | None = None, active_only: bool = True) -> list[User]:
     return db.session.scalars(query).all()
 
 
+def users_by_id(ids) -> dict[int, User]:
+    """Accounts by id (active or not), for naming the people in a history; unknown ids are left out."""
+    wanted = {int(value) for value in ids if value is not None}
+    if not wanted:
+        return {}
+    return {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(wanted)))}
+
+
 def issue_token(user: User, label: str | None = None, actor=None, token: str | None = None) -> str:
     """Create an API token for the user and return it; only its hash is stored."""
     token = token or new_token()

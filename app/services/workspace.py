@@ -31,6 +31,7 @@ class WorkspaceFilters:
     """Which IKM the list shows and in which order."""
 
     regency: str | None = None
+    kecamatan: str | None = None
     commodity: str | None = None
     level: str | None = None
     route: str | None = None
@@ -57,6 +58,8 @@ def list_workspace(user: User | None, filters: WorkspaceFilters, page: int, page
     conditions = [access.ikm_scope_clause(user)]
     if filters.regency:
         conditions.append(Ikm.region_code == filters.regency)
+    if filters.kecamatan:
+        conditions.append(Ikm.kecamatan_code == filters.kecamatan)
     if filters.commodity:
         conditions.append(Ikm.primary_commodity == filters.commodity)
     if filters.level:
@@ -70,6 +73,7 @@ def list_workspace(user: User | None, filters: WorkspaceFilters, page: int, page
         Ikm.id,
         Ikm.name,
         Ikm.region_code,
+        Ikm.kecamatan_code,
         Ikm.primary_commodity.label("commodity"),
         Ikm.ovop_stars,
         Assessment.id.label("assessment_id"),

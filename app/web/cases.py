@@ -10,12 +10,13 @@ from marshmallow import ValidationError
 from wtforms import SelectChoice
 
 from app.auth import access
-from app.errors import Conflict, DomainError
-from app.schemas.cases import COMMODITIES, CaseListQuerySchema
+from app.errors import Conflict, DomainError, InvalidInput
+from app.schemas.cases import COMMODITIES, CaseDecisionSchema, CaseListQuerySchema
 from app.services import assessments, cases, programmes, users
 from app.web import labels
 from app.web.forms import AssignmentForm, CommentForm, DecisionForm, ReviewForm, WithdrawalForm
 from app.web.result_view import result_view, trace_rows
+from app.web.selfcheck_form import read_number
 
 bp = Blueprint("case_pages", __name__, url_prefix="/cases", template_folder="templates")
 OUTCOMES = ("approved", "referred", "rejected", "withdrawn")
@@ -35,16 +36,11 @@ def _actor():
     return current_user._get_current_object()
 
 
-def _reason_label(item: dict) -> str:
-    """A reason from the fixed lists in the reader's language."""
-    return item.get("label_id" if labels.locale_code() == "id" else "label_en", item["code"])
-
-
 def _reason_choices(outcomes) -> list[SelectChoice]:
     """Reason codes grouped by outcome, for a select with option groups."""
     catalogue = cases.reason_catalogue()["decisions"]
     return [
-        SelectChoice(item["code"], _reason_label(item), optgroup=labels.word(labels.STATUSES, outcome))
+        SelectChoice(item["code"], labels.bilingual(item), optgroup=labels.word(labels.STATUSES, outcome))
         for outcome in outcomes
         for item in catalogue[outcome]
         if not item.get("retired")
@@ -58,7 +54,7 @@ def _decision_form(version: int, formdata=None) -> DecisionForm:
         decision.version.data, decision.version.raw_data = version, [str(version)]
     decision.reason_code.choices = _reason_choices(("approved", "referred", "rejected"))
     decision.override_reason.choices = [SelectChoice("", _("— none —"))] + [
-        SelectChoice(item["code"], _reason_label(item))
+        SelectChoice(item["code"], labels.bilingual(item))
         for item in cases.reason_catalogue()["override_reasons"]
         if not item.get("retired")
     ]
@@ -86,7 +82,7 @@ def _forms_for(case: dict, submitted: dict | None = None) -> dict:
     if status in cases.OPEN_STATUSES and actor.role in access.SUPERVISOR_ROLES:
         assignment = AssignmentForm(formdata=None, version=version)
         assignment.assignee_id.choices = [SelectChoice("", _("— unassigned —"))] + [
-            SelectChoice(str(user.id), f"{user.email} ({labels.word(labels.ROLES, user.role)})")
+            SelectChoice(str(user.id), person_words(user))
             for role in cases.ASSIGNABLE_ROLES
             for user in users.list_users(role)
         ]
@@ -109,14 +105,22 @@ def _history(actor, case_id: int) -> list[dict]:
     if actor.role not in access.DECIDER_ROLES:
         return []
     events = cases.case_history(actor, case_id)["events"]
+    people = users.users_by_id(
+        (event.get(side) or {}).get("assigned_to_id") for event in events for side in ("before", "after")
+    )
     return [
-        {**event, "words": labels.word(HISTORY_ACTIONS, event["action"]), "changes": _changes(event)}
+        {**event, "words": labels.word(HISTORY_ACTIONS, event["action"]), "changes": _changes(event, people)}
         for event in events
     ]
 
 
-def _changes(event: dict) -> str:
-    """What an event changed, in words: 'status: In review → Approved'."""
+def person_words(user) -> str:
+    """An account as people read it: its e-mail and role ('ani@lpei.co.id (Advisor)')."""
+    return f"{user.email} ({labels.word(labels.ROLES, user.role)})"
+
+
+def _changes(event: dict, people: dict) -> str:
+    """What an event changed, in words: 'status: In review → Approved'; an assignee by e-mail and role."""
     before, after = event.get("before") or {}, event.get("after") or {}
     parts = []
     for key in ("status", "assigned_to_id", "decision_reason", "override_reason"):
@@ -125,14 +129,19 @@ def _changes(event: dict) -> str:
             if key == "status":
                 old, new = labels.word(labels.STATUSES, old), labels.word(labels.STATUSES, new)
             elif key in ("decision_reason", "override_reason"):  # the reason's label, not its code
-                old, new = (_reason_label(cases.reason_label(code)) if code else None for code in (old, new))
-            parts.append(f"{labels.word(CHANGE_WORDS, key)}: {old if old is not None else '—'} → {new}")
+                old, new = (labels.reason_name(code) if code else None for code in (old, new))
+            elif key == "assigned_to_id":
+                old, new = (
+                    person_words(people[number]) if number in people else number for number in (old, new)
+                )
+            old, new = ("—" if value is None else value for value in (old, new))
+            parts.append(f"{labels.word(CHANGE_WORDS, key)}: {old} → {new}")
     return "; ".join(parts)
 
 
 CHANGE_WORDS = {
     "status": _l("status"),
-    "assigned_to_id": _l("assigned to (user no.)"),
+    "assigned_to_id": _l("assigned to"),
     "decision_reason": _l("reason"),
     "override_reason": _l("override reason"),
 }
@@ -193,6 +202,7 @@ def _render_case(case_id: int, submitted: dict | None = None, errors: dict | Non
         trace=trace_rows(view["assessment"]) if actor.role in access.DECIDER_ROLES else [],
         history=_history(actor, case_id),
         triage_words=triage_words(case.get("triage")),
+        financing=getattr(programmes.find_programme(case["programme_code"]), "type", None) == "financial",
     )
     return page, status
 
@@ -205,7 +215,7 @@ def supervision():
     report = cases.override_report(actor)
     unassigned = cases.list_cases(actor, cases.CaseFilters(status="open", assigned="none"), 1, 20)
     return render_template(
-        "cases/supervision.html", report=report, unassigned=unassigned, reason_label=_reason_label
+        "cases/supervision.html", report=report, unassigned=unassigned, reason_label=labels.bilingual
     )
 
 
@@ -248,10 +258,23 @@ def review(case_id: int):
     )
 
 
+def _amounts(form: DecisionForm) -> dict:
+    """The financing amounts as typed, read the reader's way and checked by the API's decision schema."""
+    fields = ("amount_requested_idr", "amount_approved_idr")
+    typed = {
+        name: read_number(getattr(form, name).data or None, True, labels.locale_code()) for name in fields
+    }
+    try:
+        return CaseDecisionSchema(only=fields).load(typed)
+    except ValidationError as error:
+        message = _("Please check the financing amounts.")
+        raise InvalidInput(message, errors={"json": error.messages}) from error
+
+
 @bp.post("/<int:case_id>/decision")
 @login_required
 def decide(case_id: int):
-    """Record a decision."""
+    """Record a decision (with the financing requested and approved on a financing programme)."""
     form = _decision_form(request.form.get("version", type=int) or 0, request.form)
     return _act(
         case_id,
@@ -265,6 +288,7 @@ def decide(case_id: int):
             form.note.data.strip(),
             form.override_reason.data or None,
             form.referred_programme_code.data or None,
+            **_amounts(form),
         ),
         "decision",
     )

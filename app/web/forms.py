@@ -58,6 +58,17 @@ class DecisionForm(VersionedForm):
         _l("Override reason (when you decide against the engine's route)"), validate_choice=False
     )
     referred_programme_code = SelectField(_l("Referred to programme"), validate_choice=False)
+    # Financing programmes only; typed the reader's way ("250.000.000"), checked by the API's schema.
+    amount_requested_idr = StringField(
+        _l("Financing requested (IDR, financing programmes)"),
+        validators=[Optional(), Length(max=30)],
+        render_kw={"inputmode": "numeric"},
+    )
+    amount_approved_idr = StringField(
+        _l("Financing approved (IDR, when approved)"),
+        validators=[Optional(), Length(max=30)],
+        render_kw={"inputmode": "numeric"},
+    )
 
 
 class WithdrawalForm(VersionedForm):

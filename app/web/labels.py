@@ -150,6 +150,7 @@ FIELDS = {
     "nib": _l("NIB"),
     "legal_form": _l("Legal form"),
     "region_code": _l("District"),
+    "kecamatan_code": _l("Kecamatan"),
     "founded_year": _l("Year founded"),
     "employees": _l("Employees"),
     "annual_revenue_idr": _l("Annual revenue (Rp)"),
@@ -424,6 +425,14 @@ def _value_words(value) -> str:
     return word({**CREDIT_STATUSES, **SIZE_CLASSES, **GROUP_KINDS}, text)
 
 
+def _gap_words(item: str) -> str:
+    """A gap as the engine lists it ('EUDR_GEO (upcoming)') in words: the requirement's name and severity."""
+    found = re.fullmatch(r"([A-Z0-9_]+) \((\w+)\)", item)
+    if not found:
+        return word(SEVERITIES, item)
+    return f"{certificate_name(found[1])} ({word(SEVERITIES, found[2])})"
+
+
 def _allowed_words(required: str, mapping: dict) -> str:
     codes = re.split(r",\s*", required.split(":", 1)[-1].replace("one of", "").replace("none of", ""))
     return ", ".join(word(mapping, code.strip()) for code in codes if code.strip())
@@ -575,7 +584,7 @@ CRITERIA = {
     "not_exported_directly_recently": _not_exported_directly,
     "gap_closable_by_certificate": lambda actual, required, criterion: _(
         "Gaps a certificate can close: %(found)s — at least one required, required-soon or important gap",
-        found=", ".join(word(SEVERITIES, code) for code in actual or ()) or _("none"),
+        found=", ".join(_gap_words(item) for item in actual or ()) or _("none"),
     ),
     "own_product": lambda actual, required, criterion: _(
         "Own products: %(count)s — an own product is required", count=_value_words(actual)
@@ -624,6 +633,18 @@ def action_words(action: dict, products: list[dict]) -> str:
     if kind == "adopt_practice":
         return _("Start: %(practice)s", practice=word(PRACTICES, code))
     return str(action.get("label_en") or kind)
+
+
+def bilingual(item: dict) -> str:
+    """A bilingual list entry (label_id, label_en) in the reader's language (its code when unlabelled)."""
+    return item.get("label_id" if locale_code() == "id" else "label_en", item["code"])
+
+
+def reason_name(code: str) -> str:
+    """A decision, withdrawal or override reason code in the reader's language."""
+    from app.services.cases import reason_label
+
+    return bilingual(reason_label(code))
 
 
 def programme_name(code: str) -> str:
@@ -686,19 +707,8 @@ def percent(share) -> str:
     return format_percent(share, format="#,##0.#%")
 
 
-@cache
-def _region_names() -> dict[str, str]:
-    """Kabupaten/kota and province names by Kemendagri code (the reference files, read once per process)."""
-    names = {
-        row["kode"]: row["nama"] for row in reference.read_csv_rows(reference.REFERENCE_DIR / "provinsi.csv")
-    }
-    for row in reference.read_csv_rows(reference.REFERENCE_DIR / "kabupaten_kota.csv"):
-        names[row["kode"]] = row["nama"]
-    return names
-
-
 def region_name(code: str | None) -> str:
     """'11.17' → 'Kabupaten Bener Meriah' (the code itself when unknown)."""
     if not code:
         return "—"
-    return _region_names().get(code, code)
+    return reference.region_names().get(code, code)

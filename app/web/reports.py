@@ -7,16 +7,17 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
 
+from app import reference
 from app.errors import DomainError
+from app.reports import CSV_TYPE, XLSX_TYPE
 from app.reports.mapping import bubble_map
 from app.reports.summary import COMMODITIES, SummaryFilters
 from app.reports.tables import summary_tables
 from app.reports.words import TARGET_WORDS, word
 from app.schemas.reports import SummaryQuerySchema, TargetSchema
-from app.services import reference_data, reports, targets
+from app.services import reports, targets
 
 bp = Blueprint("report_pages", __name__, url_prefix="/reports", template_folder="templates")
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHARTED = ("level", "route", "commodity", "ovop_stars", "programmes", "gaps", "cases", "financing")
 
 
@@ -91,7 +92,7 @@ def dashboard():
         charts={table.name: _chart(table) for table in tables},
         trend_chart=trend_chart,
         map_svg=_map(report, filters),
-        provinces=reference_data.regions_by_province(),
+        provinces=reference.regions_by_province(),
         commodities=[(code, word("commodity", code)) for code in COMMODITIES],
         targets=targets.targets_with_progress(year),
         target_form_metrics=TargetSchema().fields["metric"].validate.choices,
@@ -109,7 +110,7 @@ def export(kind: str):
     filters, _errors = _filters()
     breakdown = request.args.get("breakdown") if kind == "csv" else None
     _report, content = reports.export_summary(current_user._get_current_object(), filters, kind, breakdown)
-    mimetype = XLSX_TYPE if kind == "xlsx" else "text/csv; charset=utf-8"
+    mimetype = XLSX_TYPE if kind == "xlsx" else CSV_TYPE
     return Response(
         content,
         mimetype=mimetype,

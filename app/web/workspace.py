@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
 
+from app import reference
 from app.auth import access
 from app.errors import DomainError
 from app.reports.summary import COMMODITIES, LEVELS, ROUTES
 from app.reports.words import word
 from app.schemas.ikm import IkmProfileSchema
 from app.schemas.reports import WorkspaceQuerySchema
-from app.services import ikms, reference_data, reports, workspace
+from app.services import ikms, reports, workspace
 from app.web import labels
 from app.web.cases import field_errors
 from app.web.selfcheck_form import profile_from_form
@@ -28,6 +29,11 @@ SORT_WORDS = {
     "deadline": _l("Nearest deadline"),
     "-stars": _l("Most OVOP stars"),
 }
+
+
+def _kecamatan_choices(regency_codes: list[str]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Kecamatan (code, name) grouped by kabupaten/kota code, for the given kabupaten/kota."""
+    return [(code, reference.kecamatan_of(code)) for code in regency_codes]
 
 
 def _actor():
@@ -52,13 +58,16 @@ def ikm_list():
     user = _actor()
     regencies = [
         regency
-        for province, items in reference_data.regions_by_province()
+        for province, items in reference.regions_by_province()
         for regency in items
         if access.region_in_scope(user, regency.code)
     ]
     arguments = {key: value for key, value in request.args.items() if key != "page" and value}
+    chosen_regency = user.region_code if user.role == "district" else query.get("regency")
     return render_template(
         "workspace/list.html",
+        kecamatan=_kecamatan_choices([chosen_regency] if chosen_regency else []),
+        kecamatan_names=reference.kecamatan_names(),
         result=result,
         query=query,
         errors=errors,
@@ -68,6 +77,8 @@ def ikm_list():
         levels=[(code, word("level", code)) for code in LEVELS],
         routes=[(code, word("route", code)) for code in ROUTES],
         sorts=[(code, str(text)) for code, text in SORT_WORDS.items()],
+        programmes=[programme.code for programme in current_app.extensions["policy"].programmes],
+        labels=labels,
         word=word,
         regency_names=reports.area_names("regency"),
     ), 422 if errors else 200
@@ -81,6 +92,7 @@ def ikm_page(ikm_id: int):
     return render_template(
         "workspace/ikm.html",
         word=word,
+        kecamatan_names=reference.kecamatan_names(),
         labels=labels,
         regency_names=reports.area_names("regency"),
         **overview,
@@ -95,8 +107,9 @@ def propose():
     errors: dict = {}
     if request.method == "POST":
         profile = profile_from_form(request.form)
-        if request.form.get("nib", "").strip():
-            profile["nib"] = request.form["nib"].strip()
+        for key in ("nib", "kecamatan_code"):
+            if request.form.get(key, "").strip():
+                profile[key] = request.form[key].strip()
         try:
             data = IkmProfileSchema().load(profile)
             access.require_region_access(user, data["region_code"])
@@ -111,10 +124,18 @@ def propose():
             errors = field_errors(error) or {"nib": labels.pick(error.message)}
     regencies = [
         regency
-        for province, items in reference_data.regions_by_province()
+        for province, items in reference.regions_by_province()
         for regency in items
         if access.region_in_scope(user, regency.code)
     ]
+    # Kecamatan to choose from: those of the user's area (an admin types the code instead).
+    kecamatan = _kecamatan_choices([regency.code for regency in regencies]) if user.role != "admin" else []
     return render_template(
-        "workspace/propose.html", form=request.form, errors=errors, regencies=regencies, labels=labels
+        "workspace/propose.html",
+        form=request.form,
+        errors=errors,
+        regencies=regencies,
+        labels=labels,
+        kecamatan=kecamatan,
+        regency_names=reports.area_names("regency"),
     ), 422 if errors else 200

@@ -113,6 +113,10 @@ def test_the_district_workspace_in_chromium(app, live_server, chromium, make_use
 
     population(7, region="11.17", level="developing", gaps=[("EUDR_GEO", "upcoming", None)])
     population(3, region="11.01")
+    with app.app_context():
+        for ikm in db.session.scalars(select(Ikm).where(Ikm.region_code == "11.17").limit(3)):
+            ikm.kecamatan_code = "11.17.01"  # Pintu Rime Gayo
+        db.session.commit()
     district, _ = make_user("district", region="11.17", password=PASSWORD)
     _sign_in(chromium, live_server, district.email)
     assert "/workspace" in chromium.current_url
@@ -120,6 +124,12 @@ def test_the_district_workspace_in_chromium(app, live_server, chromium, make_use
     assert len(rows) == 7
     folder = _folder(tmp_path)
     _shoot(chromium, folder, "workspace-list")
+    from selenium.webdriver.support.ui import Select
+
+    Select(chromium.find_element(By.ID, "kecamatan")).select_by_value("11.17.01")
+    chromium.find_element(By.CSS_SELECTOR, "#workspace-filters button[type=submit]").click()
+    assert len(chromium.find_elements(By.CSS_SELECTOR, "#ikm-table tbody tr")) == 3
+    assert "Pintu Rime Gayo" in chromium.find_element(By.ID, "ikm-table").text
     with app.app_context():
         own = db.session.scalar(select(Ikm.id).where(Ikm.region_code == "11.17"))
     chromium.get(f"{live_server}/workspace/ikm/{own}")

@@ -87,7 +87,7 @@ def test_a_district_proposes_one_ikm_and_it_is_assessed(app, client, sign_in):
     )
     assert response.status_code == 302, response.get_data(as_text=True)
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Kopi Uji Coba" in page and "EUDR_GEO" in page
+    assert "Kopi Uji Coba" in page and "EUDR_GEO" not in page and "(EUDR)" in page
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Assessment)) == 1
 

@@ -126,9 +126,14 @@ def test_eudr_blocked_counts_accumulate_by_date(client, auth, population):
     population(2, commodity="crafts", gaps=[("SVLK", "blocking", None)])
     report = _summary(client, auth("ministry"))
     assert report["breakdowns"]["eudr"] == [
-        {"date": "2026-12-30", "coffee": 5, "cocoa": 0},
-        {"date": "2027-06-30", "coffee": 11, "cocoa": 0},
+        {"date": "2026-12-30", "coffee": 5, "cocoa": 0, "crafts": 0},
+        {"date": "2027-06-30", "coffee": 11, "cocoa": 0, "crafts": 0},
     ]
+    # Which requirement and commodities: read from the policy (product classes marked `eudr`), not the code.
+    assert report["eudr_scope"] == {
+        "requirements": ["EUDR_GEO"],
+        "commodities": ["coffee", "cocoa", "crafts"],
+    }
     top = report["breakdowns"]["gaps"][0]
     assert (top["requirement"], top["count"]) == ("EUDR_GEO", 6)
 
@@ -237,3 +242,30 @@ def test_wrong_amounts_get_422_naming_the_field(client, auth, programme, decisio
     )
     assert response.status_code == 422, response.json
     assert field in response.json["errors"]["json"]
+
+
+def test_programmes_and_requirements_read_as_names_with_the_code_beside_them_in_files(
+    client, auth, population, sign_in
+):
+    """Pages show programme and requirement names only; CSV and XLSX keep each code in its own column."""
+    population(6, eligible="PKE_UMKM;JASA_KONSULTASI", gaps=[("HALAL", "blocking", None)])
+    headers = auth("ministry")
+    csv_lines = (
+        client.get("/api/v1/reports/summary.csv", headers=headers).data.decode("utf-8-sig").splitlines()
+    )
+    programmes = [line for line in csv_lines if line.startswith("programmes,")]
+    assert csv_lines[csv_lines.index(programmes[0]) - 1] == "breakdown,Kode,Program,IKM"
+    assert any(line.startswith("programmes,PKE_UMKM,Penugasan Khusus Ekspor") for line in programmes), (
+        programmes
+    )
+    gaps = [line for line in csv_lines if line.startswith("gaps,")]
+    assert any(line.startswith("gaps,HALAL,Sertifikat halal BPJPH,") for line in gaps), gaps
+    workbook = load_workbook(io.BytesIO(client.get("/api/v1/reports/summary.xlsx", headers=headers).data))
+    first = next(workbook["programmes"].iter_rows(min_row=2, values_only=True))
+    assert first[0] in ("JASA_KONSULTASI", "PKE_UMKM") and first[1].startswith(
+        ("Jasa Konsultasi", "Penugasan")
+    )
+    sign_in("ministry")
+    page = client.get("/reports").get_data(as_text=True)
+    assert "Penugasan Khusus Ekspor untuk UMKM" in page and "Sertifikat halal BPJPH" in page
+    assert ">PKE_UMKM<" not in page and ">HALAL<" not in page

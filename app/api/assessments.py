@@ -24,7 +24,8 @@ blp = Blueprint("assessments", __name__, url_prefix="/api/v1", description="Read
 class Assessments(MethodView):
     """Assess a profile as of a date."""
 
-    @blp.arguments(AssessmentRequestSchema)
+    # An instance, not the class: webargs would build the schema and its nested schemas on every request.
+    @blp.arguments(AssessmentRequestSchema())
     @blp.response(201, AssessmentSchema)
     def post(self, request):
         """Assess an inline profile or a stored IKM, and store the result.

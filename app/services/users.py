@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 from flask import current_app
 from sqlalchemy import and_, case, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -145,8 +146,6 @@ def create_user(
         errors["password"] = password_errors(password)
     if errors:
         raise InvalidInput("Akun tidak valid. / Invalid account.", errors=errors)
-    if db.session.scalar(select(User.id).where(func.lower(User.email) == email)) is not None:
-        raise Conflict(f"Akun {email} sudah ada. / Account {email} already exists.")
     user = User(
         email=email,
         role=role,
@@ -157,7 +156,13 @@ def create_user(
         failed_logins=0,
     )
     db.session.add(user)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError as error:  # uq_users_email (e-mails are stored normalised), also against a race
+        db.session.rollback()
+        if _find_by_email(email) is None:
+            raise
+        raise Conflict(f"Akun {email} sudah ada. / Account {email} already exists.") from error
     audit.record("user.create", "user", user.id, after=account_as_dict(user), actor=actor)
     db.session.commit()
     return user

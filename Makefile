@@ -26,8 +26,9 @@ setup: install
 	$(FLASK) prepare --demo-count $(DEMO_COUNT)
 
 # gunicorn.conf.py preloads the app and its models once; the workers share them (README "Production").
-# The demo logins are printed last, once the server answers, with the address to open.
-run: setup
+# The demo logins are printed once, last, when the server answers, with the address to open.
+run: install
+	$(FLASK) prepare --demo-count $(DEMO_COUNT) --no-logins
 	@( until $(BIN)/python -c "import urllib.request as u; u.urlopen('http://127.0.0.1:$(PORT)/healthz', timeout=2)" \
 	    2>/dev/null; do sleep 1; done; logins="$$($(FLASK) users demo)"; \
 	  printf '\n%s\n\nOpen http://localhost:$(PORT)/ and sign in with a demo login above.\n\n' "$$logins" ) & \

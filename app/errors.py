@@ -154,12 +154,6 @@ def handle_database_unavailable(error: Exception):
     )
 
 
-def handle_too_deep(error: RecursionError):
-    """A body nested so deeply that parsing it exhausts the stack (1,000 nested arrays): 400, not 500."""
-    _rollback_quietly()
-    return _respond(400, "Data terlalu bertingkat. / The request body is nested too deeply.")
-
-
 def handle_unexpected(error: Exception):
     """Roll back, log the stack trace server-side, and answer 500 without details."""
     if isinstance(error, HTTPException):
@@ -176,5 +170,4 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(IntegrityError, handle_integrity_error)
     for unavailable in (OperationalError, InterfaceError, DisconnectionError):
         app.register_error_handler(unavailable, handle_database_unavailable)
-    app.register_error_handler(RecursionError, handle_too_deep)
     app.register_error_handler(Exception, handle_unexpected)

@@ -43,11 +43,14 @@ REQUEST_LATENCY = Histogram(
 ASSESSMENTS = Counter(
     "ovop_assessments_total", "Assessments answered by POST /api/v1/assessments, by outcome.", ("status",)
 )
+# Set from the database by whichever worker answers the scrape, just before it collects: with several
+# gunicorn workers the most recent value of a live worker is the current one ("max" would keep a stale
+# higher count from a worker that answered an earlier scrape).
 QUEUE_DEPTH = Gauge(
     "ovop_case_queue_depth",
     "Open cases waiting in the advisor queue, by status (read from the database at scrape time).",
     ("status",),
-    multiprocess_mode="max",
+    multiprocess_mode="livemostrecent",
 )
 
 

@@ -4,7 +4,8 @@ Migrates the given PostgreSQL database, loads the reference data, creates an adv
 `bench_bare` table, then for each server in turn (`wsgi:app` and `bench.http_bare_app:app`, started with the
 same gunicorn settings) runs wrk (Debian package `wrk`) twice with the same one-product profile as body:
 throughput with C connections for D seconds, then one connection for the single-client latency. Prints one
-line per server and the ratios. Run:
+line per server and the ratios, with the CPU seconds the gunicorn processes used per request under load
+(read from /proc: unlike the rates, it hardly depends on what else the machine runs). Run:
   .venv/bin/python bench/http_compare.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/ovop_bench
 """
 
@@ -62,10 +63,27 @@ def wrk(port: int, path: str, script: Path, connections: int, seconds: int) -> d
     }
 
 
+def server_cpu_seconds(master_pid: int) -> float:
+    """CPU seconds (user + system) used so far by a gunicorn master and its workers, from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    total = 0
+    for pid in (master_pid, *map(int, children)):
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / ticks
+
+
 def serve(app_path: str, env: dict, workers: int, threads: int) -> tuple[subprocess.Popen, int]:
-    """Start gunicorn for one WSGI app and wait until it answers /healthz."""
+    """Start gunicorn for one WSGI app (preloaded, as in production) and wait until it answers /healthz.
+
+    The service reads gunicorn.conf.py (preload, then load its models before forking); the bare app, which
+    has no models, gets the same preload by flag and no config file.
+    """
     port = free_port()
     command = [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
+    if not app_path.startswith("wsgi:"):
+        command += ["--config", "/dev/null", "--preload"]
     command += ["--threads", str(threads), app_path]
     server = subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
@@ -86,6 +104,7 @@ def main() -> None:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install -y wrk")
 
+    load_at_start = os.getloadavg()
     env = {**os.environ, "DATABASE_URL": arguments.database_url, "APP_ENV": "development"}
     env["RATELIMIT_ENABLED"] = "false"
     flask(env, "db", "upgrade")
@@ -108,7 +127,10 @@ def main() -> None:
             server, port = serve(app_path, env, arguments.workers, arguments.threads)
             try:
                 wrk(port, path, script, 1, 3)  # warm-up
+                cpu_before = server_cpu_seconds(server.pid)
                 load = wrk(port, path, script, arguments.connections, arguments.seconds)
+                served = load["rps"] * arguments.seconds
+                load["cpu_ms"] = (server_cpu_seconds(server.pid) - cpu_before) * 1000 / served
                 single = wrk(port, path, script, 1, max(5, arguments.seconds // 2))
             finally:
                 server.terminate()
@@ -124,11 +146,14 @@ def main() -> None:
     for name, (load, single) in results.items():
         print(
             f"  {name:<11} {load['rps']:8.1f} req/s (p50 {load['p50']:.2f} ms, p99 {load['p99']:.2f} ms, "
-            f"non-2xx {load['errors']}, socket errors {load['socket_errors']}); "
+            f"non-2xx {load['errors']}, socket errors {load['socket_errors']}; "
+            f"server CPU {load['cpu_ms']:.2f} ms per request); "
             f"one client p50 {single['p50']:.2f} ms, p99 {single['p99']:.2f} ms"
         )
     bare, assessment = results["bare Flask"][0], results["assessment"][0]
     print(f"  throughput ratio assessment / bare: {assessment['rps'] / bare['rps']:.1%}")
+    start, end = (" ".join(f"{value:.2f}" for value in load) for load in (load_at_start, os.getloadavg()))
+    print(f"  load average (1, 5, 15 min): {start} at the start, {end} at the end")
 
 
 if __name__ == "__main__":

@@ -45,6 +45,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     arguments = parser.parse_args()
+    load_at_start = os.getloadavg()
     env = {**os.environ, "DATABASE_URL": arguments.database_url, "APP_ENV": "development"}
     env["RATELIMIT_ENABLED"] = "false"
     token = flask(env, "users", "create", f"soak-{int(time.time())}@example.org", "--role", "advisor")
@@ -70,6 +71,8 @@ def main() -> None:
         f"  {result['rps']:.1f} req/s, p50 {result['p50']:.2f} ms, p99 {result['p99']:.2f} ms, "
         f"non-2xx {result['errors']}, socket errors {result['socket_errors']}"
     )
+    start, end = (" ".join(f"{value:.2f}" for value in load) for load in (load_at_start, os.getloadavg()))
+    print(f"  load average (1, 5, 15 min): {start} at the start, {end} at the end")
     for pid, start in before.items():
         end = after.get(pid)
         growth = f"{(end - start) / start:+.1%}" if end else "worker replaced"

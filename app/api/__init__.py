@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from flask import Flask, request
+from flask_smorest import Blueprint
 from flask_smorest.error_handler import ErrorSchema as SmorestErrorSchema
 from marshmallow import INCLUDE
+from webargs.flaskparser import FlaskParser
 from werkzeug.routing import IntegerConverter
 
 from app.errors import DomainError
@@ -18,6 +20,31 @@ class UnsupportedMediaType(DomainError):
     """A request body that is not JSON where JSON is expected."""
 
     status = 415
+
+
+class NestedTooDeeply(DomainError):
+    """A JSON body nested so deeply that decoding it exhausts the stack (1,000 nested arrays in 2 KB)."""
+
+    status = 400
+
+
+class JsonBodyParser(FlaskParser):
+    """webargs' Flask parser, answering 400 for a body too deeply nested to decode (not a RecursionError)."""
+
+    def _raw_load_json(self, req):
+        """The decoded body; NestedTooDeeply when the decoder runs out of stack."""
+        try:
+            return super()._raw_load_json(req)
+        except RecursionError:
+            raise NestedTooDeeply(
+                "Data terlalu bertingkat. / The request body is nested too deeply."
+            ) from None
+
+
+# Every API blueprint parses its arguments with this parser: the blueprint modules below import
+# app.api first, so this runs before any of their @blp.arguments decorators (flask-smorest reads the
+# parser from the Blueprint class when decorating).
+Blueprint.ARGUMENTS_PARSER = JsonBodyParser()
 
 
 class IdConverter(IntegerConverter):

@@ -3,7 +3,7 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from app.auth import access, enforce_rate_limit
+from app.auth import access, self_check_limit
 from app.auth.api import current_api_user
 from app.schemas.assessment import (
     AssessmentHistorySchema,
@@ -24,7 +24,9 @@ blp = Blueprint("assessments", __name__, url_prefix="/api/v1", description="Read
 class Assessments(MethodView):
     """Assess a profile as of a date."""
 
-    @blp.arguments(AssessmentRequestSchema)
+    # The schema as an instance, not the class: webargs would build it and its nested schemas per request.
+    @self_check_limit
+    @blp.arguments(AssessmentRequestSchema())
     @blp.response(201, AssessmentSchema)
     def post(self, request):
         """Assess an inline profile or a stored IKM, and store the result.
@@ -36,8 +38,6 @@ class Assessments(MethodView):
         if request.get("ikm_id") is not None:
             access.require_personal_data_access(user)
             access.require_ikm_access(user, ikm_service.get_ikm(request["ikm_id"]))
-        elif user is None:
-            enforce_rate_limit("SELF_CHECK_RATE_LIMIT", "self-check")
         return assessment_service.create_assessment(
             request.get("profile"),
             request.get("ikm_id"),

@@ -3,8 +3,7 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from app.auth import enforce_rate_limit
-from app.auth.api import current_api_user
+from app.auth import classify_limit
 from app.schemas.classify import ClassifyRequestSchema, ClassifyResponseSchema
 from app.services.models import current_models
 
@@ -18,6 +17,7 @@ blp = Blueprint("classify", __name__, url_prefix="/api/v1", description="HS 2022
 class HsClassify(MethodView):
     """Classify a product description into HS 2022 six-digit codes."""
 
+    @classify_limit
     @blp.arguments(ClassifyRequestSchema)
     @blp.response(200, ClassifyResponseSchema)
     def post(self, request):
@@ -28,8 +28,6 @@ class HsClassify(MethodView):
         model's abstain threshold the answer is not `confident` and `choices` holds the top three
         candidates (with their HS descriptions) for the owner or advisor to pick from.
         """
-        if current_api_user() is None:
-            enforce_rate_limit("SELF_CHECK_RATE_LIMIT", "hs-classify")
         classifier = current_models().hs_classifier
         ranked = classifier.classify(request["description"], limit=max(request["limit"], CHOICES))
         threshold = float(getattr(classifier, "low_confidence_score", 0.5))

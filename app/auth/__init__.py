@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import time
-
 import flask_login
 from flask import Flask, current_app, has_request_context, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from limits import parse as parse_limit
 
 from app.auth.api import API_PREFIX, authenticate_api_request, current_api_user
-from app.errors import DomainError
 from app.extensions import csrf, db, login_manager
 from app.models import User
 
-LIMITER_KEY = "ovop_limiter"
+# Per client address, counted in RATELIMIT_STORAGE_URI (Redis in production: one count for every worker and
+# instance). Flask-Limiter keeps its storage on this object, so a process serves one configuration (the
+# app it was last bound to); whether limits apply is read from each app's RATELIMIT_ENABLED per request.
+limiter = Limiter(get_remote_address)
 
 
 def init_auth(app: Flask) -> None:
@@ -32,9 +31,7 @@ def init_auth(app: Flask) -> None:
     csrf.init_app(app)
     app.before_request(_protect_page_forms)
 
-    # One limiter per app: Flask-Limiter keeps its enabled flag and storage on the instance, and the
-    # tests build one app per database.
-    app.extensions[LIMITER_KEY] = Limiter(get_remote_address, app=app)
+    limiter.init_app(app)
     app.before_request(authenticate_api_request)
 
 
@@ -70,27 +67,49 @@ def client_address() -> str | None:
     return request.remote_addr if has_request_context() else None
 
 
-class TooManyRequests(DomainError):
-    """The client sent more requests than its limit allows in the current window."""
+@limiter.request_filter
+def _limits_disabled() -> bool:
+    """Exempt every request of an app whose RATELIMIT_ENABLED is off (the tests' apps, benchmarks)."""
+    return not current_app.config.get("RATELIMIT_ENABLED", True)
 
-    status = 429
+
+def _signed_in() -> bool:
+    """Signed-in callers (token or session) are not counted against the public limits."""
+    return current_actor() is not None
 
 
-def enforce_rate_limit(limit_config_key: str, scope: str) -> None:
-    """Count this request against the per-client limit named in config ("120 per minute"); 429 beyond."""
-    if not current_app.config.get("RATELIMIT_ENABLED", True):
-        return
-    limit = parse_limit(current_app.config[limit_config_key])
-    strategy = current_app.extensions[LIMITER_KEY].limiter
-    client = get_remote_address() or "unknown"
-    if strategy.hit(limit, scope, client):
-        return
-    reset_at = strategy.get_window_stats(limit, scope, client).reset_time
-    retry_after = max(1, int(reset_at - time.time()) + 1)
-    error = TooManyRequests(
-        f"Terlalu banyak permintaan ({limit}); coba lagi dalam {retry_after} detik. / "
-        f"Too many requests ({limit}); try again in {retry_after} seconds.",
-        extra={"retry_after": retry_after},
-    )
-    error.headers = {"Retry-After": str(retry_after)}
-    raise error
+def _too_many(config_key: str):
+    """The bilingual 429 message for the limit named in config (Retry-After says when to try again)."""
+
+    def message() -> str:
+        limit = current_app.config[config_key]
+        return f"Terlalu banyak permintaan (batas {limit}). / Too many requests (limit {limit})."
+
+    return message
+
+
+def _configured(config_key: str):
+    """The limit named in config ("120 per minute"), read when a request is counted."""
+    return lambda: current_app.config[config_key]
+
+
+# The public self-check, as a page form and through the API, counted together per client.
+self_check_limit = limiter.shared_limit(
+    _configured("SELF_CHECK_RATE_LIMIT"),
+    scope="self-check",
+    exempt_when=_signed_in,
+    error_message=_too_many("SELF_CHECK_RATE_LIMIT"),
+)
+# Anonymous HS classification: the same allowance, counted apart from the self-check.
+classify_limit = limiter.shared_limit(
+    _configured("SELF_CHECK_RATE_LIMIT"),
+    scope="hs-classify",
+    exempt_when=_signed_in,
+    error_message=_too_many("SELF_CHECK_RATE_LIMIT"),
+)
+# Sign-in attempts per client address (the per-account lock-out is separate: users.authenticate).
+login_limit = limiter.limit(
+    _configured("LOGIN_RATE_LIMIT"),
+    methods=["POST"],
+    error_message=_too_many("LOGIN_RATE_LIMIT"),
+)

@@ -144,7 +144,7 @@ def require_ikm_change(user: User | None, ikm: Ikm, changes: dict) -> User:
                 f"{message} ({', '.join(refused)})", errors={"json": {field: [message] for field in refused}}
             )
     new_region = changes.get("region_code")
-    if new_region and new_region != ikm.region_code and user.role != "owner":
+    if new_region and new_region != ikm.region_code:  # owners were refused above
         require_region_access(user, new_region)
     return user
 

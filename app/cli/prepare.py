@@ -11,10 +11,13 @@ from flask.cli import with_appcontext
 @click.option("--demo-count", default=1200, show_default=True, help="How many demo IKM to load.")
 @click.option("--demo-cases", default=500, show_default=True, help="How many demo IKM get a case.")
 @click.option("--check", is_flag=True, help="Only report what is missing; exit status 1 when something is.")
+@click.option(
+    "--logins/--no-logins", default=True, show_default=True, help="Print the demo logins at the end."
+)
 @click.pass_context
 @with_appcontext
 def prepare_command(
-    context: click.Context, demo: bool, demo_count: int, demo_cases: int, check: bool
+    context: click.Context, demo: bool, demo_count: int, demo_cases: int, check: bool, logins: bool
 ) -> None:
     """Train missing models, migrate, load reference and demo data: only the steps with something to do.
 
@@ -45,8 +48,20 @@ def prepare_command(
         if step.name in missing and step.name in runs:
             click.echo(f"{step.name}: running…")
             runs[step.name]()
-        if step.name == "demo-users":  # idempotent; run every time to print the logins
-            context.invoke(demo_users_command)
+        if step.name == "demo-users":  # idempotent; run every time (makes sure of the accounts)
+            if logins:
+                context.invoke(demo_users_command)
+            else:  # `make run` prints them itself, once the server answers
+                _ensure_demo_users()
+
+
+def _ensure_demo_users() -> None:
+    """Create the demo accounts that are missing, printing nothing."""
+    from flask import current_app
+
+    from app.services.users import ensure_demo_users
+
+    ensure_demo_users(current_app.config["WORKFLOW_DATA_DIR"], current_app.config["SECRET_KEY"])
 
 
 def _upgrade() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from datetime import date
 
 from flask import current_app
@@ -22,11 +21,15 @@ KEYWORD_VERSION_PREFIX = "hs-keyword"
 
 
 def classify_products(profile: dict) -> dict:
-    """Return a copy of the profile whose products all have an HS code, its source and score."""
+    """Return a copy of the profile whose products all have an HS code, its source and score.
+
+    Only the product dicts are written to, so only they are copied: the caller's profile (stored as the
+    snapshot) stays as it was.
+    """
     classifier = current_models().hs_classifier
     source = "keyword" if classifier.version.startswith(KEYWORD_VERSION_PREFIX) else "model"
-    classified = copy.deepcopy(profile)
-    for product in classified.get("products", []):
+    classified = {**profile, "products": [dict(product) for product in profile.get("products", [])]}
+    for product in classified["products"]:
         if product.get("hs_code"):
             product.setdefault("hs_source", "given")
             product.setdefault("hs_score", None)
@@ -64,9 +67,13 @@ def evaluate(profile: dict, as_of: date) -> dict:
     return result
 
 
+# One instance for every request: building a schema deep-copies its fields and those of each nested schema.
+_PROFILE_SCHEMA = IkmProfileSchema()
+
+
 def as_json_profile(validated: dict) -> dict:
     """The validated profile back in its JSON form (ISO date strings), as the engine and snapshots use it."""
-    return IkmProfileSchema().dump(validated)
+    return _PROFILE_SCHEMA.dump(validated)
 
 
 def anonymised(profile: dict) -> dict:

@@ -311,9 +311,6 @@ def create_case(actor: User | None, ikm_id: int, programme_code: str, assessment
         raise InvalidInput(message, errors={"json": {"ikm_id": [message]}})
     access.require_ikm_access(actor, ikm)
     programmes.require_programme(programme_code)
-    duplicate = open_case_id(ikm.id, programme_code)
-    if duplicate is not None:
-        raise _duplicate_case(ikm.id, programme_code, duplicate)
     assessment = _assessment_for(ikm, assessment_id, actor)
     triage = _triage_of(assessment)
     case = Application(
@@ -331,7 +328,8 @@ def create_case(actor: User | None, ikm_id: int, programme_code: str, assessment
     try:
         db.session.flush()
     except IntegrityError:
-        # A simultaneous request opened the same case first (uq_applications_open_case): nothing is kept.
+        # The IKM already has this open case, perhaps opened by a simultaneous request
+        # (uq_applications_open_case): nothing is kept.
         db.session.rollback()
         duplicate = open_case_id(ikm_id, programme_code)
         if duplicate is None:

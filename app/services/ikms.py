@@ -89,7 +89,7 @@ def assess_stored_ikm(ikm: Ikm) -> None:
 
 
 def _check_nib_free(nib: str | None, own_id: int | None = None) -> None:
-    """Refuse a NIB that another IKM already has (409, before the database would)."""
+    """Refuse a NIB that another IKM already has (409 naming the field, once the database refused it)."""
     if not nib:
         return
     other = db.session.scalar(select(Ikm.id).where(Ikm.nib == nib))
@@ -101,7 +101,8 @@ def _check_nib_free(nib: str | None, own_id: int | None = None) -> None:
 
 
 def _flush_or_conflict(nib: str | None, own_id: int | None = None) -> None:
-    """Flush; a NIB that a simultaneous request registered first becomes the usual 409, nothing written."""
+    """Flush; a NIB another IKM has (the unique index says so, also against a simultaneous request)
+    becomes a 409 naming the field, nothing written."""
     try:
         db.session.flush()
     except IntegrityError:
@@ -112,7 +113,6 @@ def _flush_or_conflict(nib: str | None, own_id: int | None = None) -> None:
 
 def create_ikm(data: dict, owner=None) -> Ikm:
     """Store a new IKM from a validated profile (linked to its owner's account when one registers it)."""
-    _check_nib_free(data.get("nib"))
     ikm = Ikm()
     apply_profile(ikm, data)
     db.session.add(ikm)
@@ -145,8 +145,6 @@ def _check_kecamatan(ikm: Ikm, data: dict) -> None:
 def update_ikm(ikm: Ikm, data: dict) -> Ikm:
     """Apply a validated partial profile to a stored IKM."""
     _check_kecamatan(ikm, data)
-    if "nib" in data:
-        _check_nib_free(data["nib"], own_id=ikm.id)
     before = ikm.to_profile()
     ikm_id = ikm.id
     apply_profile(ikm, data)

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import yaml
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, case, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -145,8 +146,6 @@ def create_user(
         errors["password"] = password_errors(password)
     if errors:
         raise InvalidInput("Akun tidak valid. / Invalid account.", errors=errors)
-    if db.session.scalar(select(User.id).where(func.lower(User.email) == email)) is not None:
-        raise Conflict(f"Akun {email} sudah ada. / Account {email} already exists.")
     user = User(
         email=email,
         role=role,
@@ -157,7 +156,13 @@ def create_user(
         failed_logins=0,
     )
     db.session.add(user)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError as error:  # uq_users_email (e-mails are stored normalised), also against a race
+        db.session.rollback()
+        if _find_by_email(email) is None:
+            raise
+        raise Conflict(f"Akun {email} sudah ada. / Account {email} already exists.") from error
     audit.record("user.create", "user", user.id, after=account_as_dict(user), actor=actor)
     db.session.commit()
     return user
@@ -276,39 +281,33 @@ def authenticate(email: str, password: str) -> User:
 def _count_failure(user: User, now) -> None:
     """Count a wrong password atomically in the database; lock the account at the limit; always refuse.
 
-    `UPDATE … SET failed_logins = failed_logins + 1 … RETURNING` cannot lose a count to a simultaneous
-    attempt (the row lock orders them), unlike reading the count and writing it back.
+    One `UPDATE … SET failed_logins = … + 1, locked_until = CASE … END … RETURNING`: every SET reads the row
+    as it was, and a simultaneous attempt waits for the row lock and then counts on the updated row, so no
+    count is lost. An expired lock starts the count afresh; reaching the limit sets the new lock.
     """
     config = current_app.config
-    user_id = user.id
-    # An expired lock: start counting afresh (only the first attempt that finds it expired resets it).
-    db.session.execute(
-        update(User)
-        .where(User.id == user_id, User.locked_until.is_not(None), User.locked_until <= now)
-        .values(failed_logins=0, locked_until=None)
-        .execution_options(synchronize_session=False)
+    locked_until = now + timedelta(minutes=config["LOGIN_LOCKOUT_MINUTES"])
+    expired = and_(User.locked_until.is_not(None), User.locked_until <= now)
+    count = case((expired, 0), else_=func.coalesce(User.failed_logins, 0)) + 1
+    lock = case(
+        (count >= config["LOGIN_MAX_FAILED_ATTEMPTS"], locked_until),
+        (expired, None),
+        else_=User.locked_until,
     )
     count = db.session.execute(
         update(User)
-        .where(User.id == user_id)
-        .values(failed_logins=func.coalesce(User.failed_logins, 0) + 1)
+        .where(User.id == user.id)
+        .values(failed_logins=count, locked_until=lock)
         .returning(User.failed_logins)
         .execution_options(synchronize_session=False)
     ).scalar_one()
     after: dict = {"failed_logins": count}
     reason = "wrong_password"
     if count >= config["LOGIN_MAX_FAILED_ATTEMPTS"]:
-        locked_until = now + timedelta(minutes=config["LOGIN_LOCKOUT_MINUTES"])
-        db.session.execute(
-            update(User)
-            .where(User.id == user_id)
-            .values(locked_until=locked_until)
-            .execution_options(synchronize_session=False)
-        )
         after["locked_until"] = locked_until
         reason = "locked"
     db.session.expire(user, ["failed_logins", "locked_until"])
-    audit.record("user.login_failed", "user", user_id, after=after, actor=user)
+    audit.record("user.login_failed", "user", user.id, after=after, actor=user)
     db.session.commit()
     raise LoginRefused(reason)
 

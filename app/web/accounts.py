@@ -7,7 +7,7 @@ from flask_babel import gettext
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.auth import access, enforce_rate_limit
+from app.auth import access, login_limit
 from app.safe_redirect import safe_local_path
 from app.services import users
 from app.web import labels
@@ -28,11 +28,11 @@ def _landing_page() -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@login_limit
 def login():
     """Sign in with e-mail and password."""
     form = LoginForm()
     if form.validate_on_submit():
-        enforce_rate_limit("LOGIN_RATE_LIMIT", "login")
         try:
             user = users.authenticate(form.email.data, form.password.data)
         except users.LoginRefused as refused:

@@ -8,7 +8,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from marshmallow import ValidationError
 
 from app import reference
-from app.auth import enforce_rate_limit
+from app.auth import self_check_limit
 from app.auth.access import keeps_personal_data
 from app.schemas.ikm import CAPACITY_UNITS, CREDIT_STATUSES, GROUP_KINDS, LEGAL_FORMS, IkmProfileSchema
 from app.services import assessments as assessment_service
@@ -75,11 +75,10 @@ def form():
 
 
 @bp.post("")
+@self_check_limit
 def result():
     """Validate the form with the API's schema, assess it, and show the result (or the form with errors)."""
     user = _signed_in_user()
-    if user is None:
-        enforce_rate_limit("SELF_CHECK_RATE_LIMIT", "self-check")
     validated, as_of, errors = validate_form(request.form)
     if errors:
         return render_form(request.form, errors, status=422)

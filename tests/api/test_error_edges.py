@@ -61,6 +61,20 @@ def test_deep_json_from_an_anonymous_client_on_the_public_self_check(client):
     assert response.status_code == 400 and response.json["code"] == 400
 
 
+def test_a_recursion_error_outside_json_parsing_is_a_logged_500(client, monkeypatch, caplog):
+    """Only decoding the body maps RecursionError to 400; one anywhere else is a bug: 500, logged."""
+    from app.services import assessments
+
+    def runaway(*args, **kwargs):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(assessments, "evaluate", runaway)
+    response = client.post("/api/v1/assessments", json={"profile": gayo()})
+    assert response.status_code == 500 and response.json["code"] == 500
+    assert "nested too deeply" not in response.json["message"]
+    assert any("Unhandled error" in record.getMessage() for record in caplog.records)
+
+
 def test_any_uniqueness_rule_lost_to_a_simultaneous_request_is_409(client, auth, monkeypatch):
     """The last line of defence: an IntegrityError from any write is 409 in the error shape, rolled back."""
     from sqlalchemy.exc import IntegrityError

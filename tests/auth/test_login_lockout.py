@@ -65,6 +65,22 @@ def test_the_account_locks_after_the_configured_failures_and_opens_again_later(a
     assert user.failed_logins == 0 and user.locked_until is None
 
 
+def test_after_an_expired_lock_a_wrong_password_counts_afresh(app, advisor, monkeypatch):
+    """Once the lock has expired, the next wrong password is failure 1 (not a new lock at once)."""
+    limit = app.config["LOGIN_MAX_FAILED_ATTEMPTS"]
+    for _ in range(limit):
+        with pytest.raises(LoginRefused):
+            users.authenticate(advisor, "wrong-password")
+    later = clock.utcnow() + timedelta(minutes=app.config["LOGIN_LOCKOUT_MINUTES"], seconds=1)
+    monkeypatch.setattr(clock, "utcnow", lambda: later)
+    with pytest.raises(LoginRefused) as refused:
+        users.authenticate(advisor, "wrong-password")
+    assert refused.value.reason == "wrong_password"
+    user = db.session.scalar(select(User).where(User.email == advisor))
+    db.session.refresh(user)
+    assert user.failed_logins == 1 and user.locked_until is None
+
+
 def test_the_failure_limit_is_configurable(app, advisor, monkeypatch):
     """LOGIN_MAX_FAILED_ATTEMPTS = 2 locks on the second failure."""
     monkeypatch.setitem(app.config, "LOGIN_MAX_FAILED_ATTEMPTS", 2)

@@ -95,3 +95,56 @@ def test_metrics_need_the_token_and_show_latency_assessments_and_queue(app, clie
     assert 'ovop_http_request_duration_seconds_count{endpoint="ikms.Ikms",method="POST",status="201"}' in text
     assert 'ovop_assessments_total{status="201"}' in text
     assert 'ovop_case_queue_depth{status="submitted"} 1.0' in text
+
+
+def test_metrics_add_up_every_gunicorn_worker(app, tmp_path):
+    """Under `gunicorn --workers 2` (gunicorn.conf.py: one metrics directory for all workers) every scrape,
+    whichever worker answers it, counts the requests both workers served."""
+    import os
+    import re
+    import subprocess
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+    from pathlib import Path
+
+    from tests.auth.test_two_instances import ROOT, _free_port, _wait_until_healthy, call
+
+    if app.config["DATABASE_BACKEND"] != "sqlite":
+        pytest.skip("one server run is enough: the metrics do not depend on the database")
+    env = {key: value for key, value in os.environ.items() if key != "PROMETHEUS_MULTIPROC_DIR"}
+    env.update(
+        APP_ENV="testing",
+        TEST_DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
+        METRICS_TOKEN=METRICS_TOKEN,
+        RATELIMIT_ENABLED="false",
+    )
+    port = _free_port()
+    gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    server = subprocess.Popen(
+        [gunicorn, "--bind", f"127.0.0.1:{port}", "--workers", "2", "wsgi:app"],  # sync workers
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        _wait_until_healthy([port], [server])
+        sent = 40
+        with ThreadPoolExecutor(max_workers=4) as pool:  # busy sync workers: both take connections
+            statuses = list(pool.map(lambda _: call(port, "GET", "/api/v1/programmes")[0], range(sent)))
+        assert statuses == [200] * sent
+        line = re.compile(
+            r'^ovop_http_request_duration_seconds_count\{endpoint="assessments\.Programmes",'
+            r'method="GET",status="200"\} (\S+)$',
+            re.M,
+        )
+        for _ in range(6):  # each scrape is answered by either worker
+            status, _, body = call(
+                port, "GET", "/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}
+            )
+            assert status == 200
+            assert [float(value) for value in line.findall(body.decode())] == [sent]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        server.stderr.close()

@@ -71,3 +71,46 @@ def test_the_self_check_is_rate_limited_per_client_when_limits_are_enabled(app):
     with limited.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+def _limited_app(app, **limits):
+    """An app on the test database with rate limits on (in-memory counters) and the given limits."""
+    return create_app(
+        {
+            "TESTING": True,
+            "WTF_CSRF_ENABLED": False,
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_STORAGE_URI": "memory://",
+            **limits,
+        }
+    )
+
+
+def test_the_self_check_page_and_the_api_share_one_count_per_client(app):
+    """The page form and POST /api/v1/assessments draw on one allowance; the page's 429 is a page."""
+    limited = _limited_app(app, SELF_CHECK_RATE_LIMIT="2 per minute")
+    client = limited.test_client()
+    assert client.post("/api/v1/assessments", json={"profile": gayo()}).status_code == 201
+    assert client.post("/cek-kesiapan", data={}).status_code == 422  # counted, then the form's errors
+    refused = client.post("/cek-kesiapan", data={})
+    assert refused.status_code == 429 and refused.mimetype == "text/html"
+    assert client.post("/api/v1/assessments", json={"profile": gayo()}).status_code == 429
+    with limited.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_sign_in_attempts_are_limited_per_client_address(app):
+    """Beyond LOGIN_RATE_LIMIT a client's next sign-in POST gets 429; showing the form is not counted."""
+    limited = _limited_app(app, LOGIN_RATE_LIMIT="2 per minute")
+    client = limited.test_client()
+    form = {"email": "nobody@test.example", "password": "wrong-password"}
+    assert [client.post("/login", data=form).status_code for _ in range(2)] == [401, 401]
+    assert client.get("/login").status_code == 200
+    assert client.post("/login", data=form).status_code == 429
+    other = client.post("/login", data=form, environ_base={"REMOTE_ADDR": "10.0.0.7"})
+    assert other.status_code == 401
+    with limited.app_context():
+        db.session.remove()
+        db.engine.dispose()

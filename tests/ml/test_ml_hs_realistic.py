@@ -109,16 +109,31 @@ def test_temperature_comes_from_scikit_learns_calibrated_classifier():
     )
 
 
-def test_the_served_artifact_has_its_calibration_threshold_and_reliability_diagram(models_dir):
+def test_the_served_artifact_has_its_calibration_threshold_and_reliability_diagram(models_dir, hs_classifier):
     from app.ml.artifacts import latest_version_dir
+    from app.ml.hs_training import HAND_WRITTEN_SOURCES, build_calibration_set
     from app.ml.registry import hs_name
 
     directory = latest_version_dir(models_dir, hs_name())
     metadata = json.loads((directory / "metadata.json").read_text())
     calibration = metadata["calibration"]
     assert "FrozenEstimator" in calibration["method"] and "temperature" in calibration["method"]
-    assert calibration["abstain_threshold"] == metadata["params"]["low_confidence_score"]
-    assert calibration["hand_written"]["correct_flagged"] <= calibration["abstain_max_correct_flagged"]
+    # The stored claims, re-measured on the loaded model: its threshold and the shares it flags on the
+    # hand-written rows of its calibration split (rebuilt from the data files).
+    assert hs_classifier.low_confidence_score == calibration["abstain_threshold"]
+    rows = build_calibration_set()
+    hand_written = [
+        (text, label)
+        for text, label, source in zip(rows.texts, rows.labels, rows.sources, strict=True)
+        if source in HAND_WRITTEN_SOURCES
+    ]
+    assert len(hand_written) == calibration["hand_written"]["n"]
+    top = [ranked[0] for ranked in hs_classifier.rank_many([text for text, _ in hand_written], 1)]
+    correct = np.array([c["hs_code"] == label for c, (_, label) in zip(top, hand_written, strict=True)])
+    flagged = np.array([c["score"] for c in top]) < hs_classifier.low_confidence_score
+    assert round(float(flagged[correct].mean()), 4) == calibration["hand_written"]["correct_flagged"]
+    assert round(float(flagged[~correct].mean()), 4) == calibration["hand_written"]["errors_flagged"]
+    assert flagged[correct].mean() <= calibration["abstain_max_correct_flagged"]
     assert (directory / "reliability.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "reliability.png" in (directory / "MODEL_CARD.md").read_text()
     assert (directory / "model.skops").stat().st_size < 10 * 1024 * 1024

@@ -6,10 +6,7 @@ from flask_smorest import Blueprint
 from app.auth import enforce_rate_limit
 from app.auth.api import current_api_user
 from app.schemas.classify import ClassifyRequestSchema, ClassifyResponseSchema
-from app.services.models import current_models
-
-# When the best score is below the abstain threshold, this many candidates are offered for the owner to pick.
-CHOICES = 3
+from app.services.classification import classify_description
 
 blp = Blueprint("classify", __name__, url_prefix="/api/v1", description="HS 2022 product classification")
 
@@ -30,15 +27,4 @@ class HsClassify(MethodView):
         """
         if current_api_user() is None:
             enforce_rate_limit("SELF_CHECK_RATE_LIMIT", "hs-classify")
-        classifier = current_models().hs_classifier
-        ranked = classifier.classify(request["description"], limit=max(request["limit"], CHOICES))
-        threshold = float(getattr(classifier, "low_confidence_score", 0.5))
-        confident = bool(ranked) and ranked[0]["score"] >= threshold
-        return {
-            "candidates": ranked[: request["limit"]],
-            "model_version": classifier.version,
-            "low_confidence": not confident,
-            "confident": confident,
-            "abstain_threshold": threshold,
-            "choices": [] if confident else ranked[:CHOICES],
-        }
+        return classify_description(request["description"], request["limit"])

@@ -58,7 +58,10 @@ brand words included) and gives each candidate a calibrated score in [0, 1] and 
   scikit-learn's `CalibratedClassifierCV(FrozenEstimator(pipeline), method="temperature")` on the served
   model's own held-out split ({calibration.get("rows", "?")} rows it never saw: names made of the vocabulary
   terms and out-of-scope names held back from its training set, `hs_dev.csv`, and the "tune" rows of
-  `hs_dev_realistic.csv`).
+  `hs_dev_realistic.csv`). On the same rows a logistic map of the best candidate's score (its logit ×
+  {params.get("top1_slope", 1.0):.3f} + {params.get("top1_intercept", 0.0):.3f}) is fitted to the chance that
+  it is right (top-label calibration: what the reliability diagram shows); the other candidates are scaled
+  alike.
 - {len(metadata["labels"])} labelled subheadings (coffee, instant coffee, cocoa, spices, wood carvings,
   furniture and other wooden articles, plaited articles, fabrics and made-up textiles, ceramics, jewellery
   and silversmiths' wares, and the products the nomenclature puts elsewhere: essential oils and oleoresins,

@@ -167,3 +167,30 @@ def test_unsure_answers_are_below_the_threshold_and_sure_ones_above(hs_classifie
     assert 0.5 <= threshold < 1
     assert hs_classifier.classify("kursi rotan", 1)[0]["score"] >= threshold
     assert hs_classifier.classify("produk kerajinan unik desa kami", 1)[0]["score"] < threshold
+
+
+def test_top_label_calibration_maps_overconfident_scores_to_how_often_they_are_right():
+    from app.ml.hs_calibration import apply_top1_calibration, fit_top1_calibration
+
+    rng = np.random.default_rng(0)
+    scores = np.concatenate([np.full(500, 0.99), np.full(500, 0.6)])
+    correct = np.concatenate([rng.random(500) < 0.8, rng.random(500) < 0.4])
+    slope, intercept = fit_top1_calibration(scores, correct)
+    mapped = apply_top1_calibration(np.array([0.99, 0.6]), slope, intercept)
+    np.testing.assert_allclose(mapped, [correct[:500].mean(), correct[500:].mean()], atol=0.03)
+    np.testing.assert_allclose(apply_top1_calibration(np.array([0.2, 0.93]), 1.0, 0.0), [0.2, 0.93])
+
+
+def test_served_candidates_keep_their_order_and_the_best_carries_the_calibrated_score(hs_classifier):
+    from app.ml.hs_calibration import apply_top1_calibration
+
+    assert (hs_classifier.top1_slope, hs_classifier.top1_intercept) != (1.0, 0.0)
+    for text in ("kain tenun ikat", "kopi bubuk luwak arabika", "kursi rotan"):
+        ranked = hs_classifier.classify(text, 3)
+        raw = hs_classifier.probabilities([text])[0]
+        raw_best = float(raw[hs_classifier.classes.index(ranked[0]["hs_code"])])
+        expected = apply_top1_calibration(
+            np.array([raw_best]), hs_classifier.top1_slope, hs_classifier.top1_intercept
+        )
+        assert ranked[0]["score"] == pytest.approx(float(expected[0]), abs=1e-4)
+        assert [c["score"] for c in ranked] == sorted((c["score"] for c in ranked), reverse=True)

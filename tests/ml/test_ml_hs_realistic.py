@@ -194,3 +194,20 @@ def test_served_candidates_keep_their_order_and_the_best_carries_the_calibrated_
         )
         assert ranked[0]["score"] == pytest.approx(float(expected[0]), abs=1e-4)
         assert [c["score"] for c in ranked] == sorted((c["score"] for c in ranked), reverse=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "marker"),
+    [("kopi bubk robusta", "zzground"), ("kopi arabica sangria", "zzroasted"), ("lada gilign", "zzground")],
+)
+def test_a_state_word_with_one_typo_still_marks_the_state(text, marker):
+    from app.ml.text import normalise_text
+
+    assert marker in normalise_text(text).split()
+
+
+def test_a_known_word_one_letter_from_a_state_word_is_not_a_typo():
+    from app.ml.text import normalise_text
+
+    assert "zzwhole" not in normalise_text("bawang merah goreng").split()  # "bawang" is not "batang"
+    assert normalise_text("kopi gayo") == "kopi gayo"

@@ -5,10 +5,7 @@ from flask_smorest import Blueprint
 
 from app.auth import classify_limit
 from app.schemas.classify import ClassifyRequestSchema, ClassifyResponseSchema
-from app.services.models import current_models
-
-# When the best score is below the abstain threshold, this many candidates are offered for the owner to pick.
-CHOICES = 3
+from app.services.classification import classify_description
 
 blp = Blueprint("classify", __name__, url_prefix="/api/v1", description="HS 2022 product classification")
 
@@ -28,15 +25,4 @@ class HsClassify(MethodView):
         model's abstain threshold the answer is not `confident` and `choices` holds the top three
         candidates (with their HS descriptions) for the owner or advisor to pick from.
         """
-        classifier = current_models().hs_classifier
-        ranked = classifier.classify(request["description"], limit=max(request["limit"], CHOICES))
-        threshold = float(getattr(classifier, "low_confidence_score", 0.5))
-        confident = bool(ranked) and ranked[0]["score"] >= threshold
-        return {
-            "candidates": ranked[: request["limit"]],
-            "model_version": classifier.version,
-            "low_confidence": not confident,
-            "confident": confident,
-            "abstain_threshold": threshold,
-            "choices": [] if confident else ranked[:CHOICES],
-        }
+        return classify_description(request["description"], request["limit"])

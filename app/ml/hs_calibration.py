@@ -1,8 +1,9 @@
 """Calibration of the HS classifier's scores: temperature, abstain threshold and reliability diagram.
 
 The temperature is fitted by scikit-learn's `CalibratedClassifierCV` on a frozen (already fitted) pipeline
-and rows it never saw; the abstain threshold is read off the same rows; the reliability diagram (PNG,
-matplotlib) goes next to the model card.
+and rows it never saw; a logistic map of the top-1 score (top-label calibration: what the reliability
+diagram and its error measure) is fitted on the same rows; the abstain threshold is read off them; the
+reliability diagram (PNG, matplotlib) goes next to the model card.
 """
 
 from __future__ import annotations
@@ -32,6 +33,28 @@ def calibrate_temperature(pipeline: Pipeline, texts: list[str], labels: list[str
     )
     calibrated.fit([text for text, _ in rows], [label for _, label in rows])
     return float(1.0 / calibrated.calibrated_classifiers_[0].calibrators[0].beta_)
+
+
+def fit_top1_calibration(scores: np.ndarray, correct: np.ndarray) -> tuple[float, float]:
+    """(slope, intercept) of a logistic map from the logit of the top-1 score to the chance that the top-1
+    code is right, fitted on held-out rows (top-label calibration after the temperature)."""
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(max_iter=2000).fit(
+        _logit(scores).reshape(-1, 1), np.asarray(correct, dtype=bool)
+    )
+    return float(model.coef_[0, 0]), float(model.intercept_[0])
+
+
+def apply_top1_calibration(scores: np.ndarray, slope: float, intercept: float) -> np.ndarray:
+    """The calibrated chance that each top-1 code is right, from its temperature-scaled score."""
+    return 1.0 / (1.0 + np.exp(-(slope * _logit(scores) + intercept)))
+
+
+def _logit(scores: np.ndarray) -> np.ndarray:
+    """log(p / (1 - p)) of scores clipped away from 0 and 1."""
+    clipped = np.clip(np.asarray(scores, dtype=float), 1e-6, 1 - 1e-6)
+    return np.log(clipped / (1 - clipped))
 
 
 def choose_abstain_threshold(scores: np.ndarray, correct: np.ndarray, max_correct_flagged: float) -> float:

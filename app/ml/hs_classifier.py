@@ -26,8 +26,10 @@ from sklearn.svm import LinearSVC
 
 from app.ml.hs_calibration import (
     RELIABILITY_FILE,
+    apply_top1_calibration,
     calibrate_temperature,
     choose_abstain_threshold,
+    fit_top1_calibration,
     reliability_bins,
     write_reliability_diagram,
 )
@@ -109,6 +111,10 @@ class HsClassifier:
     other_score_cap: float = 0.35
     low_confidence_score: float = 0.5
     other_search_min: float = 0.01
+    # Top-label calibration (app.ml.hs_calibration.fit_top1_calibration): the best candidate's score is
+    # mapped to the chance that it is right and the others scaled alike (1, 0 = unchanged).
+    top1_slope: float = 1.0
+    top1_intercept: float = 0.0
 
     def __post_init__(self) -> None:
         """Cache class labels, the "other" class, the feature steps and the transposed SVM weights."""
@@ -139,7 +145,7 @@ class HsClassifier:
             "hs_code": code,
             "description": self._reference.describe(code),
             "commodity": commodity_of(code),
-            "score": round(min(max(score, 0.0), 1.0), 4),
+            "score": round(min(max(float(score), 0.0), 1.0), 4),
         }
 
     def rank_many(self, descriptions: list[str], limit: int = 3) -> list[list[dict[str, Any]]]:
@@ -152,9 +158,26 @@ class HsClassifier:
         return self._rank_distinct(descriptions, limit)
 
     def _rank_distinct(self, descriptions: list[str], limit: int) -> list[list[dict[str, Any]]]:
-        """rank_many for a list without repeated texts."""
+        """rank_many for a list without repeated texts: the best candidate's score, when the model's own
+        (not the capped nearest-description search's), gets the top-label calibration; the others alike."""
         if not descriptions:
             return []
+        rankings, from_model = self.raw_rankings(descriptions, limit)
+        best = np.array([ranked[0][1] if ranked else 0.0 for ranked in rankings])
+        calibrated = apply_top1_calibration(best, self.top1_slope, self.top1_intercept)
+        factors = np.where(
+            from_model, np.divide(calibrated, best, out=np.ones_like(best), where=best > 0), 1.0
+        )
+        return [
+            [self._candidate(code, score * factor) for code, score in ranked]
+            for ranked, factor in zip(rankings, factors, strict=True)
+        ]
+
+    def raw_rankings(
+        self, descriptions: list[str], limit: int
+    ) -> tuple[list[list[tuple[str, float]]], np.ndarray]:
+        """(code, temperature-scaled score) rankings before the top-label calibration, and whether each
+        row's best candidate is the model's own class (rather than a nearest-description search result)."""
         probabilities = self.probabilities(descriptions)
         other = (
             probabilities[:, self._other].copy() if self._other is not None else np.zeros(len(descriptions))
@@ -173,15 +196,20 @@ class HsClassifier:
         if needs_search:
             found = nearest_hs_index().search([descriptions[i] for i in needs_search], limit)
             nearest = dict(zip(needs_search, found, strict=True))
-        results = []
+        rankings = []
         for i in range(len(descriptions)):
             scores = {self.classes[j]: float(probabilities[i, j]) for j in top[i]}
             share = min(float(other[i]), self.other_score_cap)
             for code, similarity in nearest.get(i, []):
                 scores[code] = max(scores.get(code, 0.0), share * similarity)
-            ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
-            results.append([self._candidate(code, score) for code, score in ranked])
-        return results
+            rankings.append(sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit])
+        from_model = np.array(
+            [
+                bool(ranked) and ranked[0] == (self.classes[top[i, 0]], float(probabilities[i, top[i, 0]]))
+                for i, ranked in enumerate(rankings)
+            ]
+        )
+        return rankings, from_model
 
     def classify(self, description: str, limit: int = 3) -> list[dict[str, Any]]:
         """Ranked HS6 candidates {hs_code, description, commodity, score} for one description."""
@@ -311,11 +339,19 @@ def train_hs_classifier(
         low_confidence_score=config["low_confidence_score"],
         other_search_min=config["other_search_min"],
     )
+    # Top-label calibration on the same rows: the temperature fits every class's probability, the
+    # reliability diagram (and its error) is about the best candidate's. Fitted on the rows whose best
+    # candidate is the model's own class (nearest-description answers keep their low cap).
+    raw, from_model = classifier.raw_rankings(calibration.texts, 1)
+    raw_correct = np.array([r[0][0] == label for r, label in zip(raw, calibration.labels, strict=True)])
+    classifier.top1_slope, classifier.top1_intercept = fit_top1_calibration(
+        np.array([r[0][1] for r in raw])[from_model], raw_correct[from_model]
+    )
     ranked = classifier.rank_many(calibration.texts, 3)
-    scores = np.array([r[0]["score"] if r else 0.0 for r in ranked])
     correct = np.array(
         [bool(r) and r[0]["hs_code"] == label for r, label in zip(ranked, calibration.labels, strict=True)]
     )
+    scores = np.array([r[0]["score"] if r else 0.0 for r in ranked])
     # The threshold is read off the hand-written rows of the split: generated names are easier than real
     # ones, and a threshold chosen on them would let most real errors through.
     real = np.array([source in HAND_WRITTEN_SOURCES for source in calibration.sources])
@@ -335,7 +371,10 @@ def train_hs_classifier(
         "training_rows": len(rows),
         "calibration_rows": len(calibration),
         "calibration": {
-            "method": "CalibratedClassifierCV(FrozenEstimator(pipeline), method='temperature')",
+            "method": "CalibratedClassifierCV(FrozenEstimator(pipeline), method='temperature'), then a "
+            "logistic map of the top-1 score's logit (top-label calibration)",
+            "top1_slope": classifier.top1_slope,
+            "top1_intercept": classifier.top1_intercept,
             "split": "held-back terms and out-of-scope names, hs_dev.csv, hs_dev_realistic.csv [tune]",
             "rows": len(calibration),
             "hand_written_rows": int(real.sum()),
@@ -358,6 +397,8 @@ def train_hs_classifier(
             "svm_c": config["svm_c"],
             "weight_floor": WEIGHT_FLOOR,
             "temperature": temperature,
+            "top1_slope": classifier.top1_slope,
+            "top1_intercept": classifier.top1_intercept,
             "other_score_cap": config["other_score_cap"],
             "low_confidence_score": classifier.low_confidence_score,
             "seed": config["seed"],
@@ -430,4 +471,6 @@ def hs_classifier_from_artifact(obj: dict[str, Any], version: str, metadata: dic
         other_score_cap=float(params.get("other_score_cap", 0.35)),
         low_confidence_score=float(params.get("low_confidence_score", 0.5)),
         other_search_min=float(load_ml_config()["hs_classifier"]["other_search_min"]),
+        top1_slope=float(params.get("top1_slope", 1.0)),
+        top1_intercept=float(params.get("top1_intercept", 0.0)),
     )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 from collections.abc import Callable
 from datetime import date
@@ -30,6 +32,8 @@ if TYPE_CHECKING:
 # or train a model, so that checking artifacts (`ensure-models`, `prepare`) stays cheap.
 
 FAIRNESS_FILE = "fairness.json"
+# The HS corrections an HS artifact learned from, kept next to it so that a retrain keeps learning them.
+CORRECTIONS_FILE = "corrections.csv"
 # Older artifact versions kept next to the newest one (for comparison and rollback).
 KEEP_VERSIONS = 3
 # Bump when the synthetic decision generator changes, so that `ensure-models` retrains the triage model.
@@ -99,10 +103,29 @@ def train_and_save_hs(models_dir: Path, corrections: list[tuple[str, str]] | Non
         hs_artifact_object(result.classifier),
         metadata,
         hs_model_card({**metadata, **_environment()}),
+        extra_files={CORRECTIONS_FILE: _corrections_csv(corrections)} if corrections else None,
     )
     write_hs_reliability_diagram(directory, metadata)
     prune_versions(Path(models_dir), hs_name(), KEEP_VERSIONS)
     return directory
+
+
+def _corrections_csv(corrections: list[tuple[str, str]]) -> str:
+    """The (description, hs_code) pairs as CSV text."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["description", "hs_code"])
+    writer.writerows(corrections)
+    return buffer.getvalue()
+
+
+def artifact_corrections(directory: Path | None) -> list[tuple[str, str]]:
+    """The HS corrections an artifact version learned from ([] when none or no artifact)."""
+    path = Path(directory) / CORRECTIONS_FILE if directory is not None else None
+    if path is None or not path.is_file():
+        return []
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [(row["description"], row["hs_code"]) for row in csv.DictReader(handle)]
 
 
 def triage_recipe_sha256() -> str:
@@ -180,8 +203,11 @@ def ensure_models(models_dir: Path, echo: Callable[[str], None] = print) -> list
     problems = model_problems(models_dir)
     built = []
     if problems[hs_name()]:
-        echo(f"{hs_name()}: {problems[hs_name()]}; training…")
-        built.append(train_and_save_hs(models_dir))
+        # A retrain keeps what the newest artifact learned from people's corrections (new corrections
+        # are added by `ml train-hs --with-corrections`).
+        corrections = artifact_corrections(latest_version_dir(models_dir, hs_name()))
+        echo(f"{hs_name()}: {problems[hs_name()]}; training (with {len(corrections)} recorded corrections)…")
+        built.append(train_and_save_hs(models_dir, corrections=corrections or None))
         echo(f"{hs_name()}: wrote {built[-1]}")
     else:
         echo(f"{hs_name()}: up to date ({latest_version_dir(models_dir, hs_name())})")

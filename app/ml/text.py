@@ -53,10 +53,58 @@ def _state_matcher(path: Path = STATE_WORDS_FILE) -> tuple[re.Pattern[str], dict
 
 
 def state_markers(cleaned: str) -> list[str]:
-    """Marker tokens (zzground, zzroasted, ...) for the processing-state phrases found in cleaned text."""
+    """Marker tokens (zzground, zzroasted, ...) for the processing-state phrases found in cleaned text,
+    also for a state word written with one typo ("bubk", "sangria") that is no known word itself."""
     pattern, marker_of = _state_matcher()
     found = {marker_of[match.group(1)] for match in pattern.finditer(cleaned)}
+    found.update(_typo_markers(cleaned))
     return sorted(marker for marker in found if marker)
+
+
+# One-word state phrases at least this long are also recognised with one typo (a letter dropped, added,
+# changed or two swapped); shorter ones ("ose", "utuh") would match too many other words.
+TYPO_MIN_LENGTH = 5
+# Words that are never read as a typo: every word of the training vocabulary, the glossary, the state words
+# and the HS 2022 descriptions ("bawang" is onion, not a typo of "batang").
+_KNOWN_WORD_FILES = ("hs_vocab.yaml", "hs_glossary_id_en.csv", "hs_state_words.yaml", "hs_other_products.csv")
+
+
+def _deletes(word: str) -> set[str]:
+    """The word with one letter dropped, at every position."""
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+@lru_cache(maxsize=1)
+def _typo_table() -> tuple[frozenset[str], dict[str, set[str]], dict[str, set[str]]]:
+    """(known words, state word → markers, one-letter-dropped form → markers) for typo matching."""
+    from app.ml.paths import REFERENCE_DIR
+
+    texts = [(TRAINING_DIR / name).read_text(encoding="utf-8") for name in _KNOWN_WORD_FILES]
+    texts.append((REFERENCE_DIR / "hs2022.csv").read_text(encoding="utf-8"))
+    known = frozenset(word for text in texts for word in clean_text(text).split())
+    _, marker_of = _state_matcher()
+    words: dict[str, set[str]] = {}
+    dropped: dict[str, set[str]] = {}
+    for phrase, marker in marker_of.items():
+        if marker and " " not in phrase and len(phrase) >= TYPO_MIN_LENGTH:
+            words.setdefault(phrase, set()).add(marker)
+            for form in _deletes(phrase):
+                dropped.setdefault(form, set()).add(marker)
+    return known, words, dropped
+
+
+def _typo_markers(cleaned: str) -> set[str]:
+    """Markers of the unknown words of cleaned text that are one typo away from a one-word state phrase."""
+    known, words, dropped = _typo_table()
+    found: set[str] = set()
+    for token in cleaned.split():
+        if len(token) < TYPO_MIN_LENGTH - 1 or token in known or not token.isalpha():
+            continue
+        found.update(dropped.get(token, ()))  # a letter dropped: "bubk"
+        for form in _deletes(token):
+            found.update(words.get(form, ()))  # a letter added: "bubuuk"
+            found.update(dropped.get(form, ()))  # a letter changed or two swapped: "sangria", "gilign"
+    return found
 
 
 # "tanpa jok", "no cushion", "tanpa gula", "non kafein": the negated word becomes one token ("tanpajok") so

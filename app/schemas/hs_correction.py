@@ -1,31 +1,23 @@
 """Schemas of POST /api/v1/ikms/<id>/products/<n>/hs-correction."""
 
-from marshmallow import Schema, ValidationError, fields, validate, validates
+from marshmallow import Schema, fields, validate
 
-from app import reference
 from app.schemas.fields import CleanString
+from app.schemas.ikm import hs_code_exists
 
 
 class HsCorrectionRequestSchema(Schema):
     """The HS 2022 code a person chose for the product, and why (optional)."""
 
-    hs_code = fields.String(required=True, metadata={"description": "Six-digit HS 2022 code."})
+    hs_code = fields.String(
+        required=True, validate=hs_code_exists, metadata={"description": "Six-digit HS 2022 code."}
+    )
     note = CleanString(
         load_default=None,
         allow_none=True,
         validate=validate.Length(max=500),
         metadata={"description": "Why."},
     )
-
-    @validates("hs_code")
-    def _hs_code_exists(self, value: str, **_) -> None:
-        """Accept six digits that exist in HS 2022."""
-        if not (len(value) == 6 and value.isdigit()):
-            raise ValidationError("Kode HS harus 6 digit. / HS code must be 6 digits.")
-        if value not in reference.hs6_descriptions():
-            raise ValidationError(
-                f"Kode HS {value} tidak ada di HS 2022. / HS code {value} is not in HS 2022."
-            )
 
 
 class HsCorrectionSchema(Schema):

@@ -78,6 +78,14 @@ def kecamatan_outside_region(kecamatan_code: str | None, region_code: str | None
     return None
 
 
+def hs_code_exists(value: str) -> None:
+    """Accept six digits that exist in HS 2022 (the one HS code validator of the API's schemas)."""
+    if not (len(value) == HS_CODE_LENGTH and value.isdigit()):
+        raise ValidationError("Kode HS harus 6 digit. / HS code must be 6 digits.")
+    if value not in reference.hs6_descriptions():
+        raise ValidationError(f"Kode HS {value} tidak ada di HS 2022. / HS code {value} is not in HS 2022.")
+
+
 class GroupSchema(Schema):
     """Membership of a sentra, cooperative or village group."""
 
@@ -91,23 +99,11 @@ class ProductSchema(Schema):
     description = CleanString(
         required=True, validate=validate.Length(min=DESCRIPTION_MIN_LENGTH, max=DESCRIPTION_MAX_LENGTH)
     )
-    hs_code = fields.String(load_default=None, allow_none=True)
+    hs_code = fields.String(load_default=None, allow_none=True, validate=hs_code_exists)
     monthly_capacity = fields.Float(
         allow_none=True, allow_nan=False, validate=validate.Range(min=0, max=MAX_CAPACITY)
     )
     capacity_unit = fields.String(allow_none=True, validate=validate.OneOf(CAPACITY_UNITS))
-
-    @validates("hs_code")
-    def _hs_code_exists(self, value: str | None, **_) -> None:
-        """Accept six digits that exist in HS 2022."""
-        if value is None:
-            return
-        if not (len(value) == HS_CODE_LENGTH and value.isdigit()):
-            raise ValidationError("Kode HS harus 6 digit. / HS code must be 6 digits.")
-        if value not in reference.hs6_descriptions():
-            raise ValidationError(
-                f"Kode HS {value} tidak ada di HS 2022. / HS code {value} is not in HS 2022."
-            )
 
 
 class CertificationSchema(Schema):

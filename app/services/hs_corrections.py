@@ -14,42 +14,46 @@ from app.services.models import current_models
 AUDIT_ACTION = "hs.correct"
 
 
-def _proposal(description: str) -> tuple[str | None, str | None]:
-    """The classifier's top code for a description and the model version that proposed it."""
+def _proposals(descriptions: list[str]) -> tuple[list[str | None], str | None]:
+    """The classifier's top code for each description (one batch call) and the model version."""
     classifier = current_models().hs_classifier
-    ranked = classifier.classify(description, limit=1)
-    return (ranked[0]["hs_code"] if ranked else None), classifier.version
+    ranked = classifier.rank_many(descriptions, 1) if descriptions else []
+    return [(candidates[0]["hs_code"] if candidates else None) for candidates in ranked], classifier.version
 
 
-def _add(ikm: Ikm, position: int, description: str, previous: str | None, hs_code: str, note, user):
-    """Add one correction row and its audit event to the current transaction."""
+def _add_many(ikm: Ikm, changes: list[tuple[int, str, str | None, str]], note, user) -> list[HsCorrection]:
+    """Add one correction row and its audit event per (position, description, previous, hs_code) change
+    to the current transaction; the classifier's proposals for all of them come from one batch call."""
     if user is None:
         from app.auth import current_actor
 
         user = current_actor()
-    predicted, version = _proposal(description)
-    correction = HsCorrection(
-        ikm_id=ikm.id,
-        position=position,
-        description=description,
-        previous_code=previous,
-        hs_code=hs_code,
-        predicted_code=predicted,
-        model_version=version,
-        note=note,
-        corrected_by_id=user.id if isinstance(user, User) else None,
-    )
-    db.session.add(correction)
-    db.session.flush()
-    audit.record(
-        AUDIT_ACTION,
-        "ikm",
-        ikm.id,
-        before={"position": position, "description": description, "hs_code": previous},
-        after={"position": position, "hs_code": hs_code, "correction_id": correction.id, "note": note},
-        actor=user,
-    )
-    return correction
+    predicted, version = _proposals([description for _, description, _, _ in changes])
+    corrections = []
+    for (position, description, previous, hs_code), proposal in zip(changes, predicted, strict=True):
+        correction = HsCorrection(
+            ikm_id=ikm.id,
+            position=position,
+            description=description,
+            previous_code=previous,
+            hs_code=hs_code,
+            predicted_code=proposal,
+            model_version=version,
+            note=note,
+            corrected_by_id=user.id if isinstance(user, User) else None,
+        )
+        db.session.add(correction)
+        db.session.flush()
+        audit.record(
+            AUDIT_ACTION,
+            "ikm",
+            ikm.id,
+            before={"position": position, "description": description, "hs_code": previous},
+            after={"position": position, "hs_code": hs_code, "correction_id": correction.id, "note": note},
+            actor=user,
+        )
+        corrections.append(correction)
+    return corrections
 
 
 def correct_product_hs(ikm: Ikm, position: int, hs_code: str, note: str | None = None, user=None) -> dict:
@@ -65,7 +69,7 @@ def correct_product_hs(ikm: Ikm, position: int, hs_code: str, note: str | None =
             f"Produk sudah berkode HS {hs_code}. / The product already has HS code {hs_code}.",
             errors={"json": {"hs_code": ["Unchanged / tidak berubah."]}},
         )
-    correction = _add(ikm, position, product.description, product.hs_code, hs_code, note, user)
+    (correction,) = _add_many(ikm, [(position, product.description, product.hs_code, hs_code)], note, user)
     product.hs_code = hs_code
     if position == 0:
         ikm.primary_commodity = commodity_of(hs_code)
@@ -80,12 +84,14 @@ def record_profile_changes(ikm: Ikm, before: list[dict], user=None) -> list[HsCo
     """Record a correction for each product whose description stayed and whose HS code changed to a code
     (a profile update that replaces the product list); the caller commits."""
     after = [product.to_profile() for product in sorted(ikm.products, key=lambda product: product.position)]
-    recorded = []
-    for position, (old, new) in enumerate(zip(before, after, strict=False)):
-        code = new.get("hs_code")
-        if code and old["description"] == new["description"] and old.get("hs_code") != code:
-            recorded.append(_add(ikm, position, new["description"], old.get("hs_code"), code, None, user))
-    return recorded
+    changes = [
+        (position, new["description"], old.get("hs_code"), new["hs_code"])
+        for position, (old, new) in enumerate(zip(before, after, strict=False))
+        if new.get("hs_code")
+        and old["description"] == new["description"]
+        and old.get("hs_code") != new["hs_code"]
+    ]
+    return _add_many(ikm, changes, None, user) if changes else []
 
 
 def list_corrections(ikm: Ikm) -> list[dict]:

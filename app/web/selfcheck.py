@@ -12,7 +12,7 @@ from app.auth import self_check_limit
 from app.auth.access import keeps_personal_data
 from app.schemas.ikm import CAPACITY_UNITS, CREDIT_STATUSES, GROUP_KINDS, LEGAL_FORMS, IkmProfileSchema
 from app.services import assessments as assessment_service
-from app.services import reference_data
+from app.services import classification, reference_data
 from app.vocabulary import PRACTICE_FIELDS
 from app.web import labels
 from app.web.result_view import result_view
@@ -50,6 +50,7 @@ def render_form(form_values, errors: dict[str, str], status: int = 200, **page):
         credit_statuses=CREDIT_STATUSES,
         group_kinds=GROUP_KINDS,
         capacity_units=CAPACITY_UNITS,
+        hs_choices=page.get("hs_choices") or {},
     )
     return page, status
 
@@ -68,6 +69,38 @@ def validate_form(form) -> tuple[dict | None, object, dict[str, str]]:
     return validated, as_of, errors
 
 
+# Set once the owner has been shown the product choices: the next post is assessed whatever they picked.
+CHOICES_SHOWN = "hs_choices_shown"
+
+
+def _choice_field(row: int) -> str:
+    """Name of the radio group in which the owner picks the HS code of product row `row`."""
+    return f"product_{row}_hs_choice"
+
+
+def with_picked_hs_codes(form):
+    """The posted form, with each product's picked HS code in its (empty) HS code field."""
+    values = form.copy()
+    for row in range(FORM_PRODUCT_ROWS):
+        picked = (values.get(_choice_field(row)) or "").strip()
+        if picked and not (values.get(f"product_{row}_hs_code") or "").strip():
+            values[f"product_{row}_hs_code"] = picked
+    return values
+
+
+def hs_choices(form) -> dict[int, list[dict]]:
+    """Product rows described but without an HS code whose classification is not confident: row → the
+    top candidates (code, HS description, commodity) for the owner to pick from."""
+    rows = [
+        row
+        for row in range(FORM_PRODUCT_ROWS)
+        if (form.get(f"product_{row}_description") or "").strip()
+        and not (form.get(f"product_{row}_hs_code") or "").strip()
+    ]
+    found = classification.choices_for([form[f"product_{row}_description"].strip() for row in rows])
+    return {row: choices for row, choices in zip(rows, found, strict=True) if choices}
+
+
 @bp.get("")
 def form():
     """The empty self-check form."""
@@ -79,9 +112,14 @@ def form():
 def result():
     """Validate the form with the API's schema, assess it, and show the result (or the form with errors)."""
     user = _signed_in_user()
-    validated, as_of, errors = validate_form(request.form)
+    form_values = with_picked_hs_codes(request.form)
+    validated, as_of, errors = validate_form(form_values)
     if errors:
-        return render_form(request.form, errors, status=422)
+        return render_form(form_values, errors, status=422)
+    if not form_values.get(CHOICES_SHOWN):
+        choices = hs_choices(form_values)
+        if choices:
+            return render_form(form_values, {}, hs_choices=choices)
     assessment = assessment_service.create_assessment(
         validated,
         None,

@@ -110,3 +110,38 @@ def test_training_pairs_keep_the_latest_code_of_each_description(client, auth, a
 
         pairs = dict(training_pairs())
     assert pairs[ikm["products"][0]["description"]] == "090122"
+
+
+def test_a_profile_update_changing_two_codes_asks_the_classifier_once(client, auth, monkeypatch):
+    from app.services.models import current_models
+
+    headers = auth("admin")
+    second = {"description": "Bubuk kakao murni tanpa gula", "hs_code": "180500"}
+    ikm = _ikm(client, headers, nib="9120009990006")
+    products = [ikm["products"][0], second]
+    assert (
+        client.patch(f"/api/v1/ikms/{ikm['id']}", json={"products": products}, headers=headers).status_code
+        == 200
+    )
+    batches = []
+    with client.application.app_context():
+        classifier = current_models().hs_classifier
+    original = type(classifier).rank_many
+
+    def counting(self, descriptions, limit=3):
+        batches.append(list(descriptions))
+        return original(self, descriptions, limit)
+
+    monkeypatch.setattr(type(classifier), "rank_many", counting)
+    changed = [dict(products[0], hs_code="090121"), dict(second, hs_code="180620")]
+    assert (
+        client.patch(f"/api/v1/ikms/{ikm['id']}", json={"products": changed}, headers=headers).status_code
+        == 200
+    )
+    corrections = client.get(f"/api/v1/ikms/{ikm['id']}/hs-corrections", headers=headers).get_json()[
+        "corrections"
+    ]
+    assert [(c["position"], c["hs_code"]) for c in corrections] == [(0, "090121"), (1, "180620")]
+    assert all(c["predicted_code"] for c in corrections)
+    correction_batches = [batch for batch in batches if batch == [p["description"] for p in changed]]
+    assert len(correction_batches) == 1

@@ -129,3 +129,30 @@ def test_committed_artifacts_record_what_they_were_built_from(models_dir):
     assert "owner_gender" not in triage["feature_names"]
     assert (triage_dir / "fairness.json").is_file()
     assert "SYNTHETIC" in (triage_dir / "MODEL_CARD.md").read_text()
+
+
+def test_ensure_models_retrains_a_stale_hs_artifact_with_the_corrections_it_had_learned(
+    tmp_path, models_dir, monkeypatch
+):
+    import shutil
+
+    from app.ml import registry
+
+    source = latest_version_dir(models_dir, registry.hs_name())
+    copy = tmp_path / registry.hs_name() / source.name
+    shutil.copytree(source, copy)
+    learned = [("kopi khas kampung kami", "090121"), ('kain "tenun", ikat', "580500")]
+    (copy / registry.CORRECTIONS_FILE).write_text(registry._corrections_csv(learned), encoding="utf-8")
+    assert registry.artifact_corrections(copy) == learned
+    metadata = json.loads((copy / "metadata.json").read_text())
+    metadata["training_data_sha256"] = "0" * 64  # stale: the training data changed since
+    (copy / "metadata.json").write_text(json.dumps(metadata))
+    trained = []
+    monkeypatch.setattr(
+        registry, "train_and_save_hs", lambda d, corrections=None: trained.append(corrections)
+    )
+    monkeypatch.setattr(registry, "save_triage", lambda *args, **kwargs: tmp_path)
+    monkeypatch.setattr(registry, "synthetic_rows", lambda: [])
+    registry.ensure_models(tmp_path, echo=lambda _: None)
+    assert trained == [learned]
+    assert registry.artifact_corrections(tmp_path / "nothing") == []

@@ -109,16 +109,31 @@ def test_temperature_comes_from_scikit_learns_calibrated_classifier():
     )
 
 
-def test_the_served_artifact_has_its_calibration_threshold_and_reliability_diagram(models_dir):
+def test_the_served_artifact_has_its_calibration_threshold_and_reliability_diagram(models_dir, hs_classifier):
     from app.ml.artifacts import latest_version_dir
+    from app.ml.hs_training import HAND_WRITTEN_SOURCES, build_calibration_set
     from app.ml.registry import hs_name
 
     directory = latest_version_dir(models_dir, hs_name())
     metadata = json.loads((directory / "metadata.json").read_text())
     calibration = metadata["calibration"]
     assert "FrozenEstimator" in calibration["method"] and "temperature" in calibration["method"]
-    assert calibration["abstain_threshold"] == metadata["params"]["low_confidence_score"]
-    assert calibration["hand_written"]["correct_flagged"] <= calibration["abstain_max_correct_flagged"]
+    # The stored claims, re-measured on the loaded model: its threshold and the shares it flags on the
+    # hand-written rows of its calibration split (rebuilt from the data files).
+    assert hs_classifier.low_confidence_score == calibration["abstain_threshold"]
+    rows = build_calibration_set()
+    hand_written = [
+        (text, label)
+        for text, label, source in zip(rows.texts, rows.labels, rows.sources, strict=True)
+        if source in HAND_WRITTEN_SOURCES
+    ]
+    assert len(hand_written) == calibration["hand_written"]["n"]
+    top = [ranked[0] for ranked in hs_classifier.rank_many([text for text, _ in hand_written], 1)]
+    correct = np.array([c["hs_code"] == label for c, (_, label) in zip(top, hand_written, strict=True)])
+    flagged = np.array([c["score"] for c in top]) < hs_classifier.low_confidence_score
+    assert round(float(flagged[correct].mean()), 4) == calibration["hand_written"]["correct_flagged"]
+    assert round(float(flagged[~correct].mean()), 4) == calibration["hand_written"]["errors_flagged"]
+    assert flagged[correct].mean() <= calibration["abstain_max_correct_flagged"]
     assert (directory / "reliability.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "reliability.png" in (directory / "MODEL_CARD.md").read_text()
     assert (directory / "model.skops").stat().st_size < 10 * 1024 * 1024
@@ -152,3 +167,47 @@ def test_unsure_answers_are_below_the_threshold_and_sure_ones_above(hs_classifie
     assert 0.5 <= threshold < 1
     assert hs_classifier.classify("kursi rotan", 1)[0]["score"] >= threshold
     assert hs_classifier.classify("produk kerajinan unik desa kami", 1)[0]["score"] < threshold
+
+
+def test_top_label_calibration_maps_overconfident_scores_to_how_often_they_are_right():
+    from app.ml.hs_calibration import apply_top1_calibration, fit_top1_calibration
+
+    rng = np.random.default_rng(0)
+    scores = np.concatenate([np.full(500, 0.99), np.full(500, 0.6)])
+    correct = np.concatenate([rng.random(500) < 0.8, rng.random(500) < 0.4])
+    slope, intercept = fit_top1_calibration(scores, correct)
+    mapped = apply_top1_calibration(np.array([0.99, 0.6]), slope, intercept)
+    np.testing.assert_allclose(mapped, [correct[:500].mean(), correct[500:].mean()], atol=0.03)
+    np.testing.assert_allclose(apply_top1_calibration(np.array([0.2, 0.93]), 1.0, 0.0), [0.2, 0.93])
+
+
+def test_served_candidates_keep_their_order_and_the_best_carries_the_calibrated_score(hs_classifier):
+    from app.ml.hs_calibration import apply_top1_calibration
+
+    assert (hs_classifier.top1_slope, hs_classifier.top1_intercept) != (1.0, 0.0)
+    for text in ("kain tenun ikat", "kopi bubuk luwak arabika", "kursi rotan"):
+        ranked = hs_classifier.classify(text, 3)
+        raw = hs_classifier.probabilities([text])[0]
+        raw_best = float(raw[hs_classifier.classes.index(ranked[0]["hs_code"])])
+        expected = apply_top1_calibration(
+            np.array([raw_best]), hs_classifier.top1_slope, hs_classifier.top1_intercept
+        )
+        assert ranked[0]["score"] == pytest.approx(float(expected[0]), abs=1e-4)
+        assert [c["score"] for c in ranked] == sorted((c["score"] for c in ranked), reverse=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "marker"),
+    [("kopi bubk robusta", "zzground"), ("kopi arabica sangria", "zzroasted"), ("lada gilign", "zzground")],
+)
+def test_a_state_word_with_one_typo_still_marks_the_state(text, marker):
+    from app.ml.text import normalise_text
+
+    assert marker in normalise_text(text).split()
+
+
+def test_a_known_word_one_letter_from_a_state_word_is_not_a_typo():
+    from app.ml.text import normalise_text
+
+    assert "zzwhole" not in normalise_text("bawang merah goreng").split()  # "bawang" is not "batang"
+    assert normalise_text("kopi gayo") == "kopi gayo"

@@ -105,3 +105,54 @@ def test_an_unknown_market_code_and_a_bad_date_are_explained(client):
     page = client.post("/cek-kesiapan", data=form).get_data(as_text=True)
     assert "Kode negara &#39;XX&#39; tidak dikenal" in page
     assert "Tanggal tidak valid" in page
+
+
+UNSURE_FORM = {**GAYO_FORM, "product_0_description": "kain tenun ikat", "product_0_hs_code": ""}
+
+
+def test_an_unsure_classification_asks_the_owner_to_pick_among_three_and_stores_nothing(client, app):
+    """Below the abstain threshold the form comes back with the top three (HS wording) to pick from."""
+    response = client.post("/cek-kesiapan", data=UNSURE_FORM)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert 'id="hs-choice-summary"' in page and "Produk yang mana?" in page
+    assert 'id="readiness-score"' not in page
+    choices = re.findall(r'name="product_0_hs_choice" value="(\d{6})"', page)
+    assert len(choices) == 3 and len(set(choices)) == 3
+    assert "Fabrics, woven" in page  # the HS descriptions, not bare codes
+    assert 'name="hs_choices_shown" value="1"' in page
+    assert 'value="kain tenun ikat"' in page  # what was typed is kept
+    with app.app_context():
+        assert db.session.query(Assessment).count() == 0
+
+
+def test_the_owners_pick_is_the_code_the_assessment_uses(client, app):
+    page = client.post("/cek-kesiapan", data=UNSURE_FORM).get_data(as_text=True)
+    choices = re.findall(r'name="product_0_hs_choice" value="(\d{6})"', page)
+    picked = choices[-1]  # not the classifier's first guess
+    form = {**UNSURE_FORM, "hs_choices_shown": "1", "product_0_hs_choice": picked}
+    result = client.post("/cek-kesiapan", data=form).get_data(as_text=True)
+    assert 'id="readiness-score"' in result
+    assert f"HS {picked}" in result
+    with app.app_context():
+        stored = db.session.query(Assessment).one()
+        assert [product["hs_code"] for product in stored.profile_snapshot["products"]] == [picked]
+
+
+def test_not_sure_goes_on_with_the_best_guess_marked_for_checking(client, app):
+    page = client.post("/cek-kesiapan", data=UNSURE_FORM).get_data(as_text=True)
+    first = re.findall(r'name="product_0_hs_choice" value="(\d{6})"', page)[0]
+    result = client.post("/cek-kesiapan", data={**UNSURE_FORM, "hs_choices_shown": "1"})
+    text = result.get_data(as_text=True)
+    assert result.status_code == 200 and 'id="readiness-score"' in text
+    assert f"HS {first}" in text and "dikenali otomatis" in text
+
+
+def test_a_confident_classification_asks_nothing(client):
+    form = {
+        **GAYO_FORM,
+        "product_0_hs_code": "",
+        "product_0_description": "Kopi robusta sangrai bubuk 250 gr",
+    }
+    page = client.post("/cek-kesiapan", data=form).get_data(as_text=True)
+    assert 'id="hs-choice-summary"' not in page and 'id="readiness-score"' in page

@@ -714,12 +714,9 @@ def _round(points: np.ndarray) -> np.ndarray:
     return np.floor(points + 0.5).astype(np.int64)
 
 
-def _dimensions(
-    frame, policy: Policy, as_of: date, held, products: _Products, markets: _Markets, gaps: _Gaps, n
-):
+def _dimensions(frame, policy: Policy, years, held, products: _Products, markets: _Markets, gaps: _Gaps, n):
     """The six dimensions, same operations in the same order as rules.py (policy-v1 §4)."""
     dims = policy.dimensions
-    years, _ = _years(frame, as_of)
     known_years, safe_years = ~np.isnan(years), np.nan_to_num(years)
     practices = {name: frame[f"practice_{name}"].to_numpy(dtype=float) == 1 for name in PRACTICES}
     checked = np.bincount(markets.owner, minlength=n)
@@ -808,10 +805,10 @@ def _years(frame: pd.DataFrame, as_of: date) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _missing_fields(
-    frame: pd.DataFrame, products: _Products, n: int, as_of: date, policy: Policy
+    frame: pd.DataFrame, batch: _Batch, products: _Products, n: int, as_of: date, policy: Policy
 ) -> tuple[np.ndarray, np.ndarray]:
     """Missing inputs (policy-v1 §6.1) per row, in the order facts.read_facts lists them."""
-    years, certain = _years(frame, as_of)
+    years, certain = batch.years, batch.years_certain
     ambiguous = (years != certain) & np.isin(years, list(policy.years_thresholds(as_of)))
     number = {name: frame[name].to_numpy(dtype=float) for name in ("export_direct", "export_indirect")}
     exported = (number["export_direct"] == 1) | (number["export_indirect"] == 1)
@@ -898,7 +895,8 @@ def _evaluate(frame: pd.DataFrame, as_of: date, policy: Policy, size_index: np.n
     products = _read_products(frame, policy, n)
     markets = _read_markets(frame, policy.domestic_market, n)
     gaps = _find_gaps(policy, as_of, frame, held, renewal, size_index, products, markets, n)
-    dimensions = _dimensions(frame, policy, as_of, held, products, markets, gaps, n)
+    years, certain = _years(frame, as_of)
+    dimensions = _dimensions(frame, policy, years, held, products, markets, gaps, n)
     total_weight = np.zeros(n, dtype=np.int64)
     weighted = np.zeros(n, dtype=np.int64)
     for name in DIMENSIONS:  # policy-v1 §8 A6: a dimension that does not apply carries no weight
@@ -915,7 +913,6 @@ def _evaluate(frame: pd.DataFrame, as_of: date, policy: Policy, size_index: np.n
         markets.market == markets.buyer_market[markets.owner]
     )
     buyer_blocked[markets.owner[buyer_rows & gaps.blocked]] = True
-    years, certain = _years(frame, as_of)
     batch = _Batch(
         n=n,
         held=held,
@@ -1081,7 +1078,7 @@ def assess_frame(frame: pd.DataFrame, as_of: date, policy: Policy, gap_detail: b
     level_index = np.where(capped, cap_index, level_index)
     results, financial = _programmes(policy, as_of, variants)
     reviews = _review(policy, as_of, variants, score, financial, products, n)
-    missing_any, missing_text = _missing_fields(frame, products, n, as_of, policy)
+    missing_any, missing_text = _missing_fields(frame, full.batch, products, n, as_of, policy)
     blocked_export = gaps.blocked & markets.export
     size_names = np.array([*SIZE_CLASSES, None], dtype=object)
     output = {

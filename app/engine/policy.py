@@ -39,6 +39,10 @@ POLICY_FILES = (
 SEVERITIES = ("blocking", "major", "minor", "opportunity")
 # Rank used to keep the most severe finding when several entries give the same gap.
 SEVERITY_RANK = {"opportunity": 1, "minor": 2, "major": 3, "upcoming": 4, "blocking": 5}
+# Gaps to close, most urgent first (opportunities are offers, not gaps): the one order of urgency.
+URGENCY = tuple(sorted((name for name in SEVERITY_RANK if name != "opportunity"), key=SEVERITY_RANK.get))[
+    ::-1
+]
 DIMENSIONS = ("compliance", "capacity", "quality", "management", "market", "digital")
 SELECTORS = ("all_products", "food", "product_classes", "commodities", "hs_prefixes")
 REGION_MATCHES = ("geographical_indication",)
@@ -217,6 +221,7 @@ class Policy:
         default_factory=dict, repr=False
     )
     _class_cache: dict[str | None, ProductClass] = field(default_factory=dict, repr=False)
+    _years_cache: dict[date, frozenset[int]] = field(default_factory=dict, repr=False)
 
     def __repr__(self) -> str:
         return (
@@ -241,6 +246,7 @@ class Policy:
             found._on_cache = self._on_cache
             found._entries_cache = self._entries_cache
             found._class_cache = self._class_cache
+            found._years_cache = self._years_cache
             self._on_cache[start] = found
         return found
 
@@ -286,13 +292,17 @@ class Policy:
 
     def years_thresholds(self, as_of: date) -> frozenset[int]:
         """The N of every 'at least N years in business' criterion of the programmes offered on the date."""
-        return frozenset(
-            criterion.params["years"]
-            for programme in self.programmes
-            if programme.offered_on(as_of)
-            for criterion in programme.criteria
-            if criterion.rule == "years_in_business_at_least"
-        )
+        found = self._years_cache.get(as_of)
+        if found is None:
+            found = frozenset(
+                criterion.params["years"]
+                for programme in self.programmes
+                if programme.offered_on(as_of)
+                for criterion in programme.criteria
+                if criterion.rule == "years_in_business_at_least"
+            )
+            self._years_cache[as_of] = found
+        return found
 
     def upcoming_until(self, as_of: date) -> date:
         """Last day of the `upcoming` window (policy-v1 §3: 12 months)."""
@@ -917,8 +927,8 @@ def _load_thresholds(reader: _FileReader, document: dict, commodities):
             raise reader.fail(where, "cycle_remainder must be below cycle_years")
         reader.require(where, rule, "source", str)
         renewals[code] = {"cycle_years": cycle, "cycle_remainder": remainder, "window_opens": opens}
-    limits["label"] = label
-    return bands, window_months, units, lots, recent_months, margin, float(hs_threshold), limits, renewals
+    thresholds = (bands, window_months, units, lots, recent_months, margin, float(hs_threshold), limits)
+    return *thresholds, renewals, label
 
 
 def _load_review(directory: Path) -> dict[str, dict[str, str]]:
@@ -991,10 +1001,9 @@ def _dated_parameters(
         weights, level_bands, level_cap, dimensions, quality_items = _load_readiness(
             readiness_reader, _version_on(readiness, start), vocabulary
         )
-        bands, window, units, lots, recent, margin, hs_threshold, limits, renewals = _load_thresholds(
+        bands, window, units, lots, recent, margin, hs_threshold, limits, renewals, label = _load_thresholds(
             thresholds_reader, _version_on(thresholds, start), commodities
         )
-        label = limits.pop("label")
         fields = {
             "weights": weights,
             "level_bands": level_bands,

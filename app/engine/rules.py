@@ -295,17 +295,16 @@ def gap_context(facts: Facts, gaps: list[Gap], score: int) -> CriterionContext:
         facts=facts,
         score=score,
         blocked_markets=frozenset(gap.market for gap in gaps if gap.severity == "blocking"),
-        gap_severities=frozenset(gap.severity for gap in gaps),
         gap_kinds=frozenset((gap.severity, gap.entry.requirement) for gap in gaps),
     )
 
 
 def evaluate_programmes(
-    policy: Policy, shown: CriterionContext, variants: list[CriterionContext]
+    policy: Policy, shown: CriterionContext, variants: list[CriterionContext] | None
 ) -> list[ProgrammeResult]:
     """Every programme offered on the date, each criterion pass/fail/unknown (policy-v1 §5).
 
-    `variants` are the readings of every size class still possible (one when the size is known): a
+    `variants` are the readings of every size class still possible (None when the size is known): a
     criterion whose outcome differs between them is unknown, never fail (§8 A1). The actual value shown
     comes from `shown` (the strictest reading).
     """
@@ -317,8 +316,9 @@ def evaluate_programmes(
         for criterion in programme.criteria:
             rule = RULES[criterion.rule].evaluate
             outcome, actual = rule(shown, criterion.params)
-            outcomes = {rule(context, criterion.params)[0] for context in variants}
-            outcome = outcomes.pop() if len(outcomes) == 1 else UNKNOWN
+            if variants is not None:  # the size class is unknown: unknown when the sizes disagree
+                outcomes = {rule(context, criterion.params)[0] for context in variants}
+                outcome = outcomes.pop() if len(outcomes) == 1 else UNKNOWN
             evaluated.append((criterion, outcome, actual))
         outcomes = {outcome for _, outcome, _ in evaluated}
         result = (
@@ -355,7 +355,7 @@ def review_reasons(
             evaluate_programmes(
                 policy,
                 replace(shown, score=other_score),
-                [replace(context, score=other_score) for context in variants],
+                None if variants is None else [replace(context, score=other_score) for context in variants],
             )
         )
         if other != route:
@@ -429,7 +429,7 @@ def evaluate(
             caps.add(sized_cap)
         cap_applies = caps == {True}
     else:
-        variants = [shown]
+        variants = None
     level = policy.level_of(score)
     capped = False
     if cap_applies:

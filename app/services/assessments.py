@@ -9,7 +9,7 @@ from flask import current_app
 from sqlalchemy import and_, func, not_, or_, select, update
 
 from app.engine import assess
-from app.engine.policy import DIMENSIONS
+from app.engine.policy import DIMENSIONS, URGENCY
 from app.errors import InvalidInput, NotFound
 from app.extensions import db
 from app.models import Assessment, Ikm
@@ -77,10 +77,6 @@ def as_json_profile(validated: dict) -> dict:
 def anonymised(profile: dict) -> dict:
     """Drop names, NIB and contact details from a profile snapshot."""
     return {key: value for key, value in profile.items() if key not in PERSONAL_FIELDS}
-
-
-# Gaps worth counting across IKM, most urgent first (opportunities are offers, not gaps to close).
-URGENCY = ("blocking", "upcoming", "major", "minor")
 
 
 def urgent_gap(gaps: list[dict]) -> dict | None:

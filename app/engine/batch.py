@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
+from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -140,10 +141,17 @@ _NUMBER_COLUMNS = {
 
 def _flatten(column: pd.Series) -> tuple[np.ndarray, list]:
     """Row index per item and the items of a column of tuples."""
-    lengths = np.fromiter((len(items) for items in column), dtype=np.int64, count=len(column))
+    lengths = np.fromiter(map(len, column), dtype=np.int64, count=len(column))
     owners = np.repeat(np.arange(len(column)), lengths)
-    items = [item for items in column for item in items]
-    return owners, items
+    return owners, list(chain.from_iterable(column))
+
+
+def _table(items: list[tuple], width: int) -> np.ndarray:
+    """Flattened tuples as a 2-D object array (one column per tuple position)."""
+    table = np.empty((len(items), width), dtype=object)
+    if items:
+        table[:] = items
+    return table
 
 
 @dataclass
@@ -260,7 +268,8 @@ def _any_of(flags: dict[str, np.ndarray], keys, n: int) -> np.ndarray:
 def _closable(batch: _Batch, params: dict, score: np.ndarray) -> np.ndarray:
     gaps = batch.gaps
     ranks = [SEVERITY_RANK[name] for name in params["severities"]]
-    hit = np.isin(gaps.rank, ranks) & _isin(batch.requirement_of[gaps.entry], params["requirements"])
+    listed = np.array([code in params["requirements"] for code in batch.requirement_of], dtype=bool)
+    hit = np.isin(gaps.rank, ranks) & listed[gaps.entry]
     return _tri(_owner_any(gaps.owner, hit, batch.n))
 
 
@@ -380,8 +389,9 @@ def _held_on(frame: pd.DataFrame, as_of: date, policy: Policy, n: int):
     held = {code: np.zeros(n, dtype=bool) for code in policy.certification_codes}
     dated = {code: np.zeros(n, dtype=bool) for code in policy.renewals}
     if items:
-        listed, codes = pd.factorize(np.array([code for code, _ in items], dtype=object))
-        until = np.array([valid for _, valid in items], dtype=object)
+        table = _table(items, 2)
+        listed, codes = pd.factorize(table[:, 0])
+        until = table[:, 1]
         valid = (until == "") | (until >= as_of_iso)  # ISO dates compare as text
         for index, code in enumerate(codes):
             rows = valid & (listed == index)
@@ -438,20 +448,26 @@ def _products_matching(products: _Products, n: int, applies) -> np.ndarray:
 def _read_products(frame: pd.DataFrame, policy: Policy, n: int) -> _Products:
     """Products with their class and monthly capacity over the commodity's export lot (policy-v1 §4)."""
     owner, items = _flatten(frame["products"])
-    hs_codes = np.array([item[0] for item in items], dtype=object)
-    capacity = np.array([item[1] for item in items], dtype=float)
-    units = np.array([item[2] for item in items], dtype=object)
+    columns = _table(items, 5)
+    hs_codes = columns[:, 0]
+    capacity = columns[:, 1].astype(float)
+    units = columns[:, 2]
     hs_index, unique_hs = pd.factorize(hs_codes) if len(hs_codes) else (np.zeros(0, int), [])
     unique_classes = [policy.product_class(code or None) for code in unique_hs]
     food = np.array([c.food or "" for c in unique_classes], dtype=object)[hs_index]
     commodity = np.array([c.commodity for c in unique_classes], dtype=object)[hs_index]
-    ratio = np.full(len(items), np.nan)
-    for name in set(commodity.tolist()):
-        lots = policy.export_lots.get(name) or policy.export_lots["other"]
-        for unit, (base, factor) in policy.unit_bases.items():
+    # Per (HS code, unit): the unit's factor to its base and the commodity's lot in that base (NaN when
+    # the unit does not compare with the lot); ratio = capacity × factor / lot as in facts.capacity_ratio.
+    unit_index, unique_units = pd.factorize(units) if len(units) else (np.zeros(0, int), [])
+    factor = np.full((len(unique_classes), len(unique_units)), np.nan)
+    lot = np.full((len(unique_classes), len(unique_units)), np.nan)
+    for c, product_class in enumerate(unique_classes):
+        lots = policy.export_lots.get(product_class.commodity) or policy.export_lots["other"]
+        for u, unit in enumerate(unique_units):
+            base, unit_factor = policy.unit_bases.get(unit, (None, 0.0))
             if base in lots:
-                mask = (commodity == name) & (units == unit) & ~np.isnan(capacity)
-                ratio[mask] = capacity[mask] * factor / lots[base]
+                factor[c, u], lot[c, u] = unit_factor, lots[base]
+    ratio = capacity * factor[hs_index, unit_index] / lot[hs_index, unit_index]
     best_ratio = np.full(n, np.nan)
     np.fmax.at(best_ratio, owner, ratio)
     return _Products(
@@ -462,8 +478,8 @@ def _read_products(frame: pd.DataFrame, policy: Policy, n: int) -> _Products:
         unique_classes=unique_classes,
         capacity=capacity,
         units=units,
-        hs_sources=np.array([item[3] for item in items], dtype=object),
-        hs_scores=np.array([item[4] for item in items], dtype=float),
+        hs_sources=columns[:, 3],
+        hs_scores=columns[:, 4].astype(float),
         best_ratio=best_ratio,
         food_kind_present={
             kind: np.bincount(owner, weights=(food == kind), minlength=n) > 0 for kind in ("raw", "processed")
@@ -814,9 +830,8 @@ def _missing_fields(
     exported = (number["export_direct"] == 1) | (number["export_indirect"] == 1)
     no_capacity = np.isnan(products.best_ratio) & (products.count > 0)
     product_missing = _product_missing(products.owner, products.capacity, products.units, no_capacity, n)
+    revenue_missing = np.isnan(frame["annual_revenue_idr"].to_numpy(dtype=float))
     parts = [
-        (np.isnan(frame["annual_revenue_idr"].to_numpy(dtype=float)), "annual_revenue_idr"),
-        (product_missing != "", product_missing),
         (np.isnan(years), "founded_year"),
         (ambiguous, "founded_on"),
         (pd.isna(frame["credit_status"].to_numpy(dtype=object)), "credit_status"),
@@ -830,20 +845,23 @@ def _missing_fields(
     parts += [
         (np.isnan(frame[f"practice_{name}"].to_numpy(dtype=float)), f"practices.{name}") for name in PRACTICES
     ]
-    missing_any = np.zeros(n, dtype=bool)
-    text = np.full(n, "", dtype=object)
-    for mask, piece in parts:
-        missing_any |= mask
-        text = text + np.where(mask & (text != ""), ";", "") + np.where(mask, piece, "")
-    return missing_any, text
+    text = _joined_flags([("annual_revenue_idr", revenue_missing), *((name, m) for m, name in parts)], n)
+    for row in np.flatnonzero(product_missing != ""):  # the product fields come second (read_facts)
+        pieces = [item for item in text[row].split(";") if item]
+        at = 1 if revenue_missing[row] else 0
+        text[row] = ";".join([*pieces[:at], product_missing[row], *pieces[at:]])
+    return text != "", text
 
 
 def _joined_flags(named_masks: list[tuple[str, np.ndarray]], n: int) -> np.ndarray:
-    """';'-joined names of the masks that are true, per row, in list order."""
-    text = np.full(n, "", dtype=object)
-    for name, mask in named_masks:
-        text = text + np.where(mask & (text != ""), ";", "") + np.where(mask, name, "")
-    return text
+    """';'-joined names of the masks that are true, per row, in list order (one text per combination)."""
+    combination = np.zeros(n, dtype=np.int64)
+    for bit, (_, mask) in enumerate(named_masks):
+        combination |= mask.astype(np.int64) << bit
+    found, inverse = np.unique(combination, return_inverse=True)
+    names = [name for name, _ in named_masks]
+    texts = [";".join(name for bit, name in enumerate(names) if value >> bit & 1) for value in found.tolist()]
+    return np.array(texts, dtype=object)[inverse.reshape(-1)]
 
 
 def _review(policy: Policy, as_of: date, variants, score, financial, products: _Products, n: int):

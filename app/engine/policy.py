@@ -213,6 +213,7 @@ class Policy:
     quality_items: tuple[QualityItem, ...] = ()
     geographical_indications: tuple[GeographicalIndication, ...] = ()
     renewals: dict[str, dict[str, Any]] = field(default_factory=dict)
+    countries: frozenset[str] | None = None  # ISO alpha-2 of reference/country_codes.csv beside the policy
     # [(from, {field: value})] of every dated number (readiness.yaml, thresholds.yaml), oldest first.
     parameter_versions: tuple = ()
     _on_cache: dict = field(default_factory=dict, repr=False)
@@ -1072,5 +1073,6 @@ def load_policy(directory: Path = DEFAULT_POLICY_DIR) -> Policy:
         review_messages=_load_review(directory),
         geographical_indications=_load_indications(directory, commodities),
         renewals=renewals,
+        countries=countries,
         parameter_versions=tuple(versions),
     )

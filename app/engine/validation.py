@@ -347,9 +347,16 @@ def _code_list(codes: frozenset[str], high: int, what: str) -> Check:
 # --- the profile ------------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=4)
 def _profile_check(this_year: int) -> Check:
-    """The whole profile check for a calendar year (years run from MIN_YEAR to this year)."""
+    """The whole profile check for a calendar year under the policy in force (its codes and countries)."""
+    current = reference.policy()
+    return _profile_check_for(this_year, current.content_hash, str(current.directory))
+
+
+@lru_cache(maxsize=4)
+def _profile_check_for(this_year: int, policy_hash: str, policy_dir: str) -> Check:
+    """The profile check for a year under the policy of that hash and directory (read from reference)."""
+    certificate_codes = frozenset(reference.certification_codes())
     countries = reference.country_codes()
     country = _in_set(countries, "an ISO 3166-1 alpha-2 code from the reference list")
     year = _integer(MIN_YEAR, this_year)
@@ -367,7 +374,7 @@ def _profile_check(this_year: int) -> Check:
     )
     certification = _object(
         {
-            "code": (_in_set(frozenset(reference.certification_codes()), "a code of policy-v1 §2"), False),
+            "code": (_in_set(certificate_codes, "a code of policy-v1 §2"), False),
             "valid_until": (_iso_date, True),
         },
         required=("code",),

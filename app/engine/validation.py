@@ -423,7 +423,11 @@ def _profile_check_for(this_year: int, policy_hash: str, policy_dir: str) -> Che
 
 def validate_profile(profile: object, today: date | None = None) -> tuple[dict | None, Errors]:
     """Check a profile as IkmProfileSchema does: (profile as the engine reads it, []) or (None, errors)."""
-    check = _profile_check((today or date.today()).year)
+    return _validate_with(_profile_check((today or date.today()).year), profile)
+
+
+def _validate_with(check: Check, profile: object) -> tuple[dict | None, Errors]:
+    """validate_profile with the profile check already chosen (a batch chooses it once)."""
     try:
         checked = check(profile)
     except _Invalid as error:
@@ -479,10 +483,11 @@ def row_validator(kind: str = "engine") -> Validator:
         return validate_profile
     if kind == "schema":
         return schema
+    check = _profile_check(date.today().year)  # the policy in force when the batch starts
 
     def validate(profile: object) -> tuple[dict | None, Errors]:
         """validate_profile for every row; the schema's verdict and messages for the rows it rejects."""
-        accepted, errors = validate_profile(profile)
+        accepted, errors = _validate_with(check, profile)
         return (accepted, []) if not errors else schema(profile)
 
     return validate

@@ -39,10 +39,9 @@ POLICY_FILES = (
 SEVERITIES = ("blocking", "major", "minor", "opportunity")
 # Rank used to keep the most severe finding when several entries give the same gap.
 SEVERITY_RANK = {"opportunity": 1, "minor": 2, "major": 3, "upcoming": 4, "blocking": 5}
-# Gaps to close, most urgent first (opportunities are offers, not gaps): the one order of urgency.
-URGENCY = tuple(sorted((name for name in SEVERITY_RANK if name != "opportunity"), key=SEVERITY_RANK.get))[
-    ::-1
-]
+# Severities most severe first; URGENCY: the gaps to close (opportunities are offers, not gaps).
+SEVERITY_ORDER = tuple(sorted(SEVERITY_RANK, key=SEVERITY_RANK.get, reverse=True))
+URGENCY = tuple(name for name in SEVERITY_ORDER if name != "opportunity")
 DIMENSIONS = ("compliance", "capacity", "quality", "management", "market", "digital")
 SELECTORS = ("all_products", "food", "product_classes", "commodities", "hs_prefixes")
 REGION_MATCHES = ("geographical_indication",)

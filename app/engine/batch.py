@@ -906,12 +906,19 @@ def _size_index(frame: pd.DataFrame, policy: Policy) -> np.ndarray:
     return np.where(np.isnan(revenue), UNKNOWN_SIZE, np.searchsorted(uppers, revenue, side="left"))
 
 
-def _evaluate(frame: pd.DataFrame, as_of: date, policy: Policy, size_index: np.ndarray) -> _Evaluation:
-    """Gaps, dimensions, score, level cap and criterion inputs for every row at the given sizes."""
+def _read_inputs(frame: pd.DataFrame, as_of: date, policy: Policy) -> tuple:
+    """What does not depend on the size class: codes held (and renewals due), products, markets."""
     n = len(frame)
     held, renewal = _held_on(frame, as_of, policy, n)
-    products = _read_products(frame, policy, n)
-    markets = _read_markets(frame, policy.domestic_market, n)
+    return held, renewal, _read_products(frame, policy, n), _read_markets(frame, policy.domestic_market, n)
+
+
+def _evaluate(
+    frame: pd.DataFrame, as_of: date, policy: Policy, size_index: np.ndarray, inputs: tuple | None = None
+) -> _Evaluation:
+    """Gaps, dimensions, score, level cap and criterion inputs for every row at the given sizes."""
+    n = len(frame)
+    held, renewal, products, markets = inputs or _read_inputs(frame, as_of, policy)
     gaps = _find_gaps(policy, as_of, frame, held, renewal, size_index, products, markets, n)
     years, certain = _years(frame, as_of)
     dimensions = _dimensions(frame, policy, years, held, products, markets, gaps, n)
@@ -980,13 +987,14 @@ def _size_variants(frame, as_of, policy, full: _Evaluation) -> tuple[list, np.nd
     if len(unknown) == 0:
         return [(full.batch, full.score)], full.cap_applies, []
     sub = frame.iloc[unknown].reset_index(drop=True)
+    inputs = _read_inputs(sub, as_of, policy)  # read once; only the rules that follow depend on the size
     variants = []
     sized_gaps = []
     cap_applies = full.cap_applies.copy()
     cap_applies[unknown] = True
     size_dependent = ("size_index", "buyer_blocked", "export_clear_count")
     for size in range(UNKNOWN_SIZE):
-        sized = _evaluate(sub, as_of, policy, np.full(len(sub), size))
+        sized = _evaluate(sub, as_of, policy, np.full(len(sub), size), inputs)
         batch = replace(full.batch)
         for name in size_dependent:
             values = getattr(full.batch, name).copy()

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from app.engine.criteria import RULES
 from app.engine.dates import add_months, parse_date
@@ -38,6 +39,7 @@ POLICY_FILES = (
 )
 SEVERITIES = ("blocking", "major", "minor", "opportunity")
 # Rank used to keep the most severe finding when several entries give the same gap.
+REVIEW_REASONS = ("credit_special_mention", "score_near_boundary", "hs_low_confidence")
 SEVERITY_RANK = {"opportunity": 1, "minor": 2, "major": 3, "upcoming": 4, "blocking": 5}
 # Severities most severe first; URGENCY: the gaps to close (opportunities are offers, not gaps).
 SEVERITY_ORDER = tuple(sorted(SEVERITY_RANK, key=SEVERITY_RANK.get, reverse=True))
@@ -346,8 +348,80 @@ def describe_requirement(rule: str, params: dict[str, Any]) -> str:
 # Loading and validation
 
 
+class _Declared(Schema):
+    """A declared policy-file mapping: unknown keys are refused, like a misspelt field."""
+
+    class Meta:
+        unknown = RAISE
+
+
+class _Certification(_Declared):
+    kind = fields.String(required=True)
+    name_id = fields.String(required=True)
+    name_en = fields.String(required=True)
+    source = fields.String(required=True)
+
+
+class _CertificationsFile(_Declared):
+    version = fields.String()
+    source = fields.String()
+    codes = fields.Dict(
+        keys=fields.String(validate=validate.Regexp(r"^[A-Z][A-Z0-9_]*$")),
+        values=fields.Nested(_Certification),
+        required=True,
+        validate=validate.Length(min=1),
+    )
+
+
+class _ReviewReason(_Declared):
+    message_id = fields.String(required=True)
+    message_en = fields.String(required=True)
+    source = fields.String(required=True)
+
+
+class _ReviewFile(_Declared):
+    version = fields.String()
+    source = fields.String()
+    reasons = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(REVIEW_REASONS)),
+        values=fields.Nested(_ReviewReason),
+        required=True,
+        validate=lambda reasons: (
+            set(reasons) == set(REVIEW_REASONS)
+            or _invalid(f"must give every reason: {', '.join(REVIEW_REASONS)}")
+        ),
+    )
+
+
+def _invalid(message: str):
+    raise ValidationError(message)
+
+
+def _first_error(messages: Any, path: tuple[str, ...] = ()) -> tuple[tuple[str, ...], str]:
+    """The first problem in marshmallow's nested messages, with its path (a Dict's `value` level dropped)."""
+    if isinstance(messages, dict):
+        key, value = next(iter(messages.items()))
+        step = () if key in ("value", "_schema") else (str(key),)
+        if key == "key":  # the mapping key itself is wrong
+            step = ()
+        return _first_error(value, path + step)
+    if isinstance(messages, list):
+        return path, str(messages[0]) if messages else "invalid"
+    return path, str(messages)
+
+
 class _FileReader:
     """Reads one policy file and formats problems as `<file>: entry <id>: <problem>`."""
+
+    def checked(self, schema: Schema, document: dict) -> dict:
+        """The document loaded by its declared schema; a problem names the file, entry and field."""
+        try:
+            return schema.load(document)
+        except ValidationError as error:
+            path, message = _first_error(error.messages)
+            if len(path) > 1:  # entry, then the field in it
+                message = f"{path[-1]}: {message}"
+            raise self.fail(".".join(path[:-1]) or (path[0] if path else None), message) from error
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -452,21 +526,8 @@ def _reference_countries(directory: Path) -> frozenset[str] | None:
 
 def _load_certifications(directory: Path) -> tuple[tuple[str, ...], dict[str, dict[str, str]]]:
     reader = _FileReader(directory / "certifications.yaml")
-    document = reader.load()
-    codes = document.get("codes")
-    if not isinstance(codes, dict) or not codes:
-        raise reader.fail("codes", "missing or not a mapping")
-    names = {}
-    for code, entry in codes.items():
-        if not isinstance(entry, dict):
-            raise reader.fail(code, "not a mapping")
-        names[code] = {
-            "name_id": str(entry.get("name_id", code)),
-            "name_en": str(entry.get("name_en", code)),
-            "kind": str(entry.get("kind", "")),
-            "source": str(entry.get("source", "")),
-        }
-    return tuple(codes), names
+    codes = reader.checked(_CertificationsFile(), reader.load())["codes"]
+    return tuple(codes), codes
 
 
 def _load_markets(directory: Path, countries: frozenset | None) -> tuple[str, dict[str, frozenset[str]]]:
@@ -933,19 +994,7 @@ def _load_thresholds(reader: _FileReader, document: dict, commodities):
 
 def _load_review(directory: Path) -> dict[str, dict[str, str]]:
     reader = _FileReader(directory / "review.yaml")
-    document = reader.load()
-    reasons = reader.require("reasons", document, "reasons", dict)
-    messages = {}
-    for code in ("credit_special_mention", "score_near_boundary", "hs_low_confidence"):
-        entry = reasons.get(code)
-        if entry is None:
-            raise reader.fail(code, "reason is missing")
-        messages[code] = {
-            "message_id": reader.require(code, entry, "message_id", str),
-            "message_en": reader.require(code, entry, "message_en", str),
-            "source": reader.require(code, entry, "source", str),
-        }
-    return messages
+    return reader.checked(_ReviewFile(), reader.load())["reasons"]
 
 
 def _history_dates(reader: _FileReader, node: Any, where: str = "") -> set[date]:

@@ -393,6 +393,20 @@ class _ReviewFile(_Declared):
     )
 
 
+class _MarketGroup(_Declared):
+    members = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
+    source = fields.String(required=True)
+    assumption = fields.Boolean()
+    note = fields.String()
+
+
+class _MarketsFile(_Declared):
+    version = fields.String()
+    source = fields.String()
+    domestic = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]{2}$"))
+    groups = fields.Dict(keys=fields.String(), values=fields.Nested(_MarketGroup), required=True)
+
+
 def _invalid(message: str):
     raise ValidationError(message)
 
@@ -532,16 +546,13 @@ def _load_certifications(directory: Path) -> tuple[tuple[str, ...], dict[str, di
 
 def _load_markets(directory: Path, countries: frozenset | None) -> tuple[str, dict[str, frozenset[str]]]:
     reader = _FileReader(directory / "markets.yaml")
-    document = reader.load()
-    domestic = reader.require("domestic", document, "domestic", str)
-    raw_groups = reader.require("groups", document, "groups", dict)
+    document = reader.checked(_MarketsFile(), reader.load())
     groups: dict[str, frozenset[str]] = {}
-    for name, entry in raw_groups.items():  # groups may refer to groups defined above them
-        members = reader.require(name, entry, "members", list)
-        groups[name] = _resolve_markets(reader, name, members, groups, countries)
+    for name, entry in document["groups"].items():  # groups may refer to groups defined above them
+        groups[name] = _resolve_markets(reader, name, entry["members"], groups, countries)
         if groups[name] is None:
             raise reader.fail(name, "a market group cannot be '*'")
-    return domestic, groups
+    return document["domestic"], groups
 
 
 @dataclass(frozen=True)

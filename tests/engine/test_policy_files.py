@@ -247,6 +247,16 @@ def test_a_broken_history_is_refused_with_file_and_entry(policy_copy, history, p
             "certifications.yaml: entry codes.SNI: name: Unknown field.",
         ),
         (
+            "markets.yaml",
+            lambda d: d["groups"]["GULF"].pop("members"),
+            "markets.yaml: entry groups.GULF: members: Missing data for required field.",
+        ),
+        (
+            "markets.yaml",
+            lambda d: d.update(domestic="Indonesia"),
+            "markets.yaml: entry domestic: String does not match expected pattern.",
+        ),
+        (
             "review.yaml",
             lambda d: d["reasons"]["hs_low_confidence"].update(message_en=7),
             "review.yaml: entry reasons.hs_low_confidence: message_en: Not a valid string.",

@@ -17,8 +17,9 @@ ROOT = Path(sys.argv[1]).resolve() if len(sys.argv) > 1 else Path(__file__).reso
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT))
 
-from app.engine import assess, assess_frame, load_policy, profiles_to_frame  # noqa: E402
 from engine_bench import make_profiles  # noqa: E402
+
+from app.engine import assess, assess_frame, load_policy, profiles_to_frame  # noqa: E402
 
 
 def main() -> None:

@@ -90,9 +90,14 @@ def province_codes() -> frozenset[str]:
     return frozenset(row["kode"] for row in read_csv_rows(REFERENCE_DIR / "provinsi.csv"))
 
 
-@lru_cache(maxsize=1)
 def country_codes() -> frozenset[str]:
-    """ISO 3166-1 alpha-2 codes of the reference country list."""
+    """ISO 3166-1 alpha-2 codes of the country list beside the policy in force (POLICY_DIR/../reference),
+    else of the repository's list."""
+    return policy().countries or _repository_country_codes()
+
+
+@lru_cache(maxsize=1)
+def _repository_country_codes() -> frozenset[str]:
     return frozenset(row["iso2"] for row in read_csv_rows(REFERENCE_DIR / "country_codes.csv") if row["iso2"])
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
+from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -140,10 +141,17 @@ _NUMBER_COLUMNS = {
 
 def _flatten(column: pd.Series) -> tuple[np.ndarray, list]:
     """Row index per item and the items of a column of tuples."""
-    lengths = np.fromiter((len(items) for items in column), dtype=np.int64, count=len(column))
+    lengths = np.fromiter(map(len, column), dtype=np.int64, count=len(column))
     owners = np.repeat(np.arange(len(column)), lengths)
-    items = [item for items in column for item in items]
-    return owners, items
+    return owners, list(chain.from_iterable(column))
+
+
+def _table(items: list[tuple], width: int) -> np.ndarray:
+    """Flattened tuples as a 2-D object array (one column per tuple position)."""
+    table = np.empty((len(items), width), dtype=object)
+    if items:
+        table[:] = items
+    return table
 
 
 @dataclass
@@ -164,9 +172,8 @@ class _Batch:
     buyer_present: np.ndarray
     buyer_blocked: np.ndarray
     export_clear_count: np.ndarray
-    severity_present: dict[str, np.ndarray]
-    family_present: dict[tuple[str, str], np.ndarray]  # (severity, gap family) → rows with such a gap
-    family_requirements: dict[str, frozenset[str]]
+    gaps: _GapTable
+    requirement_of: np.ndarray  # requirement of each entry of policy.requirements
     product_count: np.ndarray
     food_kind_present: dict[str, np.ndarray]
     product_match: dict[tuple, np.ndarray]  # (classes, prefixes) of product_in criteria → rows matching
@@ -259,12 +266,11 @@ def _any_of(flags: dict[str, np.ndarray], keys, n: int) -> np.ndarray:
 
 @vectorised("closable_gap")
 def _closable(batch: _Batch, params: dict, score: np.ndarray) -> np.ndarray:
-    found = np.zeros(batch.n, dtype=bool)
-    requirements = set(params["requirements"])
-    for (severity, family), present in batch.family_present.items():
-        if severity in params["severities"] and batch.family_requirements[family] <= requirements:
-            found |= present
-    return _tri(found)
+    gaps = batch.gaps
+    ranks = [SEVERITY_RANK[name] for name in params["severities"]]
+    listed = np.array([code in params["requirements"] for code in batch.requirement_of], dtype=bool)
+    hit = np.isin(gaps.rank, ranks) & listed[gaps.entry]
+    return _tri(_owner_any(gaps.owner, hit, batch.n))
 
 
 @vectorised("group_member")
@@ -372,7 +378,8 @@ def _join(owners: np.ndarray, values, n: int) -> np.ndarray:
 
 
 def _held_on(frame: pd.DataFrame, as_of: date, policy: Policy, n: int):
-    """Per code, whether each row holds it on the date, and whether only with its renewal due.
+    """Per code, whether each row holds it on the date; per code whose renewal is due, the rows holding
+    it only with the renewal due and the ordinal of the day it lapses.
 
     policy-v1 §1: an expired listing is not held; §8 A3: a well-formed `nib` holds NIB; §8 A11: a code
     held only through listings without valid_until has its renewal due once the window is open.
@@ -382,8 +389,9 @@ def _held_on(frame: pd.DataFrame, as_of: date, policy: Policy, n: int):
     held = {code: np.zeros(n, dtype=bool) for code in policy.certification_codes}
     dated = {code: np.zeros(n, dtype=bool) for code in policy.renewals}
     if items:
-        listed, codes = pd.factorize(np.array([code for code, _ in items], dtype=object))
-        until = np.array([valid for _, valid in items], dtype=object)
+        table = _table(items, 2)
+        listed, codes = pd.factorize(table[:, 0])
+        until = table[:, 1]
         valid = (until == "") | (until >= as_of_iso)  # ISO dates compare as text
         for index, code in enumerate(codes):
             rows = valid & (listed == index)
@@ -394,8 +402,9 @@ def _held_on(frame: pd.DataFrame, as_of: date, policy: Policy, n: int):
     held["NIB"] = held["NIB"] | (frame["nib_valid"].to_numpy(dtype=float) == 1)
     renewal = {}
     for code in policy.renewals:
-        if policy.renewal_due(code, as_of) is not None:
-            renewal[code] = held[code] & ~dated[code]
+        lapse = policy.renewal_due(code, as_of)
+        if lapse is not None:
+            renewal[code] = (held[code] & ~dated[code], lapse.toordinal())
     return held, renewal
 
 
@@ -439,20 +448,26 @@ def _products_matching(products: _Products, n: int, applies) -> np.ndarray:
 def _read_products(frame: pd.DataFrame, policy: Policy, n: int) -> _Products:
     """Products with their class and monthly capacity over the commodity's export lot (policy-v1 §4)."""
     owner, items = _flatten(frame["products"])
-    hs_codes = np.array([item[0] for item in items], dtype=object)
-    capacity = np.array([item[1] for item in items], dtype=float)
-    units = np.array([item[2] for item in items], dtype=object)
+    columns = _table(items, 5)
+    hs_codes = columns[:, 0]
+    capacity = columns[:, 1].astype(float)
+    units = columns[:, 2]
     hs_index, unique_hs = pd.factorize(hs_codes) if len(hs_codes) else (np.zeros(0, int), [])
     unique_classes = [policy.product_class(code or None) for code in unique_hs]
     food = np.array([c.food or "" for c in unique_classes], dtype=object)[hs_index]
     commodity = np.array([c.commodity for c in unique_classes], dtype=object)[hs_index]
-    ratio = np.full(len(items), np.nan)
-    for name in set(commodity.tolist()):
-        lots = policy.export_lots.get(name) or policy.export_lots["other"]
-        for unit, (base, factor) in policy.unit_bases.items():
+    # Per (HS code, unit): the unit's factor to its base and the commodity's lot in that base (NaN when
+    # the unit does not compare with the lot); ratio = capacity × factor / lot as in facts.capacity_ratio.
+    unit_index, unique_units = pd.factorize(units) if len(units) else (np.zeros(0, int), [])
+    factor = np.full((len(unique_classes), len(unique_units)), np.nan)
+    lot = np.full((len(unique_classes), len(unique_units)), np.nan)
+    for c, product_class in enumerate(unique_classes):
+        lots = policy.export_lots.get(product_class.commodity) or policy.export_lots["other"]
+        for u, unit in enumerate(unique_units):
+            base, unit_factor = policy.unit_bases.get(unit, (None, 0.0))
             if base in lots:
-                mask = (commodity == name) & (units == unit) & ~np.isnan(capacity)
-                ratio[mask] = capacity[mask] * factor / lots[base]
+                factor[c, u], lot[c, u] = unit_factor, lots[base]
+    ratio = capacity * factor[hs_index, unit_index] / lot[hs_index, unit_index]
     best_ratio = np.full(n, np.nan)
     np.fmax.at(best_ratio, owner, ratio)
     return _Products(
@@ -463,8 +478,8 @@ def _read_products(frame: pd.DataFrame, policy: Policy, n: int) -> _Products:
         unique_classes=unique_classes,
         capacity=capacity,
         units=units,
-        hs_sources=np.array([item[3] for item in items], dtype=object),
-        hs_scores=np.array([item[4] for item in items], dtype=float),
+        hs_sources=columns[:, 3],
+        hs_scores=columns[:, 4].astype(float),
         best_ratio=best_ratio,
         food_kind_present={
             kind: np.bincount(owner, weights=(food == kind), minlength=n) > 0 for kind in ("raw", "processed")
@@ -542,23 +557,36 @@ def _indication_ok(policy: Policy, frame: pd.DataFrame, products: _Products, pm_
     return table[pm_hs, region_index[pm_owner]]
 
 
-def _row_ranks(entry, status: str, held, renewal, n: int) -> np.ndarray:
-    """Per row, the rank of the entry's finding: its status when not held, `upcoming` when only held
-    with the renewal due (policy-v1 §8 A11), 0 when met."""
+# A finding's key: its severity rank, then the earlier date (none = earliest), as one integer per row,
+# so the most severe finding is the largest key (rules.py `_more_severe`); 0 = met or not applicable.
+_DAY_BITS = 20
+_DAY_MASK = (1 << _DAY_BITS) - 1
+
+
+def _row_keys(entry, status: str, held, renewal, n: int) -> np.ndarray:
+    """Per row, the key of the entry's finding: its status when not held, `upcoming` from the lapse day
+    when only held with the renewal due (policy-v1 §8 A11), 0 when met."""
     not_held = ~_held_any_codes(held, entry.any_of, n)
-    ranks = np.where(not_held, SEVERITY_RANK[status], 0).astype(np.int8)
+    since = entry.valid_from.toordinal() if entry.valid_from is not None else 0
+    keys = np.where(not_held, (SEVERITY_RANK[status] << _DAY_BITS) | (_DAY_MASK - since), 0)
     if status == "blocking" and renewal:
         firm = np.zeros(n, dtype=bool)
+        lapse = np.full(n, _DAY_MASK, dtype=np.int64)
         for code in entry.any_of:
-            if code in held:
-                firm |= held[code] & ~renewal[code] if code in renewal else held[code]
+            if code in renewal:
+                due_rows, day = renewal[code]
+                firm |= held[code] & ~due_rows
+                lapse = np.where(held[code], np.minimum(lapse, day), lapse)
+            elif code in held:
+                firm |= held[code]
         due = ~not_held & ~firm
-        ranks = np.where(due, SEVERITY_RANK["upcoming"], ranks).astype(np.int8)
-    return ranks
+        keys = np.where(due, (SEVERITY_RANK["upcoming"] << _DAY_BITS) | (_DAY_MASK - lapse), keys)
+    return keys.astype(np.int64)
 
 
-def _entry_ranks(policy, as_of, frame, held, renewal, size_index, products, markets, n: int):
-    """Most severe finding per gap family on each (product, market) and (business, market) row."""
+def _entry_keys(policy, as_of, frame, held, renewal, size_index, products, markets, n: int):
+    """Most severe finding per gap family on each (product, market) and (business, market) row, and
+    the index (in policy.requirements) of the entry that gives it."""
     pairs = pd.DataFrame({"owner": products.owner, "hs": products.hs_index}).drop_duplicates()
     rows = pairs.merge(
         pd.DataFrame({"owner": markets.owner, "mr": np.arange(len(markets.owner))}), on="owner"
@@ -567,21 +595,19 @@ def _entry_ranks(policy, as_of, frame, held, renewal, size_index, products, mark
     pm_market = markets.index[pm_mr]
     upcoming_until = policy.upcoming_until(as_of)
     sizes = [SIZE_CLASSES[i] if i < UNKNOWN_SIZE else None for i in range(UNKNOWN_SIZE + 1)]
-    ranks_pm: dict[str, np.ndarray] = {}
-    ranks_mr: dict[str, np.ndarray] = {}
+    found_mr: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    found_pm: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     indication_ok = None
-    for entry in policy.requirements:
+    for index, entry in enumerate(policy.requirements):
         status = entry.status_on(as_of, upcoming_until)
         if status is None:
             continue
         market_ok = np.array([entry.applies_to_market(m) for m in markets.unique], dtype=bool)
         size_ok = np.array([entry.binds_size(size) for size in sizes])
-        row_rank = _row_ranks(entry, status, held, renewal, n)
         if entry.scope == "business":
             owner = markets.owner
             mask = market_ok[markets.index] & size_ok[size_index[owner]] & (products.count[owner] > 0)
-            rank = np.where(mask, row_rank[owner], 0).astype(np.int8)
-            target = ranks_mr.setdefault(entry.gap_family, np.zeros(len(owner), dtype=np.int8))
+            found = found_mr
         else:
             classes = zip(products.unique_hs, products.unique_classes, strict=True)
             product_ok = np.array(
@@ -589,55 +615,124 @@ def _entry_ranks(policy, as_of, frame, held, renewal, size_index, products, mark
             )
             if not product_ok.any():
                 continue
+            owner = pm_owner
             mask = product_ok[pm_hs] & market_ok[pm_market] & size_ok[size_index[pm_owner]]
             if entry.region_match is not None:
                 if indication_ok is None:
                     indication_ok = _indication_ok(policy, frame, products, pm_owner, pm_hs)
                 mask &= indication_ok
-            rank = np.where(mask, row_rank[pm_owner], 0).astype(np.int8)
-            target = ranks_pm.setdefault(entry.gap_family, np.zeros(len(pm_owner), dtype=np.int8))
-        np.maximum(target, rank, out=target)
-    return ranks_mr, ranks_pm, pm_owner, pm_mr
+            found = found_pm
+        if not mask.any():
+            continue
+        key = np.where(mask, _row_keys(entry, status, held, renewal, n)[owner], 0)
+        if entry.gap_family not in found:
+            found[entry.gap_family] = (np.zeros(len(owner), dtype=np.int64), np.full(len(owner), -1))
+        target, best = found[entry.gap_family]
+        better = key > target  # strictly: for a tie the first entry stays
+        target[better] = key[better]
+        best[better] = index
+    return found_mr, found_pm, pm_owner, pm_hs, pm_mr
+
+
+@dataclass
+class _GapTable:
+    """One row per gap: its IKM row, checked-market row, product HS (None = business), the entry that
+    gives it (index in policy.requirements), its severity rank and the ordinal of its date (0 = none)."""
+
+    owner: np.ndarray
+    market_row: np.ndarray  # row in its evaluation's _Markets (checked-market order within an IKM)
+    market: np.ndarray
+    product_hs: np.ndarray
+    entry: np.ndarray
+    rank: np.ndarray
+    since: np.ndarray
+
+    def take(self, rows: np.ndarray, owners: np.ndarray | None = None) -> _GapTable:
+        """The gaps at the given positions, their owners renumbered when `owners` maps them."""
+        owner = self.owner[rows] if owners is None else owners[self.owner[rows]]
+        return _GapTable(
+            owner,
+            self.market_row[rows],
+            self.market[rows],
+            self.product_hs[rows],
+            self.entry[rows],
+            self.rank[rows],
+            self.since[rows],
+        )
+
+    @staticmethod
+    def concat(tables: list[_GapTable]) -> _GapTable:
+        """One table of the gaps of several."""
+        return _GapTable(
+            *(np.concatenate([getattr(t, name) for t in tables]) for name in _GapTable.__dataclass_fields__)
+        )
+
+
+@dataclass
+class _Gaps:
+    """Gap counts per severity per row, which checked-market rows are blocked or have major gaps, and
+    every gap found."""
+
+    counts: dict[str, np.ndarray]
+    blocked: np.ndarray
+    major: np.ndarray
+    table: _GapTable
 
 
 def _find_gaps(policy, as_of, frame, held, renewal, size_index, products, markets, n: int) -> _Gaps:
     """Requirement entries as masks (policy-v1 §3), deduplicated per (family, market, product)."""
-    ranks_mr, ranks_pm, pm_owner, pm_mr = _entry_ranks(
+    found_mr, found_pm, pm_owner, pm_hs, pm_mr = _entry_keys(
         policy, as_of, frame, held, renewal, size_index, products, markets, n
     )
-    counts = {name: np.zeros(n, dtype=np.int64) for name in SEVERITY_RANK}
-    flagged = {
-        "blocking": np.zeros(len(markets.owner), dtype=bool),
-        "major": np.zeros(len(markets.owner), dtype=bool),
+    hs_codes = np.array([code or None for code in products.unique_hs] or [None], dtype=object)
+    parts = []
+    for found, owners, market_rows, product_hs in (
+        (found_mr, markets.owner, np.arange(len(markets.owner)), None),
+        (found_pm, pm_owner, pm_mr, hs_codes[pm_hs] if len(pm_hs) else np.zeros(0, dtype=object)),
+    ):
+        for keys, best in found.values():
+            hit = np.flatnonzero(keys)
+            if len(hit) == 0:
+                continue
+            key = keys[hit]
+            parts.append(
+                _GapTable(
+                    owner=owners[hit],
+                    market_row=market_rows[hit],
+                    market=markets.market[market_rows[hit]],
+                    product_hs=np.full(len(hit), None, dtype=object)
+                    if product_hs is None
+                    else product_hs[hit],
+                    entry=best[hit],
+                    rank=(key >> _DAY_BITS).astype(np.int8),
+                    since=_DAY_MASK - (key & _DAY_MASK),
+                )
+            )
+    table = _GapTable.concat(parts) if parts else _empty_gaps()
+    counts = {
+        name: np.bincount(table.owner[table.rank == rank], minlength=n)
+        for name, rank in SEVERITY_RANK.items()
     }
-    family_present = {}
-    groups = [(f, ranks, markets.owner, np.arange(len(markets.owner))) for f, ranks in ranks_mr.items()]
-    groups += [(f, ranks, pm_owner, pm_mr) for f, ranks in ranks_pm.items()]
-    for family, ranks, owners, market_rows in groups:
-        for name, rank in SEVERITY_RANK.items():
-            hit = ranks == rank
-            if hit.any():
-                per_row = np.bincount(owners[hit], minlength=n)
-                counts[name] += per_row
-                key = (name, family)
-                family_present[key] = family_present.get(key, np.zeros(n, dtype=bool)) | (per_row > 0)
-                if name in flagged:
-                    flagged[name][market_rows[hit]] = True
-    return _Gaps(
-        counts=counts, blocked=flagged["blocking"], major=flagged["major"], family_present=family_present
-    )
+    flagged = {}
+    for name in ("blocking", "major"):
+        flagged[name] = np.zeros(len(markets.owner), dtype=bool)
+        flagged[name][table.market_row[table.rank == SEVERITY_RANK[name]]] = True
+    return _Gaps(counts=counts, blocked=flagged["blocking"], major=flagged["major"], table=table)
+
+
+def _empty_gaps() -> _GapTable:
+    empty = np.zeros(0, dtype=np.int64)
+    objects = np.zeros(0, dtype=object)
+    return _GapTable(empty, empty, objects, objects, empty, empty.astype(np.int8), empty)
 
 
 def _round(points: np.ndarray) -> np.ndarray:
     return np.floor(points + 0.5).astype(np.int64)
 
 
-def _dimensions(
-    frame, policy: Policy, as_of: date, held, products: _Products, markets: _Markets, gaps: _Gaps, n
-):
+def _dimensions(frame, policy: Policy, years, held, products: _Products, markets: _Markets, gaps: _Gaps, n):
     """The six dimensions, same operations in the same order as rules.py (policy-v1 §4)."""
     dims = policy.dimensions
-    years, _ = _years(frame, as_of)
     known_years, safe_years = ~np.isnan(years), np.nan_to_num(years)
     practices = {name: frame[f"practice_{name}"].to_numpy(dtype=float) == 1 for name in PRACTICES}
     checked = np.bincount(markets.owner, minlength=n)
@@ -726,18 +821,17 @@ def _years(frame: pd.DataFrame, as_of: date) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _missing_fields(
-    frame: pd.DataFrame, products: _Products, n: int, as_of: date, policy: Policy
+    frame: pd.DataFrame, batch: _Batch, products: _Products, n: int, as_of: date, policy: Policy
 ) -> tuple[np.ndarray, np.ndarray]:
     """Missing inputs (policy-v1 §6.1) per row, in the order facts.read_facts lists them."""
-    years, certain = _years(frame, as_of)
+    years, certain = batch.years, batch.years_certain
     ambiguous = (years != certain) & np.isin(years, list(policy.years_thresholds(as_of)))
     number = {name: frame[name].to_numpy(dtype=float) for name in ("export_direct", "export_indirect")}
     exported = (number["export_direct"] == 1) | (number["export_indirect"] == 1)
     no_capacity = np.isnan(products.best_ratio) & (products.count > 0)
     product_missing = _product_missing(products.owner, products.capacity, products.units, no_capacity, n)
+    revenue_missing = np.isnan(frame["annual_revenue_idr"].to_numpy(dtype=float))
     parts = [
-        (np.isnan(frame["annual_revenue_idr"].to_numpy(dtype=float)), "annual_revenue_idr"),
-        (product_missing != "", product_missing),
         (np.isnan(years), "founded_year"),
         (ambiguous, "founded_on"),
         (pd.isna(frame["credit_status"].to_numpy(dtype=object)), "credit_status"),
@@ -751,20 +845,23 @@ def _missing_fields(
     parts += [
         (np.isnan(frame[f"practice_{name}"].to_numpy(dtype=float)), f"practices.{name}") for name in PRACTICES
     ]
-    missing_any = np.zeros(n, dtype=bool)
-    text = np.full(n, "", dtype=object)
-    for mask, piece in parts:
-        missing_any |= mask
-        text = text + np.where(mask & (text != ""), ";", "") + np.where(mask, piece, "")
-    return missing_any, text
+    text = _joined_flags([("annual_revenue_idr", revenue_missing), *((name, m) for m, name in parts)], n)
+    for row in np.flatnonzero(product_missing != ""):  # the product fields come second (read_facts)
+        pieces = [item for item in text[row].split(";") if item]
+        at = 1 if revenue_missing[row] else 0
+        text[row] = ";".join([*pieces[:at], product_missing[row], *pieces[at:]])
+    return text != "", text
 
 
 def _joined_flags(named_masks: list[tuple[str, np.ndarray]], n: int) -> np.ndarray:
-    """';'-joined names of the masks that are true, per row, in list order."""
-    text = np.full(n, "", dtype=object)
-    for name, mask in named_masks:
-        text = text + np.where(mask & (text != ""), ";", "") + np.where(mask, name, "")
-    return text
+    """';'-joined names of the masks that are true, per row, in list order (one text per combination)."""
+    combination = np.zeros(n, dtype=np.int64)
+    for bit, (_, mask) in enumerate(named_masks):
+        combination |= mask.astype(np.int64) << bit
+    found, inverse = np.unique(combination, return_inverse=True)
+    names = [name for name, _ in named_masks]
+    texts = [";".join(name for bit, name in enumerate(names) if value >> bit & 1) for value in found.tolist()]
+    return np.array(texts, dtype=object)[inverse.reshape(-1)]
 
 
 def _review(policy: Policy, as_of: date, variants, score, financial, products: _Products, n: int):
@@ -809,14 +906,22 @@ def _size_index(frame: pd.DataFrame, policy: Policy) -> np.ndarray:
     return np.where(np.isnan(revenue), UNKNOWN_SIZE, np.searchsorted(uppers, revenue, side="left"))
 
 
-def _evaluate(frame: pd.DataFrame, as_of: date, policy: Policy, size_index: np.ndarray) -> _Evaluation:
-    """Gaps, dimensions, score, level cap and criterion inputs for every row at the given sizes."""
+def _read_inputs(frame: pd.DataFrame, as_of: date, policy: Policy) -> tuple:
+    """What does not depend on the size class: codes held (and renewals due), products, markets."""
     n = len(frame)
     held, renewal = _held_on(frame, as_of, policy, n)
-    products = _read_products(frame, policy, n)
-    markets = _read_markets(frame, policy.domestic_market, n)
+    return held, renewal, _read_products(frame, policy, n), _read_markets(frame, policy.domestic_market, n)
+
+
+def _evaluate(
+    frame: pd.DataFrame, as_of: date, policy: Policy, size_index: np.ndarray, inputs: tuple | None = None
+) -> _Evaluation:
+    """Gaps, dimensions, score, level cap and criterion inputs for every row at the given sizes."""
+    n = len(frame)
+    held, renewal, products, markets = inputs or _read_inputs(frame, as_of, policy)
     gaps = _find_gaps(policy, as_of, frame, held, renewal, size_index, products, markets, n)
-    dimensions = _dimensions(frame, policy, as_of, held, products, markets, gaps, n)
+    years, certain = _years(frame, as_of)
+    dimensions = _dimensions(frame, policy, years, held, products, markets, gaps, n)
     total_weight = np.zeros(n, dtype=np.int64)
     weighted = np.zeros(n, dtype=np.int64)
     for name in DIMENSIONS:  # policy-v1 §8 A6: a dimension that does not apply carries no weight
@@ -833,10 +938,6 @@ def _evaluate(frame: pd.DataFrame, as_of: date, policy: Policy, size_index: np.n
         markets.market == markets.buyer_market[markets.owner]
     )
     buyer_blocked[markets.owner[buyer_rows & gaps.blocked]] = True
-    years, certain = _years(frame, as_of)
-    families: dict[str, set] = {}
-    for entry in policy.requirements:
-        families.setdefault(entry.gap_family, set()).add(entry.requirement)
     batch = _Batch(
         n=n,
         held=held,
@@ -852,9 +953,8 @@ def _evaluate(frame: pd.DataFrame, as_of: date, policy: Policy, size_index: np.n
         buyer_present=markets.buyer_present,
         buyer_blocked=buyer_blocked,
         export_clear_count=export_count - export_blocked,
-        severity_present={name: gaps.counts[name] > 0 for name in SEVERITY_RANK},
-        family_present=gaps.family_present,
-        family_requirements={family: frozenset(codes) for family, codes in families.items()},
+        gaps=gaps.table,
+        requirement_of=np.array([entry.requirement for entry in policy.requirements], dtype=object),
         product_count=products.count,
         food_kind_present=products.food_kind_present,
         product_match=_product_matches(policy, products, n),
@@ -880,46 +980,108 @@ def _product_matches(policy: Policy, products: _Products, n: int) -> dict[tuple,
     return found
 
 
-def _size_variants(frame, as_of, policy, full: _Evaluation) -> tuple[list, np.ndarray]:
-    """The criterion inputs under every size still possible for rows without revenue (§8 A1), and
-    whether the level cap applies under all of them."""
+def _size_variants(frame, as_of, policy, full: _Evaluation) -> tuple[list, np.ndarray, list]:
+    """The criterion inputs under every size still possible for rows without revenue (§8 A1), whether
+    the level cap applies under all of them, and the gaps of those rows under each size."""
     unknown = np.flatnonzero(full.size_index == UNKNOWN_SIZE)
     if len(unknown) == 0:
-        return [(full.batch, full.score)], full.cap_applies
+        return [(full.batch, full.score)], full.cap_applies, []
     sub = frame.iloc[unknown].reset_index(drop=True)
+    inputs = _read_inputs(sub, as_of, policy)  # read once; only the rules that follow depend on the size
     variants = []
+    sized_gaps = []
     cap_applies = full.cap_applies.copy()
     cap_applies[unknown] = True
     size_dependent = ("size_index", "buyer_blocked", "export_clear_count")
     for size in range(UNKNOWN_SIZE):
-        sized = _evaluate(sub, as_of, policy, np.full(len(sub), size))
+        sized = _evaluate(sub, as_of, policy, np.full(len(sub), size), inputs)
         batch = replace(full.batch)
         for name in size_dependent:
             values = getattr(full.batch, name).copy()
             values[unknown] = getattr(sized.batch, name)
             setattr(batch, name, values)
-        batch.severity_present = _scatter(full.batch.severity_present, sized.batch.severity_present, unknown)
-        batch.family_present = _scatter(full.batch.family_present, sized.batch.family_present, unknown)
+        known = np.flatnonzero(full.size_index[full.batch.gaps.owner] != UNKNOWN_SIZE)
+        sub_gaps = sized.batch.gaps.take(np.arange(len(sized.batch.gaps.owner)), unknown)
+        batch.gaps = _GapTable.concat([full.batch.gaps.take(known), sub_gaps])
+        sized_gaps.append(sub_gaps)
         score = full.score.copy()
         score[unknown] = sized.score
         cap_applies[unknown] &= sized.cap_applies
         variants.append((batch, score))
-    return variants, cap_applies
+    return variants, cap_applies, sized_gaps
 
 
-def _scatter(full: dict, sub: dict, rows: np.ndarray) -> dict:
-    """Per-key row masks of the full frame with the given rows replaced by a sub-frame's masks."""
-    n = len(next(iter(full.values()))) if full else 0
-    merged = {}
-    for key in set(full) | set(sub):
-        values = full[key].copy() if key in full else np.zeros(n, dtype=bool)
-        values[rows] = sub.get(key, False)
-        merged[key] = values
-    return merged
+def _gap_lists(policy: Policy, as_of: date, full: _Evaluation, sized_gaps: list, n: int) -> np.ndarray:
+    """Per row, its gaps in the contract's order (most severe, then checked-market order, requirement,
+    product), each as a dict of requirement, market, product, severity, date, days left, the entry and
+    whether it is conditional on the unknown size class (policy-v1 §8 A1)."""
+    entries = policy.requirements
+    table = full.gaps.table
+
+    def outcome(entry: int, rank: int, since: int):
+        return entries[entry].requirement, rank, since if rank == SEVERITY_RANK["upcoming"] else 0
+
+    per_size = []
+    for sized in sized_gaps:
+        per_size.append(
+            {
+                (o, entries[e].gap_family, m, p): outcome(e, r, d)
+                for o, m, p, e, r, d in zip(
+                    sized.owner.tolist(),
+                    sized.market.tolist(),
+                    sized.product_hs.tolist(),
+                    sized.entry.tolist(),
+                    sized.rank.tolist(),
+                    sized.since.tolist(),
+                    strict=True,
+                )
+            }
+        )
+    order = np.lexsort(
+        (
+            np.array([p or "" for p in table.product_hs.tolist()], dtype=object),
+            np.array([entries[e].requirement for e in table.entry.tolist()], dtype=object),
+            table.market_row,
+            -table.rank.astype(np.int64),
+            table.owner,
+        )
+    )
+    unknown_size = full.size_index == UNKNOWN_SIZE
+    lists = np.empty(n, dtype=object)
+    for row in range(n):
+        lists[row] = []
+    for i in order.tolist():
+        owner, entry_index = int(table.owner[i]), int(table.entry[i])
+        entry, rank, since = entries[entry_index], int(table.rank[i]), int(table.since[i])
+        market, product_hs = table.market[i], table.product_hs[i]
+        severity = SEVERITY_BY_RANK[rank]
+        applies_from = date.fromordinal(since) if since else None
+        conditional = None
+        if unknown_size[owner]:
+            key = (owner, entry.gap_family, market, product_hs)
+            if len({found.get(key) for found in per_size}) > 1:
+                conditional = "size_class"
+        lists[owner].append(
+            {
+                "requirement": entry.requirement,
+                "market": market,
+                "severity": severity,
+                "applies_from": applies_from.isoformat() if applies_from else None,
+                "days_left": (applies_from - as_of).days if severity == "upcoming" else None,
+                "product_hs": product_hs,
+                "product_class": None if product_hs is None else policy.product_class(product_hs).name,
+                "rule": entry.id,
+                "conditional_on": conditional,
+            }
+        )
+    return lists
 
 
-def assess_frame(frame: pd.DataFrame, as_of: date, policy: Policy) -> pd.DataFrame:
-    """Assess every row of a profiles frame on a date; one result row per profile (vectorised rules)."""
+def assess_frame(frame: pd.DataFrame, as_of: date, policy: Policy, gap_detail: bool = False) -> pd.DataFrame:
+    """Assess every row of a profiles frame on a date; one result row per profile (vectorised rules).
+
+    With `gap_detail` a `gaps` column holds each row's gap list (what a stored assessment needs).
+    """
     as_of = parse_date(as_of)
     policy = policy.on(as_of)
     n = len(frame)
@@ -931,7 +1093,7 @@ def assess_frame(frame: pd.DataFrame, as_of: date, policy: Policy) -> pd.DataFra
         full.products,
         full.markets,
     )
-    variants, cap_applies = _size_variants(frame, as_of, policy, full)
+    variants, cap_applies, sized_gaps = _size_variants(frame, as_of, policy, full)
     level_names = np.array([name for name, _ in policy.level_bands], dtype=object)
     level_index = (
         np.searchsorted(np.array([minimum for _, minimum in policy.level_bands]), score, side="right") - 1
@@ -942,7 +1104,7 @@ def assess_frame(frame: pd.DataFrame, as_of: date, policy: Policy) -> pd.DataFra
     level_index = np.where(capped, cap_index, level_index)
     results, financial = _programmes(policy, as_of, variants)
     reviews = _review(policy, as_of, variants, score, financial, products, n)
-    missing_any, missing_text = _missing_fields(frame, products, n, as_of, policy)
+    missing_any, missing_text = _missing_fields(frame, full.batch, products, n, as_of, policy)
     blocked_export = gaps.blocked & markets.export
     size_names = np.array([*SIZE_CLASSES, None], dtype=object)
     output = {
@@ -964,6 +1126,8 @@ def assess_frame(frame: pd.DataFrame, as_of: date, policy: Policy) -> pd.DataFra
         **{f"gaps_{name}": gaps.counts[name] for name in SEVERITY_RANK},
         "blocking_markets": _join(markets.owner[blocked_export], markets.market[blocked_export], n),
     }
+    if gap_detail:
+        output["gaps"] = _gap_lists(policy, as_of, full, sized_gaps, n)
     return pd.DataFrame(output, index=frame.index)
 
 

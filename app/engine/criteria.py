@@ -84,7 +84,6 @@ class CriterionContext:
     facts: Facts
     score: int
     blocked_markets: frozenset[str]
-    gap_severities: frozenset[str]
     gap_kinds: frozenset[tuple[str, str]] = frozenset()  # (severity, requirement) of every gap
 
 

@@ -55,8 +55,6 @@ class Facts:
     group_kind: str | None
     group_members: int | None
     practices: dict[str, bool | None]
-    any_food: bool
-    any_processed_food: bool
     missing: list[str]
 
 
@@ -220,7 +218,5 @@ def read_facts(profile: dict, as_of: date, policy: Policy) -> Facts:
         group_kind=group.get("kind") if group else None,
         group_members=group.get("members") if group else None,
         practices=practices,
-        any_food=any(p.product_class.food is not None for p in products),
-        any_processed_food=any(p.product_class.food == "processed" for p in products),
         missing=missing,
     )

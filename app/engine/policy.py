@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from app.engine.criteria import RULES
 from app.engine.dates import add_months, parse_date
@@ -38,7 +39,11 @@ POLICY_FILES = (
 )
 SEVERITIES = ("blocking", "major", "minor", "opportunity")
 # Rank used to keep the most severe finding when several entries give the same gap.
+REVIEW_REASONS = ("credit_special_mention", "score_near_boundary", "hs_low_confidence")
 SEVERITY_RANK = {"opportunity": 1, "minor": 2, "major": 3, "upcoming": 4, "blocking": 5}
+# Severities most severe first; URGENCY: the gaps to close (opportunities are offers, not gaps).
+SEVERITY_ORDER = tuple(sorted(SEVERITY_RANK, key=SEVERITY_RANK.get, reverse=True))
+URGENCY = tuple(name for name in SEVERITY_ORDER if name != "opportunity")
 DIMENSIONS = ("compliance", "capacity", "quality", "management", "market", "digital")
 SELECTORS = ("all_products", "food", "product_classes", "commodities", "hs_prefixes")
 REGION_MATCHES = ("geographical_indication",)
@@ -209,6 +214,7 @@ class Policy:
     quality_items: tuple[QualityItem, ...] = ()
     geographical_indications: tuple[GeographicalIndication, ...] = ()
     renewals: dict[str, dict[str, Any]] = field(default_factory=dict)
+    countries: frozenset[str] | None = None  # ISO alpha-2 of reference/country_codes.csv beside the policy
     # [(from, {field: value})] of every dated number (readiness.yaml, thresholds.yaml), oldest first.
     parameter_versions: tuple = ()
     _on_cache: dict = field(default_factory=dict, repr=False)
@@ -217,6 +223,7 @@ class Policy:
         default_factory=dict, repr=False
     )
     _class_cache: dict[str | None, ProductClass] = field(default_factory=dict, repr=False)
+    _years_cache: dict[date, frozenset[int]] = field(default_factory=dict, repr=False)
 
     def __repr__(self) -> str:
         return (
@@ -241,6 +248,7 @@ class Policy:
             found._on_cache = self._on_cache
             found._entries_cache = self._entries_cache
             found._class_cache = self._class_cache
+            found._years_cache = self._years_cache
             self._on_cache[start] = found
         return found
 
@@ -286,13 +294,17 @@ class Policy:
 
     def years_thresholds(self, as_of: date) -> frozenset[int]:
         """The N of every 'at least N years in business' criterion of the programmes offered on the date."""
-        return frozenset(
-            criterion.params["years"]
-            for programme in self.programmes
-            if programme.offered_on(as_of)
-            for criterion in programme.criteria
-            if criterion.rule == "years_in_business_at_least"
-        )
+        found = self._years_cache.get(as_of)
+        if found is None:
+            found = frozenset(
+                criterion.params["years"]
+                for programme in self.programmes
+                if programme.offered_on(as_of)
+                for criterion in programme.criteria
+                if criterion.rule == "years_in_business_at_least"
+            )
+            self._years_cache[as_of] = found
+        return found
 
     def upcoming_until(self, as_of: date) -> date:
         """Last day of the `upcoming` window (policy-v1 §3: 12 months)."""
@@ -336,8 +348,94 @@ def describe_requirement(rule: str, params: dict[str, Any]) -> str:
 # Loading and validation
 
 
+class _Declared(Schema):
+    """A declared policy-file mapping: unknown keys are refused, like a misspelt field."""
+
+    class Meta:
+        unknown = RAISE
+
+
+class _Certification(_Declared):
+    kind = fields.String(required=True)
+    name_id = fields.String(required=True)
+    name_en = fields.String(required=True)
+    source = fields.String(required=True)
+
+
+class _CertificationsFile(_Declared):
+    version = fields.String()
+    source = fields.String()
+    codes = fields.Dict(
+        keys=fields.String(validate=validate.Regexp(r"^[A-Z][A-Z0-9_]*$")),
+        values=fields.Nested(_Certification),
+        required=True,
+        validate=validate.Length(min=1),
+    )
+
+
+class _ReviewReason(_Declared):
+    message_id = fields.String(required=True)
+    message_en = fields.String(required=True)
+    source = fields.String(required=True)
+
+
+class _ReviewFile(_Declared):
+    version = fields.String()
+    source = fields.String()
+    reasons = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(REVIEW_REASONS)),
+        values=fields.Nested(_ReviewReason),
+        required=True,
+        validate=lambda reasons: (
+            set(reasons) == set(REVIEW_REASONS)
+            or _invalid(f"must give every reason: {', '.join(REVIEW_REASONS)}")
+        ),
+    )
+
+
+class _MarketGroup(_Declared):
+    members = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
+    source = fields.String(required=True)
+    assumption = fields.Boolean()
+    note = fields.String()
+
+
+class _MarketsFile(_Declared):
+    version = fields.String()
+    source = fields.String()
+    domestic = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]{2}$"))
+    groups = fields.Dict(keys=fields.String(), values=fields.Nested(_MarketGroup), required=True)
+
+
+def _invalid(message: str):
+    raise ValidationError(message)
+
+
+def _first_error(messages: Any, path: tuple[str, ...] = ()) -> tuple[tuple[str, ...], str]:
+    """The first problem in marshmallow's nested messages, with its path (a Dict's `value` level dropped)."""
+    if isinstance(messages, dict):
+        key, value = next(iter(messages.items()))
+        step = () if key in ("value", "_schema") else (str(key),)
+        if key == "key":  # the mapping key itself is wrong
+            step = ()
+        return _first_error(value, path + step)
+    if isinstance(messages, list):
+        return path, str(messages[0]) if messages else "invalid"
+    return path, str(messages)
+
+
 class _FileReader:
     """Reads one policy file and formats problems as `<file>: entry <id>: <problem>`."""
+
+    def checked(self, schema: Schema, document: dict) -> dict:
+        """The document loaded by its declared schema; a problem names the file, entry and field."""
+        try:
+            return schema.load(document)
+        except ValidationError as error:
+            path, message = _first_error(error.messages)
+            if len(path) > 1:  # entry, then the field in it
+                message = f"{path[-1]}: {message}"
+            raise self.fail(".".join(path[:-1]) or (path[0] if path else None), message) from error
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -442,35 +540,19 @@ def _reference_countries(directory: Path) -> frozenset[str] | None:
 
 def _load_certifications(directory: Path) -> tuple[tuple[str, ...], dict[str, dict[str, str]]]:
     reader = _FileReader(directory / "certifications.yaml")
-    document = reader.load()
-    codes = document.get("codes")
-    if not isinstance(codes, dict) or not codes:
-        raise reader.fail("codes", "missing or not a mapping")
-    names = {}
-    for code, entry in codes.items():
-        if not isinstance(entry, dict):
-            raise reader.fail(code, "not a mapping")
-        names[code] = {
-            "name_id": str(entry.get("name_id", code)),
-            "name_en": str(entry.get("name_en", code)),
-            "kind": str(entry.get("kind", "")),
-            "source": str(entry.get("source", "")),
-        }
-    return tuple(codes), names
+    codes = reader.checked(_CertificationsFile(), reader.load())["codes"]
+    return tuple(codes), codes
 
 
 def _load_markets(directory: Path, countries: frozenset | None) -> tuple[str, dict[str, frozenset[str]]]:
     reader = _FileReader(directory / "markets.yaml")
-    document = reader.load()
-    domestic = reader.require("domestic", document, "domestic", str)
-    raw_groups = reader.require("groups", document, "groups", dict)
+    document = reader.checked(_MarketsFile(), reader.load())
     groups: dict[str, frozenset[str]] = {}
-    for name, entry in raw_groups.items():  # groups may refer to groups defined above them
-        members = reader.require(name, entry, "members", list)
-        groups[name] = _resolve_markets(reader, name, members, groups, countries)
+    for name, entry in document["groups"].items():  # groups may refer to groups defined above them
+        groups[name] = _resolve_markets(reader, name, entry["members"], groups, countries)
         if groups[name] is None:
             raise reader.fail(name, "a market group cannot be '*'")
-    return domestic, groups
+    return document["domestic"], groups
 
 
 @dataclass(frozen=True)
@@ -917,25 +999,13 @@ def _load_thresholds(reader: _FileReader, document: dict, commodities):
             raise reader.fail(where, "cycle_remainder must be below cycle_years")
         reader.require(where, rule, "source", str)
         renewals[code] = {"cycle_years": cycle, "cycle_remainder": remainder, "window_opens": opens}
-    limits["label"] = label
-    return bands, window_months, units, lots, recent_months, margin, float(hs_threshold), limits, renewals
+    thresholds = (bands, window_months, units, lots, recent_months, margin, float(hs_threshold), limits)
+    return *thresholds, renewals, label
 
 
 def _load_review(directory: Path) -> dict[str, dict[str, str]]:
     reader = _FileReader(directory / "review.yaml")
-    document = reader.load()
-    reasons = reader.require("reasons", document, "reasons", dict)
-    messages = {}
-    for code in ("credit_special_mention", "score_near_boundary", "hs_low_confidence"):
-        entry = reasons.get(code)
-        if entry is None:
-            raise reader.fail(code, "reason is missing")
-        messages[code] = {
-            "message_id": reader.require(code, entry, "message_id", str),
-            "message_en": reader.require(code, entry, "message_en", str),
-            "source": reader.require(code, entry, "source", str),
-        }
-    return messages
+    return reader.checked(_ReviewFile(), reader.load())["reasons"]
 
 
 def _history_dates(reader: _FileReader, node: Any, where: str = "") -> set[date]:
@@ -991,10 +1061,9 @@ def _dated_parameters(
         weights, level_bands, level_cap, dimensions, quality_items = _load_readiness(
             readiness_reader, _version_on(readiness, start), vocabulary
         )
-        bands, window, units, lots, recent, margin, hs_threshold, limits, renewals = _load_thresholds(
+        bands, window, units, lots, recent, margin, hs_threshold, limits, renewals, label = _load_thresholds(
             thresholds_reader, _version_on(thresholds, start), commodities
         )
-        label = limits.pop("label")
         fields = {
             "weights": weights,
             "level_bands": level_bands,
@@ -1063,5 +1132,6 @@ def load_policy(directory: Path = DEFAULT_POLICY_DIR) -> Policy:
         review_messages=_load_review(directory),
         geographical_indications=_load_indications(directory, commodities),
         renewals=renewals,
+        countries=countries,
         parameter_versions=tuple(versions),
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from app.engine.criteria import FAIL, OUTCOME_NAMES, RULES, UNKNOWN, CriterionContext
 from app.engine.dates import round_half_up
@@ -36,6 +36,19 @@ class Gap:
     conditional_on: str | None = None  # "size_class" when the gap depends on an unsettled size (§8 A1)
     renewal: bool = False
     indication: Any = None  # the matching GI for a region-matched entry (§8 A9)
+
+    @property
+    def requirement(self) -> str:
+        """The requirement (code) the gap names."""
+        return self.entry.requirement
+
+
+class SizedGap(NamedTuple):
+    """What one possible size class would be told for a gap (the readiness and criteria inputs)."""
+
+    market: str
+    severity: str
+    requirement: str
 
 
 @dataclass(slots=True)
@@ -109,16 +122,10 @@ def _size_outcome(findings: list, size: str) -> tuple | None:
     return entry.requirement, severity, applies_from if severity == "upcoming" else None
 
 
-def find_gaps(facts: Facts, policy: Policy, trace: Trace | None = None) -> list[Gap]:
-    """Requirements not met on the date, per product HS code (or the business) and checked market.
-
-    One gap per (family, market, product); with the size class unknown every size-bound entry applies
-    (the strictest reading) and a gap whose finding differs between the sizes is conditional on the
-    size class (policy-v1 §8 A1).
-    """
+def _findings(facts: Facts, policy: Policy, trace: Trace | None) -> dict[tuple, list]:
+    """Entries in force or upcoming and not met, grouped per (family, market, product HS or None)."""
     as_of = facts.as_of
     upcoming_until = policy.upcoming_until(as_of)
-    sizes = SIZE_CLASSES if facts.size_class is None else (facts.size_class,)
     groups: dict[tuple[str, str, str | None], list] = {}
     product_codes = list(dict.fromkeys(product.hs_code for product in facts.products))
     for market in facts.checked_markets:
@@ -149,13 +156,32 @@ def find_gaps(facts: Facts, policy: Policy, trace: Trace | None = None) -> list[
                 if finding is not None:
                     key = (entry.gap_family, market, product_hs)
                     groups.setdefault(key, []).append((entry, finding, hs_code, indication))
+    return groups
+
+
+def find_gaps(
+    facts: Facts, policy: Policy, trace: Trace | None = None, per_size: dict | None = None
+) -> list[Gap]:
+    """Requirements not met on the date, per product HS code (or the business) and checked market.
+
+    One gap per (family, market, product); with the size class unknown every size-bound entry applies
+    (the strictest reading) and a gap whose finding differs between the sizes is conditional on the
+    size class (policy-v1 §8 A1). `per_size`, when given with the size unknown, receives for each size
+    class the gaps that size would be told (the same findings, read once).
+    """
+    as_of = facts.as_of
+    sizes = SIZE_CLASSES if facts.size_class is None else (facts.size_class,)
     gaps = []
-    for (_, market, product_hs), findings in groups.items():
+    for (_, market, product_hs), findings in _findings(facts, policy, trace).items():
         best = None
         for item in findings:
             if best is None or _more_severe(item[1], best[1]):
                 best = item
-        per_size = {_size_outcome(findings, size) for size in sizes}
+        outcomes = [_size_outcome(findings, size) for size in sizes]
+        if per_size is not None and facts.size_class is None:
+            for size, outcome in zip(sizes, outcomes, strict=True):
+                if outcome is not None:
+                    per_size.setdefault(size, []).append(SizedGap(market, outcome[1], outcome[0]))
         entry, (severity, applies_from, renewal), hs_code, indication = best
         gaps.append(
             Gap(
@@ -166,7 +192,7 @@ def find_gaps(facts: Facts, policy: Policy, trace: Trace | None = None) -> list[
                 product_class=None if product_hs is None else policy.product_class(hs_code).name,
                 days_left=(applies_from - as_of).days if severity == "upcoming" else None,
                 applies_from=applies_from,
-                conditional_on="size_class" if len(per_size) > 1 else None,
+                conditional_on="size_class" if len(set(outcomes)) > 1 else None,
                 renewal=renewal,
                 indication=indication,
             )
@@ -295,17 +321,16 @@ def gap_context(facts: Facts, gaps: list[Gap], score: int) -> CriterionContext:
         facts=facts,
         score=score,
         blocked_markets=frozenset(gap.market for gap in gaps if gap.severity == "blocking"),
-        gap_severities=frozenset(gap.severity for gap in gaps),
-        gap_kinds=frozenset((gap.severity, gap.entry.requirement) for gap in gaps),
+        gap_kinds=frozenset((gap.severity, gap.requirement) for gap in gaps),
     )
 
 
 def evaluate_programmes(
-    policy: Policy, shown: CriterionContext, variants: list[CriterionContext]
+    policy: Policy, shown: CriterionContext, variants: list[CriterionContext] | None
 ) -> list[ProgrammeResult]:
     """Every programme offered on the date, each criterion pass/fail/unknown (policy-v1 §5).
 
-    `variants` are the readings of every size class still possible (one when the size is known): a
+    `variants` are the readings of every size class still possible (None when the size is known): a
     criterion whose outcome differs between them is unknown, never fail (§8 A1). The actual value shown
     comes from `shown` (the strictest reading).
     """
@@ -317,8 +342,9 @@ def evaluate_programmes(
         for criterion in programme.criteria:
             rule = RULES[criterion.rule].evaluate
             outcome, actual = rule(shown, criterion.params)
-            outcomes = {rule(context, criterion.params)[0] for context in variants}
-            outcome = outcomes.pop() if len(outcomes) == 1 else UNKNOWN
+            if variants is not None:  # the size class is unknown: unknown when the sizes disagree
+                outcomes = {rule(context, criterion.params)[0] for context in variants}
+                outcome = outcomes.pop() if len(outcomes) == 1 else UNKNOWN
             evaluated.append((criterion, outcome, actual))
         outcomes = {outcome for _, outcome, _ in evaluated}
         result = (
@@ -355,7 +381,7 @@ def review_reasons(
             evaluate_programmes(
                 policy,
                 replace(shown, score=other_score),
-                [replace(context, score=other_score) for context in variants],
+                None if variants is None else [replace(context, score=other_score) for context in variants],
             )
         )
         if other != route:
@@ -413,7 +439,8 @@ def evaluate(
     With the size class unknown the rules also run once per possible size class; criteria and the level
     cap that differ between them are unknown / not applied (policy-v1 §8 A1).
     """
-    gaps = find_gaps(facts, policy, trace)
+    per_size: dict[str, list[SizedGap]] = {}
+    gaps = find_gaps(facts, policy, trace, per_size)
     blocked = frozenset(gap.market for gap in gaps if gap.severity == "blocking")
     major = frozenset(gap.market for gap in gaps if gap.severity == "major")
     points, dimensions, score, cap_applies = _readiness(facts, gaps, policy)
@@ -423,13 +450,13 @@ def evaluate(
         caps = set()
         for size in SIZE_CLASSES:
             sized = replace(facts, size_class=size)
-            sized_gaps = find_gaps(sized, policy)
+            sized_gaps = per_size.get(size, [])
             _, _, sized_score, sized_cap = _readiness(sized, sized_gaps, policy)
             variants.append(gap_context(sized, sized_gaps, sized_score))
             caps.add(sized_cap)
         cap_applies = caps == {True}
     else:
-        variants = [shown]
+        variants = None
     level = policy.level_of(score)
     capped = False
     if cap_applies:

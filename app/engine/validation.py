@@ -347,9 +347,16 @@ def _code_list(codes: frozenset[str], high: int, what: str) -> Check:
 # --- the profile ------------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=4)
 def _profile_check(this_year: int) -> Check:
-    """The whole profile check for a calendar year (years run from MIN_YEAR to this year)."""
+    """The whole profile check for a calendar year under the policy in force (its codes and countries)."""
+    current = reference.policy()
+    return _profile_check_for(this_year, current.content_hash, str(current.directory))
+
+
+@lru_cache(maxsize=4)
+def _profile_check_for(this_year: int, policy_hash: str, policy_dir: str) -> Check:
+    """The profile check for a year under the policy of that hash and directory (read from reference)."""
+    certificate_codes = frozenset(reference.certification_codes())
     countries = reference.country_codes()
     country = _in_set(countries, "an ISO 3166-1 alpha-2 code from the reference list")
     year = _integer(MIN_YEAR, this_year)
@@ -367,7 +374,7 @@ def _profile_check(this_year: int) -> Check:
     )
     certification = _object(
         {
-            "code": (_in_set(frozenset(reference.certification_codes()), "a code of policy-v1 §2"), False),
+            "code": (_in_set(certificate_codes, "a code of policy-v1 §2"), False),
             "valid_until": (_iso_date, True),
         },
         required=("code",),
@@ -420,7 +427,11 @@ def _profile_check(this_year: int) -> Check:
 
 def validate_profile(profile: object, today: date | None = None) -> tuple[dict | None, Errors]:
     """Check a profile as IkmProfileSchema does: (profile as the engine reads it, []) or (None, errors)."""
-    check = _profile_check((today or date.today()).year)
+    return _validate_with(_profile_check((today or date.today()).year), profile)
+
+
+def _validate_with(check: Check, profile: object) -> tuple[dict | None, Errors]:
+    """validate_profile with the profile check already chosen (a batch chooses it once)."""
     try:
         checked = check(profile)
     except _Invalid as error:
@@ -479,10 +490,11 @@ def row_validator(kind: str = "engine") -> Validator:
         return validate_profile
     if kind == "schema":
         return schema
+    check = _profile_check(date.today().year)  # the policy in force when the batch starts
 
     def validate(profile: object) -> tuple[dict | None, Errors]:
         """validate_profile for every row; the schema's verdict and messages for the rows it rejects."""
-        accepted, errors = validate_profile(profile)
+        accepted, errors = _validate_with(check, profile)
         return (accepted, []) if not errors else schema(profile)
 
     return validate

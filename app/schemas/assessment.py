@@ -6,10 +6,9 @@ from datetime import date
 
 from marshmallow import INCLUDE, Schema, ValidationError, fields, post_dump, validate, validates_schema
 
+from app.engine.policy import SEVERITY_ORDER as SEVERITIES
 from app.schemas.fields import DB_ID, IsoDate
 from app.schemas.ikm import IkmProfileSchema
-
-SEVERITIES = ("blocking", "upcoming", "major", "minor", "opportunity")
 
 
 class PassthroughSchema(Schema):

@@ -8,7 +8,7 @@ from flask import current_app
 from sqlalchemy import and_, func, not_, or_, select, update
 
 from app.engine import assess
-from app.engine.policy import DIMENSIONS
+from app.engine.policy import DIMENSIONS, URGENCY
 from app.errors import InvalidInput, NotFound
 from app.extensions import db
 from app.models import Assessment, Ikm
@@ -48,27 +48,32 @@ def evaluate(profile: dict, as_of: date) -> dict:
     classified = classify_products(profile)
     result = assess(classified, as_of, current_app.extensions["policy"])
     result["model_version"] = models.version
-    triage = models.triage
-    if triage is not None:
-        from app.ml import disagrees_strongly
-
-        priority = triage.priority(classified, result)
-        result["triage"] = priority
-        if disagrees_strongly(priority["score"], result):
-            result["review_required"] = True
-            result["review_reasons"].append(
-                {
-                    "code": "TRIAGE_DISAGREES",
-                    "message_id": "Model prioritas (data sintetis) sangat berbeda dengan hasil aturan.",
-                    "message_en": "The learned priority model strongly disagrees with the rules.",
-                    "message": "The learned priority model strongly disagrees with the rules.",
-                }
-            )
+    add_triage(classified, result, models.triage)
     return result
 
 
 # One instance for every request: building a schema deep-copies its fields and those of each nested schema.
 _PROFILE_SCHEMA = IkmProfileSchema()
+
+
+def add_triage(profile: dict, result: dict, triage) -> None:
+    """Add the triage model's priority to a result, and its review flag when it strongly disagrees."""
+    if triage is None:
+        return
+    from app.ml import disagrees_strongly
+
+    priority = triage.priority(profile, result)
+    result["triage"] = priority
+    if disagrees_strongly(priority["score"], result):
+        result["review_required"] = True
+        result["review_reasons"].append(
+            {
+                "code": "TRIAGE_DISAGREES",
+                "message_id": "Model prioritas (data sintetis) sangat berbeda dengan hasil aturan.",
+                "message_en": "The learned priority model strongly disagrees with the rules.",
+                "message": "The learned priority model strongly disagrees with the rules.",
+            }
+        )
 
 
 def as_json_profile(validated: dict) -> dict:
@@ -79,10 +84,6 @@ def as_json_profile(validated: dict) -> dict:
 def anonymised(profile: dict) -> dict:
     """Drop names, NIB and contact details from a profile snapshot."""
     return {key: value for key, value in profile.items() if key not in PERSONAL_FIELDS}
-
-
-# Gaps worth counting across IKM, most urgent first (opportunities are offers, not gaps to close).
-URGENCY = ("blocking", "upcoming", "major", "minor")
 
 
 def urgent_gap(gaps: list[dict]) -> dict | None:
@@ -175,6 +176,18 @@ def store_assessment(
     link: bool = True,
 ) -> Assessment:
     """Persist an assessment with its profile snapshot and reporting columns."""
+    assessment = assessment_record(profile, result, ikm, keep_personal_data, created_by_id)
+    db.session.add(assessment)
+    db.session.flush()
+    if link:
+        link_to_history(assessment)
+    return assessment
+
+
+def assessment_record(
+    profile: dict, result: dict, ikm: Ikm | None, keep_personal_data: bool = True, created_by_id=None
+) -> Assessment:
+    """An Assessment row (not added) for a result: snapshot, reporting columns, most urgent gap."""
     products = result.get("products") or []
     first_hs = products[0].get("hs_code") if products else None
     region_code = profile.get("region_code")
@@ -199,10 +212,6 @@ def store_assessment(
         ovop_stars=profile.get("ovop_stars"),
         **reporting_columns(result),
     )
-    db.session.add(assessment)
-    db.session.flush()
-    if link:
-        link_to_history(assessment)
     return assessment
 
 
@@ -253,7 +262,8 @@ def ikm_history(ikm_id: int) -> list[Assessment]:
 
 
 def _batch_result(row, profile: dict, policy, model_version: str) -> dict:
-    """An assessment document from one row of the vectorised engine's output (no per-gap detail there)."""
+    """An assessment document from one row of the vectorised engine's output (gap_detail=True): the
+    gaps, programme results and review flags a stored assessment reads; no criteria, trace or what-if."""
     split = lambda text: [item for item in (text or "").split(";") if item]  # noqa: E731
     dimensions = {name: row[f"dim_{name}"] for name in DIMENSIONS}
     return {
@@ -267,18 +277,19 @@ def _batch_result(row, profile: dict, policy, model_version: str) -> dict:
         "readiness": {
             "score": int(row["score"]),
             "level": row["level"],
+            "level_capped": bool(row["level_capped"]),
             "dimensions": {
                 name: (None if value != value else int(value)) for name, value in dimensions.items()
             },
         },
         "size_class": row["size_class"],
         "products": profile.get("products") or [],
-        "gaps": [],
-        "gap_counts": {name: int(row[f"gaps_{name}"]) for name in (*URGENCY, "opportunity")},
+        "gaps": row["gaps"],
         "blocking_markets": split(row["blocking_markets"]),
         "programmes": [
             {"code": programme.code, "type": programme.type, "result": row[f"programme_{programme.code}"]}
             for programme in policy.programmes
+            if f"programme_{programme.code}" in row
         ],
         "route": row["route"],
         "review_required": bool(row["review_required"]),
@@ -288,14 +299,19 @@ def _batch_result(row, profile: dict, policy, model_version: str) -> dict:
 
 
 def assess_ikms_batch(ikms: list[Ikm], as_of: date, created_by_id=None) -> int:
-    """Assess stored IKM in one pass of the vectorised engine and store an assessment for each."""
+    """Assess stored IKM in one pass of the vectorised engine and store an assessment for each.
+
+    Each stored row carries what a single create stores: gap list, most urgent gap and its date,
+    eligible programmes, review flags including the triage model's; the rows are written together.
+    """
     if not ikms:
         return 0
     from app.engine import assess_frame, profiles_to_frame  # numpy and pandas: imported on use
 
     policy = current_app.extensions["policy"]
+    models = current_models()
     profiles = [classify_products(ikm.to_profile()) for ikm in ikms]
-    frame = assess_frame(profiles_to_frame(profiles), as_of, policy)
+    frame = assess_frame(profiles_to_frame(profiles), as_of, policy, gap_detail=True)
     known = [ikm.id for ikm in ikms if ikm.id is not None]
     for start in range(0, len(known), 500):
         db.session.execute(
@@ -303,8 +319,11 @@ def assess_ikms_batch(ikms: list[Ikm], as_of: date, created_by_id=None) -> int:
             .where(Assessment.ikm_id.in_(known[start : start + 500]), Assessment.superseded_on.is_(None))
             .values(superseded_on=as_of)
         )
-    version = current_models().version
-    for ikm, profile, (_, row) in zip(ikms, profiles, frame.iterrows(), strict=True):
-        result = _batch_result(row, profile, policy, version)
-        store_assessment(profile, result, ikm=ikm, created_by_id=created_by_id, link=False)
+    records = []
+    for ikm, profile, row in zip(ikms, profiles, frame.to_dict("records"), strict=True):
+        result = _batch_result(row, profile, policy, models.version)
+        add_triage(profile, result, models.triage)
+        records.append(assessment_record(profile, result, ikm, created_by_id=created_by_id))
+    db.session.add_all(records)
+    db.session.flush()
     return len(ikms)

@@ -281,7 +281,6 @@ def _write(rows: list[ValidRow], schema: IkmProfileSchema, actor, progress) -> d
         elif _would_change(row.existing, row.data, schema):
             before = row.existing.to_profile()
             apply_profile(row.existing, row.data)
-            db.session.flush()
             old, new = audit.changed_fields(before, row.existing.to_profile())
             audit.record("ikm.update", "ikm", row.existing.id, before=old, after=new, actor=actor)
             written.append(row.existing)

@@ -10,9 +10,9 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.engine.policy import SEVERITY_ORDER
 from app.web import labels
 
-SEVERITY_ORDER = ("blocking", "upcoming", "major", "minor", "opportunity")
 # Certificate kinds that only matter for food products (a pandan bag maker needs no ochratoxin test).
 FOOD_KINDS = {
     "food_permit",

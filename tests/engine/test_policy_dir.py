@@ -69,6 +69,9 @@ def changed_app(tmp_path):
         lambda d: d["classes"]["plaited_crafts"].update({"commodity": "other"}),
     )
     _edit(policy_dir / "readiness.yaml", lambda d: d["weights"]["value"].update({"digital": 60}))
+    countries = tmp_path / "data" / "reference" / "country_codes.csv"
+    with countries.open("a", encoding="utf-8") as handle:
+        handle.write("ZZ,ZZZ,999,999,Negeri Uji" + "," * 19 + "\n")  # a country only the copy knows
     app = create_app(
         {
             "TESTING": True,
@@ -103,3 +106,15 @@ def test_every_consumer_follows_the_changed_policy(changed_app, tmp_path):
     assert result.exit_code == 0, result.output
     row = json.loads(output.read_text(encoding="utf-8").splitlines()[0])
     assert row["policy_hash"] == policy.content_hash and row["score"] == changed["readiness"]["score"]  # CLI
+
+
+def test_validation_takes_its_countries_from_beside_the_policy_dir(changed_app):
+    from app.engine.validation import validate_profile
+
+    profile = {**PROFILE, "target_markets": ["ZZ"]}
+    with pytest.raises(ValidationError):
+        IkmProfileSchema().load(profile)  # outside the app: the repository's list has no ZZ
+    assert validate_profile(profile)[1]
+    with changed_app.app_context():
+        assert IkmProfileSchema().load(profile)["target_markets"] == ["ZZ"]
+        assert validate_profile(profile) == (IkmProfileSchema().load(profile), [])

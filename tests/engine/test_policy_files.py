@@ -154,6 +154,7 @@ def test_a_changed_threshold_changes_the_outcome_without_code_changes(policy_cop
 
 def test_every_criterion_rule_is_declared_once_with_both_forms_and_descriptions():
     """One registry (criteria.RULES): the policy loader, the catalogue and both paths read it."""
+    import app.engine.batch  # noqa: F401 - the vector forms attach themselves when the batch path loads
     from app.engine.criteria import RULES
 
     assert "product_in" in RULES and "closable_gap" in RULES
@@ -229,4 +230,46 @@ def test_a_broken_history_is_refused_with_file_and_entry(policy_copy, history, p
         PolicyError,
         match=re.escape("thresholds.yaml: entry upcoming_window_months: ") + ".*" + re.escape(problem),
     ):
+        load_policy(policy_copy)
+
+
+@pytest.mark.parametrize(
+    ("file", "change", "message"),
+    [
+        (
+            "certifications.yaml",
+            lambda d: d["codes"]["HALAL"].pop("source"),
+            "certifications.yaml: entry codes.HALAL: source: Missing data for required field.",
+        ),
+        (
+            "certifications.yaml",
+            lambda d: d["codes"]["SNI"].update(name="typo"),
+            "certifications.yaml: entry codes.SNI: name: Unknown field.",
+        ),
+        (
+            "markets.yaml",
+            lambda d: d["groups"]["GULF"].pop("members"),
+            "markets.yaml: entry groups.GULF: members: Missing data for required field.",
+        ),
+        (
+            "markets.yaml",
+            lambda d: d.update(domestic="Indonesia"),
+            "markets.yaml: entry domestic: String does not match expected pattern.",
+        ),
+        (
+            "review.yaml",
+            lambda d: d["reasons"]["hs_low_confidence"].update(message_en=7),
+            "review.yaml: entry reasons.hs_low_confidence: message_en: Not a valid string.",
+        ),
+        (
+            "review.yaml",
+            lambda d: d["reasons"].pop("score_near_boundary"),
+            "review.yaml: entry reasons: must give every reason",
+        ),
+    ],
+)
+def test_declared_schemas_name_the_file_entry_and_field(policy_copy, file, change, message):
+    """Files checked by declared (marshmallow) schemas: the error names file, entry and field."""
+    _edit(policy_copy / file, change)
+    with pytest.raises(PolicyError, match=re.escape(message)):
         load_policy(policy_copy)

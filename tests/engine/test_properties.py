@@ -105,10 +105,23 @@ def test_route_is_financial_exactly_when_a_financial_programme_is_eligible(polic
     assert (result["status"] == "needs_information") == bool(result["missing_fields"])
 
 
+GAP_FIELDS = (
+    "requirement",
+    "market",
+    "severity",
+    "applies_from",
+    "days_left",
+    "product_hs",
+    "product_class",
+    "rule",
+    "conditional_on",
+)
+
+
 @settings(deadline=None, max_examples=120, suppress_health_check=[HealthCheck.too_slow])
 @given(batch=st.lists(profiles, min_size=1, max_size=6), as_of=as_of_dates)
 def test_single_and_batch_paths_agree(policy, batch, as_of):
-    frame = assess_frame(profiles_to_frame(batch), as_of, policy)
+    frame = assess_frame(profiles_to_frame(batch), as_of, policy, gap_detail=True)
     assert len(frame) == len(batch)
     for profile, (_, row) in zip(batch, frame.iterrows(), strict=True):
         single = assess(profile, as_of, policy, with_what_if=False)
@@ -125,6 +138,8 @@ def test_single_and_batch_paths_agree(policy, batch, as_of):
         assert row["missing_fields"] == ";".join(single["missing_fields"])
         for programme in single["programmes"]:
             assert row[f"programme_{programme['code']}"] == programme["result"], programme["code"]
+        # Which gaps, in which order, with what the stored assessment reads (not counts per severity).
+        assert row["gaps"] == [{key: gap[key] for key in GAP_FIELDS} for gap in single["gaps"]]
         for severity in ("blocking", "upcoming", "major", "minor", "opportunity"):
             count = sum(gap["severity"] == severity for gap in single["gaps"])
             assert row[f"gaps_{severity}"] == count, severity

@@ -79,3 +79,48 @@ def test_an_import_assesses_every_written_ikm_in_one_batch(app, client, auth):
         ikm_id, level = rows[0].ikm_id, rows[0].level
     history = client.get(f"/api/v1/ikms/{ikm_id}/assessments", headers=headers).json["assessments"]
     assert len(history) == 1 and history[0]["level"] == level
+
+
+REPORTING_COLUMNS = (
+    "score",
+    "level",
+    "route",
+    "status",
+    "size_class",
+    "review_required",
+    "eligible_programmes",
+    "urgent_gap",
+    "urgent_gap_severity",
+    "urgent_gap_from",
+    "gap_list",
+    "policy_version",
+)
+
+
+def test_an_imported_ikm_stores_the_same_assessment_record_as_a_single_create(app, client, auth):
+    """The bulk path stores the gap list, most urgent gap and date, programmes and flags a create stores."""
+    headers = auth("district", region="11.17")
+    content = to_csv(numbered_rows(2))
+    response = client.post(
+        "/api/v1/imports",
+        data={"file": (io.BytesIO(content), "ikm.csv")},
+        content_type="multipart/form-data",
+        headers=headers,
+    )
+    assert response.status_code == 201, response.json
+    with app.app_context():
+        imported = db.session.scalars(select(Assessment).where(Assessment.ikm_id.is_not(None))).all()
+        ikm_ids = [row.ikm_id for row in imported]
+        batch = {row.ikm_id: {name: getattr(row, name) for name in REPORTING_COLUMNS} for row in imported}
+        batch_gaps = {row.ikm_id: row.result["gaps"] for row in imported}
+    assert all(columns["gap_list"] and columns["urgent_gap"] for columns in batch.values())
+    for ikm_id in ikm_ids:
+        single = client.post("/api/v1/assessments", json={"ikm_id": ikm_id}, headers=headers)
+        assert single.status_code == 201, single.json
+        with app.app_context():
+            stored = db.session.get(Assessment, single.json["id"])
+            assert {name: getattr(stored, name) for name in REPORTING_COLUMNS} == batch[ikm_id]
+            keys = ("requirement", "market", "severity", "applies_from", "product_hs", "conditional_on")
+            assert [{key: gap[key] for key in keys} for gap in stored.result["gaps"]] == [
+                {key: gap[key] for key in keys} for gap in batch_gaps[ikm_id]
+            ]

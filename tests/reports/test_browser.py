@@ -124,10 +124,13 @@ def test_the_district_workspace_in_chromium(app, live_server, chromium, make_use
     assert len(rows) == 7
     folder = _folder(tmp_path)
     _shoot(chromium, folder, "workspace-list")
-    from selenium.webdriver.support.ui import Select
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import Select, WebDriverWait
 
     Select(chromium.find_element(By.ID, "kecamatan")).select_by_value("11.17.01")
+    unfiltered = chromium.find_element(By.ID, "ikm-table")
     chromium.find_element(By.CSS_SELECTOR, "#workspace-filters button[type=submit]").click()
+    WebDriverWait(chromium, 20).until(expected_conditions.staleness_of(unfiltered))
     assert len(chromium.find_elements(By.CSS_SELECTOR, "#ikm-table tbody tr")) == 3
     assert "Pintu Rime Gayo" in chromium.find_element(By.ID, "ikm-table").text
     with app.app_context():

@@ -61,7 +61,6 @@ class Config:
     # The public self-check (POST /api/v1/assessments without a token), per client address.
     RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "true").lower() not in ("0", "false", "no")
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
-    RATELIMIT_HEADERS_ENABLED = True
     SELF_CHECK_RATE_LIMIT = os.environ.get("SELF_CHECK_RATE_LIMIT", "120 per minute")
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "30 per minute")
 

@@ -6,9 +6,6 @@ import time
 
 import flask_login
 from flask import Flask, current_app, has_request_context, request
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
-from limits import parse as parse_limit
 
 from app.auth.api import API_PREFIX, authenticate_api_request, current_api_user
 from app.errors import DomainError
@@ -32,10 +29,20 @@ def init_auth(app: Flask) -> None:
     csrf.init_app(app)
     app.before_request(_protect_page_forms)
 
-    # One limiter per app: Flask-Limiter keeps its enabled flag and storage on the instance, and the
-    # tests build one app per database.
-    app.extensions[LIMITER_KEY] = Limiter(get_remote_address, app=app)
+    # One limiter per app (the tests build one app per database), made at the first counted request.
+    app.extensions.lazy(LIMITER_KEY, lambda: _rate_limiter(app))
     app.before_request(authenticate_api_request)
+
+
+def _rate_limiter(app: Flask):
+    """The `limits` strategy (RATELIMIT_STRATEGY, fixed-window) over RATELIMIT_STORAGE_URI (memory:// or
+    redis://…), configured as Flask-Limiter would; `limits` is imported only when a request is counted."""
+    from limits.storage import storage_from_string
+    from limits.strategies import STRATEGIES
+
+    options = app.config.get("RATELIMIT_STORAGE_OPTIONS", {})
+    storage = storage_from_string(app.config["RATELIMIT_STORAGE_URI"], **options)
+    return STRATEGIES[app.config.get("RATELIMIT_STRATEGY", "fixed-window")](storage)
 
 
 def _load_session_user(user_id: str) -> User | None:
@@ -80,9 +87,11 @@ def enforce_rate_limit(limit_config_key: str, scope: str) -> None:
     """Count this request against the per-client limit named in config ("120 per minute"); 429 beyond."""
     if not current_app.config.get("RATELIMIT_ENABLED", True):
         return
+    from limits import parse as parse_limit
+
     limit = parse_limit(current_app.config[limit_config_key])
-    strategy = current_app.extensions[LIMITER_KEY].limiter
-    client = get_remote_address() or "unknown"
+    strategy = current_app.extensions[LIMITER_KEY]
+    client = request.remote_addr or "127.0.0.1"
     if strategy.hit(limit, scope, client):
         return
     reset_at = strategy.get_window_stats(limit, scope, client).reset_time

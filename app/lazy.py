@@ -106,8 +106,13 @@ class LazySpecApi(Api):
 
 
 def warm_up(app: Flask) -> None:
-    """Build now what is otherwise built at first use (gunicorn calls this before forking its workers)."""
+    """Make now the policy and the spec, otherwise made at first use (gunicorn calls this before forking).
+
+    The rate limiter stays lazy: a Redis connection pool must not be shared by forked workers.
+    """
     from app.extensions import api
 
-    app.extensions["policy"]  # reading them makes them
-    api.spec  # noqa: B018
+    if "policy" in app.extensions:
+        app.extensions["policy"]  # reading them makes them
+    if api._app is app:
+        api.spec  # noqa: B018

@@ -108,8 +108,12 @@ class LazySpecApi(Api):
 def warm_up(app: Flask) -> None:
     """Make now the policy and the spec, otherwise made at first use (gunicorn calls this before forking).
 
-    The rate limiter stays lazy: a Redis connection pool must not be shared by forked workers.
+    The rate limiter itself is made in each worker (its storage holds connections and counters), but
+    its library is imported here, so that the workers share those pages too.
     """
+    import limits.storage
+    import limits.strategies  # noqa: F401
+
     from app.extensions import api
 
     if "policy" in app.extensions:

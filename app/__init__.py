@@ -8,12 +8,13 @@ from pathlib import Path
 
 from flask import Flask
 
-from app.lazy import LazyExtensions
 from config import Config, config_for
 
 
 def create_app(config: Config | dict | None = None) -> Flask:
     """Build the Flask app: config, database, policy, models, API, pages, errors, HTTP hardening and CLI."""
+    from app.lazy import LazyExtensions
+
     app = Flask(__name__, instance_relative_config=True)
     app.extensions = LazyExtensions()  # entries may be made at first use (app/lazy.py)
     configure(app, config)

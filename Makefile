@@ -21,8 +21,11 @@ install: $(VENV)/.installed
 models: install
 	$(FLASK) ml ensure-models
 
-# One start-up: checks cheaply what is missing (models, migrations, reference and demo data) and does only that.
+# Byte-compile the app as pip does the libraries (a no-op when done; start-ups then never compile it, even with
+# PYTHONDONTWRITEBYTECODE set), then one start-up checks cheaply what is missing (models, migrations, reference
+# and demo data) and does only that.
 setup: install
+	$(BIN)/python -m compileall -q app config.py wsgi.py
 	$(FLASK) prepare --demo-count $(DEMO_COUNT)
 
 # gunicorn.conf.py preloads the app and its models once; the workers share them (README "Production").

@@ -1,8 +1,9 @@
-"""gunicorn settings (read from the working directory): load the app and its models once, then fork.
+"""gunicorn settings (read from the working directory): load the app, its policy and models once, then fork.
 
-With preload_app the master process imports the app (policy included) and loads the trained models before
-forking, so every worker shares those pages copy-on-write instead of holding its own copy. Bind address,
-worker and thread counts stay on the command line (`make run`, README "Production").
+With preload_app the master process imports the app, then builds what is otherwise made at first use
+(the policy, the OpenAPI spec, the trained models) before forking, so every worker shares those pages
+copy-on-write instead of holding its own copy. Bind address, worker and thread counts stay on the command
+line (`make run`, README "Production").
 
 Prometheus metrics are kept per process in files under PROMETHEUS_MULTIPROC_DIR (a fresh directory for
 each start unless the environment names one), so that /metrics, answered by any one worker, adds up every
@@ -23,11 +24,14 @@ else:
 
 
 def on_starting(server):
-    """In the master, after the app is imported: load the models and freeze the heap before forking."""
+    """In the master, after the app is imported: load policy, spec and models, freeze the heap, then fork."""
     if server.cfg.preload_app:
+        from app.lazy import warm_up
         from app.services.models import prepare_for_fork
 
-        prepare_for_fork(server.app.wsgi())
+        app = server.app.wsgi()
+        warm_up(app)
+        prepare_for_fork(app)
 
 
 def child_exit(server, worker):

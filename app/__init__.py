@@ -13,7 +13,10 @@ from config import Config, config_for
 
 def create_app(config: Config | dict | None = None) -> Flask:
     """Build the Flask app: config, database, policy, models, API, pages, errors, HTTP hardening and CLI."""
+    from app.lazy import LazyExtensions
+
     app = Flask(__name__, instance_relative_config=True)
+    app.extensions = LazyExtensions()  # entries may be made at first use (app/lazy.py)
     configure(app, config)
     register_extensions(app)
     register_auth(app)
@@ -87,10 +90,16 @@ def register_http(app: Flask) -> None:
 
 
 def register_policy(app: Flask) -> None:
-    """Load and validate the policy files; a broken file stops the boot with its name and problem."""
-    from app.engine import load_policy
+    """The policy files, loaded and validated at first use, once per process; gunicorn loads them before
+    forking, so a broken file stops the server's boot with its name and problem."""
 
-    app.extensions["policy"] = load_policy(app.config["POLICY_DIR"])
+    def load() -> object:
+        """Read and validate POLICY_DIR (app.engine.policy)."""
+        from app.engine import load_policy
+
+        return load_policy(app.config["POLICY_DIR"])
+
+    app.extensions.lazy("policy", load)
 
 
 def register_ml(app: Flask) -> None:

@@ -37,7 +37,6 @@ from typing import TYPE_CHECKING
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from tqdm import tqdm
 
 from app import reference
 from app.engine import Policy
@@ -307,7 +306,9 @@ def run_batch(
     validator: str = "engine",
 ) -> tuple[int, int]:
     """Validate, classify missing HS codes, assess and write every row; return (assessed, rejected)."""
-    from app.engine import assess_frame, profiles_to_frame  # numpy and pandas: imported on use
+    from tqdm import tqdm  # imported on use, as numpy and pandas are: `flask --help` needs none of them
+
+    from app.engine import assess_frame, profiles_to_frame
 
     validate = row_validator(validator)
     classification_cache: dict = {}

@@ -1,4 +1,5 @@
-"""Start fast, stay small: no heavy import at start-up, models in /healthz, `prepare` does what is missing."""
+"""Start fast, stay small: no heavy import at start-up, policy and spec made at first use, models in
+/healthz, `prepare` does what is missing."""
 
 from __future__ import annotations
 
@@ -6,14 +7,31 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
+import pytest
+
 from app import create_app
-from app.extensions import db
+from app.extensions import api, db
+from app.lazy import LazyExtensions, LazySpecApi
 from app.models import Application, Ikm, User
 
 ROOT = Path(__file__).resolve().parents[2]
-HEAVY = ("sklearn", "skops", "scipy", "numpy", "pandas", "matplotlib", "openpyxl")
+# Libraries no start-up needs: models, batch tables, charts, spreadsheets, progress bars, job queues.
+HEAVY = (
+    "sklearn",
+    "skops",
+    "scipy",
+    "numpy",
+    "pandas",
+    "matplotlib",
+    "openpyxl",
+    "tqdm",
+    "rq",
+    "celery",
+    "redis",
+)
 
 
 def _fresh_app(tmp_path, **config):
@@ -25,16 +43,88 @@ def _fresh_app(tmp_path, **config):
 def test_starting_the_app_imports_no_heavy_library_and_loads_no_model(tmp_path):
     """`import wsgi` (every `flask --app wsgi` command, gunicorn) leaves scikit-learn & co. unimported."""
     probe = (
-        "import json, sys, wsgi; "
-        f"print(json.dumps([[m for m in {HEAVY!r} if m in sys.modules], wsgi.app.extensions['ml'].status()]))"
+        "import json, sys, wsgi; from app.extensions import api; "
+        f"print(json.dumps([[m for m in {HEAVY!r} if m in sys.modules], wsgi.app.extensions['ml'].status(), "
+        "dict.__contains__(wsgi.app.extensions, 'policy'), api._spec is not None]))"
     )
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'probe.sqlite3'}", "APP_ENV": "development"}
-    output = subprocess.run(
-        [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, check=True
-    ).stdout
-    imported, status = json.loads(output.strip().splitlines()[-1])
+    imported, status, policy_loaded, spec_built = _probe(tmp_path, probe)
     assert imported == []
     assert not status["hs_classifier"]["loaded"] and not status["triage"]["loaded"]
+    assert not policy_loaded and not spec_built
+
+
+@pytest.mark.parametrize("arguments", [["--help"], ["users", "--help"], ["db", "--help"]])
+def test_flask_commands_that_need_no_model_import_no_heavy_library(tmp_path, arguments):
+    """The real `flask --app wsgi …` (plugin commands included) imports none of HEAVY (-X importtime)."""
+    command = [sys.executable, "-X", "importtime", "-m", "flask", "--app", "wsgi", *arguments]
+    result = subprocess.run(command, cwd=ROOT, env=_env(tmp_path), capture_output=True, text=True, check=True)
+    imported = {line.rsplit("|", 1)[1].strip() for line in result.stderr.splitlines() if "|" in line}
+    assert "app.models" in imported and "Usage:" in result.stdout  # the probe sees the app's imports
+    assert sorted(imported.intersection(HEAVY)) == []
+
+
+def test_gunicorn_warm_up_makes_the_policy_and_spec_before_forking(tmp_path):
+    """`warm_up` (gunicorn.conf.py, in the master) loads the policy and builds the spec for the workers."""
+    probe = (
+        "import json, wsgi; from app.extensions import api; from app.lazy import warm_up; warm_up(wsgi.app); "
+        "print(json.dumps([wsgi.app.extensions['policy'].label, len(api._spec.to_dict()['paths'])]))"
+    )
+    label, paths = _probe(tmp_path, probe)
+    assert label.startswith("v1") and paths > 20
+
+
+def test_a_lazy_extension_is_made_once_for_all_threads():
+    """Eight threads reading a lazy entry at once get one object, made by one call of its factory."""
+    calls, started = [], threading.Barrier(8)
+    extensions = LazyExtensions({"plain": 1})
+    extensions.lazy("policy", lambda: calls.append(1) or object())
+    assert "policy" in extensions and "other" not in extensions and extensions.get("other") is None
+    seen = []
+
+    def read() -> None:
+        started.wait()
+        seen.append(extensions["policy"])
+
+    threads = [threading.Thread(target=read) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(calls) == 1 and len({id(value) for value in seen}) == 1
+    assert extensions.get("policy") is seen[0] and extensions["plain"] == 1
+    with pytest.raises(KeyError):
+        extensions["other"]
+    extensions["policy"] = "replaced"  # tests put their own policy in
+    assert extensions["policy"] == "replaced" and len(calls) == 1
+
+
+def test_the_spec_built_at_first_use_is_the_one_built_at_registration(tmp_path, monkeypatch):
+    """Documenting each blueprint as it is registered (flask-smorest's way) gives the same openapi.json."""
+    lazy = _fresh_app(tmp_path).test_client().get("/api/v1/openapi.json")
+    assert lazy.status_code == 200 and len(lazy.json["paths"]) > 20
+    register = LazySpecApi.register_blueprint
+
+    def eager(self, blp, **options):
+        """Build the spec before registering, so each blueprint is documented at once."""
+        assert self.spec is not None
+        register(self, blp, **options)
+
+    monkeypatch.setattr(LazySpecApi, "register_blueprint", eager)
+    eager_app = _fresh_app(tmp_path / "eager")
+    assert api._spec is not None  # built during create_app this time
+    assert eager_app.test_client().get("/api/v1/openapi.json").data == lazy.data
+
+
+def _probe(tmp_path: Path, code: str) -> object:
+    """Run Python code in a fresh process at the repository root; return its last line, read as JSON."""
+    command = [sys.executable, "-c", code]
+    result = subprocess.run(command, cwd=ROOT, env=_env(tmp_path), capture_output=True, text=True, check=True)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def _env(tmp_path: Path) -> dict:
+    """The environment of a start-up in a subprocess: development settings on a scratch SQLite file."""
+    return {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'probe.sqlite3'}", "APP_ENV": "development"}
 
 
 def test_healthz_says_when_a_model_is_loaded_at_first_use(tmp_path):

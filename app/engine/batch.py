@@ -16,15 +16,25 @@ from itertools import chain
 import numpy as np
 import pandas as pd
 
-from app.engine.criteria import FAIL, PASS, RULES, UNKNOWN, vectorised
+from app.engine.criteria import (
+    PROGRAMME_RESULTS,
+    RULES,
+    UNKNOWN,
+    UNKNOWN_SIZE,
+    Columns,
+    isin,
+    owner_any,
+    product_key,
+    product_matches,
+    programme_verdicts,
+)
 from app.engine.dates import add_months, parse_date
 from app.engine.policy import DIMENSIONS, SEVERITY_RANK, SIZE_CLASSES, Policy
 from app.vocabulary import NIB_PATTERN
 from app.vocabulary import PRACTICE_FIELDS as PRACTICES
 
-RESULT_NAMES = np.array(["eligible", "ineligible", "needs_information"], dtype=object)
+RESULT_NAMES = np.array(PROGRAMME_RESULTS, dtype=object)
 SEVERITY_BY_RANK = {rank: name for name, rank in SEVERITY_RANK.items()}
-UNKNOWN_SIZE = len(SIZE_CLASSES)
 
 
 def _flag(value) -> float:
@@ -154,211 +164,31 @@ def _table(items: list[tuple], width: int) -> np.ndarray:
     return table
 
 
-@dataclass
-class _Batch:
-    """Arrays the criteria read (the vector form of rules.CriterionContext)."""
-
-    n: int
-    held: dict[str, np.ndarray]
-    years: np.ndarray
-    years_certain: np.ndarray
-    credit: np.ndarray
-    size_index: np.ndarray
-    direct: np.ndarray
-    indirect: np.ndarray
-    last_year: np.ndarray
-    cutoff_year: int
-    buyer_market: np.ndarray
-    buyer_present: np.ndarray
-    buyer_blocked: np.ndarray
-    export_clear_count: np.ndarray
-    gaps: _GapTable
-    requirement_of: np.ndarray  # requirement of each entry of policy.requirements
-    product_count: np.ndarray
-    food_kind_present: dict[str, np.ndarray]
-    product_match: dict[tuple, np.ndarray]  # (classes, prefixes) of product_in criteria → rows matching
-    group_kind: np.ndarray
-    group_members: np.ndarray
-
-
-def _isin(values: np.ndarray, allowed) -> np.ndarray:
-    """Membership test for object arrays that may hold None (np.isin would sort mixed types)."""
-    mask = np.zeros(len(values), dtype=bool)
-    for item in allowed:
-        mask |= values == item
-    return mask
-
-
-def _tri(pass_mask: np.ndarray, unknown_mask: np.ndarray | None = None) -> np.ndarray:
-    """Outcome codes from a pass mask and an unknown mask (unknown wins over fail only)."""
-    outcome = np.where(pass_mask, PASS, FAIL)
-    if unknown_mask is not None:
-        outcome = np.where(~pass_mask & unknown_mask, UNKNOWN, outcome)
-    return outcome
-
-
-def _held_any(batch: _Batch, codes) -> np.ndarray:
-    mask = np.zeros(batch.n, dtype=bool)
-    for code in codes:
-        if code in batch.held:
-            mask |= batch.held[code]
-    return mask
-
-
-def _recent(batch: _Batch) -> np.ndarray:
-    return batch.last_year >= batch.cutoff_year
-
-
-@vectorised("years_in_business_at_least")
-def _years_at_least(batch: _Batch, params: dict, score: np.ndarray) -> np.ndarray:
-    unknown = np.isnan(batch.years) | (batch.years >= params["years"])
-    return _tri(~np.isnan(batch.years) & (batch.years_certain >= params["years"]), unknown)
-
-
-@vectorised("credit_status_in")
-def _credit_in(batch: _Batch, params: dict, score: np.ndarray) -> np.ndarray:
-    unknown = pd.isna(batch.credit)
-    return _tri(~unknown & _isin(batch.credit, params["allowed"]), unknown)
-
-
-@vectorised("credit_status_not_in")
-def _credit_not_in(batch: _Batch, params: dict, score: np.ndarray) -> np.ndarray:
-    unknown = pd.isna(batch.credit)
-    return _tri(~unknown & ~_isin(batch.credit, params["excluded"]), unknown)
-
-
-@vectorised("size_class_in")
-def _size_in(batch: _Batch, params: dict, score: np.ndarray) -> np.ndarray:
-    unknown = batch.size_index == UNKNOWN_SIZE
-    allowed = [SIZE_CLASSES.index(name) for name in params["allowed"]]
-    return _tri(~unknown & np.isin(batch.size_index, allowed), unknown)
-
-
-@vectorised("export_oriented")
-def _export_oriented(batch: _Batch, params: dict, score: np.ndarray) -> np.ndarray:
-    ok = (batch.direct == 1) | (batch.indirect == 1) | (score >= params["min_score"])
-    return _tri(ok, np.isnan(batch.direct) | np.isnan(batch.indirect))
-
-
-@vectorised("exported_recently_or_contract")
-def _recent_or_contract(batch: _Batch, params: dict, score: np.ndarray) -> np.ndarray:
-    exported = (batch.direct == 1) | (batch.indirect == 1)
-    ok = batch.buyer_present | (exported & _recent(batch))
-    unknown = (exported & np.isnan(batch.last_year)) | (
-        ~exported & (np.isnan(batch.direct) | np.isnan(batch.indirect))
-    )
-    return _tri(ok, ~batch.buyer_present & unknown)
-
-
-@vectorised("not_exported_directly_recently")
-def _not_direct_recently(batch: _Batch, params: dict, score: np.ndarray) -> np.ndarray:
-    unknown = np.isnan(batch.direct) | ((batch.direct == 1) & np.isnan(batch.last_year))
-    ok = (batch.direct == 0) | ((batch.direct == 1) & ~np.isnan(batch.last_year) & ~_recent(batch))
-    return _tri(ok, unknown)
-
-
-def _any_of(flags: dict[str, np.ndarray], keys, n: int) -> np.ndarray:
-    found = np.zeros(n, dtype=bool)
-    for key in keys:
-        found |= flags[key]
-    return found
-
-
-@vectorised("closable_gap")
-def _closable(batch: _Batch, params: dict, score: np.ndarray) -> np.ndarray:
-    gaps = batch.gaps
-    ranks = [SEVERITY_RANK[name] for name in params["severities"]]
-    listed = np.array([code in params["requirements"] for code in batch.requirement_of], dtype=bool)
-    hit = np.isin(gaps.rank, ranks) & listed[gaps.entry]
-    return _tri(_owner_any(gaps.owner, hit, batch.n))
-
-
-@vectorised("group_member")
-def _group_member(batch: _Batch, params: dict, score: np.ndarray) -> np.ndarray:
-    members = np.nan_to_num(batch.group_members, nan=0.0)
-    return _tri(_isin(batch.group_kind, params["kinds"]) & (members >= params["min_members"]))
-
-
-@vectorised("holds_certificate")
-def _holds(b: _Batch, p: dict, s: np.ndarray) -> np.ndarray:
-    return _tri(_held_any(b, p["codes"]))
-
-
-@vectorised("export_market_clear")
-def _export_clear(b: _Batch, p: dict, s: np.ndarray) -> np.ndarray:
-    return _tri(b.export_clear_count > 0)
-
-
-@vectorised("buyer_contract_present")
-def _buyer_present(b: _Batch, p: dict, s: np.ndarray) -> np.ndarray:
-    return _tri(b.buyer_present)
-
-
-@vectorised("buyer_contract_absent")
-def _buyer_absent(b: _Batch, p: dict, s: np.ndarray) -> np.ndarray:
-    return _tri(~b.buyer_present)
-
-
-@vectorised("buyer_market_clear")
-def _buyer_clear(b: _Batch, p: dict, s: np.ndarray) -> np.ndarray:
-    return _tri(b.buyer_present & ~b.buyer_blocked)
-
-
-@vectorised("readiness_at_least")
-def _readiness_at_least(b: _Batch, p: dict, s: np.ndarray) -> np.ndarray:
-    return _tri(s >= p["min_score"])
-
-
-@vectorised("readiness_between")
-def _readiness_between(b: _Batch, p: dict, s: np.ndarray) -> np.ndarray:
-    return _tri((s >= p["min_score"]) & (s <= p["max_score"]))
-
-
-@vectorised("own_product")
-def _own_product(b: _Batch, p: dict, s: np.ndarray) -> np.ndarray:
-    return _tri(b.product_count > 0)
-
-
-@vectorised("product_food_kind")
-def _product_food_kind(b: _Batch, p: dict, s: np.ndarray) -> np.ndarray:
-    return _tri(_any_of(b.food_kind_present, p["food"], b.n))
-
-
-@vectorised("product_in")
-def _product_in(b: _Batch, p: dict, s: np.ndarray) -> np.ndarray:
-    return _tri(b.product_match[_product_key(p)])
-
-
-def _product_key(params: dict) -> tuple:
-    return tuple(params["product_classes"]), tuple(params["hs_prefixes"])
-
-
-def _programmes(policy: Policy, as_of: date, variants: list[tuple[_Batch, np.ndarray]]):
+def _programmes(policy: Policy, as_of: date, variants: list[tuple[Columns, np.ndarray]]):
     """Programme results (0 eligible, 1 ineligible, 2 needs_information) and the financial-route mask.
 
     `variants` are the readings of every possible size class (one when all sizes are known); a
     criterion whose outcome differs between them is unknown (policy-v1 §8 A1).
     """
     n = variants[0][0].n
-    results: dict[str, np.ndarray] = {}
-    financial = np.zeros(n, dtype=bool)
-    for programme in policy.programmes:
-        if not programme.offered_on(as_of):
-            continue
-        any_fail = np.zeros(n, dtype=bool)
-        any_unknown = np.zeros(n, dtype=bool)
+    offered = [programme for programme in policy.programmes if programme.offered_on(as_of)]
+    table = np.zeros((sum(len(programme.criteria) for programme in offered), n), dtype=np.int8)
+    row = 0
+    for programme in offered:
         for criterion in programme.criteria:
-            rule = RULES[criterion.rule].vector
+            rule = RULES[criterion.rule].evaluate
             outcome = rule(variants[0][0], criterion.params, variants[0][1])
             for batch, score in variants[1:]:
                 other = rule(batch, criterion.params, score)
                 outcome = np.where(other == outcome, outcome, UNKNOWN)
-            any_fail |= outcome == FAIL
-            any_unknown |= outcome == UNKNOWN
-        result = np.where(any_fail, 1, np.where(any_unknown, 2, 0))
-        results[programme.code] = result
+            table[row] = outcome
+            row += 1
+    verdicts = programme_verdicts(table, [len(programme.criteria) for programme in offered])
+    results = {programme.code: verdicts[number] for number, programme in enumerate(offered)}
+    financial = np.zeros(n, dtype=bool)
+    for number, programme in enumerate(offered):
         if programme.type == "financial":
-            financial |= result == 0
+            financial |= verdicts[number] == 0
     return results, financial
 
 
@@ -426,11 +256,6 @@ class _Products:
     commodity: np.ndarray
 
 
-def _owner_any(owner: np.ndarray, flags: np.ndarray, n: int) -> np.ndarray:
-    """Per row, whether any of its items has the flag."""
-    return np.bincount(owner, weights=flags, minlength=n) > 0
-
-
 def _products_matching(products: _Products, n: int, applies) -> np.ndarray:
     """Rows with at least one product for which applies(hs_code, product_class) holds."""
     per_code = np.array(
@@ -442,7 +267,7 @@ def _products_matching(products: _Products, n: int, applies) -> np.ndarray:
     )
     if len(per_code) == 0:
         return np.zeros(n, dtype=bool)
-    return _owner_any(products.owner, per_code[products.hs_index], n)
+    return owner_any(products.owner, per_code[products.hs_index], n)
 
 
 def _read_products(frame: pd.DataFrame, policy: Policy, n: int) -> _Products:
@@ -821,7 +646,7 @@ def _years(frame: pd.DataFrame, as_of: date) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _missing_fields(
-    frame: pd.DataFrame, batch: _Batch, products: _Products, n: int, as_of: date, policy: Policy
+    frame: pd.DataFrame, batch: Columns, products: _Products, n: int, as_of: date, policy: Policy
 ) -> tuple[np.ndarray, np.ndarray]:
     """Missing inputs (policy-v1 §6.1) per row, in the order facts.read_facts lists them."""
     years, certain = batch.years, batch.years_certain
@@ -874,7 +699,7 @@ def _review(policy: Policy, as_of: date, variants, score, financial, products: _
             other_score = np.where(score >= boundary, boundary - 1, boundary)
             _, other_financial = _programmes(policy, as_of, [(b, other_score) for b, _ in variants])
             near_boundary |= near & (other_financial != financial)
-    weak = _isin(products.hs_sources, ["model", "keyword"]) & ~(
+    weak = isin(products.hs_sources, ["model", "keyword"]) & ~(
         products.hs_scores >= policy.hs_score_threshold
     )
     low_confidence = np.bincount(products.owner, weights=weak, minlength=n) > 0
@@ -889,7 +714,7 @@ def _review(policy: Policy, as_of: date, variants, score, financial, products: _
 class _Evaluation:
     """One vectorised evaluation of a frame (one size reading)."""
 
-    batch: _Batch
+    batch: Columns
     score: np.ndarray
     dimensions: dict[str, np.ndarray]
     cap_applies: np.ndarray
@@ -938,12 +763,13 @@ def _evaluate(
         markets.market == markets.buyer_market[markets.owner]
     )
     buyer_blocked[markets.owner[buyer_rows & gaps.blocked]] = True
-    batch = _Batch(
+    batch = Columns(
         n=n,
         held=held,
         years=years,
         years_certain=certain,
         credit=frame["credit_status"].to_numpy(dtype=object),
+        credit_unknown=pd.isna(frame["credit_status"].to_numpy(dtype=object)),
         size_index=size_index,
         direct=frame["export_direct"].to_numpy(dtype=float),
         indirect=frame["export_indirect"].to_numpy(dtype=float),
@@ -971,11 +797,9 @@ def _product_matches(policy: Policy, products: _Products, n: int) -> dict[tuple,
     for programme in policy.programmes:
         for criterion in programme.criteria:
             if criterion.rule == "product_in":
-                classes, prefixes = _product_key(criterion.params)
-                found[(classes, prefixes)] = _products_matching(
-                    products,
-                    n,
-                    lambda code, c, k=classes, p=prefixes: c.name in k or bool(code and code.startswith(p)),
+                key = product_key(criterion.params)
+                found[key] = _products_matching(
+                    products, n, lambda code, c, k=key: product_matches(k, code, c)
                 )
     return found
 

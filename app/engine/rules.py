@@ -8,7 +8,16 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, NamedTuple
 
-from app.engine.criteria import FAIL, OUTCOME_NAMES, RULES, UNKNOWN, CriterionContext
+from app.engine.arrays import np
+from app.engine.criteria import (
+    OUTCOME_NAMES,
+    PROGRAMME_RESULTS,
+    RULES,
+    UNKNOWN,
+    CriterionContext,
+    columns_of,
+    programme_verdicts,
+)
 from app.engine.dates import round_half_up
 from app.engine.facts import Facts
 from app.engine.policy import DIMENSIONS, SEVERITY_RANK, SIZE_CLASSES, Policy, RequirementEntry
@@ -325,32 +334,55 @@ def gap_context(facts: Facts, gaps: list[Gap], score: int) -> CriterionContext:
     )
 
 
-def evaluate_programmes(
-    policy: Policy, shown: CriterionContext, variants: list[CriterionContext] | None
-) -> list[ProgrammeResult]:
-    """Every programme offered on the date, each criterion pass/fail/unknown (policy-v1 §5).
+Reading = tuple[CriterionContext, "list[CriterionContext] | None"]  # (shown, size variants or None)
 
-    `variants` are the readings of every size class still possible (None when the size is known): a
-    criterion whose outcome differs between them is unknown, never fail (§8 A1). The actual value shown
-    comes from `shown` (the strictest reading).
+
+def evaluate_programmes(
+    policy: Policy, readings: list[Reading], explained: int = 1
+) -> list[list[ProgrammeResult]]:
+    """Every programme offered on the date for each reading, each criterion pass/fail/unknown (§5).
+
+    All readings are one batch: each criterion of criteria.RULES runs once over one row per reading,
+    or one row per size class still possible when a reading has size variants; a criterion whose
+    outcome differs between those rows is unknown, never fail (§8 A1). The first `explained` readings
+    keep each criterion's outcome and the actual value shown (from the reading's `shown` context, the
+    strictest reading).
     """
-    results = []
-    for programme in policy.programmes:
-        if not programme.offered_on(shown.facts.as_of):
-            continue
-        evaluated = []
-        for criterion in programme.criteria:
-            rule = RULES[criterion.rule].evaluate
-            outcome, actual = rule(shown, criterion.params)
-            if variants is not None:  # the size class is unknown: unknown when the sizes disagree
-                outcomes = {rule(context, criterion.params)[0] for context in variants}
-                outcome = outcomes.pop() if len(outcomes) == 1 else UNKNOWN
-            evaluated.append((criterion, outcome, actual))
-        outcomes = {outcome for _, outcome, _ in evaluated}
-        result = (
-            "ineligible" if FAIL in outcomes else "needs_information" if UNKNOWN in outcomes else "eligible"
-        )
-        results.append(ProgrammeResult(programme.code, programme.type, result, evaluated))
+    rows: list[CriterionContext] = []
+    starts = []
+    for shown, variants in readings:
+        starts.append(len(rows))
+        rows.extend([shown] if variants is None else variants)
+    columns = columns_of(rows, policy)
+    score = np.array([context.score for context in rows])
+    as_of = readings[0][0].facts.as_of
+    offered = [programme for programme in policy.programmes if programme.offered_on(as_of)]
+    criteria = [criterion for programme in offered for criterion in programme.criteria]
+    table = np.array(
+        [RULES[criterion.rule].evaluate(columns, criterion.params, score) for criterion in criteria]
+    ).reshape(len(criteria), len(rows))
+    if len(rows) > len(readings):  # some reading spans several size rows: they agree, or unknown
+        low = np.minimum.reduceat(table, starts, axis=1)
+        table = np.where(low == np.maximum.reduceat(table, starts, axis=1), low, UNKNOWN)
+    verdicts = programme_verdicts(table, [len(programme.criteria) for programme in offered]).tolist()
+    results: list[list[ProgrammeResult]] = []
+    for index, (shown, _) in enumerate(readings):
+        found, first = [], 0
+        for number, programme in enumerate(offered):
+            evaluated = []
+            if index < explained:
+                evaluated = [
+                    (
+                        criterion,
+                        int(table[first + offset, index]),
+                        RULES[criterion.rule].shows(shown, criterion.params),
+                    )
+                    for offset, criterion in enumerate(programme.criteria)
+                ]
+            first += len(programme.criteria)
+            result = PROGRAMME_RESULTS[verdicts[number][index]]
+            found.append(ProgrammeResult(programme.code, programme.type, result, evaluated))
+        results.append(found)
     return results
 
 
@@ -363,27 +395,34 @@ def route_of(programmes: list[ProgrammeResult]) -> str:
 # ------------------------------------------------------------------------------------------- §6 review
 
 
-def review_reasons(
-    facts: Facts, policy: Policy, score: int, route: str, shown: CriterionContext, variants: list
-) -> list[dict]:
-    """policy-v1 §6.3 review flags with messages in Bahasa Indonesia and English."""
+def near_boundaries(score: int, policy: Policy) -> list[tuple[int, int, int]]:
+    """(boundary, distance, the score just across it) for each level boundary within the review margin."""
+    near = []
+    for _, boundary in policy.level_bands[1:]:
+        distance = abs(score - boundary)
+        if distance <= policy.review_margin:
+            near.append((boundary, distance, boundary - 1 if score >= boundary else boundary))
+    return near
+
+
+def _at_score(reading: Reading, score: int) -> Reading:
+    """The same reading with another readiness score (every size variant too)."""
+    shown, variants = reading
+    return replace(shown, score=score), None if variants is None else [
+        replace(c, score=score) for c in variants
+    ]
+
+
+def review_reasons(facts: Facts, policy: Policy, score: int, route: str, near_routes: list) -> list[dict]:
+    """policy-v1 §6.3 review flags with messages in Bahasa Indonesia and English.
+
+    `near_routes` gives, for each boundary near the score (near_boundaries), the route just across it.
+    """
     reasons = []
     messages = policy.review_messages
     if facts.credit_status == "special_mention":
         reasons.append(_reason(messages, "credit_special_mention", {}))
-    margin = policy.review_margin
-    for _, boundary in policy.level_bands[1:]:
-        distance = abs(score - boundary)
-        if distance > margin:
-            continue
-        other_score = boundary - 1 if score >= boundary else boundary
-        other = route_of(
-            evaluate_programmes(
-                policy,
-                replace(shown, score=other_score),
-                None if variants is None else [replace(context, score=other_score) for context in variants],
-            )
-        )
+    for boundary, distance, other in near_routes:
         if other != route:
             values = {"score": score, "distance": distance, "boundary": boundary, "other_route": other}
             reasons.append(_reason(messages, "score_near_boundary", values))
@@ -431,18 +470,14 @@ def _readiness(facts: Facts, gaps: list[Gap], policy: Policy):
     return points, dimensions, score, cap_applies
 
 
-def evaluate(
-    facts: Facts, policy: Policy, trace: Trace | None = None, with_review: bool = True
-) -> Evaluation:
-    """Run every rule on the facts: gaps, readiness, level, programmes, route, review.
+def _before_programmes(facts: Facts, policy: Policy, trace: Trace | None) -> tuple:
+    """Gaps, readiness, level and cap of one profile, and its criterion reading (shown, size variants).
 
-    With the size class unknown the rules also run once per possible size class; criteria and the level
-    cap that differ between them are unknown / not applied (policy-v1 §8 A1).
+    With the size class unknown the rules also run once per possible size class; the level cap that
+    differs between them is not applied (policy-v1 §8 A1).
     """
     per_size: dict[str, list[SizedGap]] = {}
     gaps = find_gaps(facts, policy, trace, per_size)
-    blocked = frozenset(gap.market for gap in gaps if gap.severity == "blocking")
-    major = frozenset(gap.market for gap in gaps if gap.severity == "major")
     points, dimensions, score, cap_applies = _readiness(facts, gaps, policy)
     shown = gap_context(facts, gaps, score)
     if facts.size_class is None:
@@ -463,18 +498,48 @@ def evaluate(
         cap = policy.level_cap
         if policy.level_rank(level) > policy.level_rank(cap):
             level, capped = cap, True
-    programmes = evaluate_programmes(policy, shown, variants)
+    return gaps, points, dimensions, score, level, capped, (shown, variants)
+
+
+def evaluate(
+    facts: Facts, policy: Policy, trace: Trace | None = None, with_review: bool = True
+) -> Evaluation:
+    """Run every rule on the facts: gaps, readiness, level, programmes, route, review."""
+    gaps, points, dimensions, score, level, capped, reading = _before_programmes(facts, policy, trace)
+    near = near_boundaries(score, policy) if with_review else []
+    found = evaluate_programmes(policy, [reading, *(_at_score(reading, other) for _, _, other in near)])
+    programmes = found[0]
     route = route_of(programmes)
-    reasons = review_reasons(facts, policy, score, route, shown, variants) if with_review else []
+    reasons = []
+    if with_review:  # §6.3: the route just across each near boundary, from the same batch
+        near_routes = [(b, d, route_of(other)) for (b, d, _), other in zip(near, found[1:], strict=True)]
+        reasons = review_reasons(facts, policy, score, route, near_routes)
     if trace is not None:
         _trace_results(
             trace, facts, policy, points, dimensions, score, level, capped, programmes, route, reasons
         )
+    return _evaluation(facts, gaps, dimensions, score, level, capped, programmes, route, reasons)
+
+
+def evaluate_many(facts_list: list[Facts], policy: Policy) -> list[Evaluation]:
+    """Evaluate several profiles (what-if variants) with their criteria as one batch; no review, no
+    actual values shown, no trace."""
+    before = [_before_programmes(facts, policy, None) for facts in facts_list]
+    programmes = evaluate_programmes(policy, [item[-1] for item in before], explained=0)
+    return [
+        _evaluation(facts, gaps, dimensions, score, level, capped, found, route_of(found), [])
+        for facts, (gaps, _, dimensions, score, level, capped, _), found in zip(
+            facts_list, before, programmes, strict=True
+        )
+    ]
+
+
+def _evaluation(facts, gaps, dimensions, score, level, capped, programmes, route, reasons) -> Evaluation:
     return Evaluation(
         facts=facts,
         gaps=gaps,
-        blocked_markets=blocked,
-        major_markets=major,
+        blocked_markets=frozenset(gap.market for gap in gaps if gap.severity == "blocking"),
+        major_markets=frozenset(gap.market for gap in gaps if gap.severity == "major"),
         dimensions=dimensions,
         score=score,
         level=level,

@@ -30,6 +30,7 @@ from app.engine.criteria import (
 )
 from app.engine.dates import add_months, parse_date
 from app.engine.policy import DIMENSIONS, SEVERITY_RANK, SIZE_CLASSES, Policy
+from app.engine.readiness import ROUTES, financial_route, levels, weighted_scores
 from app.vocabulary import NIB_PATTERN
 from app.vocabulary import PRACTICE_FIELDS as PRACTICES
 
@@ -185,10 +186,7 @@ def _programmes(policy: Policy, as_of: date, variants: list[tuple[Columns, np.nd
             row += 1
     verdicts = programme_verdicts(table, [len(programme.criteria) for programme in offered])
     results = {programme.code: verdicts[number] for number, programme in enumerate(offered)}
-    financial = np.zeros(n, dtype=bool)
-    for number, programme in enumerate(offered):
-        if programme.type == "financial":
-            financial |= verdicts[number] == 0
+    financial = financial_route(verdicts, offered)
     return results, financial
 
 
@@ -747,15 +745,10 @@ def _evaluate(
     gaps = _find_gaps(policy, as_of, frame, held, renewal, size_index, products, markets, n)
     years, certain = _years(frame, as_of)
     dimensions = _dimensions(frame, policy, years, held, products, markets, gaps, n)
-    total_weight = np.zeros(n, dtype=np.int64)
-    weighted = np.zeros(n, dtype=np.int64)
-    for name in DIMENSIONS:  # policy-v1 §8 A6: a dimension that does not apply carries no weight
-        applies = ~np.isnan(dimensions[name].astype(float))
-        total_weight += np.where(applies, policy.weights[name], 0)
-        weighted += np.where(applies, policy.weights[name] * np.nan_to_num(dimensions[name]), 0).astype(
-            np.int64
-        )
-    score = (2 * weighted + total_weight) // (2 * total_weight)
+    score = weighted_scores(
+        np.column_stack([dimensions[name].astype(float) for name in DIMENSIONS]),
+        [policy.weights[name] for name in DIMENSIONS],
+    )
     export_count = np.bincount(markets.owner, weights=markets.export, minlength=n)
     export_blocked = np.bincount(markets.owner, weights=markets.export & gaps.blocked, minlength=n)
     buyer_blocked = np.zeros(n, dtype=bool)
@@ -919,13 +912,7 @@ def assess_frame(frame: pd.DataFrame, as_of: date, policy: Policy, gap_detail: b
     )
     variants, cap_applies, sized_gaps = _size_variants(frame, as_of, policy, full)
     level_names = np.array([name for name, _ in policy.level_bands], dtype=object)
-    level_index = (
-        np.searchsorted(np.array([minimum for _, minimum in policy.level_bands]), score, side="right") - 1
-    )
-    cap_index = policy.level_rank(policy.level_cap)
-    # policy-v1 §4: a blocking gap in every export target market caps the level.
-    capped = cap_applies & (level_index > cap_index)
-    level_index = np.where(capped, cap_index, level_index)
+    level_index, capped = levels(score, cap_applies, policy)
     results, financial = _programmes(policy, as_of, variants)
     reviews = _review(policy, as_of, variants, score, financial, products, n)
     missing_any, missing_text = _missing_fields(frame, full.batch, products, n, as_of, policy)
@@ -940,7 +927,7 @@ def assess_frame(frame: pd.DataFrame, as_of: date, policy: Policy, gap_detail: b
         "level_capped": capped,
         **{f"dim_{name}": dimensions[name] for name in DIMENSIONS},
         "size_class": size_names[full.size_index],
-        "route": np.where(financial, "financial", "non_financial").astype(object),
+        "route": np.array(ROUTES, dtype=object)[financial.astype(np.int64)],
         "status": np.where(missing_any, "needs_information", "complete").astype(object),
         "missing_fields": missing_text,
         "review_required": np.logical_or.reduce([mask for _, mask in reviews]),

@@ -319,14 +319,6 @@ class Policy:
                 return size_class
         return self.size_bands[-1][0]
 
-    def level_of(self, score: int) -> str:
-        """Level band of a score (policy-v1 §4)."""
-        level = self.level_bands[0][0]
-        for name, minimum in self.level_bands:
-            if score >= minimum:
-                level = name
-        return level
-
     def level_rank(self, level: str) -> int:
         """Position of a level, 0 = lowest."""
         return [name for name, _ in self.level_bands].index(level)

@@ -21,6 +21,7 @@ from app.engine.criteria import (
 from app.engine.dates import round_half_up
 from app.engine.facts import Facts
 from app.engine.policy import DIMENSIONS, SEVERITY_RANK, SIZE_CLASSES, Policy, RequirementEntry
+from app.engine.readiness import ROUTES, financial_route, levels, weighted_scores
 
 
 class Trace(list):
@@ -312,15 +313,6 @@ def dimension_points(facts: Facts, gaps: list[Gap], policy: Policy) -> dict[str,
     }
 
 
-def overall_score(dimensions: dict[str, int | None], policy: Policy) -> int:
-    """Weighted mean of the applicable rounded dimension scores (§8 A6), rounded half up, in integers."""
-    total_weight = sum(policy.weights[name] for name in DIMENSIONS if dimensions[name] is not None)
-    weighted = sum(
-        policy.weights[name] * dimensions[name] for name in DIMENSIONS if dimensions[name] is not None
-    )
-    return (2 * weighted + total_weight) // (2 * total_weight)
-
-
 # -------------------------------------------------------------------------------------- §5 programmes
 
 
@@ -339,8 +331,9 @@ Reading = tuple[CriterionContext, "list[CriterionContext] | None"]  # (shown, si
 
 def evaluate_programmes(
     policy: Policy, readings: list[Reading], explained: int = 1
-) -> list[list[ProgrammeResult]]:
-    """Every programme offered on the date for each reading, each criterion pass/fail/unknown (§5).
+) -> list[tuple[list[ProgrammeResult], str]]:
+    """Every programme offered on the date and the route (§6.2) for each reading, each criterion
+    pass/fail/unknown (§5).
 
     All readings are one batch: each criterion of criteria.RULES runs once over one row per reading,
     or one row per size class still possible when a reading has size variants; a criterion whose
@@ -365,7 +358,8 @@ def evaluate_programmes(
         low = np.minimum.reduceat(table, starts, axis=1)
         table = np.where(low == np.maximum.reduceat(table, starts, axis=1), low, UNKNOWN)
     verdicts = programme_verdicts(table, [len(programme.criteria) for programme in offered]).tolist()
-    results: list[list[ProgrammeResult]] = []
+    routes = [ROUTES[int(financial)] for financial in financial_route(np.array(verdicts), offered)]
+    results: list[tuple[list[ProgrammeResult], str]] = []
     for index, (shown, _) in enumerate(readings):
         found, first = [], 0
         for number, programme in enumerate(offered):
@@ -382,14 +376,8 @@ def evaluate_programmes(
             first += len(programme.criteria)
             result = PROGRAMME_RESULTS[verdicts[number][index]]
             found.append(ProgrammeResult(programme.code, programme.type, result, evaluated))
-        results.append(found)
+        results.append((found, routes[index]))
     return results
-
-
-def route_of(programmes: list[ProgrammeResult]) -> str:
-    """policy-v1 §6.2: financial when a financial programme is eligible, otherwise non_financial."""
-    financial = any(p.type == "financial" and p.result == "eligible" for p in programmes)
-    return "financial" if financial else "non_financial"
 
 
 # ------------------------------------------------------------------------------------------- §6 review
@@ -459,46 +447,47 @@ def _reason(messages: dict, code: str, values: dict) -> dict:
 
 
 def _readiness(facts: Facts, gaps: list[Gap], policy: Policy):
-    """Dimension points, rounded dimensions (None = not applicable), score, level and cap (§4)."""
+    """Dimension points, rounded dimensions (None = not applicable) and whether the cap applies (§4)."""
     points = dimension_points(facts, gaps, policy)
     dimensions = {name: None if points[name] is None else round_half_up(points[name]) for name in DIMENSIONS}
-    score = overall_score(dimensions, policy)
     blocked = {gap.market for gap in gaps if gap.severity == "blocking"}
     export_markets = facts.export_markets
     # policy-v1 §4: a blocking gap in every (export) target market caps the level.
     cap_applies = bool(export_markets) and all(market in blocked for market in export_markets)
-    return points, dimensions, score, cap_applies
+    return points, dimensions, cap_applies
 
 
 def _before_programmes(facts: Facts, policy: Policy, trace: Trace | None) -> tuple:
     """Gaps, readiness, level and cap of one profile, and its criterion reading (shown, size variants).
 
     With the size class unknown the rules also run once per possible size class; the level cap that
-    differs between them is not applied (policy-v1 §8 A1).
+    differs between them is not applied (policy-v1 §8 A1). The scores of all readings are one batch
+    of readiness.weighted_scores, the level is readiness.levels.
     """
     per_size: dict[str, list[SizedGap]] = {}
     gaps = find_gaps(facts, policy, trace, per_size)
-    points, dimensions, score, cap_applies = _readiness(facts, gaps, policy)
-    shown = gap_context(facts, gaps, score)
+    readings = [(facts, gaps)]
     if facts.size_class is None:
-        variants = []
-        caps = set()
-        for size in SIZE_CLASSES:
-            sized = replace(facts, size_class=size)
-            sized_gaps = per_size.get(size, [])
-            _, _, sized_score, sized_cap = _readiness(sized, sized_gaps, policy)
-            variants.append(gap_context(sized, sized_gaps, sized_score))
-            caps.add(sized_cap)
-        cap_applies = caps == {True}
-    else:
-        variants = None
-    level = policy.level_of(score)
-    capped = False
-    if cap_applies:
-        cap = policy.level_cap
-        if policy.level_rank(level) > policy.level_rank(cap):
-            level, capped = cap, True
-    return gaps, points, dimensions, score, level, capped, (shown, variants)
+        readings += [(replace(facts, size_class=size), per_size.get(size, [])) for size in SIZE_CLASSES]
+    found = [_readiness(sized, sized_gaps, policy) for sized, sized_gaps in readings]
+    matrix = np.array(
+        [[np.nan if dims[name] is None else dims[name] for name in DIMENSIONS] for _, dims, _ in found],
+        dtype=float,
+    )
+    scores = weighted_scores(matrix, [policy.weights[name] for name in DIMENSIONS]).tolist()
+    points, dimensions, cap_applies = found[0]
+    score = scores[0]
+    shown = gap_context(facts, gaps, score)
+    variants = None
+    if facts.size_class is None:
+        variants = [
+            gap_context(sized, sized_gaps, sized_score)
+            for (sized, sized_gaps), sized_score in zip(readings[1:], scores[1:], strict=True)
+        ]
+        cap_applies = all(cap for _, _, cap in found[1:])
+    index, capped = levels(np.array([score]), np.array([cap_applies]), policy)
+    level = policy.level_bands[int(index[0])][0]
+    return gaps, points, dimensions, score, level, bool(capped[0]), (shown, variants)
 
 
 def evaluate(
@@ -508,11 +497,10 @@ def evaluate(
     gaps, points, dimensions, score, level, capped, reading = _before_programmes(facts, policy, trace)
     near = near_boundaries(score, policy) if with_review else []
     found = evaluate_programmes(policy, [reading, *(_at_score(reading, other) for _, _, other in near)])
-    programmes = found[0]
-    route = route_of(programmes)
+    programmes, route = found[0]
     reasons = []
     if with_review:  # §6.3: the route just across each near boundary, from the same batch
-        near_routes = [(b, d, route_of(other)) for (b, d, _), other in zip(near, found[1:], strict=True)]
+        near_routes = [(b, d, other) for (b, d, _), (_, other) in zip(near, found[1:], strict=True)]
         reasons = review_reasons(facts, policy, score, route, near_routes)
     if trace is not None:
         _trace_results(
@@ -527,8 +515,8 @@ def evaluate_many(facts_list: list[Facts], policy: Policy) -> list[Evaluation]:
     before = [_before_programmes(facts, policy, None) for facts in facts_list]
     programmes = evaluate_programmes(policy, [item[-1] for item in before], explained=0)
     return [
-        _evaluation(facts, gaps, dimensions, score, level, capped, found, route_of(found), [])
-        for facts, (gaps, _, dimensions, score, level, capped, _), found in zip(
+        _evaluation(facts, gaps, dimensions, score, level, capped, found, route, [])
+        for facts, (gaps, _, dimensions, score, level, capped, _), (found, route) in zip(
             facts_list, before, programmes, strict=True
         )
     ]

@@ -22,7 +22,6 @@ from app.engine.criteria import (
     UNKNOWN,
     UNKNOWN_SIZE,
     Columns,
-    isin,
     owner_any,
     product_key,
     product_matches,
@@ -30,7 +29,15 @@ from app.engine.criteria import (
 )
 from app.engine.dates import add_months, parse_date
 from app.engine.policy import DIMENSIONS, SEVERITY_RANK, SIZE_CLASSES, Policy
-from app.engine.readiness import ROUTES, financial_route, levels, weighted_scores
+from app.engine.readiness import (
+    ROUTES,
+    financial_route,
+    levels,
+    low_confidence_hs,
+    near_boundaries,
+    special_mention,
+    weighted_scores,
+)
 from app.vocabulary import NIB_PATTERN
 from app.vocabulary import PRACTICE_FIELDS as PRACTICES
 
@@ -689,17 +696,13 @@ def _joined_flags(named_masks: list[tuple[str, np.ndarray]], n: int) -> np.ndarr
 
 def _review(policy: Policy, as_of: date, variants, score, financial, products: _Products, n: int):
     """policy-v1 §6.3 review flags: special mention, score near a route-changing boundary, weak HS codes."""
-    special = variants[0][0].credit == "special_mention"
+    special = special_mention(variants[0][0].credit)
     near_boundary = np.zeros(n, dtype=bool)
-    for _, boundary in policy.level_bands[1:]:
-        near = np.abs(score - boundary) <= policy.review_margin
+    for _, near, other_score in near_boundaries(score, policy):
         if near.any():
-            other_score = np.where(score >= boundary, boundary - 1, boundary)
             _, other_financial = _programmes(policy, as_of, [(b, other_score) for b, _ in variants])
             near_boundary |= near & (other_financial != financial)
-    weak = isin(products.hs_sources, ["model", "keyword"]) & ~(
-        products.hs_scores >= policy.hs_score_threshold
-    )
+    weak = low_confidence_hs(products.hs_sources, products.hs_scores, policy.hs_score_threshold)
     low_confidence = np.bincount(products.owner, weights=weak, minlength=n) > 0
     return [
         ("credit_special_mention", special),

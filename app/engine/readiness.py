@@ -4,6 +4,7 @@ single path (a batch of one, or one row per reading) and the batch path alike.""
 from __future__ import annotations
 
 from app.engine.arrays import np
+from app.engine.criteria import isin
 
 ROUTES = ("non_financial", "financial")
 
@@ -36,3 +37,30 @@ def financial_route(verdicts: np.ndarray, programmes: list) -> np.ndarray:
         if programme.type == "financial":
             financial |= verdicts[number] == 0
     return financial
+
+
+# -------------------------------------------------------------------------------------- §6.3 review
+
+
+def special_mention(credit: np.ndarray) -> np.ndarray:
+    """policy-v1 §6.3: rows whose SLIK credit status is special mention."""
+    return credit == "special_mention"
+
+
+def near_boundaries(score: np.ndarray, policy) -> list[tuple[int, np.ndarray, np.ndarray]]:
+    """policy-v1 §6.3: per level boundary, the rows whose score is within the review margin of it and
+    the score just across it (the route there is compared with the route found)."""
+    return [
+        (
+            boundary,
+            np.abs(score - boundary) <= policy.review_margin,
+            np.where(score >= boundary, boundary - 1, boundary),
+        )
+        for _, boundary in policy.level_bands[1:]
+    ]
+
+
+def low_confidence_hs(sources: np.ndarray, scores: np.ndarray, threshold: float) -> np.ndarray:
+    """policy-v1 §6.3: products whose HS code a model or keyword chose with a score below the threshold
+    (NaN = no score)."""
+    return isin(sources, ("model", "keyword")) & ~(scores >= threshold)

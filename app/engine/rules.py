@@ -21,7 +21,15 @@ from app.engine.criteria import (
 from app.engine.dates import round_half_up
 from app.engine.facts import Facts
 from app.engine.policy import DIMENSIONS, SEVERITY_RANK, SIZE_CLASSES, Policy, RequirementEntry
-from app.engine.readiness import ROUTES, financial_route, levels, weighted_scores
+from app.engine.readiness import (
+    ROUTES,
+    financial_route,
+    levels,
+    low_confidence_hs,
+    near_boundaries,
+    special_mention,
+    weighted_scores,
+)
 
 
 class Trace(list):
@@ -383,16 +391,6 @@ def evaluate_programmes(
 # ------------------------------------------------------------------------------------------- §6 review
 
 
-def near_boundaries(score: int, policy: Policy) -> list[tuple[int, int, int]]:
-    """(boundary, distance, the score just across it) for each level boundary within the review margin."""
-    near = []
-    for _, boundary in policy.level_bands[1:]:
-        distance = abs(score - boundary)
-        if distance <= policy.review_margin:
-            near.append((boundary, distance, boundary - 1 if score >= boundary else boundary))
-    return near
-
-
 def _at_score(reading: Reading, score: int) -> Reading:
     """The same reading with another readiness score (every size variant too)."""
     shown, variants = reading
@@ -402,23 +400,32 @@ def _at_score(reading: Reading, score: int) -> Reading:
 
 
 def review_reasons(facts: Facts, policy: Policy, score: int, route: str, near_routes: list) -> list[dict]:
-    """policy-v1 §6.3 review flags with messages in Bahasa Indonesia and English.
+    """policy-v1 §6.3 review flags (readiness.py) with messages in Bahasa Indonesia and English.
 
-    `near_routes` gives, for each boundary near the score (near_boundaries), the route just across it.
+    `near_routes` gives, for each boundary near the score (readiness.near_boundaries), the route just
+    across it.
     """
     reasons = []
     messages = policy.review_messages
-    if facts.credit_status == "special_mention":
+    if special_mention(np.array([facts.credit_status], dtype=object))[0]:
         reasons.append(_reason(messages, "credit_special_mention", {}))
-    for boundary, distance, other in near_routes:
+    for boundary, other in near_routes:
         if other != route:
-            values = {"score": score, "distance": distance, "boundary": boundary, "other_route": other}
+            values = {
+                "score": score,
+                "distance": abs(score - boundary),
+                "boundary": boundary,
+                "other_route": other,
+            }
             reasons.append(_reason(messages, "score_near_boundary", values))
     threshold = policy.hs_score_threshold
-    for product in facts.products:
-        if product.hs_source in ("model", "keyword") and (
-            product.hs_score is None or product.hs_score < threshold
-        ):
+    weak = low_confidence_hs(
+        np.array([product.hs_source for product in facts.products], dtype=object),
+        np.array([np.nan if p.hs_score is None else p.hs_score for p in facts.products], dtype=float),
+        threshold,
+    )
+    for product, flagged in zip(facts.products, weak.tolist(), strict=True):
+        if flagged:
             values = {
                 "hs_code": product.hs_code,
                 "description": product.description,
@@ -495,12 +502,16 @@ def evaluate(
 ) -> Evaluation:
     """Run every rule on the facts: gaps, readiness, level, programmes, route, review."""
     gaps, points, dimensions, score, level, capped, reading = _before_programmes(facts, policy, trace)
-    near = near_boundaries(score, policy) if with_review else []
-    found = evaluate_programmes(policy, [reading, *(_at_score(reading, other) for _, _, other in near)])
+    near = []
+    if with_review:
+        near = [
+            (b, int(other[0])) for b, rows, other in near_boundaries(np.array([score]), policy) if rows[0]
+        ]
+    found = evaluate_programmes(policy, [reading, *(_at_score(reading, other) for _, other in near)])
     programmes, route = found[0]
     reasons = []
     if with_review:  # §6.3: the route just across each near boundary, from the same batch
-        near_routes = [(b, d, other) for (b, d, _), (_, other) in zip(near, found[1:], strict=True)]
+        near_routes = [(b, other) for (b, _), (_, other) in zip(near, found[1:], strict=True)]
         reasons = review_reasons(facts, policy, score, route, near_routes)
     if trace is not None:
         _trace_results(

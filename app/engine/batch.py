@@ -31,10 +31,17 @@ from app.engine.dates import add_months, parse_date
 from app.engine.policy import DIMENSIONS, SEVERITY_RANK, SIZE_CLASSES, Policy
 from app.engine.readiness import (
     ROUTES,
+    capacity_points,
+    compliance_points,
+    digital_points,
     financial_route,
     levels,
     low_confidence_hs,
+    management_points,
+    market_points,
     near_boundaries,
+    quality_points,
+    rounded,
     special_mention,
     weighted_scores,
 )
@@ -557,85 +564,50 @@ def _empty_gaps() -> _GapTable:
 
 
 def _round(points: np.ndarray) -> np.ndarray:
-    return np.floor(points + 0.5).astype(np.int64)
+    return rounded(points).astype(np.int64)
 
 
 def _dimensions(frame, policy: Policy, years, held, products: _Products, markets: _Markets, gaps: _Gaps, n):
-    """The six dimensions, same operations in the same order as rules.py (policy-v1 §4)."""
+    """The six dimensions (policy-v1 §4) by the functions of readiness.py, from the batch's arrays."""
     dims = policy.dimensions
-    known_years, safe_years = ~np.isnan(years), np.nan_to_num(years)
     practices = {name: frame[f"practice_{name}"].to_numpy(dtype=float) == 1 for name in PRACTICES}
     checked = np.bincount(markets.owner, minlength=n)
-
-    compliance = np.zeros(n)
-    for code, points in dims["compliance"]["legality_points"].items():
-        compliance = compliance + np.where(held[code], float(points), 0.0)
-    for key, flags in (
-        ("markets_without_blocking_gaps", gaps.blocked),
-        ("markets_without_major_gaps", gaps.major),
-    ):
-        flagged = np.bincount(markets.owner, weights=flags, minlength=n)
-        compliance = compliance + dims["compliance"][key] * ((checked - flagged) / checked)
-
-    cap = dims["capacity"]
-    has_ratio = ~np.isnan(products.best_ratio)
-    capacity = np.where(
-        has_ratio, cap["export_lot_points"] * np.minimum(1.0, np.nan_to_num(products.best_ratio)), 0.0
+    compliance = compliance_points(
+        held,
+        checked,
+        np.bincount(markets.owner, weights=gaps.blocked, minlength=n),
+        np.bincount(markets.owner, weights=gaps.major, minlength=n),
+        dims["compliance"],
     )
-    continuity = cap["continuity_points"] * np.minimum(1.0, safe_years / cap["continuity_full_at_years"])
-    capacity = capacity + np.where(known_years, continuity, 0.0)
-
-    earned = possible = np.zeros(n)
-    for item in policy.quality_items:  # policy-v1 §8 A6: only items that apply to a product
-        item_applies = _products_matching(products, n, item.applies_to_product)
-        possible = possible + np.where(item_applies, item.points, 0.0)
-        held_item = item_applies & _held_any_codes(held, item.any_of, n)
-        earned = earned + np.where(held_item, item.points, 0.0)
-    quality = np.where(possible > 0, 100.0 * earned / np.where(possible > 0, possible, 1.0), np.nan)
-
-    man = dims["management"]
-    management = np.where(
-        known_years,
-        man["years_in_business_points"]
-        * np.minimum(1.0, safe_years / man["years_in_business_full_at_years"]),
-        0.0,
+    items = policy.quality_items  # policy-v1 §8 A6: only items that apply to a product
+    applies = np.array([_products_matching(products, n, item.applies_to_product) for item in items])
+    held_items = np.array([_held_any_codes(held, item.any_of, n) for item in items])
+    quality = quality_points(
+        applies.reshape(len(items), n), held_items.reshape(len(items), n), [item.points for item in items]
     )
-    management = management + np.where(practices["bookkeeping"], float(man["bookkeeping_points"]), 0.0)
-    management = management + np.where(practices["bank_account"], float(man["bank_account_points"]), 0.0)
-    credit = frame["credit_status"].to_numpy(dtype=object)
-    credit_points = np.zeros(n)
-    for status, points in man["credit_status_points"].items():
-        credit_points[credit == status] = float(points)
-    management = management + credit_points
-
+    management = management_points(
+        years,
+        practices["bookkeeping"],
+        practices["bank_account"],
+        frame["credit_status"].to_numpy(dtype=object),
+        dims["management"],
+    )
+    market = market_points(
+        frame["export_direct"].to_numpy(dtype=float),
+        frame["export_indirect"].to_numpy(dtype=float),
+        markets.buyer_present,
+        held.get("EXPORT_TRAINING", np.zeros(n, dtype=bool)),
+        markets.target_export_count,
+        dims["market"],
+    )
     return {
         "compliance": _round(compliance),
-        "capacity": _round(capacity),
-        "quality": np.where(np.isnan(quality), np.nan, np.floor(quality + 0.5)),
+        "capacity": _round(capacity_points(products.best_ratio, years, dims["capacity"])),
+        "quality": rounded(quality),
         "management": _round(management),
-        "market": _round(_market_points(frame, dims["market"], held, markets, n)),
-        "digital": _round(_digital_points(dims["digital"], practices, n)),
+        "market": _round(market),
+        "digital": _round(digital_points(practices, dims["digital"]) + np.zeros(n)),
     }
-
-
-def _market_points(frame, config: dict, held, markets: _Markets, n: int) -> np.ndarray:
-    direct = frame["export_direct"].to_numpy(dtype=float)
-    indirect = frame["export_indirect"].to_numpy(dtype=float)
-    history = np.where(indirect == 1, float(config["export_indirect_points"]), 0.0)
-    market = np.where(direct == 1, float(config["export_direct_points"]), history)
-    market = market + np.where(markets.buyer_present, float(config["buyer_contract_points"]), 0.0)
-    training = held.get("EXPORT_TRAINING", np.zeros(n, dtype=bool))
-    market = market + np.where(training, float(config["export_training_points"]), 0.0)
-    return market + np.where(
-        markets.target_export_count > 0, float(config["target_market_chosen_points"]), 0.0
-    )
-
-
-def _digital_points(config: dict, practices: dict[str, np.ndarray], n: int) -> np.ndarray:
-    digital = np.zeros(n)
-    for name in ("email", "website", "marketplace"):
-        digital = digital + np.where(practices[name], float(config[f"{name}_points"]), 0.0)
-    return digital
 
 
 def _years(frame: pd.DataFrame, as_of: date) -> tuple[np.ndarray, np.ndarray]:

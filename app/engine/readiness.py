@@ -9,13 +9,87 @@ from app.engine.criteria import isin
 ROUTES = ("non_financial", "financial")
 
 
+# ---------------------------------------------------------------------------- §4 the six dimensions
+
+
+def compliance_points(legal_held: dict, checked, blocked, major, config: dict) -> np.ndarray:
+    """Legality held, and the share of checked markets free of blocking and of major gaps."""
+    points = np.zeros(len(checked))
+    for code, code_points in config["legality_points"].items():
+        points = points + np.where(legal_held[code], float(code_points), 0.0)
+    for key, flagged in (("markets_without_blocking_gaps", blocked), ("markets_without_major_gaps", major)):
+        points = points + config[key] * ((checked - flagged) / checked)
+    return points
+
+
+def capacity_points(best_ratio: np.ndarray, years: np.ndarray, config: dict) -> np.ndarray:
+    """Best product's monthly capacity against its export lot (NaN = none comparable), and continuity in
+    years (NaN = unknown)."""
+    lot = np.where(np.isnan(best_ratio), 0.0, config["export_lot_points"] * np.minimum(1.0, best_ratio))
+    continuity = config["continuity_points"] * np.minimum(1.0, years / config["continuity_full_at_years"])
+    return lot + np.where(np.isnan(years), 0.0, continuity)
+
+
+def quality_points(applies: np.ndarray, held: np.ndarray, points: list[float]) -> np.ndarray:
+    """Points of the applicable quality items held over the applicable points, x 100 (items x rows
+    masks); NaN where none applies (policy-v1 §8 A6)."""
+    weight = np.asarray(points, dtype=float).reshape(-1, 1)
+    earned = np.zeros(applies.shape[1])
+    possible = np.zeros(applies.shape[1])
+    for number in range(len(points)):
+        possible = possible + np.where(applies[number], weight[number, 0], 0.0)
+        earned = earned + np.where(applies[number] & held[number], weight[number, 0], 0.0)
+    return np.where(possible > 0, 100.0 * earned / np.where(possible > 0, possible, 1.0), np.nan)
+
+
+def management_points(years, bookkeeping, bank_account, credit, config: dict) -> np.ndarray:
+    """Years in business, bookkeeping, bank account and SLIK credit status."""
+    points = np.where(
+        np.isnan(years),
+        0.0,
+        config["years_in_business_points"]
+        * np.minimum(1.0, years / config["years_in_business_full_at_years"]),
+    )
+    points = points + np.where(bookkeeping, float(config["bookkeeping_points"]), 0.0)
+    points = points + np.where(bank_account, float(config["bank_account_points"]), 0.0)
+    credit_points = np.zeros(len(points))
+    for status, status_points in config["credit_status_points"].items():
+        credit_points[credit == status] = float(status_points)
+    return points + credit_points
+
+
+def market_points(direct, indirect, buyer_present, training, target_count, config: dict) -> np.ndarray:
+    """Export history (direct before indirect), buyer contract, export training, target markets chosen."""
+    history = np.where(indirect == 1, float(config["export_indirect_points"]), 0.0)
+    points = np.where(direct == 1, float(config["export_direct_points"]), history)
+    points = points + np.where(buyer_present, float(config["buyer_contract_points"]), 0.0)
+    points = points + np.where(training, float(config["export_training_points"]), 0.0)
+    return points + np.where(target_count > 0, float(config["target_market_chosen_points"]), 0.0)
+
+
+def digital_points(practices: dict, config: dict) -> np.ndarray:
+    """Email, website and marketplace presence."""
+    points = 0.0
+    for name in ("email", "website", "marketplace"):
+        points = points + np.where(practices[name], float(config[f"{name}_points"]), 0.0)
+    return points
+
+
+def rounded(points: np.ndarray) -> np.ndarray:
+    """Dimension scores rounded half up (points are never negative); NaN stays NaN (not applicable)."""
+    return np.floor(points + 0.5)
+
+
+# ------------------------------------------------------------------------ §4 score, level; §6.2 route
+
+
 def weighted_scores(dimensions: np.ndarray, weights: list[int]) -> np.ndarray:
     """Weighted mean of the rounded dimension scores per row (rows x dimensions, NaN = not applicable,
     policy-v1 §8 A6: no weight), rounded half up, in integers."""
     applies = ~np.isnan(dimensions)
     weight = np.asarray(weights, dtype=np.int64)
     total = (applies * weight).sum(axis=1)
-    weighted = np.where(applies, np.nan_to_num(dimensions) * weight, 0).astype(np.int64).sum(axis=1)
+    weighted = np.where(applies, dimensions * weight, 0).astype(np.int64).sum(axis=1)
     return (2 * weighted + total) // (2 * total)
 
 

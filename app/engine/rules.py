@@ -18,15 +18,21 @@ from app.engine.criteria import (
     columns_of,
     programme_verdicts,
 )
-from app.engine.dates import round_half_up
 from app.engine.facts import Facts
 from app.engine.policy import DIMENSIONS, SEVERITY_RANK, SIZE_CLASSES, Policy, RequirementEntry
 from app.engine.readiness import (
     ROUTES,
+    capacity_points,
+    compliance_points,
+    digital_points,
     financial_route,
     levels,
     low_confidence_hs,
+    management_points,
+    market_points,
     near_boundaries,
+    quality_points,
+    rounded,
     special_mention,
     weighted_scores,
 )
@@ -221,33 +227,6 @@ def find_gaps(
 # ----------------------------------------------------------------------------------------- §4 readiness
 
 
-def _compliance(facts: Facts, gaps: list[Gap], config: dict) -> float:
-    """Legality held, and checked markets free of blocking and of major gaps."""
-    markets = facts.checked_markets
-    blocked = {gap.market for gap in gaps if gap.severity == "blocking"}
-    major = {gap.market for gap in gaps if gap.severity == "major"}
-    points = 0.0
-    for code, code_points in config["legality_points"].items():
-        if code in facts.held:
-            points += code_points
-    points += config["markets_without_blocking_gaps"] * (
-        sum(m not in blocked for m in markets) / len(markets)
-    )
-    points += config["markets_without_major_gaps"] * (sum(m not in major for m in markets) / len(markets))
-    return points
-
-
-def _capacity(facts: Facts, config: dict) -> float:
-    """Best product's monthly capacity against its export lot, and continuity in years."""
-    ratios = [p.capacity_ratio for p in facts.products if p.capacity_ratio is not None]
-    points = config["export_lot_points"] * min(1.0, max(ratios)) if ratios else 0.0
-    if facts.years_in_business is not None:
-        points += config["continuity_points"] * min(
-            1.0, facts.years_in_business / config["continuity_full_at_years"]
-        )
-    return points
-
-
 def quality_items_applying(facts: Facts, policy: Policy) -> list:
     """The quality items a rule would ask of at least one of the IKM's products (policy-v1 §8 A6)."""
     return [
@@ -257,67 +236,79 @@ def quality_items_applying(facts: Facts, policy: Policy) -> list:
     ]
 
 
-def _quality(facts: Facts, policy: Policy) -> float | None:
-    """Points of the applicable quality items held over the applicable points, × 100; None if none apply."""
-    earned = possible = 0.0
-    for item in quality_items_applying(facts, policy):
-        possible += item.points
-        if any(code in facts.held for code in item.any_of):
-            earned += item.points
-    return 100.0 * earned / possible if possible else None
+def _best_ratio(facts: Facts) -> float | None:
+    """The best product's capacity ratio; None when no product's is comparable."""
+    return max((p.capacity_ratio for p in facts.products if p.capacity_ratio is not None), default=None)
 
 
-def _management(facts: Facts, config: dict) -> float:
-    """Years in business, bookkeeping, bank account and SLIK credit status."""
-    points = 0.0
-    if facts.years_in_business is not None:
-        points += config["years_in_business_points"] * min(
-            1.0, facts.years_in_business / config["years_in_business_full_at_years"]
-        )
-    if facts.practices["bookkeeping"]:
-        points += config["bookkeeping_points"]
-    if facts.practices["bank_account"]:
-        points += config["bank_account_points"]
-    if facts.credit_status is not None:
-        points += config["credit_status_points"][facts.credit_status]
-    return points
+def _holds_item(facts: Facts, item) -> bool:
+    """Whether one of the quality item's codes is held."""
+    return any(code in facts.held for code in item.any_of)
 
 
-def _market(facts: Facts, config: dict) -> float:
-    """Export history, buyer contract, export training and target markets chosen."""
-    points = 0.0
-    if facts.export_direct:
-        points += config["export_direct_points"]
-    elif facts.export_indirect:
-        points += config["export_indirect_points"]
-    if facts.buyer_market is not None:
-        points += config["buyer_contract_points"]
-    if "EXPORT_TRAINING" in facts.held:
-        points += config["export_training_points"]
-    if facts.target_export_markets:
-        points += config["target_market_chosen_points"]
-    return points
-
-
-def _digital(facts: Facts, config: dict) -> float:
-    """Email, website and marketplace presence."""
-    points = 0.0
-    for name in ("email", "website", "marketplace"):
-        if facts.practices[name]:
-            points += config[f"{name}_points"]
-    return points
-
-
-def dimension_points(facts: Facts, gaps: list[Gap], policy: Policy) -> dict[str, float | None]:
-    """The six dimension scores before rounding (policy-v1 §4, points from readiness.yaml); None = n/a."""
+def dimension_points(readings: list[tuple[Facts, list[Gap]]], policy: Policy) -> dict[str, np.ndarray]:
+    """The six dimension scores before rounding (policy-v1 §4, readiness.py), one row per reading (a
+    profile, or one of its size readings, with its gaps); NaN = not applicable."""
     dims = policy.dimensions
+    facts = [reading[0] for reading in readings]
+
+    def column(read) -> np.ndarray:
+        return np.array([np.nan if (value := read(f)) is None else value for f in facts], dtype=float)
+
+    def flag(read) -> np.ndarray:
+        return np.array([bool(read(f)) for f in facts], dtype=bool)
+
+    flagged = {
+        severity: np.array(
+            [
+                len({g.market for g in gaps if g.severity == severity} & set(f.checked_markets))
+                for f, gaps in readings
+            ]
+        )
+        for severity in ("blocking", "major")
+    }
+    items = policy.quality_items
+    applying = [quality_items_applying(f, policy) for f in facts]
+    years = column(lambda f: f.years_in_business)
+    practices = {name: flag(lambda f, name=name: f.practices[name]) for name in facts[0].practices}
     return {
-        "compliance": _compliance(facts, gaps, dims["compliance"]),
-        "capacity": _capacity(facts, dims["capacity"]),
-        "quality": _quality(facts, policy),
-        "management": _management(facts, dims["management"]),
-        "market": _market(facts, dims["market"]),
-        "digital": _digital(facts, dims["digital"]),
+        "compliance": compliance_points(
+            {code: flag(lambda f, c=code: c in f.held) for code in dims["compliance"]["legality_points"]},
+            np.array([len(f.checked_markets) for f in facts]),
+            flagged["blocking"],
+            flagged["major"],
+            dims["compliance"],
+        ),
+        "capacity": capacity_points(
+            column(_best_ratio),
+            years,
+            dims["capacity"],
+        ),
+        "quality": quality_points(
+            np.array([[item in found for found in applying] for item in items], dtype=bool).reshape(
+                len(items), len(facts)
+            ),
+            np.array([flag(lambda f, i=item: _holds_item(f, i)) for item in items]).reshape(
+                len(items), len(facts)
+            ),
+            [item.points for item in items],
+        ),
+        "management": management_points(
+            years,
+            practices["bookkeeping"],
+            practices["bank_account"],
+            np.array([f.credit_status for f in facts], dtype=object),
+            dims["management"],
+        ),
+        "market": market_points(
+            column(lambda f: f.export_direct),
+            column(lambda f: f.export_indirect),
+            flag(lambda f: f.buyer_market is not None),
+            flag(lambda f: "EXPORT_TRAINING" in f.held),
+            np.array([len(f.target_export_markets) for f in facts]),
+            dims["market"],
+        ),
+        "digital": digital_points(practices, dims["digital"]) + np.zeros(len(facts)),
     }
 
 
@@ -453,55 +444,69 @@ def _reason(messages: dict, code: str, values: dict) -> dict:
 # ---------------------------------------------------------------------------------------------- all
 
 
-def _readiness(facts: Facts, gaps: list[Gap], policy: Policy):
-    """Dimension points, rounded dimensions (None = not applicable) and whether the cap applies (§4)."""
-    points = dimension_points(facts, gaps, policy)
-    dimensions = {name: None if points[name] is None else round_half_up(points[name]) for name in DIMENSIONS}
+def _cap_applies(facts: Facts, gaps: list[Gap]) -> bool:
+    """policy-v1 §4: a blocking gap in every (export) target market caps the level."""
     blocked = {gap.market for gap in gaps if gap.severity == "blocking"}
-    export_markets = facts.export_markets
-    # policy-v1 §4: a blocking gap in every (export) target market caps the level.
-    cap_applies = bool(export_markets) and all(market in blocked for market in export_markets)
-    return points, dimensions, cap_applies
+    return bool(facts.export_markets) and all(market in blocked for market in facts.export_markets)
 
 
-def _before_programmes(facts: Facts, policy: Policy, trace: Trace | None) -> tuple:
-    """Gaps, readiness, level and cap of one profile, and its criterion reading (shown, size variants).
+def _before_programmes(facts_list: list[Facts], policy: Policy, trace: Trace | None) -> list[tuple]:
+    """Gaps, readiness, level and cap of each profile, and its criterion reading (shown, size variants).
 
     With the size class unknown the rules also run once per possible size class; the level cap that
-    differs between them is not applied (policy-v1 §8 A1). The scores of all readings are one batch
-    of readiness.weighted_scores, the level is readiness.levels.
+    differs between them is not applied (policy-v1 §8 A1). The dimensions, scores and levels of all
+    readings of all profiles are one batch of the functions of readiness.py.
     """
-    per_size: dict[str, list[SizedGap]] = {}
-    gaps = find_gaps(facts, policy, trace, per_size)
-    readings = [(facts, gaps)]
-    if facts.size_class is None:
-        readings += [(replace(facts, size_class=size), per_size.get(size, [])) for size in SIZE_CLASSES]
-    found = [_readiness(sized, sized_gaps, policy) for sized, sized_gaps in readings]
-    matrix = np.array(
-        [[np.nan if dims[name] is None else dims[name] for name in DIMENSIONS] for _, dims, _ in found],
-        dtype=float,
-    )
+    per_profile = []
+    rows: list[tuple[Facts, list[Gap]]] = []
+    for facts in facts_list:
+        per_size: dict[str, list[SizedGap]] = {}
+        gaps = find_gaps(facts, policy, trace, per_size)
+        readings = [(facts, gaps)]
+        if facts.size_class is None:
+            readings += [(replace(facts, size_class=size), per_size.get(size, [])) for size in SIZE_CLASSES]
+        per_profile.append((len(rows), readings))
+        rows += readings
+    table = dimension_points(rows, policy)
+    matrix = np.column_stack([rounded(table[name]) for name in DIMENSIONS])
     scores = weighted_scores(matrix, [policy.weights[name] for name in DIMENSIONS]).tolist()
-    points, dimensions, cap_applies = found[0]
-    score = scores[0]
-    shown = gap_context(facts, gaps, score)
-    variants = None
-    if facts.size_class is None:
-        variants = [
-            gap_context(sized, sized_gaps, sized_score)
-            for (sized, sized_gaps), sized_score in zip(readings[1:], scores[1:], strict=True)
-        ]
-        cap_applies = all(cap for _, _, cap in found[1:])
-    index, capped = levels(np.array([score]), np.array([cap_applies]), policy)
-    level = policy.level_bands[int(index[0])][0]
-    return gaps, points, dimensions, score, level, bool(capped[0]), (shown, variants)
+    points_rows = np.column_stack([table[name] for name in DIMENSIONS]).tolist()
+    matrix_rows = matrix.tolist()
+    caps = [_cap_applies(facts, gaps) for facts, gaps in rows]
+    cap_applies = [
+        caps[first] if len(readings) == 1 else all(caps[first + 1 : first + len(readings)])
+        for first, readings in per_profile
+    ]
+    index, capped = levels(
+        np.array([scores[first] for first, _ in per_profile]), np.array(cap_applies, dtype=bool), policy
+    )
+    found = []
+    for number, (first, readings) in enumerate(per_profile):
+        facts, gaps = readings[0]
+        score = scores[first]
+        points = {name: None if v != v else v for name, v in zip(DIMENSIONS, points_rows[first], strict=True)}
+        dimensions = {
+            name: None if v != v else int(v) for name, v in zip(DIMENSIONS, matrix_rows[first], strict=True)
+        }
+        shown = gap_context(facts, gaps, score)
+        variants = None
+        if len(readings) > 1:
+            variants = [
+                gap_context(sized, sized_gaps, sized_score)
+                for (sized, sized_gaps), sized_score in zip(
+                    readings[1:], scores[first + 1 : first + len(readings)], strict=True
+                )
+            ]
+        level = policy.level_bands[int(index[number])][0]
+        found.append((gaps, points, dimensions, score, level, bool(capped[number]), (shown, variants)))
+    return found
 
 
 def evaluate(
     facts: Facts, policy: Policy, trace: Trace | None = None, with_review: bool = True
 ) -> Evaluation:
     """Run every rule on the facts: gaps, readiness, level, programmes, route, review."""
-    gaps, points, dimensions, score, level, capped, reading = _before_programmes(facts, policy, trace)
+    gaps, points, dimensions, score, level, capped, reading = _before_programmes([facts], policy, trace)[0]
     near = []
     if with_review:
         near = [
@@ -523,7 +528,7 @@ def evaluate(
 def evaluate_many(facts_list: list[Facts], policy: Policy) -> list[Evaluation]:
     """Evaluate several profiles (what-if variants) with their criteria as one batch; no review, no
     actual values shown, no trace."""
-    before = [_before_programmes(facts, policy, None) for facts in facts_list]
+    before = _before_programmes(facts_list, policy, None)
     programmes = evaluate_programmes(policy, [item[-1] for item in before], explained=0)
     return [
         _evaluation(facts, gaps, dimensions, score, level, capped, found, route, [])

@@ -189,14 +189,19 @@ def _programmes(policy: Policy, as_of: date, variants: list[tuple[Columns, np.nd
     offered = [programme for programme in policy.programmes if programme.offered_on(as_of)]
     table = np.zeros((sum(len(programme.criteria) for programme in offered), n), dtype=np.int8)
     row = 0
+    once: dict[tuple, np.ndarray] = {}  # programmes share criteria: each rule and parameters run once
     for programme in offered:
         for criterion in programme.criteria:
+            if criterion.key in once:
+                table[row] = once[criterion.key]
+                row += 1
+                continue
             rule = RULES[criterion.rule].evaluate
             outcome = rule(variants[0][0], criterion.params, variants[0][1])
             for batch, score in variants[1:]:
                 other = rule(batch, criterion.params, score)
                 outcome = np.where(other == outcome, outcome, UNKNOWN)
-            table[row] = outcome
+            table[row] = once[criterion.key] = outcome
             row += 1
     verdicts = programme_verdicts(table, [len(programme.criteria) for programme in offered])
     results = {programme.code: verdicts[number] for number, programme in enumerate(offered)}

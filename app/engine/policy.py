@@ -11,6 +11,7 @@ import os
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -158,6 +159,11 @@ class Criterion:
     def required_text(self) -> str:
         """The required value as an officer reads it."""
         return describe_requirement(self.rule, self.params)
+
+    @cached_property
+    def key(self) -> tuple[str, str]:
+        """The rule and its parameters: criteria of equal keys have equal outcomes (evaluated once)."""
+        return self.rule, repr(sorted(self.params.items()))
 
 
 @dataclass(frozen=True)

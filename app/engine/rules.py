@@ -350,9 +350,11 @@ def evaluate_programmes(
     as_of = readings[0][0].facts.as_of
     offered = [programme for programme in policy.programmes if programme.offered_on(as_of)]
     criteria = [criterion for programme in offered for criterion in programme.criteria]
-    table = np.array(
-        [RULES[criterion.rule].evaluate(columns, criterion.params, score) for criterion in criteria]
-    ).reshape(len(criteria), len(rows))
+    once: dict[tuple, np.ndarray] = {}  # programmes share criteria: each rule and parameters run once
+    for criterion in criteria:
+        if criterion.key not in once:
+            once[criterion.key] = RULES[criterion.rule].evaluate(columns, criterion.params, score)
+    table = np.array([once[criterion.key] for criterion in criteria]).reshape(len(criteria), len(rows))
     if len(rows) > len(readings):  # some reading spans several size rows: they agree, or unknown
         low = np.minimum.reduceat(table, starts, axis=1)
         table = np.where(low == np.maximum.reduceat(table, starts, axis=1), low, UNKNOWN)

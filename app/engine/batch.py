@@ -1,10 +1,11 @@
-"""The batch path: the same rules as rules.py over a whole table of profiles, as numpy masks per rule.
+"""The batch path: every profile of a table at once, as numpy arrays.
 
 `profiles_to_frame` reads validated profiles into one row each (lists kept as tuples); `assess_frame`
-flattens products, markets and certificates into long arrays and evaluates every requirement entry,
-readiness dimension and programme criterion for all rows at once. Arithmetic follows rules.py step by
-step (same operations in the same order), so both paths give identical scores; a property test
-(tests/engine/test_properties.py) checks that they agree.
+flattens products, markets and certificates into long arrays, finds the gaps of every requirement entry
+and runs the rules written once over arrays: the criteria (criteria.py), programme verdicts, dimensions,
+score, level, cap, route and review flags (readiness.py), the same functions the single path runs on
+its batch of one. Gap finding and missing fields are still this path's own (rules.py / facts.py have the
+single path's); a property test (tests/engine/test_properties.py) checks that both paths agree.
 """
 
 from __future__ import annotations

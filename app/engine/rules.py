@@ -1,5 +1,7 @@
-"""The single-profile rules: requirements and gaps (§3), readiness (§4), programmes (§5), route and
-review (§6). `evaluate` runs them all on Facts; a Trace, when given, records why each result holds.
+"""The single-profile path: requirements and gaps (§3), then readiness (§4), programmes (§5), route and
+review (§6) by the functions written once over arrays (criteria.py, readiness.py), run on a small batch
+(the profile, its possible size classes, its near-boundary readings, or what-if variants). `evaluate`
+runs them all on Facts; a Trace, when given, records why each result holds.
 """
 
 from __future__ import annotations

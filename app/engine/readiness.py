@@ -34,11 +34,8 @@ def quality_points(applies: np.ndarray, held: np.ndarray, points: list[float]) -
     """Points of the applicable quality items held over the applicable points, x 100 (items x rows
     masks); NaN where none applies (policy-v1 §8 A6)."""
     weight = np.asarray(points, dtype=float).reshape(-1, 1)
-    earned = np.zeros(applies.shape[1])
-    possible = np.zeros(applies.shape[1])
-    for number in range(len(points)):
-        possible = possible + np.where(applies[number], weight[number, 0], 0.0)
-        earned = earned + np.where(applies[number] & held[number], weight[number, 0], 0.0)
+    possible = (applies * weight).sum(axis=0)
+    earned = ((applies & held) * weight).sum(axis=0)
     return np.where(possible > 0, 100.0 * earned / np.where(possible > 0, possible, 1.0), np.nan)
 
 

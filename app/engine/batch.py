@@ -32,6 +32,7 @@ from app.engine.dates import add_months, parse_date
 from app.engine.policy import DIMENSIONS, SEVERITY_RANK, SIZE_CLASSES, Policy
 from app.engine.readiness import (
     ROUTES,
+    blocked_everywhere,
     capacity_points,
     compliance_points,
     digital_points,
@@ -761,7 +762,7 @@ def _evaluate(
         group_kind=frame["group_kind"].to_numpy(dtype=object),
         group_members=frame["group_members"].to_numpy(dtype=float),
     )
-    cap_applies = (export_count > 0) & (export_blocked == export_count)
+    cap_applies = blocked_everywhere(export_count, export_blocked)
     return _Evaluation(batch, score, dimensions, cap_applies, gaps, products, markets, size_index)
 
 

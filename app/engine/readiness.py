@@ -90,6 +90,12 @@ def weighted_scores(dimensions: np.ndarray, weights: list[int]) -> np.ndarray:
     return (2 * weighted + total) // (2 * total)
 
 
+def blocked_everywhere(export_markets: np.ndarray, blocked_export_markets: np.ndarray) -> np.ndarray:
+    """policy-v1 §4: per row, whether a blocking gap in every export target market caps the level
+    (counts of export markets and of those with a blocking gap)."""
+    return (export_markets > 0) & (blocked_export_markets == export_markets)
+
+
 def levels(score: np.ndarray, cap_applies: np.ndarray, policy) -> tuple[np.ndarray, np.ndarray]:
     """Level index in policy.level_bands per row, and whether the cap lowered it (policy-v1 §4: a
     blocking gap in every export target market caps the level)."""

@@ -24,6 +24,7 @@ from app.engine.facts import Facts
 from app.engine.policy import DIMENSIONS, SEVERITY_RANK, SIZE_CLASSES, Policy, RequirementEntry
 from app.engine.readiness import (
     ROUTES,
+    blocked_everywhere,
     capacity_points,
     compliance_points,
     digital_points,
@@ -448,10 +449,9 @@ def _reason(messages: dict, code: str, values: dict) -> dict:
 # ---------------------------------------------------------------------------------------------- all
 
 
-def _cap_applies(facts: Facts, gaps: list[Gap]) -> bool:
-    """policy-v1 §4: a blocking gap in every (export) target market caps the level."""
-    blocked = {gap.market for gap in gaps if gap.severity == "blocking"}
-    return bool(facts.export_markets) and all(market in blocked for market in facts.export_markets)
+def _blocked(gaps: list[Gap]) -> set[str]:
+    """The markets with a blocking gap."""
+    return {gap.market for gap in gaps if gap.severity == "blocking"}
 
 
 def _before_programmes(facts_list: list[Facts], policy: Policy, trace: Trace | None) -> list[tuple]:
@@ -476,7 +476,10 @@ def _before_programmes(facts_list: list[Facts], policy: Policy, trace: Trace | N
     scores = weighted_scores(matrix, [policy.weights[name] for name in DIMENSIONS]).tolist()
     points_rows = np.column_stack([table[name] for name in DIMENSIONS]).tolist()
     matrix_rows = matrix.tolist()
-    caps = [_cap_applies(facts, gaps) for facts, gaps in rows]
+    caps = blocked_everywhere(
+        np.array([len(facts.export_markets) for facts, _ in rows]),
+        np.array([len(_blocked(gaps) & set(facts.export_markets)) for facts, gaps in rows]),
+    ).tolist()
     cap_applies = [
         caps[first] if len(readings) == 1 else all(caps[first + 1 : first + len(readings)])
         for first, readings in per_profile

@@ -1,10 +1,11 @@
-"""The batch path: the same rules as rules.py over a whole table of profiles, as numpy masks per rule.
+"""The batch path: every profile of a table at once, as numpy arrays.
 
 `profiles_to_frame` reads validated profiles into one row each (lists kept as tuples); `assess_frame`
-flattens products, markets and certificates into long arrays and evaluates every requirement entry,
-readiness dimension and programme criterion for all rows at once. Arithmetic follows rules.py step by
-step (same operations in the same order), so both paths give identical scores; a property test
-(tests/engine/test_properties.py) checks that they agree.
+flattens products, markets and certificates into long arrays, finds the gaps of every requirement entry
+and runs the rules written once over arrays: the criteria (criteria.py), programme verdicts, dimensions,
+score, level, cap, route and review flags (readiness.py), the same functions the single path runs on
+its batch of one. Gap finding and missing fields are still this path's own (rules.py / facts.py have the
+single path's); a property test (tests/engine/test_properties.py) checks that both paths agree.
 """
 
 from __future__ import annotations
@@ -16,15 +17,41 @@ from itertools import chain
 import numpy as np
 import pandas as pd
 
-from app.engine.criteria import FAIL, PASS, RULES, UNKNOWN, vectorised
+from app.engine.criteria import (
+    PROGRAMME_RESULTS,
+    RULES,
+    UNKNOWN,
+    UNKNOWN_SIZE,
+    Columns,
+    owner_any,
+    product_key,
+    product_matches,
+    programme_verdicts,
+)
 from app.engine.dates import add_months, parse_date
 from app.engine.policy import DIMENSIONS, SEVERITY_RANK, SIZE_CLASSES, Policy
+from app.engine.readiness import (
+    ROUTES,
+    blocked_everywhere,
+    capacity_points,
+    compliance_points,
+    digital_points,
+    financial_route,
+    levels,
+    low_confidence_hs,
+    management_points,
+    market_points,
+    near_boundaries,
+    quality_points,
+    rounded,
+    special_mention,
+    weighted_scores,
+)
 from app.vocabulary import NIB_PATTERN
 from app.vocabulary import PRACTICE_FIELDS as PRACTICES
 
-RESULT_NAMES = np.array(["eligible", "ineligible", "needs_information"], dtype=object)
+RESULT_NAMES = np.array(PROGRAMME_RESULTS, dtype=object)
 SEVERITY_BY_RANK = {rank: name for name, rank in SEVERITY_RANK.items()}
-UNKNOWN_SIZE = len(SIZE_CLASSES)
 
 
 def _flag(value) -> float:
@@ -154,211 +181,33 @@ def _table(items: list[tuple], width: int) -> np.ndarray:
     return table
 
 
-@dataclass
-class _Batch:
-    """Arrays the criteria read (the vector form of rules.CriterionContext)."""
-
-    n: int
-    held: dict[str, np.ndarray]
-    years: np.ndarray
-    years_certain: np.ndarray
-    credit: np.ndarray
-    size_index: np.ndarray
-    direct: np.ndarray
-    indirect: np.ndarray
-    last_year: np.ndarray
-    cutoff_year: int
-    buyer_market: np.ndarray
-    buyer_present: np.ndarray
-    buyer_blocked: np.ndarray
-    export_clear_count: np.ndarray
-    gaps: _GapTable
-    requirement_of: np.ndarray  # requirement of each entry of policy.requirements
-    product_count: np.ndarray
-    food_kind_present: dict[str, np.ndarray]
-    product_match: dict[tuple, np.ndarray]  # (classes, prefixes) of product_in criteria → rows matching
-    group_kind: np.ndarray
-    group_members: np.ndarray
-
-
-def _isin(values: np.ndarray, allowed) -> np.ndarray:
-    """Membership test for object arrays that may hold None (np.isin would sort mixed types)."""
-    mask = np.zeros(len(values), dtype=bool)
-    for item in allowed:
-        mask |= values == item
-    return mask
-
-
-def _tri(pass_mask: np.ndarray, unknown_mask: np.ndarray | None = None) -> np.ndarray:
-    """Outcome codes from a pass mask and an unknown mask (unknown wins over fail only)."""
-    outcome = np.where(pass_mask, PASS, FAIL)
-    if unknown_mask is not None:
-        outcome = np.where(~pass_mask & unknown_mask, UNKNOWN, outcome)
-    return outcome
-
-
-def _held_any(batch: _Batch, codes) -> np.ndarray:
-    mask = np.zeros(batch.n, dtype=bool)
-    for code in codes:
-        if code in batch.held:
-            mask |= batch.held[code]
-    return mask
-
-
-def _recent(batch: _Batch) -> np.ndarray:
-    return batch.last_year >= batch.cutoff_year
-
-
-@vectorised("years_in_business_at_least")
-def _years_at_least(batch: _Batch, params: dict, score: np.ndarray) -> np.ndarray:
-    unknown = np.isnan(batch.years) | (batch.years >= params["years"])
-    return _tri(~np.isnan(batch.years) & (batch.years_certain >= params["years"]), unknown)
-
-
-@vectorised("credit_status_in")
-def _credit_in(batch: _Batch, params: dict, score: np.ndarray) -> np.ndarray:
-    unknown = pd.isna(batch.credit)
-    return _tri(~unknown & _isin(batch.credit, params["allowed"]), unknown)
-
-
-@vectorised("credit_status_not_in")
-def _credit_not_in(batch: _Batch, params: dict, score: np.ndarray) -> np.ndarray:
-    unknown = pd.isna(batch.credit)
-    return _tri(~unknown & ~_isin(batch.credit, params["excluded"]), unknown)
-
-
-@vectorised("size_class_in")
-def _size_in(batch: _Batch, params: dict, score: np.ndarray) -> np.ndarray:
-    unknown = batch.size_index == UNKNOWN_SIZE
-    allowed = [SIZE_CLASSES.index(name) for name in params["allowed"]]
-    return _tri(~unknown & np.isin(batch.size_index, allowed), unknown)
-
-
-@vectorised("export_oriented")
-def _export_oriented(batch: _Batch, params: dict, score: np.ndarray) -> np.ndarray:
-    ok = (batch.direct == 1) | (batch.indirect == 1) | (score >= params["min_score"])
-    return _tri(ok, np.isnan(batch.direct) | np.isnan(batch.indirect))
-
-
-@vectorised("exported_recently_or_contract")
-def _recent_or_contract(batch: _Batch, params: dict, score: np.ndarray) -> np.ndarray:
-    exported = (batch.direct == 1) | (batch.indirect == 1)
-    ok = batch.buyer_present | (exported & _recent(batch))
-    unknown = (exported & np.isnan(batch.last_year)) | (
-        ~exported & (np.isnan(batch.direct) | np.isnan(batch.indirect))
-    )
-    return _tri(ok, ~batch.buyer_present & unknown)
-
-
-@vectorised("not_exported_directly_recently")
-def _not_direct_recently(batch: _Batch, params: dict, score: np.ndarray) -> np.ndarray:
-    unknown = np.isnan(batch.direct) | ((batch.direct == 1) & np.isnan(batch.last_year))
-    ok = (batch.direct == 0) | ((batch.direct == 1) & ~np.isnan(batch.last_year) & ~_recent(batch))
-    return _tri(ok, unknown)
-
-
-def _any_of(flags: dict[str, np.ndarray], keys, n: int) -> np.ndarray:
-    found = np.zeros(n, dtype=bool)
-    for key in keys:
-        found |= flags[key]
-    return found
-
-
-@vectorised("closable_gap")
-def _closable(batch: _Batch, params: dict, score: np.ndarray) -> np.ndarray:
-    gaps = batch.gaps
-    ranks = [SEVERITY_RANK[name] for name in params["severities"]]
-    listed = np.array([code in params["requirements"] for code in batch.requirement_of], dtype=bool)
-    hit = np.isin(gaps.rank, ranks) & listed[gaps.entry]
-    return _tri(_owner_any(gaps.owner, hit, batch.n))
-
-
-@vectorised("group_member")
-def _group_member(batch: _Batch, params: dict, score: np.ndarray) -> np.ndarray:
-    members = np.nan_to_num(batch.group_members, nan=0.0)
-    return _tri(_isin(batch.group_kind, params["kinds"]) & (members >= params["min_members"]))
-
-
-@vectorised("holds_certificate")
-def _holds(b: _Batch, p: dict, s: np.ndarray) -> np.ndarray:
-    return _tri(_held_any(b, p["codes"]))
-
-
-@vectorised("export_market_clear")
-def _export_clear(b: _Batch, p: dict, s: np.ndarray) -> np.ndarray:
-    return _tri(b.export_clear_count > 0)
-
-
-@vectorised("buyer_contract_present")
-def _buyer_present(b: _Batch, p: dict, s: np.ndarray) -> np.ndarray:
-    return _tri(b.buyer_present)
-
-
-@vectorised("buyer_contract_absent")
-def _buyer_absent(b: _Batch, p: dict, s: np.ndarray) -> np.ndarray:
-    return _tri(~b.buyer_present)
-
-
-@vectorised("buyer_market_clear")
-def _buyer_clear(b: _Batch, p: dict, s: np.ndarray) -> np.ndarray:
-    return _tri(b.buyer_present & ~b.buyer_blocked)
-
-
-@vectorised("readiness_at_least")
-def _readiness_at_least(b: _Batch, p: dict, s: np.ndarray) -> np.ndarray:
-    return _tri(s >= p["min_score"])
-
-
-@vectorised("readiness_between")
-def _readiness_between(b: _Batch, p: dict, s: np.ndarray) -> np.ndarray:
-    return _tri((s >= p["min_score"]) & (s <= p["max_score"]))
-
-
-@vectorised("own_product")
-def _own_product(b: _Batch, p: dict, s: np.ndarray) -> np.ndarray:
-    return _tri(b.product_count > 0)
-
-
-@vectorised("product_food_kind")
-def _product_food_kind(b: _Batch, p: dict, s: np.ndarray) -> np.ndarray:
-    return _tri(_any_of(b.food_kind_present, p["food"], b.n))
-
-
-@vectorised("product_in")
-def _product_in(b: _Batch, p: dict, s: np.ndarray) -> np.ndarray:
-    return _tri(b.product_match[_product_key(p)])
-
-
-def _product_key(params: dict) -> tuple:
-    return tuple(params["product_classes"]), tuple(params["hs_prefixes"])
-
-
-def _programmes(policy: Policy, as_of: date, variants: list[tuple[_Batch, np.ndarray]]):
+def _programmes(policy: Policy, as_of: date, variants: list[tuple[Columns, np.ndarray]]):
     """Programme results (0 eligible, 1 ineligible, 2 needs_information) and the financial-route mask.
 
     `variants` are the readings of every possible size class (one when all sizes are known); a
     criterion whose outcome differs between them is unknown (policy-v1 §8 A1).
     """
     n = variants[0][0].n
-    results: dict[str, np.ndarray] = {}
-    financial = np.zeros(n, dtype=bool)
-    for programme in policy.programmes:
-        if not programme.offered_on(as_of):
-            continue
-        any_fail = np.zeros(n, dtype=bool)
-        any_unknown = np.zeros(n, dtype=bool)
+    offered = [programme for programme in policy.programmes if programme.offered_on(as_of)]
+    table = np.zeros((sum(len(programme.criteria) for programme in offered), n), dtype=np.int8)
+    row = 0
+    once: dict[tuple, np.ndarray] = {}  # programmes share criteria: each rule and parameters run once
+    for programme in offered:
         for criterion in programme.criteria:
-            rule = RULES[criterion.rule].vector
+            if criterion.key in once:
+                table[row] = once[criterion.key]
+                row += 1
+                continue
+            rule = RULES[criterion.rule].evaluate
             outcome = rule(variants[0][0], criterion.params, variants[0][1])
             for batch, score in variants[1:]:
                 other = rule(batch, criterion.params, score)
                 outcome = np.where(other == outcome, outcome, UNKNOWN)
-            any_fail |= outcome == FAIL
-            any_unknown |= outcome == UNKNOWN
-        result = np.where(any_fail, 1, np.where(any_unknown, 2, 0))
-        results[programme.code] = result
-        if programme.type == "financial":
-            financial |= result == 0
+            table[row] = once[criterion.key] = outcome
+            row += 1
+    verdicts = programme_verdicts(table, [len(programme.criteria) for programme in offered])
+    results = {programme.code: verdicts[number] for number, programme in enumerate(offered)}
+    financial = financial_route(verdicts, offered)
     return results, financial
 
 
@@ -426,11 +275,6 @@ class _Products:
     commodity: np.ndarray
 
 
-def _owner_any(owner: np.ndarray, flags: np.ndarray, n: int) -> np.ndarray:
-    """Per row, whether any of its items has the flag."""
-    return np.bincount(owner, weights=flags, minlength=n) > 0
-
-
 def _products_matching(products: _Products, n: int, applies) -> np.ndarray:
     """Rows with at least one product for which applies(hs_code, product_class) holds."""
     per_code = np.array(
@@ -442,7 +286,7 @@ def _products_matching(products: _Products, n: int, applies) -> np.ndarray:
     )
     if len(per_code) == 0:
         return np.zeros(n, dtype=bool)
-    return _owner_any(products.owner, per_code[products.hs_index], n)
+    return owner_any(products.owner, per_code[products.hs_index], n)
 
 
 def _read_products(frame: pd.DataFrame, policy: Policy, n: int) -> _Products:
@@ -727,85 +571,50 @@ def _empty_gaps() -> _GapTable:
 
 
 def _round(points: np.ndarray) -> np.ndarray:
-    return np.floor(points + 0.5).astype(np.int64)
+    return rounded(points).astype(np.int64)
 
 
 def _dimensions(frame, policy: Policy, years, held, products: _Products, markets: _Markets, gaps: _Gaps, n):
-    """The six dimensions, same operations in the same order as rules.py (policy-v1 §4)."""
+    """The six dimensions (policy-v1 §4) by the functions of readiness.py, from the batch's arrays."""
     dims = policy.dimensions
-    known_years, safe_years = ~np.isnan(years), np.nan_to_num(years)
     practices = {name: frame[f"practice_{name}"].to_numpy(dtype=float) == 1 for name in PRACTICES}
     checked = np.bincount(markets.owner, minlength=n)
-
-    compliance = np.zeros(n)
-    for code, points in dims["compliance"]["legality_points"].items():
-        compliance = compliance + np.where(held[code], float(points), 0.0)
-    for key, flags in (
-        ("markets_without_blocking_gaps", gaps.blocked),
-        ("markets_without_major_gaps", gaps.major),
-    ):
-        flagged = np.bincount(markets.owner, weights=flags, minlength=n)
-        compliance = compliance + dims["compliance"][key] * ((checked - flagged) / checked)
-
-    cap = dims["capacity"]
-    has_ratio = ~np.isnan(products.best_ratio)
-    capacity = np.where(
-        has_ratio, cap["export_lot_points"] * np.minimum(1.0, np.nan_to_num(products.best_ratio)), 0.0
+    compliance = compliance_points(
+        held,
+        checked,
+        np.bincount(markets.owner, weights=gaps.blocked, minlength=n),
+        np.bincount(markets.owner, weights=gaps.major, minlength=n),
+        dims["compliance"],
     )
-    continuity = cap["continuity_points"] * np.minimum(1.0, safe_years / cap["continuity_full_at_years"])
-    capacity = capacity + np.where(known_years, continuity, 0.0)
-
-    earned = possible = np.zeros(n)
-    for item in policy.quality_items:  # policy-v1 §8 A6: only items that apply to a product
-        item_applies = _products_matching(products, n, item.applies_to_product)
-        possible = possible + np.where(item_applies, item.points, 0.0)
-        held_item = item_applies & _held_any_codes(held, item.any_of, n)
-        earned = earned + np.where(held_item, item.points, 0.0)
-    quality = np.where(possible > 0, 100.0 * earned / np.where(possible > 0, possible, 1.0), np.nan)
-
-    man = dims["management"]
-    management = np.where(
-        known_years,
-        man["years_in_business_points"]
-        * np.minimum(1.0, safe_years / man["years_in_business_full_at_years"]),
-        0.0,
+    items = policy.quality_items  # policy-v1 §8 A6: only items that apply to a product
+    applies = np.array([_products_matching(products, n, item.applies_to_product) for item in items])
+    held_items = np.array([_held_any_codes(held, item.any_of, n) for item in items])
+    quality = quality_points(
+        applies.reshape(len(items), n), held_items.reshape(len(items), n), [item.points for item in items]
     )
-    management = management + np.where(practices["bookkeeping"], float(man["bookkeeping_points"]), 0.0)
-    management = management + np.where(practices["bank_account"], float(man["bank_account_points"]), 0.0)
-    credit = frame["credit_status"].to_numpy(dtype=object)
-    credit_points = np.zeros(n)
-    for status, points in man["credit_status_points"].items():
-        credit_points[credit == status] = float(points)
-    management = management + credit_points
-
+    management = management_points(
+        years,
+        practices["bookkeeping"],
+        practices["bank_account"],
+        frame["credit_status"].to_numpy(dtype=object),
+        dims["management"],
+    )
+    market = market_points(
+        frame["export_direct"].to_numpy(dtype=float),
+        frame["export_indirect"].to_numpy(dtype=float),
+        markets.buyer_present,
+        held.get("EXPORT_TRAINING", np.zeros(n, dtype=bool)),
+        markets.target_export_count,
+        dims["market"],
+    )
     return {
         "compliance": _round(compliance),
-        "capacity": _round(capacity),
-        "quality": np.where(np.isnan(quality), np.nan, np.floor(quality + 0.5)),
+        "capacity": _round(capacity_points(products.best_ratio, years, dims["capacity"])),
+        "quality": rounded(quality),
         "management": _round(management),
-        "market": _round(_market_points(frame, dims["market"], held, markets, n)),
-        "digital": _round(_digital_points(dims["digital"], practices, n)),
+        "market": _round(market),
+        "digital": _round(digital_points(practices, dims["digital"]) + np.zeros(n)),
     }
-
-
-def _market_points(frame, config: dict, held, markets: _Markets, n: int) -> np.ndarray:
-    direct = frame["export_direct"].to_numpy(dtype=float)
-    indirect = frame["export_indirect"].to_numpy(dtype=float)
-    history = np.where(indirect == 1, float(config["export_indirect_points"]), 0.0)
-    market = np.where(direct == 1, float(config["export_direct_points"]), history)
-    market = market + np.where(markets.buyer_present, float(config["buyer_contract_points"]), 0.0)
-    training = held.get("EXPORT_TRAINING", np.zeros(n, dtype=bool))
-    market = market + np.where(training, float(config["export_training_points"]), 0.0)
-    return market + np.where(
-        markets.target_export_count > 0, float(config["target_market_chosen_points"]), 0.0
-    )
-
-
-def _digital_points(config: dict, practices: dict[str, np.ndarray], n: int) -> np.ndarray:
-    digital = np.zeros(n)
-    for name in ("email", "website", "marketplace"):
-        digital = digital + np.where(practices[name], float(config[f"{name}_points"]), 0.0)
-    return digital
 
 
 def _years(frame: pd.DataFrame, as_of: date) -> tuple[np.ndarray, np.ndarray]:
@@ -821,7 +630,7 @@ def _years(frame: pd.DataFrame, as_of: date) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _missing_fields(
-    frame: pd.DataFrame, batch: _Batch, products: _Products, n: int, as_of: date, policy: Policy
+    frame: pd.DataFrame, batch: Columns, products: _Products, n: int, as_of: date, policy: Policy
 ) -> tuple[np.ndarray, np.ndarray]:
     """Missing inputs (policy-v1 §6.1) per row, in the order facts.read_facts lists them."""
     years, certain = batch.years, batch.years_certain
@@ -866,17 +675,13 @@ def _joined_flags(named_masks: list[tuple[str, np.ndarray]], n: int) -> np.ndarr
 
 def _review(policy: Policy, as_of: date, variants, score, financial, products: _Products, n: int):
     """policy-v1 §6.3 review flags: special mention, score near a route-changing boundary, weak HS codes."""
-    special = variants[0][0].credit == "special_mention"
+    special = special_mention(variants[0][0].credit)
     near_boundary = np.zeros(n, dtype=bool)
-    for _, boundary in policy.level_bands[1:]:
-        near = np.abs(score - boundary) <= policy.review_margin
+    for _, near, other_score in near_boundaries(score, policy):
         if near.any():
-            other_score = np.where(score >= boundary, boundary - 1, boundary)
             _, other_financial = _programmes(policy, as_of, [(b, other_score) for b, _ in variants])
             near_boundary |= near & (other_financial != financial)
-    weak = _isin(products.hs_sources, ["model", "keyword"]) & ~(
-        products.hs_scores >= policy.hs_score_threshold
-    )
+    weak = low_confidence_hs(products.hs_sources, products.hs_scores, policy.hs_score_threshold)
     low_confidence = np.bincount(products.owner, weights=weak, minlength=n) > 0
     return [
         ("credit_special_mention", special),
@@ -889,7 +694,7 @@ def _review(policy: Policy, as_of: date, variants, score, financial, products: _
 class _Evaluation:
     """One vectorised evaluation of a frame (one size reading)."""
 
-    batch: _Batch
+    batch: Columns
     score: np.ndarray
     dimensions: dict[str, np.ndarray]
     cap_applies: np.ndarray
@@ -922,15 +727,10 @@ def _evaluate(
     gaps = _find_gaps(policy, as_of, frame, held, renewal, size_index, products, markets, n)
     years, certain = _years(frame, as_of)
     dimensions = _dimensions(frame, policy, years, held, products, markets, gaps, n)
-    total_weight = np.zeros(n, dtype=np.int64)
-    weighted = np.zeros(n, dtype=np.int64)
-    for name in DIMENSIONS:  # policy-v1 §8 A6: a dimension that does not apply carries no weight
-        applies = ~np.isnan(dimensions[name].astype(float))
-        total_weight += np.where(applies, policy.weights[name], 0)
-        weighted += np.where(applies, policy.weights[name] * np.nan_to_num(dimensions[name]), 0).astype(
-            np.int64
-        )
-    score = (2 * weighted + total_weight) // (2 * total_weight)
+    score = weighted_scores(
+        np.column_stack([dimensions[name].astype(float) for name in DIMENSIONS]),
+        [policy.weights[name] for name in DIMENSIONS],
+    )
     export_count = np.bincount(markets.owner, weights=markets.export, minlength=n)
     export_blocked = np.bincount(markets.owner, weights=markets.export & gaps.blocked, minlength=n)
     buyer_blocked = np.zeros(n, dtype=bool)
@@ -938,12 +738,13 @@ def _evaluate(
         markets.market == markets.buyer_market[markets.owner]
     )
     buyer_blocked[markets.owner[buyer_rows & gaps.blocked]] = True
-    batch = _Batch(
+    batch = Columns(
         n=n,
         held=held,
         years=years,
         years_certain=certain,
         credit=frame["credit_status"].to_numpy(dtype=object),
+        credit_unknown=pd.isna(frame["credit_status"].to_numpy(dtype=object)),
         size_index=size_index,
         direct=frame["export_direct"].to_numpy(dtype=float),
         indirect=frame["export_indirect"].to_numpy(dtype=float),
@@ -961,7 +762,7 @@ def _evaluate(
         group_kind=frame["group_kind"].to_numpy(dtype=object),
         group_members=frame["group_members"].to_numpy(dtype=float),
     )
-    cap_applies = (export_count > 0) & (export_blocked == export_count)
+    cap_applies = blocked_everywhere(export_count, export_blocked)
     return _Evaluation(batch, score, dimensions, cap_applies, gaps, products, markets, size_index)
 
 
@@ -971,11 +772,9 @@ def _product_matches(policy: Policy, products: _Products, n: int) -> dict[tuple,
     for programme in policy.programmes:
         for criterion in programme.criteria:
             if criterion.rule == "product_in":
-                classes, prefixes = _product_key(criterion.params)
-                found[(classes, prefixes)] = _products_matching(
-                    products,
-                    n,
-                    lambda code, c, k=classes, p=prefixes: c.name in k or bool(code and code.startswith(p)),
+                key = product_key(criterion.params)
+                found[key] = _products_matching(
+                    products, n, lambda code, c, k=key: product_matches(k, code, c)
                 )
     return found
 
@@ -1095,13 +894,7 @@ def assess_frame(frame: pd.DataFrame, as_of: date, policy: Policy, gap_detail: b
     )
     variants, cap_applies, sized_gaps = _size_variants(frame, as_of, policy, full)
     level_names = np.array([name for name, _ in policy.level_bands], dtype=object)
-    level_index = (
-        np.searchsorted(np.array([minimum for _, minimum in policy.level_bands]), score, side="right") - 1
-    )
-    cap_index = policy.level_rank(policy.level_cap)
-    # policy-v1 §4: a blocking gap in every export target market caps the level.
-    capped = cap_applies & (level_index > cap_index)
-    level_index = np.where(capped, cap_index, level_index)
+    level_index, capped = levels(score, cap_applies, policy)
     results, financial = _programmes(policy, as_of, variants)
     reviews = _review(policy, as_of, variants, score, financial, products, n)
     missing_any, missing_text = _missing_fields(frame, full.batch, products, n, as_of, policy)
@@ -1116,7 +909,7 @@ def assess_frame(frame: pd.DataFrame, as_of: date, policy: Policy, gap_detail: b
         "level_capped": capped,
         **{f"dim_{name}": dimensions[name] for name in DIMENSIONS},
         "size_class": size_names[full.size_index],
-        "route": np.where(financial, "financial", "non_financial").astype(object),
+        "route": np.array(ROUTES, dtype=object)[financial.astype(np.int64)],
         "status": np.where(missing_any, "needs_information", "complete").astype(object),
         "missing_fields": missing_text,
         "review_required": np.logical_or.reduce([mask for _, mask in reviews]),

@@ -11,6 +11,7 @@ import os
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -158,6 +159,11 @@ class Criterion:
     def required_text(self) -> str:
         """The required value as an officer reads it."""
         return describe_requirement(self.rule, self.params)
+
+    @cached_property
+    def key(self) -> tuple[str, str]:
+        """The rule and its parameters: criteria of equal keys have equal outcomes (evaluated once)."""
+        return self.rule, repr(sorted(self.params.items()))
 
 
 @dataclass(frozen=True)
@@ -318,14 +324,6 @@ class Policy:
             if upper is None or annual_revenue_idr <= upper:
                 return size_class
         return self.size_bands[-1][0]
-
-    def level_of(self, score: int) -> str:
-        """Level band of a score (policy-v1 §4)."""
-        level = self.level_bands[0][0]
-        for name, minimum in self.level_bands:
-            if score >= minimum:
-                level = name
-        return level
 
     def level_rank(self, level: str) -> int:
         """Position of a level, 0 = lowest."""

@@ -1,5 +1,7 @@
-"""The single-profile rules: requirements and gaps (§3), readiness (§4), programmes (§5), route and
-review (§6). `evaluate` runs them all on Facts; a Trace, when given, records why each result holds.
+"""The single-profile path: requirements and gaps (§3), then readiness (§4), programmes (§5), route and
+review (§6) by the functions written once over arrays (criteria.py, readiness.py), run on a small batch
+(the profile, its possible size classes, its near-boundary readings, or what-if variants). `evaluate`
+runs them all on Facts; a Trace, when given, records why each result holds.
 """
 
 from __future__ import annotations
@@ -8,10 +10,35 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, NamedTuple
 
-from app.engine.criteria import FAIL, OUTCOME_NAMES, RULES, UNKNOWN, CriterionContext
-from app.engine.dates import round_half_up
+from app.engine.arrays import np
+from app.engine.criteria import (
+    OUTCOME_NAMES,
+    PROGRAMME_RESULTS,
+    RULES,
+    UNKNOWN,
+    CriterionContext,
+    columns_of,
+    programme_verdicts,
+)
 from app.engine.facts import Facts
 from app.engine.policy import DIMENSIONS, SEVERITY_RANK, SIZE_CLASSES, Policy, RequirementEntry
+from app.engine.readiness import (
+    ROUTES,
+    blocked_everywhere,
+    capacity_points,
+    compliance_points,
+    digital_points,
+    financial_route,
+    levels,
+    low_confidence_hs,
+    management_points,
+    market_points,
+    near_boundaries,
+    quality_points,
+    rounded,
+    special_mention,
+    weighted_scores,
+)
 
 
 class Trace(list):
@@ -203,33 +230,6 @@ def find_gaps(
 # ----------------------------------------------------------------------------------------- §4 readiness
 
 
-def _compliance(facts: Facts, gaps: list[Gap], config: dict) -> float:
-    """Legality held, and checked markets free of blocking and of major gaps."""
-    markets = facts.checked_markets
-    blocked = {gap.market for gap in gaps if gap.severity == "blocking"}
-    major = {gap.market for gap in gaps if gap.severity == "major"}
-    points = 0.0
-    for code, code_points in config["legality_points"].items():
-        if code in facts.held:
-            points += code_points
-    points += config["markets_without_blocking_gaps"] * (
-        sum(m not in blocked for m in markets) / len(markets)
-    )
-    points += config["markets_without_major_gaps"] * (sum(m not in major for m in markets) / len(markets))
-    return points
-
-
-def _capacity(facts: Facts, config: dict) -> float:
-    """Best product's monthly capacity against its export lot, and continuity in years."""
-    ratios = [p.capacity_ratio for p in facts.products if p.capacity_ratio is not None]
-    points = config["export_lot_points"] * min(1.0, max(ratios)) if ratios else 0.0
-    if facts.years_in_business is not None:
-        points += config["continuity_points"] * min(
-            1.0, facts.years_in_business / config["continuity_full_at_years"]
-        )
-    return points
-
-
 def quality_items_applying(facts: Facts, policy: Policy) -> list:
     """The quality items a rule would ask of at least one of the IKM's products (policy-v1 §8 A6)."""
     return [
@@ -239,77 +239,80 @@ def quality_items_applying(facts: Facts, policy: Policy) -> list:
     ]
 
 
-def _quality(facts: Facts, policy: Policy) -> float | None:
-    """Points of the applicable quality items held over the applicable points, × 100; None if none apply."""
-    earned = possible = 0.0
-    for item in quality_items_applying(facts, policy):
-        possible += item.points
-        if any(code in facts.held for code in item.any_of):
-            earned += item.points
-    return 100.0 * earned / possible if possible else None
+def _best_ratio(facts: Facts) -> float | None:
+    """The best product's capacity ratio; None when no product's is comparable."""
+    return max((p.capacity_ratio for p in facts.products if p.capacity_ratio is not None), default=None)
 
 
-def _management(facts: Facts, config: dict) -> float:
-    """Years in business, bookkeeping, bank account and SLIK credit status."""
-    points = 0.0
-    if facts.years_in_business is not None:
-        points += config["years_in_business_points"] * min(
-            1.0, facts.years_in_business / config["years_in_business_full_at_years"]
-        )
-    if facts.practices["bookkeeping"]:
-        points += config["bookkeeping_points"]
-    if facts.practices["bank_account"]:
-        points += config["bank_account_points"]
-    if facts.credit_status is not None:
-        points += config["credit_status_points"][facts.credit_status]
-    return points
+def _holds_item(facts: Facts, item) -> bool:
+    """Whether one of the quality item's codes is held."""
+    return any(code in facts.held for code in item.any_of)
 
 
-def _market(facts: Facts, config: dict) -> float:
-    """Export history, buyer contract, export training and target markets chosen."""
-    points = 0.0
-    if facts.export_direct:
-        points += config["export_direct_points"]
-    elif facts.export_indirect:
-        points += config["export_indirect_points"]
-    if facts.buyer_market is not None:
-        points += config["buyer_contract_points"]
-    if "EXPORT_TRAINING" in facts.held:
-        points += config["export_training_points"]
-    if facts.target_export_markets:
-        points += config["target_market_chosen_points"]
-    return points
-
-
-def _digital(facts: Facts, config: dict) -> float:
-    """Email, website and marketplace presence."""
-    points = 0.0
-    for name in ("email", "website", "marketplace"):
-        if facts.practices[name]:
-            points += config[f"{name}_points"]
-    return points
-
-
-def dimension_points(facts: Facts, gaps: list[Gap], policy: Policy) -> dict[str, float | None]:
-    """The six dimension scores before rounding (policy-v1 §4, points from readiness.yaml); None = n/a."""
+def dimension_points(readings: list[tuple[Facts, list[Gap]]], policy: Policy) -> dict[str, np.ndarray]:
+    """The six dimension scores before rounding (policy-v1 §4, readiness.py), one row per reading (a
+    profile, or one of its size readings, with its gaps); NaN = not applicable."""
     dims = policy.dimensions
-    return {
-        "compliance": _compliance(facts, gaps, dims["compliance"]),
-        "capacity": _capacity(facts, dims["capacity"]),
-        "quality": _quality(facts, policy),
-        "management": _management(facts, dims["management"]),
-        "market": _market(facts, dims["market"]),
-        "digital": _digital(facts, dims["digital"]),
+    facts = [reading[0] for reading in readings]
+
+    def column(read) -> np.ndarray:
+        return np.array([np.nan if (value := read(f)) is None else value for f in facts], dtype=float)
+
+    def flag(read) -> np.ndarray:
+        return np.array([bool(read(f)) for f in facts], dtype=bool)
+
+    flagged = {
+        severity: np.array(
+            [
+                len({g.market for g in gaps if g.severity == severity} & set(f.checked_markets))
+                for f, gaps in readings
+            ]
+        )
+        for severity in ("blocking", "major")
     }
-
-
-def overall_score(dimensions: dict[str, int | None], policy: Policy) -> int:
-    """Weighted mean of the applicable rounded dimension scores (§8 A6), rounded half up, in integers."""
-    total_weight = sum(policy.weights[name] for name in DIMENSIONS if dimensions[name] is not None)
-    weighted = sum(
-        policy.weights[name] * dimensions[name] for name in DIMENSIONS if dimensions[name] is not None
-    )
-    return (2 * weighted + total_weight) // (2 * total_weight)
+    items = policy.quality_items
+    applying = [quality_items_applying(f, policy) for f in facts]
+    years = column(lambda f: f.years_in_business)
+    practices = {name: flag(lambda f, name=name: f.practices[name]) for name in facts[0].practices}
+    return {
+        "compliance": compliance_points(
+            {code: flag(lambda f, c=code: c in f.held) for code in dims["compliance"]["legality_points"]},
+            np.array([len(f.checked_markets) for f in facts]),
+            flagged["blocking"],
+            flagged["major"],
+            dims["compliance"],
+        ),
+        "capacity": capacity_points(
+            column(_best_ratio),
+            years,
+            dims["capacity"],
+        ),
+        "quality": quality_points(
+            np.array([[item in found for found in applying] for item in items], dtype=bool).reshape(
+                len(items), len(facts)
+            ),
+            np.array([flag(lambda f, i=item: _holds_item(f, i)) for item in items]).reshape(
+                len(items), len(facts)
+            ),
+            [item.points for item in items],
+        ),
+        "management": management_points(
+            years,
+            practices["bookkeeping"],
+            practices["bank_account"],
+            np.array([f.credit_status for f in facts], dtype=object),
+            dims["management"],
+        ),
+        "market": market_points(
+            column(lambda f: f.export_direct),
+            column(lambda f: f.export_indirect),
+            flag(lambda f: f.buyer_market is not None),
+            flag(lambda f: "EXPORT_TRAINING" in f.held),
+            np.array([len(f.target_export_markets) for f in facts]),
+            dims["market"],
+        ),
+        "digital": digital_points(practices, dims["digital"]) + np.zeros(len(facts)),
+    }
 
 
 # -------------------------------------------------------------------------------------- §5 programmes
@@ -325,73 +328,100 @@ def gap_context(facts: Facts, gaps: list[Gap], score: int) -> CriterionContext:
     )
 
 
+Reading = tuple[CriterionContext, "list[CriterionContext] | None"]  # (shown, size variants or None)
+
+
 def evaluate_programmes(
-    policy: Policy, shown: CriterionContext, variants: list[CriterionContext] | None
-) -> list[ProgrammeResult]:
-    """Every programme offered on the date, each criterion pass/fail/unknown (policy-v1 §5).
+    policy: Policy, readings: list[Reading], explained: int = 1
+) -> list[tuple[list[ProgrammeResult], str]]:
+    """Every programme offered on the date and the route (§6.2) for each reading, each criterion
+    pass/fail/unknown (§5).
 
-    `variants` are the readings of every size class still possible (None when the size is known): a
-    criterion whose outcome differs between them is unknown, never fail (§8 A1). The actual value shown
-    comes from `shown` (the strictest reading).
+    All readings are one batch: each criterion of criteria.RULES runs once over one row per reading,
+    or one row per size class still possible when a reading has size variants; a criterion whose
+    outcome differs between those rows is unknown, never fail (§8 A1). The first `explained` readings
+    keep each criterion's outcome and the actual value shown (from the reading's `shown` context, the
+    strictest reading).
     """
-    results = []
-    for programme in policy.programmes:
-        if not programme.offered_on(shown.facts.as_of):
-            continue
-        evaluated = []
-        for criterion in programme.criteria:
-            rule = RULES[criterion.rule].evaluate
-            outcome, actual = rule(shown, criterion.params)
-            if variants is not None:  # the size class is unknown: unknown when the sizes disagree
-                outcomes = {rule(context, criterion.params)[0] for context in variants}
-                outcome = outcomes.pop() if len(outcomes) == 1 else UNKNOWN
-            evaluated.append((criterion, outcome, actual))
-        outcomes = {outcome for _, outcome, _ in evaluated}
-        result = (
-            "ineligible" if FAIL in outcomes else "needs_information" if UNKNOWN in outcomes else "eligible"
-        )
-        results.append(ProgrammeResult(programme.code, programme.type, result, evaluated))
+    rows: list[CriterionContext] = []
+    starts = []
+    for shown, variants in readings:
+        starts.append(len(rows))
+        rows.extend([shown] if variants is None else variants)
+    columns = columns_of(rows, policy)
+    score = np.array([context.score for context in rows])
+    as_of = readings[0][0].facts.as_of
+    offered = [programme for programme in policy.programmes if programme.offered_on(as_of)]
+    criteria = [criterion for programme in offered for criterion in programme.criteria]
+    once: dict[tuple, np.ndarray] = {}  # programmes share criteria: each rule and parameters run once
+    for criterion in criteria:
+        if criterion.key not in once:
+            once[criterion.key] = RULES[criterion.rule].evaluate(columns, criterion.params, score)
+    table = np.array([once[criterion.key] for criterion in criteria]).reshape(len(criteria), len(rows))
+    if len(rows) > len(readings):  # some reading spans several size rows: they agree, or unknown
+        low = np.minimum.reduceat(table, starts, axis=1)
+        table = np.where(low == np.maximum.reduceat(table, starts, axis=1), low, UNKNOWN)
+    verdicts = programme_verdicts(table, [len(programme.criteria) for programme in offered]).tolist()
+    routes = [ROUTES[int(financial)] for financial in financial_route(np.array(verdicts), offered)]
+    results: list[tuple[list[ProgrammeResult], str]] = []
+    for index, (shown, _) in enumerate(readings):
+        found, first = [], 0
+        for number, programme in enumerate(offered):
+            evaluated = []
+            if index < explained:
+                evaluated = [
+                    (
+                        criterion,
+                        int(table[first + offset, index]),
+                        RULES[criterion.rule].shows(shown, criterion.params),
+                    )
+                    for offset, criterion in enumerate(programme.criteria)
+                ]
+            first += len(programme.criteria)
+            result = PROGRAMME_RESULTS[verdicts[number][index]]
+            found.append(ProgrammeResult(programme.code, programme.type, result, evaluated))
+        results.append((found, routes[index]))
     return results
-
-
-def route_of(programmes: list[ProgrammeResult]) -> str:
-    """policy-v1 §6.2: financial when a financial programme is eligible, otherwise non_financial."""
-    financial = any(p.type == "financial" and p.result == "eligible" for p in programmes)
-    return "financial" if financial else "non_financial"
 
 
 # ------------------------------------------------------------------------------------------- §6 review
 
 
-def review_reasons(
-    facts: Facts, policy: Policy, score: int, route: str, shown: CriterionContext, variants: list
-) -> list[dict]:
-    """policy-v1 §6.3 review flags with messages in Bahasa Indonesia and English."""
+def _at_score(reading: Reading, score: int) -> Reading:
+    """The same reading with another readiness score (every size variant too)."""
+    shown, variants = reading
+    return replace(shown, score=score), None if variants is None else [
+        replace(c, score=score) for c in variants
+    ]
+
+
+def review_reasons(facts: Facts, policy: Policy, score: int, route: str, near_routes: list) -> list[dict]:
+    """policy-v1 §6.3 review flags (readiness.py) with messages in Bahasa Indonesia and English.
+
+    `near_routes` gives, for each boundary near the score (readiness.near_boundaries), the route just
+    across it.
+    """
     reasons = []
     messages = policy.review_messages
-    if facts.credit_status == "special_mention":
+    if special_mention(np.array([facts.credit_status], dtype=object))[0]:
         reasons.append(_reason(messages, "credit_special_mention", {}))
-    margin = policy.review_margin
-    for _, boundary in policy.level_bands[1:]:
-        distance = abs(score - boundary)
-        if distance > margin:
-            continue
-        other_score = boundary - 1 if score >= boundary else boundary
-        other = route_of(
-            evaluate_programmes(
-                policy,
-                replace(shown, score=other_score),
-                None if variants is None else [replace(context, score=other_score) for context in variants],
-            )
-        )
+    for boundary, other in near_routes:
         if other != route:
-            values = {"score": score, "distance": distance, "boundary": boundary, "other_route": other}
+            values = {
+                "score": score,
+                "distance": abs(score - boundary),
+                "boundary": boundary,
+                "other_route": other,
+            }
             reasons.append(_reason(messages, "score_near_boundary", values))
     threshold = policy.hs_score_threshold
-    for product in facts.products:
-        if product.hs_source in ("model", "keyword") and (
-            product.hs_score is None or product.hs_score < threshold
-        ):
+    weak = low_confidence_hs(
+        np.array([product.hs_source for product in facts.products], dtype=object),
+        np.array([np.nan if p.hs_score is None else p.hs_score for p in facts.products], dtype=float),
+        threshold,
+    )
+    for product, flagged in zip(facts.products, weak.tolist(), strict=True):
+        if flagged:
             values = {
                 "hs_code": product.hs_code,
                 "description": product.description,
@@ -419,62 +449,108 @@ def _reason(messages: dict, code: str, values: dict) -> dict:
 # ---------------------------------------------------------------------------------------------- all
 
 
-def _readiness(facts: Facts, gaps: list[Gap], policy: Policy):
-    """Dimension points, rounded dimensions (None = not applicable), score, level and cap (§4)."""
-    points = dimension_points(facts, gaps, policy)
-    dimensions = {name: None if points[name] is None else round_half_up(points[name]) for name in DIMENSIONS}
-    score = overall_score(dimensions, policy)
-    blocked = {gap.market for gap in gaps if gap.severity == "blocking"}
-    export_markets = facts.export_markets
-    # policy-v1 §4: a blocking gap in every (export) target market caps the level.
-    cap_applies = bool(export_markets) and all(market in blocked for market in export_markets)
-    return points, dimensions, score, cap_applies
+def _blocked(gaps: list[Gap]) -> set[str]:
+    """The markets with a blocking gap."""
+    return {gap.market for gap in gaps if gap.severity == "blocking"}
+
+
+def _before_programmes(facts_list: list[Facts], policy: Policy, trace: Trace | None) -> list[tuple]:
+    """Gaps, readiness, level and cap of each profile, and its criterion reading (shown, size variants).
+
+    With the size class unknown the rules also run once per possible size class; the level cap that
+    differs between them is not applied (policy-v1 §8 A1). The dimensions, scores and levels of all
+    readings of all profiles are one batch of the functions of readiness.py.
+    """
+    per_profile = []
+    rows: list[tuple[Facts, list[Gap]]] = []
+    for facts in facts_list:
+        per_size: dict[str, list[SizedGap]] = {}
+        gaps = find_gaps(facts, policy, trace, per_size)
+        readings = [(facts, gaps)]
+        if facts.size_class is None:
+            readings += [(replace(facts, size_class=size), per_size.get(size, [])) for size in SIZE_CLASSES]
+        per_profile.append((len(rows), readings))
+        rows += readings
+    table = dimension_points(rows, policy)
+    matrix = np.column_stack([rounded(table[name]) for name in DIMENSIONS])
+    scores = weighted_scores(matrix, [policy.weights[name] for name in DIMENSIONS]).tolist()
+    points_rows = np.column_stack([table[name] for name in DIMENSIONS]).tolist()
+    matrix_rows = matrix.tolist()
+    caps = blocked_everywhere(
+        np.array([len(facts.export_markets) for facts, _ in rows]),
+        np.array([len(_blocked(gaps) & set(facts.export_markets)) for facts, gaps in rows]),
+    ).tolist()
+    cap_applies = [
+        caps[first] if len(readings) == 1 else all(caps[first + 1 : first + len(readings)])
+        for first, readings in per_profile
+    ]
+    index, capped = levels(
+        np.array([scores[first] for first, _ in per_profile]), np.array(cap_applies, dtype=bool), policy
+    )
+    found = []
+    for number, (first, readings) in enumerate(per_profile):
+        facts, gaps = readings[0]
+        score = scores[first]
+        points = {name: None if v != v else v for name, v in zip(DIMENSIONS, points_rows[first], strict=True)}
+        dimensions = {
+            name: None if v != v else int(v) for name, v in zip(DIMENSIONS, matrix_rows[first], strict=True)
+        }
+        shown = gap_context(facts, gaps, score)
+        variants = None
+        if len(readings) > 1:
+            variants = [
+                gap_context(sized, sized_gaps, sized_score)
+                for (sized, sized_gaps), sized_score in zip(
+                    readings[1:], scores[first + 1 : first + len(readings)], strict=True
+                )
+            ]
+        level = policy.level_bands[int(index[number])][0]
+        found.append((gaps, points, dimensions, score, level, bool(capped[number]), (shown, variants)))
+    return found
 
 
 def evaluate(
     facts: Facts, policy: Policy, trace: Trace | None = None, with_review: bool = True
 ) -> Evaluation:
-    """Run every rule on the facts: gaps, readiness, level, programmes, route, review.
-
-    With the size class unknown the rules also run once per possible size class; criteria and the level
-    cap that differ between them are unknown / not applied (policy-v1 §8 A1).
-    """
-    per_size: dict[str, list[SizedGap]] = {}
-    gaps = find_gaps(facts, policy, trace, per_size)
-    blocked = frozenset(gap.market for gap in gaps if gap.severity == "blocking")
-    major = frozenset(gap.market for gap in gaps if gap.severity == "major")
-    points, dimensions, score, cap_applies = _readiness(facts, gaps, policy)
-    shown = gap_context(facts, gaps, score)
-    if facts.size_class is None:
-        variants = []
-        caps = set()
-        for size in SIZE_CLASSES:
-            sized = replace(facts, size_class=size)
-            sized_gaps = per_size.get(size, [])
-            _, _, sized_score, sized_cap = _readiness(sized, sized_gaps, policy)
-            variants.append(gap_context(sized, sized_gaps, sized_score))
-            caps.add(sized_cap)
-        cap_applies = caps == {True}
-    else:
-        variants = None
-    level = policy.level_of(score)
-    capped = False
-    if cap_applies:
-        cap = policy.level_cap
-        if policy.level_rank(level) > policy.level_rank(cap):
-            level, capped = cap, True
-    programmes = evaluate_programmes(policy, shown, variants)
-    route = route_of(programmes)
-    reasons = review_reasons(facts, policy, score, route, shown, variants) if with_review else []
+    """Run every rule on the facts: gaps, readiness, level, programmes, route, review."""
+    gaps, points, dimensions, score, level, capped, reading = _before_programmes([facts], policy, trace)[0]
+    near = []
+    if with_review:
+        near = [
+            (b, int(other[0])) for b, rows, other in near_boundaries(np.array([score]), policy) if rows[0]
+        ]
+    found = evaluate_programmes(policy, [reading, *(_at_score(reading, other) for _, other in near)])
+    programmes, route = found[0]
+    reasons = []
+    if with_review:  # §6.3: the route just across each near boundary, from the same batch
+        near_routes = [(b, other) for (b, _), (_, other) in zip(near, found[1:], strict=True)]
+        reasons = review_reasons(facts, policy, score, route, near_routes)
     if trace is not None:
         _trace_results(
             trace, facts, policy, points, dimensions, score, level, capped, programmes, route, reasons
         )
+    return _evaluation(facts, gaps, dimensions, score, level, capped, programmes, route, reasons)
+
+
+def evaluate_many(facts_list: list[Facts], policy: Policy) -> list[Evaluation]:
+    """Evaluate several profiles (what-if variants) with their criteria as one batch; no review, no
+    actual values shown, no trace."""
+    before = _before_programmes(facts_list, policy, None)
+    programmes = evaluate_programmes(policy, [item[-1] for item in before], explained=0)
+    return [
+        _evaluation(facts, gaps, dimensions, score, level, capped, found, route, [])
+        for facts, (gaps, _, dimensions, score, level, capped, _), (found, route) in zip(
+            facts_list, before, programmes, strict=True
+        )
+    ]
+
+
+def _evaluation(facts, gaps, dimensions, score, level, capped, programmes, route, reasons) -> Evaluation:
     return Evaluation(
         facts=facts,
         gaps=gaps,
-        blocked_markets=blocked,
-        major_markets=major,
+        blocked_markets=frozenset(gap.market for gap in gaps if gap.severity == "blocking"),
+        major_markets=frozenset(gap.market for gap in gaps if gap.severity == "major"),
         dimensions=dimensions,
         score=score,
         level=level,

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from itertools import combinations
+from itertools import combinations, islice
 
 from app.engine.dates import parse_date
 from app.engine.facts import read_facts
 from app.engine.policy import Policy
-from app.engine.rules import Evaluation, evaluate, quality_items_applying
+from app.engine.rules import Evaluation, evaluate, evaluate_many, quality_items_applying
 
 LEVEL_GOAL, ROUTE_GOAL = "level", "route"
 
@@ -113,12 +113,17 @@ def candidate_actions(base: Evaluation, policy: Policy) -> list[Action]:
     return list(dict.fromkeys(actions))[: policy.what_if_limits["max_candidates"]]
 
 
-def _run(profile: dict, actions: tuple[Action, ...], as_of: date, policy: Policy) -> Evaluation:
-    """Re-run the same rules on a copy of the profile with the actions applied."""
-    changed = dict(profile)
-    for action in actions:
-        action.apply(changed)
-    return evaluate(read_facts(changed, as_of, policy), policy, with_review=False)
+def _run(
+    profile: dict, action_sets: list[tuple[Action, ...]], as_of: date, policy: Policy
+) -> list[Evaluation]:
+    """Re-run the same rules, as one batch, on copies of the profile with each set of actions applied."""
+    facts = []
+    for actions in action_sets:
+        changed = dict(profile)
+        for action in actions:
+            action.apply(changed)
+        facts.append(read_facts(changed, as_of, policy))
+    return evaluate_many(facts, policy)
 
 
 def _goals_reached(result: Evaluation, base: Evaluation, policy: Policy) -> set[str]:
@@ -141,7 +146,7 @@ def search_what_if(profile: dict, as_of: date, policy: Policy, base: Evaluation)
         goals.add(ROUTE_GOAL)  # adding actions never removes an eligible programme, so only this way
     if policy.level_rank(base.level) < len(policy.level_bands) - 1:
         goals.add(LEVEL_GOAL)
-    everything = _run(profile, tuple(candidates), as_of, policy)
+    everything = _run(profile, [tuple(candidates)], as_of, policy)[0]
     goals &= _goals_reached(everything, base, policy)
     evaluations = 1
     options: list[dict] = []
@@ -149,11 +154,10 @@ def search_what_if(profile: dict, as_of: date, policy: Policy, base: Evaluation)
         if not goals:
             break
         found_now: dict[str, int] = {}
-        for combination in combinations(candidates, size):
-            if evaluations >= limits["max_evaluations"]:
-                break
-            evaluations += 1
-            result = _run(profile, combination, as_of, policy)
+        batch = list(islice(combinations(candidates, size), max(0, limits["max_evaluations"] - evaluations)))
+        evaluations += len(batch)
+        results = _run(profile, batch, as_of, policy) if batch else []
+        for combination, result in zip(batch, results, strict=True):
             reached = _goals_reached(result, base, policy) & goals
             reached = {goal for goal in reached if found_now.get(goal, 0) < limits["max_results_per_goal"]}
             if not reached:

@@ -152,16 +152,20 @@ def test_a_changed_threshold_changes_the_outcome_without_code_changes(policy_cop
     assert criteria["years_in_business"]["required"] == ">= 20"
 
 
-def test_every_criterion_rule_is_declared_once_with_both_forms_and_descriptions():
-    """One registry (criteria.RULES): the policy loader, the catalogue and both paths read it."""
-    import app.engine.batch  # noqa: F401 - the vector forms attach themselves when the batch path loads
+def test_every_criterion_rule_is_declared_once_over_arrays_with_descriptions():
+    """One registry (criteria.RULES), one function per criterion: the policy loader, the catalogue and
+    both paths read it; neither path defines a criterion of its own."""
+    import app.engine.batch
+    import app.engine.rules
     from app.engine.criteria import RULES
 
     assert "product_in" in RULES and "closable_gap" in RULES
     for name, rule in RULES.items():
-        assert rule.vector is not None, name
         assert rule.description_id and rule.description_en, name
-        assert rule.evaluate.__doc__ and rule.vector.__module__ == "app.engine.batch", name
+        assert rule.evaluate.__doc__ and rule.evaluate.__module__ == "app.engine.criteria", name
+        assert callable(rule.shows), name
+        for module in (app.engine.batch, app.engine.rules):
+            assert not hasattr(module, name), (module.__name__, name)
 
 
 def test_a_criterion_parameter_outside_its_declared_vocabulary_is_refused(policy_copy):

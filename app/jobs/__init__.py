@@ -166,7 +166,7 @@ def _finish(job_id: int, **values) -> None:
 
 
 def execute(job_id: int) -> str:
-    """Run a job now, in this process; its writes and its success are committed together. Return its status."""
+    """Run a job in this process; its writes and its success are committed together. Return its status."""
     job = db.session.get(Job, job_id)
     if job is None or job.status in ("succeeded", "cancelled"):
         return job.status if job else "missing"

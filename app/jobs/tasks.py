@@ -29,7 +29,12 @@ def run_import_job(params: dict, progress) -> dict:
     if db.engine.dialect.name != "sqlite":
         on_rows = lambda done, total: progress(5 + 90 * done / max(total, 1), "rows")  # noqa: E731
     return imports.run_import(
-        content, params["filename"], params["region"], _actor(params), partial=params["partial"], progress=on_rows
+        content,
+        params["filename"],
+        params["region"],
+        _actor(params),
+        partial=params["partial"],
+        progress=on_rows,
     )
 
 

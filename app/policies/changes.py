@@ -89,21 +89,27 @@ def _parent_and_key(document: dict, path: list) -> tuple[Any, Any]:
     return node, last
 
 
+def _add(documents: dict[str, dict], change: dict) -> bool:
+    """Apply an addition (requirement row, criterion, product class); False when the change is not one."""
+    if "add_requirement" in change:
+        documents["requirements.yaml"]["requirements"].append(copy.deepcopy(change["add_requirement"]))
+    elif "add_criterion" in change:
+        spec = change["add_criterion"] or {}
+        programme = _child(documents["programmes.yaml"]["programmes"], spec.get("programme"))
+        programme.setdefault("criteria", []).append(copy.deepcopy(spec.get("criterion") or {}))
+    elif "add_product_class" in change:
+        spec = dict(change["add_product_class"] or {})
+        documents["product_classes.yaml"]["classes"][spec.pop("name", None)] = spec
+    else:
+        return False
+    return True
+
+
 def _apply_one(documents: dict[str, dict], change: dict) -> None:
     """Apply one change to the loaded documents (in place)."""
     if not isinstance(change, dict):
         raise ChangeError("a change must be a mapping")
-    if "add_requirement" in change:
-        documents["requirements.yaml"]["requirements"].append(copy.deepcopy(change["add_requirement"]))
-        return
-    if "add_criterion" in change:
-        spec = change["add_criterion"] or {}
-        programme = _child(documents["programmes.yaml"]["programmes"], spec.get("programme"))
-        programme.setdefault("criteria", []).append(copy.deepcopy(spec.get("criterion") or {}))
-        return
-    if "add_product_class" in change:
-        spec = dict(change["add_product_class"] or {})
-        documents["product_classes.yaml"]["classes"][spec.pop("name", None)] = spec
+    if _add(documents, change):
         return
     targets = [kind for kind in TARGETS if kind in change]
     if len(targets) != 1:
@@ -114,8 +120,11 @@ def _apply_one(documents: dict[str, dict], change: dict) -> None:
     operations = [name for name in OPERATIONS if name in change]
     if len(operations) != 1:
         raise ChangeError(f"give exactly one of {', '.join(OPERATIONS)}")
-    operation = operations[0]
-    parent, key = _parent_and_key(documents[file_name], path)
+    _operate(*_parent_and_key(documents[file_name], path), operations[0], change)
+
+
+def _operate(parent, key, operation: str, change: dict) -> None:
+    """Replace, merge into, unset keys of or remove the addressed value."""
     if operation == "remove":
         del parent[key]
     elif operation == "value":

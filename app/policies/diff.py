@@ -122,7 +122,9 @@ def _programmes(a, b) -> list[dict]:
         for field in ("valid_from", "valid_to", "terms"):
             if getattr(old, field) != getattr(new, field):
                 label = _("Programme %(code)s", code=code)
-                found.append(_changed("programme", code, label, field, getattr(old, field), getattr(new, field)))
+                found.append(
+                    _changed("programme", code, label, field, getattr(old, field), getattr(new, field))
+                )
         old_criteria = {criterion.name: criterion for criterion in old.criteria}
         new_criteria = {criterion.name: criterion for criterion in new.criteria}
         for name in sorted(old_criteria.keys() - new_criteria.keys()):
@@ -149,7 +151,9 @@ def _programmes(a, b) -> list[dict]:
                     old=old_text,
                     new=new_text,
                 )
-                found.append(_item("criterion", f"{code}.{name}", "changed", text, "rule", was.params, now.params))
+                found.append(
+                    _item("criterion", f"{code}.{name}", "changed", text, "rule", was.params, now.params)
+                )
     return found
 
 
@@ -217,5 +221,5 @@ def _parameters(a, b) -> list[dict]:
 
 
 def policy_diff(a, b) -> list[dict]:
-    """Every difference from policy a to policy b, each with a sentence (entries, criteria, classes, numbers)."""
+    """The differences from policy a to b, each with a sentence (entries, criteria, classes, values)."""
     return [*_requirements(a, b), *_programmes(a, b), *_classes(a, b), *_parameters(a, b)]

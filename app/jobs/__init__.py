@@ -264,3 +264,50 @@ def job_as_dict(job: Job) -> dict:
         "result_url": f"/api/v1/jobs/{job.id}/result" if job.status == "succeeded" else None,
         "error": job.error,
     }
+
+
+def job_result(job: Job, user):
+    """A succeeded job's result as the caller may see it: a file download (the quarterly report), a
+    simulation filtered by role, or the document itself; 409 while it is not done."""
+    if job.status != "succeeded":
+        raise Conflict(
+            f"Pekerjaan belum selesai ({job.status}). / The job has not succeeded ({job.status}).",
+            extra={"status": job.status},
+        )
+    result = job.result or {}
+    if job.kind == "simulation":
+        from app.simulation.service import result_for
+
+        return result_for(result, user)
+    return result
+
+
+def result_file(job: Job) -> tuple[bytes, str, str] | None:
+    """(content, content type, file name) when the job's result is a file."""
+    import base64
+
+    file = (job.result or {}).get("file") if job.status == "succeeded" else None
+    if not file:
+        return None
+    return base64.b64decode(file["base64"]), file["content_type"], file["name"]
+
+
+def submit_import_if_large(content: bytes, filename: str, region: str, user, partial: bool) -> Job | None:
+    """A job for an upload with more than IMPORT_JOB_ROWS data rows; None to import it in the request."""
+    import base64
+
+    from app.services.import_files import ImportFileError, read_file
+
+    try:
+        parsed = read_file(content, filename, current_app.config["IMPORT_MAX_ROWS"])
+    except ImportFileError:
+        return None  # the request itself answers with the file's problem
+    if len(parsed.rows) <= current_app.config["IMPORT_JOB_ROWS"]:
+        return None
+    params = {
+        "content_b64": base64.b64encode(content).decode("ascii"),
+        "filename": filename,
+        "region": region,
+        "partial": partial,
+    }
+    return submit("import", params, requested_by_id=getattr(user, "id", None))

@@ -217,3 +217,10 @@ def result_for(result: dict, user) -> dict:
         ),
         "markets": suppress_cells(result["markets"], ("newly_blocked", "unblocked")),
     }
+
+
+def start(params: dict, user):
+    """Check a simulation request (422 naming the field) and start its job."""
+    from app import jobs
+
+    return jobs.submit("simulation", prepare(params), requested_by_id=getattr(user, "id", None))

@@ -64,6 +64,10 @@ class Progress:
     def __call__(self, percent: float, note: str | None = None) -> None:
         """Record the progress; raise JobCancelled if the job was cancelled."""
         self.percent = max(0, min(99, int(percent)))
+        if self.delay:
+            import time
+
+            time.sleep(self.delay)
         if self.locked:
             return
         with db.engine.begin() as connection:
@@ -75,10 +79,6 @@ class Progress:
             ).scalar()
         if cancelled:
             raise JobCancelled()
-        if self.delay:
-            import time
-
-            time.sleep(self.delay)
 
 
 def broker_url(app: Flask | None = None) -> str | None:

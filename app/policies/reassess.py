@@ -16,6 +16,8 @@ from sqlalchemy import select, update
 from app.extensions import db
 from app.models import Assessment, PolicyAdoption
 
+WRITE_STEP = 200  # rows stored between two progress reports
+
 
 def adopt(version: str, effective_from: date, user, note: str | None = None) -> PolicyAdoption:
     """Record the adoption of a known version from a date and start its re-assessment job (409 if the same
@@ -119,7 +121,7 @@ def reassess(version: str, as_of: date, progress=None, requested_by_id: int | No
             changes["level_up"] += levels.index(row["level"]) > levels.index(level)
             changes["level_down"] += levels.index(row["level"]) < levels.index(level)
         changes["programmes_changed"] += eligible != (row["eligible_programmes"] or "")
-        if index % 2000 == 1999:
+        if index % WRITE_STEP == WRITE_STEP - 1:
             step(60 + 39 * index / len(rows), "writing")
     return {
         "version": policy.label,

@@ -23,15 +23,23 @@ KEYWORD_VERSION_PREFIX = "hs-keyword"
 
 def classify_products(profile: dict) -> dict:
     """Return a copy of the profile whose products all have an HS code, its source and score."""
+    return classify_many_products([profile])[0]
+
+
+def classify_many_products(profiles: list[dict]) -> list[dict]:
+    """classify_products for many profiles, with one call of the classifier for all their descriptions."""
     classifier = current_models().hs_classifier
     source = "keyword" if classifier.version.startswith(KEYWORD_VERSION_PREFIX) else "model"
-    classified = copy.deepcopy(profile)
-    for product in classified.get("products", []):
+    classified = copy.deepcopy(profiles)
+    pending = []
+    for product in (product for profile in classified for product in profile.get("products", [])):
         if product.get("hs_code"):
             product.setdefault("hs_source", "given")
             product.setdefault("hs_score", None)
-            continue
-        candidates = classifier.classify(product["description"], limit=1)
+        else:
+            pending.append(product)
+    ranked = classifier.rank_many([product["description"] for product in pending], 1) if pending else []
+    for product, candidates in zip(pending, ranked, strict=True):
         best = candidates[0] if candidates else None
         product["hs_code"] = best["hs_code"] if best else None
         product["hs_source"] = source

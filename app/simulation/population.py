@@ -46,13 +46,13 @@ def _chunks(province: str | None) -> Iterator[list[Ikm]]:
 def load_population(province: str | None = None, commodity: str | None = None, progress=None) -> Population:
     """Every stored IKM (of a province / commodity when given) with its classified profile."""
     from app.reference import commodity_of
-    from app.services.assessments import classify_products
+    from app.services.assessments import classify_many_products
 
     population = Population()
     total = max(db.session.scalar(select(db.func.count()).select_from(Ikm)) or 1, 1)
     for chunk in _chunks(province):
-        for ikm in chunk:
-            profile = classify_products(ikm.to_profile())
+        profiles = classify_many_products([ikm.to_profile() for ikm in chunk])
+        for ikm, profile in zip(chunk, profiles, strict=True):
             products = profile.get("products") or []
             kind = commodity_of(products[0].get("hs_code") if products else None)
             if commodity and kind != commodity:

@@ -100,7 +100,7 @@ class Config:
     IMPORT_JOB_ROWS = int(os.environ.get("IMPORT_JOB_ROWS", "2000"))
 
     # Job queue (README "Jobs"): RQ on this Redis URL when set (`make worker` runs the jobs); unset, the
-    # embedded default, jobs run in a worker thread of the web process. Records are in the database either way.
+    # embedded default, jobs run in a worker thread of the web process. Job records are in the database.
     JOB_BROKER_URL = os.environ.get("JOB_BROKER_URL", "")
     JOB_QUEUE_NAME = os.environ.get("JOB_QUEUE_NAME", "ovop")
     JOB_TIMEOUT_SECONDS = int(os.environ.get("JOB_TIMEOUT_SECONDS", "3600"))

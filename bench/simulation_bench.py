@@ -136,8 +136,11 @@ def main() -> None:
     parser.add_argument("--skip-simulation", action="store_true")
     args = parser.parse_args()
     print(f"load average {os.getloadavg()[0]:.2f} (1 min) at start")
+    from app.simulation.population import paused_collector  # as the service runs a simulation
+
     if not args.skip_simulation:
-        simulation(args.count, args.seed)
+        with paused_collector():
+            simulation(args.count, args.seed)
     if not args.skip_reassess:
         reassessment()
     print(f"load average {os.getloadavg()[0]:.2f} (1 min) at end")

@@ -75,6 +75,14 @@ def _current_assessments(ids: list[int]) -> dict[int, tuple[str, str, str]]:
 
 def reassess(version: str, as_of: date, progress=None, requested_by_id: int | None = None) -> dict:
     """Re-assess every stored IKM under a version on a date, store the results (the caller commits)."""
+    from app.simulation.population import paused_collector
+
+    with paused_collector():
+        return _reassess(version, as_of, progress, requested_by_id)
+
+
+def _reassess(version: str, as_of: date, progress, requested_by_id) -> dict:
+    """reassess() with the collector paused."""
     from app.engine import assess_frame, profiles_to_frame
     from app.policies.versions import load_version
     from app.services.assessments import _batch_result, store_assessment

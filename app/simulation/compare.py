@@ -34,10 +34,17 @@ def compare_frames(meta: pd.DataFrame, a: pd.DataFrame, b: pd.DataFrame, program
     level_a = a["level"].map(rank).to_numpy()
     level_b = b["level"].map(rank).to_numpy()
     route_a, route_b = a["route"].to_numpy(), b["route"].to_numpy()
-    blocked_a = [_markets(text) for text in a["blocking_markets"]]
-    blocked_b = [_markets(text) for text in b["blocking_markets"]]
-    newly = np.fromiter((bool(y - x) for x, y in zip(blocked_a, blocked_b, strict=True)), bool, len(a))
-    unblocked = np.fromiter((bool(x - y) for x, y in zip(blocked_a, blocked_b, strict=True)), bool, len(a))
+    # Blocked markets are compared as sets only where the engine's text differs (few rows of many).
+    text_a = a["blocking_markets"].fillna("").to_numpy()
+    text_b = b["blocking_markets"].fillna("").to_numpy()
+    newly, unblocked = np.zeros(len(a), dtype=bool), np.zeros(len(a), dtype=bool)
+    markets: dict[str, dict[str, int]] = {}
+    for row in np.flatnonzero(text_a != text_b):
+        was, now = _markets(text_a[row]), _markets(text_b[row])
+        newly[row], unblocked[row] = bool(now - was), bool(was - now)
+        for key, found in (("newly_blocked", now - was), ("unblocked", was - now)):
+            for market in found:
+                markets.setdefault(market, {"newly_blocked": 0, "unblocked": 0})[key] += 1
     programme_changed = np.zeros(len(a), dtype=bool)
     per_programme = []
     for code in programmes:
@@ -76,12 +83,6 @@ def compare_frames(meta: pd.DataFrame, a: pd.DataFrame, b: pd.DataFrame, program
         {**{key: row[key] for key in GROUP}, **{name: int(row[name]) for name in COUNT_FIELDS}}
         for row in counts.to_dict("records")
     ]
-    markets: dict[str, dict[str, int]] = {}
-    for row in np.flatnonzero(newly | unblocked):
-        for market in blocked_b[row] - blocked_a[row]:
-            markets.setdefault(market, {"newly_blocked": 0, "unblocked": 0})["newly_blocked"] += 1
-        for market in blocked_a[row] - blocked_b[row]:
-            markets.setdefault(market, {"newly_blocked": 0, "unblocked": 0})["unblocked"] += 1
     changed_any = (
         flags["route_changed"]
         | flags["level_up"]

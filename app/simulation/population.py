@@ -3,7 +3,9 @@ profile, as the engine reads it (shared by simulations and re-assessment)."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -26,6 +28,19 @@ class Population:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+
+@contextmanager
+def paused_collector():
+    """Pause Python's cyclic garbage collector: with hundreds of thousands of profile dicts alive it would
+    walk them again and again while none is garbage (it runs again afterwards)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _chunks(province: str | None) -> Iterator[list[Ikm]]:

@@ -75,12 +75,18 @@ def prepare(params: dict) -> dict:
 def simulate(params: dict, progress=None) -> dict:
     """Run a prepared simulation over the current population and return its result (nothing stored)."""
     from app.engine import assess_frame, profiles_to_frame
-    from app.simulation.population import load_population
+    from app.simulation.population import load_population, paused_collector
 
     def step(percent: float, note: str) -> None:
         if progress is not None:
             progress(percent, note)
 
+    with paused_collector():
+        return _simulate(params, step, assess_frame, profiles_to_frame, load_population)
+
+
+def _simulate(params: dict, step, assess_frame, profiles_to_frame, load_population) -> dict:
+    """The simulation's three phases, timed: load, evaluate both, aggregate."""
     timings = {}
     started = time.perf_counter()
     base_policy, other_policy = _policies(params)

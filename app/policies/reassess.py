@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
-from types import SimpleNamespace
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
 from app.extensions import db
 from app.models import Assessment, PolicyAdoption
 
-WRITE_STEP = 200  # rows stored between two progress reports
+WRITE_STEP = 200  # rows per INSERT, and between two progress reports
 
 
 def adopt(version: str, effective_from: date, user, note: str | None = None) -> PolicyAdoption:
@@ -85,7 +84,7 @@ def _reassess(version: str, as_of: date, progress, requested_by_id) -> dict:
     """reassess() with the collector paused."""
     from app.engine import assess_frame, profiles_to_frame
     from app.policies.versions import load_version
-    from app.services.assessments import _batch_result, store_assessment
+    from app.services.assessments import _batch_result, assessment_values
     from app.services.models import current_models
     from app.simulation.population import load_population
 
@@ -109,15 +108,16 @@ def _reassess(version: str, as_of: date, progress, requested_by_id) -> dict:
         )
     model_version = current_models().version
     rows = frame.to_dict("records")
+    pending = []
     for index, (ikm_id, profile, row) in enumerate(
         zip(population.ids, population.profiles, rows, strict=True)
     ):
         result = _batch_result(row, profile, policy, model_version)
-        store_assessment(
-            profile, result, ikm=SimpleNamespace(id=ikm_id), created_by_id=requested_by_id, link=False
-        )
-        if index % 1000 == 999:
-            db.session.expunge_all()  # flushed rows need not stay in the identity map
+        pending.append(assessment_values(profile, result, ikm_id, created_by_id=requested_by_id))
+        if len(pending) == WRITE_STEP or index == len(rows) - 1:
+            db.session.execute(insert(Assessment), pending)  # one multi-row INSERT per WRITE_STEP rows
+            pending = []
+            step(60 + 39 * index / len(rows), "writing")
         before = previous.get(ikm_id)
         changes["reassessed"] += 1
         if before is None:
@@ -129,8 +129,6 @@ def _reassess(version: str, as_of: date, progress, requested_by_id) -> dict:
             changes["level_up"] += levels.index(row["level"]) > levels.index(level)
             changes["level_down"] += levels.index(row["level"]) < levels.index(level)
         changes["programmes_changed"] += eligible != (row["eligible_programmes"] or "")
-        if index % WRITE_STEP == WRITE_STEP - 1:
-            step(60 + 39 * index / len(rows), "writing")
     return {
         "version": policy.label,
         "content_hash": policy.content_hash,

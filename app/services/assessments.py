@@ -124,22 +124,17 @@ def link_to_history(assessment: Assessment) -> None:
         previous.superseded_on = assessment.as_of
 
 
-def store_assessment(
-    profile: dict,
-    result: dict,
-    ikm: Ikm | None = None,
-    keep_personal_data: bool = True,
-    created_by_id=None,
-    link: bool = True,
-) -> Assessment:
-    """Persist an assessment with its profile snapshot and reporting columns."""
+def assessment_values(
+    profile: dict, result: dict, ikm_id: int | None, keep_personal_data: bool = True, created_by_id=None
+) -> dict:
+    """The columns of a stored assessment (snapshot, result, reporting columns): one row or a bulk insert."""
     products = result.get("products") or []
     first_hs = products[0].get("hs_code") if products else None
     region_code = profile.get("region_code")
     gaps = result.get("gaps") or []
     urgent = urgent_gap(gaps)
-    assessment = Assessment(
-        ikm_id=ikm.id if ikm is not None else None,
+    return dict(
+        ikm_id=ikm_id,
         as_of=date.fromisoformat(result["as_of"]),
         score=result["readiness"]["score"],
         level=result["readiness"]["level"],
@@ -168,6 +163,22 @@ def store_assessment(
         if urgent and urgent.get("applies_from")
         else None,
         gap_list=gap_list(gaps),
+    )
+
+
+def store_assessment(
+    profile: dict,
+    result: dict,
+    ikm: Ikm | None = None,
+    keep_personal_data: bool = True,
+    created_by_id=None,
+    link: bool = True,
+) -> Assessment:
+    """Persist an assessment with its profile snapshot and reporting columns."""
+    assessment = Assessment(
+        **assessment_values(
+            profile, result, ikm.id if ikm is not None else None, keep_personal_data, created_by_id
+        )
     )
     db.session.add(assessment)
     db.session.flush()

@@ -54,29 +54,30 @@ def test_only_admins_adopt(client, auth):
 
 
 def test_a_job_that_dies_mid_write_keeps_nothing_and_runs_again(app, client, auth, population, monkeypatch):
-    """The re-assessment fails after 100 stored rows: no assessment changed; retried, it stores each once."""
+    """The re-assessment fails at row 221, after its first 200-row INSERT: no assessment changed; retried,
+    it stores each IKM's assessment once."""
     from app.services import assessments
 
-    original = assessments.store_assessment
+    original = assessments.assessment_values
     calls = {"n": 0}
 
     def failing(*args, **kwargs):
         calls["n"] += 1
-        if calls["n"] > 100:
+        if calls["n"] > 220:
             raise RuntimeError("worker lost")
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(assessments, "store_assessment", failing)
+    monkeypatch.setattr(assessments, "assessment_values", failing)
     admin = auth("admin")
     before = count_assessments(app)
     job_id = _adopt(client, admin).get_json()["job_id"]
     job = wait_for(app, job_id)
-    assert job.status == "failed" and calls["n"] == 101
+    assert job.status == "failed" and calls["n"] == 221
     assert "unexpectedly" in job.error["message"]
     assert count_assessments(app) == before
     assert _current_versions(app) == {"v1.1": population}
 
-    monkeypatch.setattr(assessments, "store_assessment", original)
+    monkeypatch.setattr(assessments, "assessment_values", original)
     retried = client.post(f"/api/v1/jobs/{job_id}/retry", json={}, headers=admin)
     assert retried.status_code == 202
     job = wait_for(app, job_id)

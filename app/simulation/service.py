@@ -34,7 +34,16 @@ def changes_from_yaml(text: str) -> list[dict]:
         document = document.get("changes")
     if not isinstance(document, list):
         raise _invalid("changes_yaml", "The YAML must be a list of changes or have a `changes` list.")
-    return document
+    return _plain(document)
+
+
+def _plain(value):
+    """YAML's dates as ISO text, so the changes are stored as JSON with the job (the loader reads both)."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def _policies(params: dict):

@@ -42,6 +42,14 @@ def test_form_starts_a_job_and_shows_the_result(app, client, signed_in, populati
     assert wait_for(app, job_id).status == "succeeded"
     html = client.get(f"/simulations/{job_id}").get_data(as_text=True)
     assert 'id="simulation-totals"' in html and "<svg" in html and 'id="simulation-examples"' in html
+    # The form's own example (YAML with a date) runs too.
+    from app.web.simulations import EXAMPLE_CHANGES
+
+    example = client.post(
+        "/simulations", data={"base": "v1.1", "as_of": "2026-11-29", "changes_yaml": EXAMPLE_CHANGES}
+    )
+    assert example.status_code == 302
+    assert wait_for(app, int(example.headers["Location"].rsplit("/", 1)[1])).status == "succeeded"
 
 
 def test_ministry_sees_suppressed_counts_only(app, client, signed_in, population):

@@ -88,7 +88,10 @@ def test_another_version_and_yaml_changes_and_filters(app, client, auth, populat
     assert wait_for(app, versus_v1).status == "succeeded"
     result = client.get(f"/api/v1/jobs/{versus_v1}/result", headers=staff).get_json()
     assert result["compare"]["version"] == "v1" and result["totals"]["programme_changed"] > 0
-    yaml_text = "changes:\n  - criterion: PKE_UMKM.years_in_business\n    params: {years: 40}\n"
+    yaml_text = (
+        "changes:\n  - criterion: PKE_UMKM.years_in_business\n    params: {years: 40}\n"
+        "  - requirement: EUDR_GEO#1\n    set: {valid_from: 2030-12-30}\n"  # a YAML date, stored as JSON
+    )
     job_id = _simulate(
         client, staff, {"changes_yaml": yaml_text, "as_of": "2026-11-29", "commodity": "coffee"}
     )

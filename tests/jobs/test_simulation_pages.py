@@ -88,6 +88,9 @@ def test_simulation_pages_in_chromium(app, live_server, browser, make_user, popu
     browser.find_element(By.ID, "email").send_keys(user.email)
     browser.find_element(By.ID, "password").send_keys(PASSWORD)
     browser.find_element(By.ID, "login-submit").click()
+    deadline = time.time() + 30
+    while "/login" in browser.current_url and time.time() < deadline:  # signed in: the landing page
+        time.sleep(0.2)
     folder = Path(os.environ.get("SCREENSHOT_DIR") or SCREENSHOTS)
     folder.mkdir(parents=True, exist_ok=True)
     browser.get(f"{live_server}/simulations")

@@ -171,10 +171,12 @@ def summarise(params, population, before, after, base_policy, other_policy, as_o
     }
 
 
-def _blocking(result: dict) -> set[str]:
-    return {
-        f"{gap['requirement']} ({gap['market']})" for gap in result["gaps"] if gap["severity"] == "blocking"
-    }
+def _blocking(result: dict) -> set[tuple[str, str]]:
+    return {(gap["requirement"], gap["market"]) for gap in result["gaps"] if gap["severity"] == "blocking"}
+
+
+def _gaps(pairs: set[tuple[str, str]]) -> list[dict]:
+    return [{"requirement": requirement, "market": market} for requirement, market in sorted(pairs)]
 
 
 def _example(population, index, before, after, base_policy, other_policy, as_of, other_as_of) -> dict:
@@ -203,8 +205,8 @@ def _example(population, index, before, after, base_policy, other_policy, as_of,
         "size_class": before["size_class"],
         "before": side(before),
         "after": side(after),
-        "blocking_gaps_appearing": sorted(_blocking(now) - _blocking(was)),
-        "blocking_gaps_disappearing": sorted(_blocking(was) - _blocking(now)),
+        "blocking_gaps_appearing": _gaps(_blocking(now) - _blocking(was)),
+        "blocking_gaps_disappearing": _gaps(_blocking(was) - _blocking(now)),
     }
 
 

@@ -14,8 +14,11 @@ from pathlib import Path
 
 import yaml
 from flask import current_app
+from sqlalchemy import select
 
 from app.errors import NotFound
+from app.extensions import db
+from app.models import PolicyAdoption
 from app.policies.changes import load_changed
 
 _CACHE: dict[tuple[str, str], object] = {}
@@ -85,15 +88,33 @@ def version_file(label: str) -> VersionFile:
 
 def load_version(label: str):
     """The loaded Policy of a version (the app's own for the current files)."""
+    current = current_policy()
+    if label == current.label:
+        return current
+    key = (label, current.content_hash)
+    found = _CACHE.get(key)
+    if found is not None:
+        return found
     item = version_file(label)
     if not item.changes:
-        return current_policy()
-    key = (label, current_policy().content_hash)
+        return current
     with _LOCK:
         found = _CACHE.get(key)
         if found is None:
             found = _CACHE[key] = load_changed(Path(current_app.config["POLICY_DIR"]), list(item.changes))
     return found
+
+
+def policy_in_force(as_of: date):
+    """The policy a new assessment as of a date uses: the version an admin adopted latest from that date or
+    before, else the current files (POLICY_DIR)."""
+    label = db.session.scalar(
+        select(PolicyAdoption.version)
+        .where(PolicyAdoption.effective_from <= as_of)
+        .order_by(PolicyAdoption.effective_from.desc(), PolicyAdoption.id.desc())
+        .limit(1)
+    )
+    return current_policy() if label is None else load_version(label)
 
 
 def with_changes(label: str, changes: list[dict]):

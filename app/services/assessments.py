@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import current_app
 from sqlalchemy import and_, func, not_, or_, select, update
 
 from app.engine import assess
@@ -13,6 +12,7 @@ from app.errors import InvalidInput, NotFound
 from app.extensions import db
 from app.models import Assessment, Ikm
 from app.models.ikm import PERSONAL_FIELDS
+from app.policies.versions import policy_in_force
 from app.reference import commodity_of
 from app.schemas.ikm import IkmProfileSchema
 from app.services.models import current_models
@@ -57,7 +57,7 @@ def evaluate(profile: dict, as_of: date) -> dict:
     """Run the whole pipeline on a validated profile and return the result (nothing stored)."""
     models = current_models()
     classified = classify_products(profile)
-    result = assess(classified, as_of, current_app.extensions["policy"])
+    result = assess(classified, as_of, policy_in_force(as_of))
     result["model_version"] = models.version
     add_triage(classified, result, models.triage)
     return result
@@ -326,7 +326,7 @@ def assess_ikms_batch(ikms: list[Ikm], as_of: date, created_by_id=None) -> int:
         return 0
     from app.engine import assess_frame, profiles_to_frame  # numpy and pandas: imported on use
 
-    policy = current_app.extensions["policy"]
+    policy = policy_in_force(as_of)
     models = current_models()
     profiles = [classify_products(ikm.to_profile()) for ikm in ikms]
     frame = assess_frame(profiles_to_frame(profiles), as_of, policy, gap_detail=True)

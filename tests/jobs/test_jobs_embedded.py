@@ -48,6 +48,25 @@ def test_adoption_reassesses_every_ikm(app, client, auth, population):
     assert count_assessments(app) == before + population
 
 
+def test_an_adopted_version_is_in_force_for_new_assessments_from_its_date(app, client, auth, population):
+    """After v1 is adopted from 1 December 2026, a new assessment as of that day (or later) applies v1;
+    one as of the day before still applies the current files (v1.1)."""
+    from tests.profiles import gayo
+
+    admin = auth("admin")
+    adoption = _adopt(client, admin, day="2026-12-01").get_json()
+    assert wait_for(app, adoption["job_id"]).status == "succeeded"
+
+    def version_on(day: str) -> str:
+        response = client.post("/api/v1/assessments", json={"profile": gayo(), "as_of": day}, headers=admin)
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()["policy_version"]
+
+    assert version_on("2026-11-30") == "v1.1"
+    assert version_on("2026-12-01") == "v1"
+    assert version_on("2027-03-01") == "v1"
+
+
 def test_only_admins_adopt(client, auth):
     """Adoption is an admin's act."""
     assert _adopt(client, auth("supervisor")).status_code == 403

@@ -7,7 +7,7 @@ PORT ?= 5000
 DEMO_COUNT ?= 1200
 WORKERS ?= 2
 
-.PHONY: install setup models run test lint format bench browser clean translations lock
+.PHONY: install setup models run test lint format bench browser clean translations lock worker
 
 # Development installs the locked runtime + test/tool set; a production install needs requirements.lock only.
 $(VENV)/.installed: requirements.lock requirements-dev.lock
@@ -37,6 +37,10 @@ run: install
 	  printf '\n%s\n\nOpen http://localhost:$(PORT)/ and sign in with a demo login above.\n\n' "$$logins" ) & \
 	exec $(BIN)/gunicorn --config gunicorn.conf.py --bind 0.0.0.0:$(PORT) --workers $(WORKERS) --threads 4 \
 	  --access-logfile - wsgi:app
+
+# A queue worker for jobs (README "Jobs"): needs JOB_BROKER_URL (Redis); without it jobs run inside `make run`.
+worker: install
+	$(FLASK) jobs worker
 
 # Headless Chromium and its driver for the browser tests (Debian packages; needs root or sudo).
 browser:

@@ -96,6 +96,20 @@ class Config:
     # Bulk import (README "Bulk import").
     IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
     IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "10000"))
+    # An upload with more data rows than this is imported by a job (202 and the job's address).
+    IMPORT_JOB_ROWS = int(os.environ.get("IMPORT_JOB_ROWS", "2000"))
+
+    # Job queue (README "Jobs"): RQ on this Redis URL when set (`make worker` runs the jobs); unset, the
+    # embedded default, jobs run in a worker thread of the web process. Job records are in the database.
+    JOB_BROKER_URL = os.environ.get("JOB_BROKER_URL", "")
+    JOB_QUEUE_NAME = os.environ.get("JOB_QUEUE_NAME", "ovop")
+    JOB_TIMEOUT_SECONDS = int(os.environ.get("JOB_TIMEOUT_SECONDS", "3600"))
+    # A running job silent for this long is shown as stale and may be run again (its worker died).
+    JOB_STALE_SECONDS = int(os.environ.get("JOB_STALE_SECONDS", "300"))
+    # Seconds to pause after each progress step (0; tests and demonstrations slow a job down with it).
+    JOB_STEP_DELAY = float(os.environ.get("JOB_STEP_DELAY", "0"))
+    # Policy versions (README "Policy versions"): the current files are POLICY_DIR, others are overlays here.
+    POLICY_VERSIONS_DIR = Path(os.environ.get("POLICY_VERSIONS_DIR", BASE_DIR / "data" / "policy_versions"))
 
 
 class DevelopmentConfig(Config):

@@ -92,6 +92,8 @@ def register_api(app: Flask) -> None:
         hs_corrections,
         ikms,
         imports,
+        jobs,
+        policies,
         reference,
         reports,
         users,
@@ -102,6 +104,18 @@ def register_api(app: Flask) -> None:
     api.ERROR_SCHEMA = ErrorSchema
     api.init_app(app, spec_kwargs={"extra_plugins": [BearerAuthPlugin()]})
     app.register_blueprint(health.blp)
-    for module in (ikms, reference, assessments, users, cases, classify, imports, reports, hs_corrections):
+    for module in (
+        ikms,
+        reference,
+        assessments,
+        users,
+        cases,
+        classify,
+        imports,
+        reports,
+        hs_corrections,
+        jobs,
+        policies,
+    ):
         api.register_blueprint(module.blp)
     app.before_request(require_json_body)

@@ -6,9 +6,12 @@ from flask import current_app, request, send_file
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from app import jobs
+from app.api.jobs import accepted
 from app.auth.api import current_api_user
 from app.errors import InvalidInput
 from app.schemas.imports import ImportOptionsSchema, ImportReportSchema, ImportUploadSchema
+from app.schemas.jobs import JobSchema
 from app.services import import_files, imports
 
 blp = Blueprint("imports", __name__, url_prefix="/api/v1/imports", description="Bulk import of IKM profiles")
@@ -34,8 +37,12 @@ class Imports(MethodView):
     @blp.arguments(ImportOptionsSchema, location="query")
     @blp.arguments(ImportUploadSchema, location="files")
     @blp.response(201, ImportReportSchema)
+    @blp.alt_response(202, schema=JobSchema, description="more than IMPORT_JOB_ROWS rows: imported by a job")
     def post(self, options, upload):
         """Import IKM from CSV or XLSX: every row validated as the API does; all or nothing unless `partial`.
+
+        A file of more than IMPORT_JOB_ROWS rows is imported by a job: 202 with the job (its result is this
+        report, its error the 422's message and report).
 
         Re-importing updates by NIB. 422 with the report (line, column, message in Bahasa Indonesia and
         English) when rows are invalid; 413 when the file is larger than IMPORT_MAX_BYTES.
@@ -45,6 +52,11 @@ class Imports(MethodView):
         if not hasattr(storage, "read"):
             raise InvalidInput("Kirim berkas di field `file`. / Send the file in field `file`.")
         content = storage.read(current_app.config["IMPORT_MAX_BYTES"] + 1)
+        job = jobs.submit_import_if_large(
+            content, storage.filename or "upload", region, current_api_user(), options["partial"]
+        )
+        if job is not None:
+            return accepted(job)
         return imports.run_import(
             content, storage.filename or "upload", region, current_api_user(), partial=options["partial"]
         )

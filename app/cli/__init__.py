@@ -15,6 +15,7 @@ COMMAND_MODULES = {
     "ml": ("ml_group",),
     "reports": ("report_group",),
     "prepare": ("prepare_command",),
+    "jobs": ("jobs_group", "simulate_command"),
 }
 
 

@@ -8,6 +8,7 @@ from app.models.hs import HsCode
 from app.models.hs_correction import HsCorrection
 from app.models.ikm import Certification, Ikm, Product
 from app.models.invitation import OwnerInvitation
+from app.models.job import Job, PolicyAdoption
 from app.models.programme import Programme
 from app.models.region import Province, Regency
 from app.models.target import Target
@@ -24,7 +25,9 @@ __all__ = [
     "HsCode",
     "HsCorrection",
     "Ikm",
+    "Job",
     "OwnerInvitation",
+    "PolicyAdoption",
     "Product",
     "Programme",
     "Province",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import current_app
 from sqlalchemy import and_, func, not_, or_, select, update
 
 from app.engine import assess
@@ -13,6 +12,7 @@ from app.errors import InvalidInput, NotFound
 from app.extensions import db
 from app.models import Assessment, Ikm
 from app.models.ikm import PERSONAL_FIELDS
+from app.policies.versions import policy_in_force
 from app.reference import commodity_of
 from app.schemas.ikm import IkmProfileSchema
 from app.services.models import current_models
@@ -21,20 +21,31 @@ KEYWORD_VERSION_PREFIX = "hs-keyword"
 
 
 def classify_products(profile: dict) -> dict:
-    """Return a copy of the profile whose products all have an HS code, its source and score.
+    """Return a copy of the profile whose products all have an HS code, its source and score."""
+    return classify_many_products([profile])[0]
 
-    Only the product dicts are written to, so only they are copied: the caller's profile (stored as the
-    snapshot) stays as it was.
+
+def classify_many_products(profiles: list[dict]) -> list[dict]:
+    """classify_products for many profiles, with one call of the classifier for all their descriptions.
+
+    Only the product dicts are written to, so only they are copied: the callers' profiles (stored as
+    snapshots) stay as they were.
     """
     classifier = current_models().hs_classifier
     source = "keyword" if classifier.version.startswith(KEYWORD_VERSION_PREFIX) else "model"
-    classified = {**profile, "products": [dict(product) for product in profile.get("products", [])]}
-    for product in classified["products"]:
+    classified = [
+        {**profile, "products": [dict(product) for product in profile.get("products", [])]}
+        for profile in profiles
+    ]
+    pending = []
+    for product in (product for profile in classified for product in profile.get("products", [])):
         if product.get("hs_code"):
             product.setdefault("hs_source", "given")
             product.setdefault("hs_score", None)
-            continue
-        candidates = classifier.classify(product["description"], limit=1)
+        else:
+            pending.append(product)
+    ranked = classifier.rank_many([product["description"] for product in pending], 1) if pending else []
+    for product, candidates in zip(pending, ranked, strict=True):
         best = candidates[0] if candidates else None
         product["hs_code"] = best["hs_code"] if best else None
         product["hs_source"] = source
@@ -46,7 +57,7 @@ def evaluate(profile: dict, as_of: date) -> dict:
     """Run the whole pipeline on a validated profile and return the result (nothing stored)."""
     models = current_models()
     classified = classify_products(profile)
-    result = assess(classified, as_of, current_app.extensions["policy"])
+    result = assess(classified, as_of, policy_in_force(as_of))
     result["model_version"] = models.version
     add_triage(classified, result, models.triage)
     return result
@@ -188,11 +199,19 @@ def assessment_record(
     profile: dict, result: dict, ikm: Ikm | None, keep_personal_data: bool = True, created_by_id=None
 ) -> Assessment:
     """An Assessment row (not added) for a result: snapshot, reporting columns, most urgent gap."""
+    ikm_id = ikm.id if ikm is not None else None
+    return Assessment(**assessment_values(profile, result, ikm_id, keep_personal_data, created_by_id))
+
+
+def assessment_values(
+    profile: dict, result: dict, ikm_id: int | None, keep_personal_data: bool = True, created_by_id=None
+) -> dict:
+    """The columns of a stored assessment (snapshot, result, reporting columns): one row or a bulk insert."""
     products = result.get("products") or []
     first_hs = products[0].get("hs_code") if products else None
     region_code = profile.get("region_code")
-    assessment = Assessment(
-        ikm_id=ikm.id if ikm is not None else None,
+    return dict(
+        ikm_id=ikm_id,
         as_of=date.fromisoformat(result["as_of"]),
         score=result["readiness"]["score"],
         level=result["readiness"]["level"],
@@ -212,7 +231,6 @@ def assessment_record(
         ovop_stars=profile.get("ovop_stars"),
         **reporting_columns(result),
     )
-    return assessment
 
 
 def assessment_as_dict(assessment: Assessment) -> dict:
@@ -308,7 +326,7 @@ def assess_ikms_batch(ikms: list[Ikm], as_of: date, created_by_id=None) -> int:
         return 0
     from app.engine import assess_frame, profiles_to_frame  # numpy and pandas: imported on use
 
-    policy = current_app.extensions["policy"]
+    policy = policy_in_force(as_of)
     models = current_models()
     profiles = [classify_products(ikm.to_profile()) for ikm in ikms]
     frame = assess_frame(profiles_to_frame(profiles), as_of, policy, gap_detail=True)

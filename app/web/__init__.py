@@ -19,9 +19,9 @@ def favicon():
 
 def register_web(app: Flask) -> None:
     """Register the page blueprints and make `labels` (codes as words) available to every template."""
-    from app.web import accounts, cases, imports, labels, owners, reports, selfcheck, workspace
+    from app.web import accounts, cases, imports, labels, owners, reports, selfcheck, simulations, workspace
 
     app.register_blueprint(bp)
-    for module in (accounts, cases, imports, owners, selfcheck, reports, workspace):
+    for module in (accounts, cases, imports, owners, selfcheck, reports, workspace, simulations):
         app.register_blueprint(module.bp)
     app.jinja_env.globals["labels"] = labels

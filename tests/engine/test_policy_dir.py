@@ -14,6 +14,7 @@ from marshmallow import ValidationError
 
 from app import create_app, reference
 from app.engine import DEFAULT_POLICY_DIR
+from app.extensions import db
 from app.schemas.ikm import IkmProfileSchema
 
 PROFILE = {
@@ -79,6 +80,8 @@ def changed_app(tmp_path):
             "POLICY_DIR": policy_dir,
         }
     )
+    with app.app_context():
+        db.create_all()  # the engine's service reads which policy version is in force (adoptions)
     return app
 
 

@@ -106,10 +106,17 @@ class LazySpecApi(Api):
 
 
 def warm_up(app: Flask) -> None:
-    """Make now the policy and the spec, otherwise made at first use (gunicorn calls this before forking)."""
+    """Make now what is otherwise made at first use in each process (gunicorn calls this before forking):
+    the policy, the spec and the reference tables that validation reads, so the workers share them."""
+    from app import reference
     from app.extensions import api
 
     if "policy" in app.extensions:
         app.extensions["policy"]  # reading them makes them
     if api._app is app:
         api.spec  # noqa: B018
+    for table in (reference.regency_codes, reference.region_names, reference.kecamatan_names):
+        table()
+    reference.hs6_descriptions()
+    with app.app_context():
+        reference.country_codes()

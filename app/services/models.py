@@ -65,6 +65,9 @@ class LoadedModels:
         """Load both models now (gunicorn calls this in the master process, before forking)."""
         self._load("_hs_classifier")
         self._load("_triage")
+        from app.ml.hs_nearest import nearest_hs_index
+
+        nearest_hs_index()  # the classifier's description search, otherwise built at first use
         return self
 
     def status(self) -> dict[str, dict]:

@@ -8,8 +8,7 @@ from pathlib import Path
 
 from app.extensions import db
 from app.models import User
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from app.reports import XLSX_TYPE
 
 
 def _actor(params: dict):

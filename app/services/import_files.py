@@ -14,6 +14,7 @@ import warnings
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from app.reports import XLSX_TYPE
 from app.vocabulary import FALSE_WORDS, PRACTICE_FIELDS, SCALAR_PROFILE_FIELDS, TRUE_WORDS
 
 ENCODINGS = ("utf-8-sig", "cp1252")
@@ -674,10 +675,7 @@ def template_xlsx() -> bytes:
     return buffer.getvalue()
 
 
-TEMPLATE_TYPES = {
-    "csv": "text/csv",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+TEMPLATE_TYPES = {"csv": "text/csv", "xlsx": XLSX_TYPE}
 TEMPLATE_NAME = "templat_impor_ikm"
 
 

@@ -8,6 +8,8 @@ from datetime import date
 
 from flask_babel import gettext as _
 
+from app.web import labels
+
 REQUIREMENT_FIELDS = (
     "requirement",
     "any_of",
@@ -85,7 +87,11 @@ def _requirements(a, b) -> list[dict]:
     found = []
     for entry_id in sorted(before.keys() - after.keys()):
         entry = before[entry_id]
-        text = _("Requirement entry %(id)s (%(name)s) is removed.", id=entry_id, name=entry.requirement)
+        text = _(
+            "Requirement entry %(id)s (%(name)s) is removed.",
+            id=entry_id,
+            name=labels.certificate_name(entry.requirement),
+        )
         found.append(_item("requirement", entry_id, "removed", text))
     for entry_id in sorted(after.keys() - before.keys()):
         entry = after[entry_id]
@@ -93,11 +99,13 @@ def _requirements(a, b) -> list[dict]:
             "Requirement entry %(id)s (%(name)s) is added: %(severity)s, markets %(markets)s, size classes "
             "%(sizes)s, from %(start)s.",
             id=entry_id,
-            name=entry.requirement,
-            severity=entry.severity,
-            markets=words(entry.markets) if entry.markets is not None else _("all"),
-            sizes=words(entry.size_classes) if entry.size_classes is not None else _("all"),
-            start=words(entry.valid_from),
+            name=labels.certificate_name(entry.requirement),
+            severity=labels.word(labels.SEVERITIES, entry.severity),
+            markets=labels.countries_words(sorted(entry.markets)) if entry.markets is not None else _("all"),
+            sizes=", ".join(labels.word(labels.SIZE_CLASSES, size) for size in sorted(entry.size_classes))
+            if entry.size_classes is not None
+            else _("all"),
+            start=labels.date_words(entry.valid_from) if entry.valid_from else "—",
         )
         found.append(_item("requirement", entry_id, "added", text))
     for entry_id in sorted(before.keys() & after.keys()):

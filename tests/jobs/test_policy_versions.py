@@ -50,7 +50,9 @@ def test_diff_in_words(client, auth):
     by_key = {(item["kind"], item["id"], item["change"]): item for item in body["changes"]}
     assert ("requirement", "PIRT#1", "removed") in by_key
     added = by_key[("requirement", "BPOM_MD#1", "added")]
-    assert "blocking" in added["text"] and "ID" in added["text"]
+    # In words, not codes: the severity, the market's and the certificate's names (Indonesian by default).
+    assert "blocking" not in added["text"] and "Indonesia" in added["text"], added["text"]
+    assert "Wajib" in added["text"] and "BPOM" in added["text"], added["text"]
     assert ("criterion", "DESA_DEVISA.raw_or_semi_processed_commodity", "changed") in by_key
     assert ("product_class", "other_raw_food", "added") in by_key
     assert ("parameter", "renewals", "changed") in by_key

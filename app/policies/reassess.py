@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select
 
 from app.extensions import db
 from app.models import Assessment, PolicyAdoption
@@ -84,7 +84,7 @@ def _reassess(version: str, as_of: date, progress, requested_by_id) -> dict:
     """reassess() with the collector paused."""
     from app.engine import assess_frame, profiles_to_frame
     from app.policies.versions import load_version
-    from app.services.assessments import _batch_result, add_triage, assessment_values
+    from app.services.assessments import _batch_result, add_triage, assessment_values, supersede_current
     from app.services.models import current_models
     from app.simulation.population import load_population
 
@@ -98,14 +98,7 @@ def _reassess(version: str, as_of: date, progress, requested_by_id) -> dict:
     changes: Counter = Counter()
     if progress is not None:
         progress.writing()
-    for start in range(0, len(population.ids), 500):
-        db.session.execute(
-            update(Assessment)
-            .where(
-                Assessment.ikm_id.in_(population.ids[start : start + 500]), Assessment.superseded_on.is_(None)
-            )
-            .values(superseded_on=as_of)
-        )
+    supersede_current(population.ids, as_of)
     models = current_models()
     rows = frame.to_dict("records")
     pending = []

@@ -316,6 +316,16 @@ def _batch_result(row, profile: dict, policy, model_version: str) -> dict:
     }
 
 
+def supersede_current(ikm_ids: list[int], as_of: date, chunk: int = 500) -> None:
+    """Close the current assessment of each of these IKM on a date (before their new ones are stored)."""
+    for start in range(0, len(ikm_ids), chunk):
+        db.session.execute(
+            update(Assessment)
+            .where(Assessment.ikm_id.in_(ikm_ids[start : start + chunk]), Assessment.superseded_on.is_(None))
+            .values(superseded_on=as_of)
+        )
+
+
 def assess_ikms_batch(ikms: list[Ikm], as_of: date, created_by_id=None) -> int:
     """Assess stored IKM in one pass of the vectorised engine and store an assessment for each.
 
@@ -330,13 +340,7 @@ def assess_ikms_batch(ikms: list[Ikm], as_of: date, created_by_id=None) -> int:
     models = current_models()
     profiles = [classify_products(ikm.to_profile()) for ikm in ikms]
     frame = assess_frame(profiles_to_frame(profiles), as_of, policy, gap_detail=True)
-    known = [ikm.id for ikm in ikms if ikm.id is not None]
-    for start in range(0, len(known), 500):
-        db.session.execute(
-            update(Assessment)
-            .where(Assessment.ikm_id.in_(known[start : start + 500]), Assessment.superseded_on.is_(None))
-            .values(superseded_on=as_of)
-        )
+    supersede_current([ikm.id for ikm in ikms if ikm.id is not None], as_of)
     records = []
     for ikm, profile, row in zip(ikms, profiles, frame.to_dict("records"), strict=True):
         result = _batch_result(row, profile, policy, models.version)

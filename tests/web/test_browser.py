@@ -26,6 +26,23 @@ def _submit(browser, element_id: str) -> None:
     )
 
 
+def _fill_selfcheck(browser, values: dict) -> None:
+    """Set the self-check form's fields (a list value ticks each named checkbox)."""
+    browser.execute_script(
+        """
+        const form = document.getElementById('selfcheck-form'), values = arguments[0];
+        for (const [name, value] of Object.entries(values)) {
+          for (const wanted of [].concat(value)) {
+            const field = [...form.elements].find(
+              e => e.name === name && (e.type !== 'checkbox' || e.value === wanted));
+            if (!field) continue;
+            if (field.type === 'checkbox') field.checked = true; else field.value = wanted;
+          }
+        }""",
+        values,
+    )
+
+
 def _sign_in(browser, base_url: str, email: str, password: str) -> None:
     """Fill in and send the login form."""
     from selenium.webdriver.common.by import By

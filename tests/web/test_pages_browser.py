@@ -74,21 +74,11 @@ def _post_selfcheck(browser, base_url: str, locale: str) -> None:
     """Send the Gayo example through the form (filled by script, as the field-by-field test does by hand)."""
     from selenium.webdriver.common.by import By
 
-    from tests.web.test_browser import _submit
+    from tests.web.test_browser import _fill_selfcheck, _submit
 
     browser.get(f"{base_url}/cek-kesiapan")
-    browser.execute_script(
-        """
-        const form = document.getElementById('selfcheck-form'), values = arguments[0];
-        for (const [name, value] of Object.entries(values)) {
-          for (const wanted of [].concat(value)) {
-            const field = [...form.elements].find(
-              e => e.name === name && (e.type !== 'checkbox' || e.value === wanted));
-            if (!field) continue;
-            if (field.type === 'checkbox') field.checked = true; else field.value = wanted;
-          }
-        }""",
-        {**GAYO_FORM, "annual_revenue_idr": {"id": "4.200.000.000", "en": "4,200,000,000"}[locale]},
+    _fill_selfcheck(
+        browser, {**GAYO_FORM, "annual_revenue_idr": {"id": "4.200.000.000", "en": "4,200,000,000"}[locale]}
     )
     assert browser.find_element(By.ID, "market_DE").is_selected()
     _submit(browser, "selfcheck-submit")

@@ -92,23 +92,13 @@ def test_an_owner_picks_the_product_when_the_classifier_is_unsure(browser, live_
     """The top three with their HS wording, readable at 1280 and 390 px; the pick is what is assessed."""
     from selenium.webdriver.common.by import By
 
-    from tests.web.test_browser import _submit
+    from tests.web.test_browser import _fill_selfcheck, _submit
     from tests.web.test_pages_browser import _check_page
     from tests.web.test_selfcheck_pages import UNSURE_FORM
 
     browser.get(f"{live_server}/language/{locale}?next=/cek-kesiapan")
-    browser.execute_script(
-        """
-        const form = document.getElementById('selfcheck-form'), values = arguments[0];
-        for (const [name, value] of Object.entries(values)) {
-          for (const wanted of [].concat(value)) {
-            const field = [...form.elements].find(
-              e => e.name === name && (e.type !== 'checkbox' || e.value === wanted));
-            if (!field) continue;
-            if (field.type === 'checkbox') field.checked = true; else field.value = wanted;
-          }
-        }""",
-        {**UNSURE_FORM, "annual_revenue_idr": {"id": "4.200.000.000", "en": "4,200,000,000"}[locale]},
+    _fill_selfcheck(
+        browser, {**UNSURE_FORM, "annual_revenue_idr": {"id": "4.200.000.000", "en": "4,200,000,000"}[locale]}
     )
     _submit(browser, "selfcheck-submit")
     assert browser.find_elements(By.ID, "hs-choice-summary"), browser.find_element(By.TAG_NAME, "main").text

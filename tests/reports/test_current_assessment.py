@@ -21,6 +21,18 @@ def _assessments(app, ikm_id: int) -> list[Assessment]:
         return rows
 
 
+def _import_rows(client, headers, count: int) -> None:
+    """Import `count` numbered rows as a CSV file through the API (one batch assessment)."""
+    content = to_csv(numbered_rows(count))
+    response = client.post(
+        "/api/v1/imports",
+        data={"file": (io.BytesIO(content), "ikm.csv")},
+        content_type="multipart/form-data",
+        headers=headers,
+    )
+    assert response.status_code == 201, response.json
+
+
 def test_registering_an_ikm_assesses_it_and_records_its_gaps(app, client, auth):
     """POST /ikms stores the IKM and its first assessment with the reporting columns and gap rows."""
     headers = auth("admin")
@@ -64,14 +76,7 @@ def test_a_backdated_assessment_slots_into_the_history(app, client, auth):
 def test_an_import_assesses_every_written_ikm_in_one_batch(app, client, auth):
     """Imported IKM get an assessment each (vectorised engine); re-importing a changed row supersedes it."""
     headers = auth("district", region="11.17")
-    content = to_csv(numbered_rows(3))
-    response = client.post(
-        "/api/v1/imports",
-        data={"file": (io.BytesIO(content), "ikm.csv")},
-        content_type="multipart/form-data",
-        headers=headers,
-    )
-    assert response.status_code == 201, response.json
+    _import_rows(client, headers, 3)
     with app.app_context():
         rows = db.session.scalars(select(Assessment).where(Assessment.ikm_id.is_not(None))).all()
         assert len(rows) == 3 and all(row.superseded_on is None for row in rows)
@@ -100,14 +105,7 @@ REPORTING_COLUMNS = (
 def test_an_imported_ikm_stores_the_same_assessment_record_as_a_single_create(app, client, auth):
     """The bulk path stores the gap list, most urgent gap and date, programmes and flags a create stores."""
     headers = auth("district", region="11.17")
-    content = to_csv(numbered_rows(2))
-    response = client.post(
-        "/api/v1/imports",
-        data={"file": (io.BytesIO(content), "ikm.csv")},
-        content_type="multipart/form-data",
-        headers=headers,
-    )
-    assert response.status_code == 201, response.json
+    _import_rows(client, headers, 2)
     with app.app_context():
         imported = db.session.scalars(select(Assessment).where(Assessment.ikm_id.is_not(None))).all()
         ikm_ids = [row.ikm_id for row in imported]

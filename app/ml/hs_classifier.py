@@ -330,7 +330,7 @@ def train_hs_classifier(
     # sets are never used for either.
     calibration = build_calibration_set(config)
     rows = build_training_set(config, split="fit", corrections=corrections)
-    pipeline = _fit_pipeline(rows.texts, rows.labels, config)
+    pipeline = _fit_pipeline(rows.texts, rows.labels, config, corrections)
     temperature = calibrate_temperature(pipeline, calibration.texts, calibration.labels)
     classifier = HsClassifier(
         pipeline=pipeline,
@@ -395,6 +395,7 @@ def train_hs_classifier(
         ],
         "params": {
             "svm_c": config["svm_c"],
+            "bagged_fits": int(config.get("bagged_fits", 1)),
             "weight_floor": WEIGHT_FLOOR,
             "temperature": temperature,
             "top1_slope": classifier.top1_slope,
@@ -438,10 +439,29 @@ def write_hs_reliability_diagram(directory: Path, metadata: dict[str, Any]) -> P
     )
 
 
-def _fit_pipeline(texts: list[str], labels: list[str], config: dict[str, Any]) -> Pipeline:
-    """Fit the pipeline and store the SVM weights sparse (small weights dropped)."""
+def _fit_pipeline(
+    texts: list[str],
+    labels: list[str],
+    config: dict[str, Any],
+    corrections: list[tuple[str, str]] | None = None,
+) -> Pipeline:
+    """Fit the pipeline, average its SVM with `bagged_fits - 1` more fitted on generations of the training
+    names with other seeds (one linear model: serving costs the same), and store the weights sparse."""
     pipeline = build_hs_pipeline(config).fit(texts, labels)
     svm = pipeline.named_steps["classifier"]
+    classes = list(svm.classes_)
+    for offset in range(1, int(config.get("bagged_fits", 1))):
+        seeded = {**config, "seed": config["seed"] + 1000 * offset}
+        rows = build_training_set(seeded, split="fit", corrections=corrections)
+        extra = LinearSVC(C=config["svm_c"], random_state=seeded["seed"]).fit(
+            pipeline[:-1].transform(rows.texts), rows.labels
+        )
+        order = [list(extra.classes_).index(label) for label in classes]
+        svm.coef_ += extra.coef_[order]
+        svm.intercept_ += extra.intercept_[order]
+    if int(config.get("bagged_fits", 1)) > 1:
+        svm.coef_ /= int(config["bagged_fits"])
+        svm.intercept_ /= int(config["bagged_fits"])
     svm.coef_[np.abs(svm.coef_) < WEIGHT_FLOOR] = 0.0
     svm.sparsify()
     return pipeline

@@ -45,6 +45,30 @@ def test_no_realistic_row_reaches_training_and_report_rows_never_reach_calibrati
     assert report & calibration == set()
 
 
+def test_the_written_tuning_set_is_labelled_hand_written_calibration_and_never_training():
+    from app.ml.hs_classifier import load_evaluation_rows
+    from app.ml.hs_training import (
+        HAND_WRITTEN_SOURCES,
+        TUNE_WRITTEN_FILE,
+        TUNE_WRITTEN_SOURCE,
+        build_calibration_set,
+        build_training_set,
+        labelled_codes,
+        load_labelled_csv,
+    )
+    from app.ml.text import normalise_text
+
+    texts, codes = load_labelled_csv(TUNE_WRITTEN_FILE)
+    assert len(texts) >= 100 and set(codes) <= set(labelled_codes())
+    rows = load_evaluation_rows(TUNE_WRITTEN_FILE)
+    assert {row["family"] for row in rows} == FAMILIES
+    written = {normalise_text(text) for text in texts}
+    assert written & {normalise_text(text) for text in build_training_set(split="fit").texts} == set()
+    calibration = build_calibration_set()
+    assert TUNE_WRITTEN_SOURCE in HAND_WRITTEN_SOURCES
+    assert calibration.sources.count(TUNE_WRITTEN_SOURCE) == len(texts)
+
+
 def test_corrections_are_added_to_the_training_set():
     from app.ml.hs_training import build_training_set
     from app.ml.paths import load_ml_config

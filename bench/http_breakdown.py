@@ -1,7 +1,8 @@
 """Where the time of one POST /api/v1/assessments goes, in process (no HTTP): each phase timed alone.
 
-Phases: the token look-up (auth), request validation (marshmallow), the engine without and with what-if,
-the triage model, storing the result (INSERT + COMMIT), serialising the response, and the whole request
+Phases: the token look-up (auth), request validation (marshmallow), the policy in force (one query), the
+engine without and with what-if, the triage model, storing the result as the endpoint stores an inline
+profile's (one Core INSERT + COMMIT), serialising the response, and the whole request
 through Flask's test client. Median wall and mean CPU milliseconds over N repetitions of the same one-product
 profile. Run:
   .venv/bin/python bench/http_breakdown.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/ovop_bench
@@ -25,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 from app import create_app  # noqa: E402
 from app.engine import assess  # noqa: E402
 from app.extensions import db  # noqa: E402
+from app.policies.versions import policy_in_force  # noqa: E402
 from app.schemas.assessment import AssessmentRequestSchema  # noqa: E402
 from app.services import assessments, users  # noqa: E402
 from app.services.models import current_models  # noqa: E402
@@ -71,8 +73,13 @@ def main() -> None:
         triage = current_models().triage
 
         def store() -> None:
-            assessments.store_assessment(profile, result, created_by_id=account_id)
+            values = assessments.assessment_values(profile, result, None, created_by_id=account_id)
+            assessments.insert_assessment(values)
             db.session.commit()
+
+        def in_force() -> None:
+            policy_in_force(as_of)
+            db.session.commit()  # ends the read transaction
 
         def auth() -> None:
             users.user_for_token(token)
@@ -81,6 +88,7 @@ def main() -> None:
         phases = {
             "auth (token look-up)": auth,
             "validation (marshmallow load)": lambda: schema.load(body),
+            "policy in force (query)": in_force,
             "engine without what-if": lambda: assess(classified, as_of, policy, with_what_if=False),
             "engine with what-if": lambda: assess(classified, as_of, policy),
             "triage model": (lambda: triage.priority(classified, result)) if triage else (lambda: None),

@@ -2,8 +2,9 @@
 
 Each candidate set is applied to a copy of the profile and the same rules are re-run; nothing is
 approximated. The search only tries actions that address something failing, evaluates the set of all
-candidates first (the rules are monotone in these actions, so what that set cannot reach no subset can),
-then tries sets of 1, 2 and 3 actions, and stops a goal at the first size that reaches it.
+candidates first (the rules are monotone in these actions, so what that set cannot reach no subset can;
+the single actions are evaluated in the same batch), then tries sets of 1, 2 and 3 actions, and stops a
+goal at the first size that reaches it.
 """
 
 from __future__ import annotations
@@ -146,7 +147,14 @@ def search_what_if(profile: dict, as_of: date, policy: Policy, base: Evaluation)
         goals.add(ROUTE_GOAL)  # adding actions never removes an eligible programme, so only this way
     if policy.level_rank(base.level) < len(policy.level_bands) - 1:
         goals.add(LEVEL_GOAL)
-    everything = _run(profile, [tuple(candidates)], as_of, policy)[0]
+    if not goals:
+        return []
+    # The set of all candidates and the single actions go through the rules as one batch: one batch of
+    # n + 1 profiles costs little more than one of 1, and most profiles reach a goal with one action.
+    singles = list(islice(combinations(candidates, 1), max(0, limits["max_evaluations"] - 1)))
+    if limits["max_actions"] < 1:
+        singles = []
+    everything, *single_results = _run(profile, [tuple(candidates), *singles], as_of, policy)
     goals &= _goals_reached(everything, base, policy)
     evaluations = 1
     options: list[dict] = []
@@ -154,9 +162,13 @@ def search_what_if(profile: dict, as_of: date, policy: Policy, base: Evaluation)
         if not goals:
             break
         found_now: dict[str, int] = {}
-        batch = list(islice(combinations(candidates, size), max(0, limits["max_evaluations"] - evaluations)))
+        if size == 1:
+            batch, results = singles, single_results
+        else:
+            room = max(0, limits["max_evaluations"] - evaluations)
+            batch = list(islice(combinations(candidates, size), room))
+            results = _run(profile, batch, as_of, policy) if batch else []
         evaluations += len(batch)
-        results = _run(profile, batch, as_of, policy) if batch else []
         for combination, result in zip(batch, results, strict=True):
             reached = _goals_reached(result, base, policy) & goals
             reached = {goal for goal in reached if found_now.get(goal, 0) < limits["max_results_per_goal"]}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import and_, func, not_, or_, select, update
+from sqlalchemy import and_, func, insert, not_, or_, select, update
 
 from app.engine import assess
 from app.engine.policy import DIMENSIONS, URGENCY
@@ -254,9 +254,25 @@ def create_assessment(profile: dict | None, ikm_id: int | None, as_of: date | No
         message = "founded_on IKM setelah as_of. / The IKM's founded_on is after as_of."
         raise InvalidInput(message, errors={"json": {"as_of": [message]}})
     result = evaluate(profile, as_of)
-    stored = assessment_as_dict(store_assessment(profile, result, ikm=ikm, **store_options))
+    if ikm is None:
+        values = assessment_values(profile, result, None, **store_options)
+        stored = {"id": insert_assessment(values), "ikm_id": None, **result}
+    else:
+        stored = assessment_as_dict(store_assessment(profile, result, ikm=ikm, **store_options))
     db.session.commit()  # the dict was built before: reading the expired row back would cost a query
     return stored
+
+
+_INSERT_ASSESSMENT = insert(Assessment.__table__)
+
+
+def insert_assessment(values: dict) -> int:
+    """Insert one assessment row (`assessment_values`) as one Core INSERT and return its id.
+
+    For an assessment of an inline profile: it joins no IKM history, so the ORM's unit of work (about 1.5 ms
+    of CPU for one row) has nothing to do; the row is the one `store_assessment` would write.
+    """
+    return db.session.execute(_INSERT_ASSESSMENT, values).inserted_primary_key[0]
 
 
 def get_assessment(assessment_id: int) -> Assessment:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 from flask import current_app
-from sqlalchemy import and_, case, func, select, update
+from sqlalchemy import and_, bindparam, case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -234,17 +234,32 @@ def token_record(token: str) -> ApiToken | None:
     return db.session.scalar(query)
 
 
+# Built once (building the statement cost as much CPU as running it from the cache).
+_TOKEN_OWNER = (
+    select(User, ApiToken.id, ApiToken.revoked_at, ApiToken.last_used_at)
+    .join(ApiToken, ApiToken.user_id == User.id)
+    .where(ApiToken.token_hash == bindparam("token_hash"))
+)
+
+
 def user_for_token(token: str) -> User | None:
-    """The active owner of a live token (None for unknown, revoked or deactivated); notes its last use."""
-    api_token = token_record(token)
-    if api_token is None or api_token.revoked_at is not None or not api_token.user.active:
+    """The active owner of a live token (None for unknown, revoked or deactivated); notes its last use.
+
+    Runs on every API request with a token: the owner and the three token columns it needs in one query,
+    without loading the token as an object (a joined eager load cost about 0.4 ms more CPU per request).
+    """
+    found = db.session.execute(_TOKEN_OWNER, {"token_hash": token_hash(token)}).first()
+    if found is None:
+        return None
+    user, token_id, revoked_at, last_used_at = found
+    if revoked_at is not None or not user.active:
         return None
     now = clock.utcnow()
-    last_used = as_utc(api_token.last_used_at)
+    last_used = as_utc(last_used_at)
     if last_used is None or now - last_used > TOKEN_TOUCH_INTERVAL:
-        api_token.last_used_at = now
+        db.session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
         db.session.commit()
-    return api_token.user
+    return user
 
 
 def authenticate(email: str, password: str) -> User:

@@ -78,6 +78,34 @@ def test_a_stored_ikm_is_assessed_by_id_and_its_history_is_newest_first(client):
     assert eudr_after and eudr_after[0]["severity"] == "blocking"
 
 
+def test_an_inline_assessment_stores_the_row_the_ikm_path_stores(app, client):
+    """The self-check's row (one Core INSERT) has every column `store_assessment` writes for the same result,
+    and its id is the one answered."""
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import Assessment
+    from app.services import assessments
+
+    body = client.post("/api/v1/assessments", json={"profile": gayo(), "as_of": "2026-11-27"}).json
+    with app.app_context():
+        stored = db.session.get(Assessment, body["id"])
+        profile = stored.profile_snapshot
+        result = assessments.evaluate(profile, date(2026, 11, 27))
+        assert result == {key: value for key, value in body.items() if key not in ("id", "ikm_id")}
+        via_orm = assessments.store_assessment(profile, result, created_by_id=stored.created_by_id)
+        db.session.commit()
+        columns = [
+            column.key for column in Assessment.__table__.columns if column.key not in ("id", "created_at")
+        ]
+        rows = db.session.execute(select(Assessment).where(Assessment.id.in_([stored.id, via_orm.id])))
+        first, second = (row[0] for row in rows)
+        assert {key: getattr(first, key) for key in columns} == {key: getattr(second, key) for key in columns}
+        assert stored.created_by_id is not None and stored.result == result
+
+
 def test_a_request_with_both_or_neither_profile_and_ikm_id_gets_422(client):
     """Exactly one of `profile` and `ikm_id`."""
     neither = client.post("/api/v1/assessments", json={"as_of": "2026-11-27"})

@@ -96,6 +96,34 @@ def test_a_deactivated_accounts_token_stops_working(app, client, make_user):
     assert client.get("/api/v1/me", headers=headers).status_code == 401
 
 
+def test_a_tokens_last_use_is_noted_at_most_once_a_minute(app, client, make_user, monkeypatch):
+    """The first request notes the token's last use; one within a minute writes nothing; a later one does."""
+    from datetime import UTC, datetime, timedelta
+
+    from app.services import clock
+
+    now = datetime(2026, 11, 30, 3, 0, tzinfo=UTC)
+    monkeypatch.setattr(clock, "utcnow", lambda: now)
+    user, token = make_user("advisor")
+    headers = {"Authorization": f"Bearer {token}"}
+
+    def last_used():
+        with app.app_context():
+            stored = db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)).one()
+            return clock.as_utc(stored.last_used_at)
+
+    assert last_used() is None
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    assert last_used() == now
+    first = now
+    now += timedelta(seconds=59)
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    assert last_used() == first
+    now += timedelta(seconds=2)
+    assert client.get("/api/v1/me", headers=headers).json["id"] == user.id
+    assert last_used() == now
+
+
 def test_the_openapi_spec_documents_the_bearer_scheme_on_closed_operations_only(client):
     """bearerAuth is declared; closed operations require it; open ones do not."""
     spec = client.get("/api/v1/openapi.json").json

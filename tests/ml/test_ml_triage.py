@@ -135,3 +135,24 @@ def test_too_few_or_one_sided_decisions_are_refused(decision_rows):
     rejected = [{**row, "decision": "rejected"} for row in decision_rows[:50]]
     with pytest.raises(ValueError, match="only one outcome"):
         train_triage_from_rows(rejected, synthetic=False)
+
+
+def test_served_priority_is_the_pipelines_own_output_for_every_row(decision_rows, trained):
+    """priority() computes the score and contributions from the fitted coefficients without scikit-learn's
+    per-call checks: the numbers are scikit-learn's, row for row (not merely close)."""
+    model = trained.model
+    matrix = np.array([feature_vector(row["profile"], row["assessment"]) for row in decision_rows])
+    expected = model.pipeline.predict_proba(matrix)[:, 1]
+    scaler, regression = model.pipeline.named_steps["scale"], model.pipeline.named_steps["model"]
+    contributions = scaler.transform(matrix) * regression.coef_[0]
+    pairs = [(row["profile"], row["assessment"]) for row in decision_rows]
+    assert np.array_equal(model.priority_many(pairs), expected)
+    for row, score, row_contributions in zip(decision_rows, expected, contributions, strict=True):
+        served = model.priority(row["profile"], row["assessment"])
+        assert served["score"] == round(float(score), 4)
+        order = np.argsort(-np.abs(row_contributions))[:5]
+        assert served["top_factors"] == [
+            {"feature": FEATURE_NAMES[i], "contribution": round(float(row_contributions[i]), 4)}
+            for i in order
+            if row_contributions[i] != 0
+        ]

@@ -1,8 +1,9 @@
 """The assessment endpoint side by side with a bare Flask endpoint: same gunicorn settings, same database.
 
 Migrates the given PostgreSQL database, loads the reference data, creates an advisor token and the
-`bench_bare` table, then for each server in turn (`wsgi:app` and `bench.http_bare_app:app`, started with the
-same gunicorn settings) runs wrk (Debian package `wrk`) twice with the same one-product profile as body:
+`bench_bare` table (dropped at the end), then for each server in turn (`wsgi:app` and
+`bench.http_bare_app:app`, started with the same gunicorn settings) runs wrk (Debian package `wrk`)
+twice with the same one-product profile as body:
 throughput with C connections for D seconds, then one connection for the single-client latency. Prints one
 line per server and the ratios, with the CPU seconds the gunicorn processes used per request under load
 (read from /proc: unlike the rates, it hardly depends on what else the machine runs). Run:
@@ -115,7 +116,16 @@ def main() -> None:
     with psycopg.connect(plain_url, autocommit=True) as connection:
         connection.execute("CREATE TABLE IF NOT EXISTS bench_bare (id bigserial PRIMARY KEY, payload text)")
     body = json.dumps({"profile": gayo(), "as_of": AS_OF})
+    try:
+        results = measure(arguments, env, token, body)
+    finally:  # the service's own schema stays as its migrations leave it (tests compare it with the models)
+        with psycopg.connect(plain_url, autocommit=True) as connection:
+            connection.execute("DROP TABLE IF EXISTS bench_bare")
+    report(arguments, body, results, load_at_start)
 
+
+def measure(arguments, env: dict, token: str, body: str) -> dict:
+    """Serve each app in turn and load it with wrk: (under load, one client) per app name."""
     results = {}
     with tempfile.TemporaryDirectory() as scratch:
         script = Path(scratch) / "post.lua"
@@ -136,7 +146,11 @@ def main() -> None:
                 server.terminate()
                 server.wait(timeout=30)
             results[name] = (load, single)
+    return results
 
+
+def report(arguments, body: str, results: dict, load_at_start) -> None:
+    """Print both apps' figures side by side, the throughput ratio and the load average."""
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
     print(
         f"database: PostgreSQL; gunicorn --workers {arguments.workers} --threads {arguments.threads}; "

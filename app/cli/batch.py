@@ -72,11 +72,7 @@ CSV_COLUMNS = (
     "last_export_year",
     "target_markets",
     "buyer_market",
-    "bookkeeping",
-    "bank_account",
-    "email",
-    "website",
-    "marketplace",
+    *PRACTICE_FIELDS,
 )
 
 

@@ -1,14 +1,12 @@
-"""Product classes and commodities from 6-digit HS 2022 codes (policy-v1 §3)."""
+"""Product classes and commodities from 6-digit HS 2022 codes (policy-v1 §3).
+
+The class table is the Policy's (`Policy.product_class`, from product_classes.yaml in POLICY_DIR); outside
+the engine, `app.reference.product_class_of` and `commodity_of` read the runtime Policy."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
-import yaml
-
-PRODUCT_CLASSES_FILE = Path(__file__).resolve().parents[2] / "data" / "policy" / "product_classes.yaml"
 OTHER = "other"
 FOOD_KINDS = ("raw", "processed")
 
@@ -37,21 +35,6 @@ def build_class_index(document: dict) -> dict[str, ProductClass]:
     return by_prefix
 
 
-@lru_cache(maxsize=4)
-def load_product_classes(path: Path = PRODUCT_CLASSES_FILE) -> dict[str, ProductClass]:
-    """Map every HS prefix in the product-class file to its ProductClass."""
-    from marshmallow import ValidationError
-
-    from app.engine.policy_files import ProductClassesFile, error_text
-
-    document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    try:
-        return build_class_index(ProductClassesFile().load(document))
-    except ValidationError as error:
-        entry, message = error_text(error.messages, document)
-        raise ValueError(f"{path.name}: entry {entry}: {message}") from error
-
-
 def match_class(by_prefix: dict[str, ProductClass], hs_code: str | None) -> ProductClass:
     """Return the class whose longest listed prefix matches the code, `other` when none does."""
     if not hs_code:
@@ -61,13 +44,3 @@ def match_class(by_prefix: dict[str, ProductClass], hs_code: str | None) -> Prod
         if found is not None:
             return found
     return OTHER_CLASS
-
-
-def product_class_of(hs_code: str | None) -> ProductClass:
-    """Return the product class of a 6-digit HS code, `other` when no class lists it."""
-    return match_class(load_product_classes(), hs_code)
-
-
-def commodity_of(hs_code: str | None) -> str:
-    """Return `coffee`, `cocoa`, `spices`, `crafts` or `other` for a 6-digit HS code."""
-    return product_class_of(hs_code).commodity

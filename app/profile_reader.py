@@ -64,6 +64,8 @@ def read_number(value, integer: bool, locale: str = "id"):
         return value
     if isinstance(value, int | float):
         return int(value) if integer and float(value).is_integer() else value
+    if isinstance(value, str) and value.isascii() and value.isdigit():  # the common case: plain digits
+        return int(value) if integer else float(value)
     if locale != "id":
         return _read_locale_number(str(value), integer, locale)
     text = re.sub(r"^(rp\.?|idr)\s*", "", str(value).strip(), flags=re.IGNORECASE)
@@ -317,57 +319,73 @@ def _strict_field(flat: FlatField, value) -> str | None:
     return None
 
 
-def read_profile(values: Mapping[str, Any], locale: str = "id", strict: bool = False) -> ReadProfile:
+# The flat fields of the product and certificate slots, and the sources of fields not given (error columns).
+SLOT_FIELDS = {
+    "products": frozenset(f.name for f in FLAT_FIELDS if f.name.startswith("product_")),
+    "certifications": frozenset(f.name for f in FLAT_FIELDS if f.name.startswith("cert_")),
+}
+DEFAULT_SOURCES = {
+    **{f.path: f.name for f in FLAT_FIELDS if f.path[0] in ("export_history", "practices")},
+    ("group", "kind"): "group_kind",
+    ("target_markets",): "target_markets",
+}
+
+
+def read_profile(
+    values: Mapping[str, Any], locale: str = "id", strict: bool = False, sources: bool = False
+) -> ReadProfile:
     """The contract.md profile of flat values named by FLAT_FIELDS; a value that is None is not given.
 
     Product and certificate slots that are empty are skipped (the list closes up); `products` and
     `certifications` columns come before the slots. `strict`: a number or yes/no that cannot be read
     raises ReadError naming the profile field (`founded_year`, `products.0.monthly_capacity`).
+    `sources`: also note the flat field behind every profile path (the import names columns in errors).
     """
     profile: dict = {}
-    sources: dict[tuple, str] = {}
-    read = {name: read_value(name, raw, locale) for name, raw in values.items() if name in FLAT_BY_NAME}
-    for name, value in read.items():
-        flat = FLAT_BY_NAME[name]
-        if value is None or flat.path[0] in ("products", "certifications"):
+    found: dict[tuple, str] = dict(DEFAULT_SOURCES) if sources else {}
+    read = {}
+    for name, raw in values.items():
+        flat = FLAT_BY_NAME.get(name)
+        if flat is None or raw is None or raw == "" or (type(raw) is str and raw.isspace()):
+            continue
+        read[name] = value = READERS[flat.kind](raw, name, locale)
+        if value is None or flat.path[0] in SLOT_FIELDS:
             continue
         if strict and (message := _strict_field(flat, value)):
             raise ReadError(".".join(flat.path), message)
         _put(profile, flat.path, value)
-        sources[flat.path] = name
+        found[flat.path] = name
     if "group" in profile:
         profile["group"].setdefault("kind", None)  # members without a kind: the schema names `group.kind`
-        sources.setdefault(("group", "kind"), "group_kind")
-    for key in ("export_history", "practices"):
-        for path, name in [(f.path, f.name) for f in FLAT_FIELDS if f.path[0] == key]:
-            sources.setdefault(path, name)
-    sources.setdefault(("target_markets",), "target_markets")
-    lists = {key: _read_list(key, read, values, sources, strict) for key in ("products", "certifications")}
-    profile["products"] = lists["products"]
-    if lists["certifications"]:
-        profile["certifications"] = lists["certifications"]
-    return ReadProfile(profile, sources)
+    profile["products"] = _read_list("products", read, values, found if sources else None, strict)
+    certifications = _read_list("certifications", read, values, found if sources else None, strict)
+    if certifications:
+        profile["certifications"] = certifications
+    return ReadProfile(profile, found)
 
 
-def _read_list(key: str, read: dict, values: Mapping, sources: dict, strict: bool) -> list[dict]:
+def _read_list(key: str, read: dict, values: Mapping, sources: dict | None, strict: bool) -> list[dict]:
     """products or certifications: the list column's items, then the filled slots (the list closes up)."""
     columns = PRODUCT_KEYS if key == "products" else ("code", "valid_until")
     prefix, slots = ("product", PRODUCT_SLOTS) if key == "products" else ("cert", CERTIFICATE_SLOTS)
-    found: list[dict] = []
-    for item in read.get(key) or []:
-        for part in columns:
-            sources[(key, len(found), part)] = key
-        sources[(key, len(found))] = key
-        found.append(_checked_item(key, len(found), item, strict))
-    for slot in range(1, slots + 1):
-        item = {part: read.get(f"{prefix}_{slot}_{part}") for part in columns}
-        if all(value is None for value in item.values()):
-            continue
-        for part in columns:
-            sources[(key, len(found), part)] = f"{prefix}_{slot}_{part}"
-        sources[(key, len(found))] = f"{prefix}_{slot}_{columns[0]}"
-        found.append({part: value for part, value in item.items() if value is not None})
-    sources[(key,)] = key if key in values else f"{prefix}_1_{columns[0]}"
+    found: list[dict] = [
+        _checked_item(key, index, item, strict) for index, item in enumerate(read.get(key) or ())
+    ]
+    if sources is not None:
+        for index in range(len(found)):
+            sources.update({(key, index, part): key for part in columns})
+            sources[(key, index)] = key
+    if not SLOT_FIELDS[key].isdisjoint(read):
+        for slot in range(1, slots + 1):
+            item = {part: read.get(f"{prefix}_{slot}_{part}") for part in columns}
+            if all(value is None for value in item.values()):
+                continue
+            if sources is not None:
+                sources.update({(key, len(found), part): f"{prefix}_{slot}_{part}" for part in columns})
+                sources[(key, len(found))] = f"{prefix}_{slot}_{columns[0]}"
+            found.append({part: value for part, value in item.items() if value is not None})
+    if sources is not None:
+        sources[(key,)] = key if key in values else f"{prefix}_1_{columns[0]}"
     return found
 
 

@@ -349,7 +349,7 @@ def read_file(content: bytes, filename: str, max_rows: int) -> ParsedFile:
 
 def row_to_profile(row: SourceRow) -> RowProfile:
     """A source row as an IKM profile (not yet validated) plus the column of every field."""
-    read = read_profile(row.cells)
+    read = read_profile(row.cells, sources=True)
     return RowProfile(row.line, read.profile, read.sources)
 
 

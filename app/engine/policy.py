@@ -578,6 +578,12 @@ def _dated_parameters(directory: Path) -> list[tuple[date | None, dict]]:
     return versions
 
 
+def load_version_file(path: Path) -> dict:
+    """A policy version file (data/policy_versions/*.yaml) checked by its declared schema (PolicyError
+    naming file, entry and field); its changes are checked when applied and loaded (app/policies)."""
+    return _FileReader(Path(path)).checked(_schema(files.PolicyVersionFile))
+
+
 def load_policy(directory: Path = DEFAULT_POLICY_DIR) -> Policy:
     """Read every policy file through its declared schema; raise PolicyError naming file, entry and field."""
     directory = Path(directory)

@@ -762,6 +762,20 @@ class ThresholdsFile(Declared):
 
 
 # --------------------------------------------------------------------------------------------------------
+# data/policy_versions/*.yaml: a version as changes to the current files (app/policies/changes.py applies
+# them; the changed files are then loaded by the schemas above like the files themselves)
+
+
+class PolicyVersionFile(Sourced):
+    """A policy version file: its label, adoption date, source and its changes to the current files."""
+
+    source = fields.String(required=True)
+    version = fields.String(required=True)
+    adopted_on = PolicyDate(required=True, allow_none=True)
+    changes = fields.List(fields.Dict(keys=fields.String()), required=True)
+
+
+# --------------------------------------------------------------------------------------------------------
 # Errors
 
 
@@ -852,6 +866,7 @@ __all__ = [
     "History",
     "IndicationsFile",
     "MarketsFile",
+    "PolicyVersionFile",
     "ProductClassesFile",
     "ProgrammesFile",
     "ReadinessFile",

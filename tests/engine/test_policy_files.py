@@ -416,3 +416,15 @@ def test_every_file_names_file_entry_and_field(policy_copy, file, change, messag
     _edit(policy_copy / file, change)
     with pytest.raises(PolicyError, match=re.escape(f"{file}: {message}")):
         load_policy(policy_copy)
+
+
+def test_a_policy_version_file_is_checked_by_its_declared_schema(tmp_path):
+    from app.engine.policy import load_version_file
+
+    source = DEFAULT_POLICY_DIR.parent / "policy_versions" / "v1.yaml"
+    assert load_version_file(source)["version"] == "v1"
+    broken = tmp_path / "v0.yaml"
+    document = yaml.safe_load(source.read_text(encoding="utf-8"))
+    broken.write_text(yaml.safe_dump({**document, "adopted_on": "kemarin"}), encoding="utf-8")
+    with pytest.raises(PolicyError, match=r"v0\.yaml: entry adopted_on: 'kemarin' is not a date"):
+        load_version_file(broken)

@@ -26,6 +26,7 @@ CERTIFICATE_SLOTS = 3  # cert_1_* … cert_3_*
 PRODUCT_KEYS = ("description", "hs_code", "monthly_capacity", "capacity_unit")
 # Excel date serial numbers taken as dates: five digits, 1927-05-18 … 2173-10-14 (a bare year is not one).
 EXCEL_SERIAL_RANGE = (10_000, 99_999)
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
 DAY_FIRST_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\Z")
 GROUPED_THOUSANDS = re.compile(r"^\d{1,3}([.,])\d{3}(\1\d{3})*\Z")
 CODE_SEPARATORS = re.compile(r"[\s,;]+")
@@ -116,6 +117,8 @@ def read_date(value):
     text = read_text(value)
     if text is None:
         return None
+    if ISO_DATE.match(text):  # the common case: already ISO
+        return text
     match = DAY_FIRST_DATE.match(text)
     if match:
         day, month, year = (int(part) for part in match.groups())
@@ -353,7 +356,10 @@ def read_profile(
             continue
         if strict and (message := _strict_field(flat, value)):
             raise ReadError(".".join(flat.path), message)
-        _put(profile, flat.path, value)
+        if len(flat.path) == 1:
+            profile[name] = value
+        else:
+            _put(profile, flat.path, value)
         found[flat.path] = name
     if "group" in profile:
         profile["group"].setdefault("kind", None)  # members without a kind: the schema names `group.kind`

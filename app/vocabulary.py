@@ -8,6 +8,7 @@ one place. Reference code sets (regions, countries, HS 2022, certificate codes) 
 from __future__ import annotations
 
 import re
+from datetime import date
 
 # Legal forms of an IKM: sole proprietor, UD, CV, PT, cooperative, group.
 LEGAL_FORMS = ("perorangan", "ud", "cv", "pt", "koperasi", "kelompok")
@@ -75,3 +76,22 @@ SCALAR_PROFILE_FIELDS = (
     "credit_status",
     "ovop_stars",
 )
+
+
+def founded_on_problem(founded_on: date, founded_year: int | None, as_of: date | None = None) -> str | None:
+    """The one check of `founded_on` (policy v1.1 A7, contract.md), or None when it is right: a day from
+    1 January MIN_YEAR to today, not after the assessment date, and in `founded_year` when both are given.
+    The API schema (app/schemas) calls it; the batch validator (app/engine/validation.py) calls it too."""
+    if not date(MIN_YEAR, 1, 1) <= founded_on <= date.today():
+        return (
+            f"Tanggal berdiri harus antara {MIN_YEAR}-01-01 dan hari ini. "
+            f"/ founded_on must be between {MIN_YEAR}-01-01 and today."
+        )
+    if as_of is not None and founded_on > as_of:
+        return "founded_on setelah as_of. / founded_on is after as_of."
+    if founded_year is not None and founded_on.year != founded_year:
+        return (
+            f"founded_on ({founded_on.isoformat()}) tidak sesuai founded_year ({founded_year}). "
+            f"/ founded_on ({founded_on.isoformat()}) does not agree with founded_year ({founded_year})."
+        )
+    return None

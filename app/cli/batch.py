@@ -10,9 +10,11 @@ Input is JSON lines (one profile per line, as in contract.md) or CSV with this c
   - products: items separated by `;`, each `hs_code|description|monthly_capacity|capacity_unit`
     (hs_code may be empty; trailing parts may be left out), e.g. `090111|Kopi gayo|20000|kg`
   - certifications: `;`-separated `CODE` or `CODE@YYYY-MM-DD` (valid until), e.g. `NIB;ORGANIC@2027-08-01`
-  - target_markets, export_markets: `;`-separated ISO alpha-2 codes
-  - booleans: true/false, 1/0, yes/no, ya/tidak; an empty cell means "not given"
-  - numbers: integers (monthly capacity may be decimal); an empty cell means "not given"
+  - target_markets, export_markets: ISO alpha-2 codes separated by `;` or `,`
+  - cells are read by the one profile reader of the form and the import (app/profile_reader.py):
+    yes/no words in Bahasa Indonesia or English (ya/tidak, yes/no, true/false, 1/0), numbers the
+    Indonesian way ("20.000" is twenty thousand, "1,5" one and a half), dates ISO or DD/MM/YYYY; an
+    empty cell means "not given"; a number or yes/no that cannot be read rejects the row naming the field
 
 Rows are validated against contract.md's profile rules, whose single authority is the app's marshmallow
 IkmProfileSchema (app/schemas/ikm.py). The default `--validator engine` checks each row with
@@ -41,7 +43,8 @@ from flask.cli import with_appcontext
 from app import reference
 from app.engine import Policy
 from app.engine.validation import row_validator
-from app.vocabulary import FALSE_WORDS, PRACTICE_FIELDS, TRUE_WORDS
+from app.profile_reader import ReadError, read_profile
+from app.vocabulary import PRACTICE_FIELDS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -69,116 +72,23 @@ CSV_COLUMNS = (
     "last_export_year",
     "target_markets",
     "buyer_market",
-    "bookkeeping",
-    "bank_account",
-    "email",
-    "website",
-    "marketplace",
+    *PRACTICE_FIELDS,
 )
-INTEGER_COLUMNS = ("founded_year", "employees", "annual_revenue_idr", "ovop_stars")
-PRACTICE_COLUMNS = PRACTICE_FIELDS
 
 
-class RowError(ValueError):
-    """A CSV cell that cannot be read, with the field it belongs to."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-
-
-def _text(cell: str | None) -> str | None:
-    cell = (cell or "").strip()
-    return cell or None
-
-
-def _integer(field: str, cell: str | None) -> int | None:
-    text = _text(cell)
-    if text is None:
-        return None
-    try:
-        return int(text)
-    except ValueError as error:
-        raise RowError(field, f"{text!r} is not an integer") from error
-
-
-def _boolean(field: str, cell: str | None) -> bool | None:
-    text = _text(cell)
-    if text is None:
-        return None
-    if text.lower() in TRUE_WORDS:
-        return True
-    if text.lower() in FALSE_WORDS:
-        return False
-    raise RowError(field, f"{text!r} is not true or false")
-
-
-def _codes(cell: str | None) -> list[str]:
-    return [part.strip() for part in (cell or "").split(";") if part.strip()]
-
-
-def _products(cell: str | None) -> list[dict]:
-    products = []
-    for position, item in enumerate(_codes(cell)):
-        parts = [part.strip() for part in item.split("|")]
-        product: dict = {"description": parts[1] if len(parts) > 1 else "", "hs_code": parts[0] or None}
-        if len(parts) > 2 and parts[2]:
-            try:
-                capacity = float(parts[2])
-            except ValueError as error:
-                raise RowError(
-                    f"products.{position}.monthly_capacity", f"{parts[2]!r} is not a number"
-                ) from error
-            product["monthly_capacity"] = int(capacity) if capacity.is_integer() else capacity
-        if len(parts) > 3 and parts[3]:
-            product["capacity_unit"] = parts[3]
-        products.append(product)
-    return products
-
-
-def _certifications(cell: str | None) -> list[dict]:
-    certifications = []
-    for item in _codes(cell):
-        code, _, valid_until = item.partition("@")
-        certification = {"code": code.strip()}
-        if valid_until.strip():
-            certification["valid_until"] = valid_until.strip()
-        certifications.append(certification)
-    return certifications
+# The CSV layout's columns as the profile reader's flat fields (app.profile_reader.FLAT_FIELDS).
+CSV_TO_FLAT = {
+    **{column: column for column in CSV_COLUMNS},
+    "buyer_market": "buyer_contract_market",
+    **{practice: f"practice_{practice}" for practice in PRACTICE_FIELDS},
+}
 
 
 def profile_from_csv_row(row: dict[str, str]) -> dict:
-    """Build a contract-shaped profile from one CSV row of the documented layout (RowError if unreadable)."""
-    profile: dict = {}
-    for key in ("name", "nib", "legal_form", "region_code", "founded_on", "owner_gender", "credit_status"):
-        value = _text(row.get(key))
-        if value is not None:
-            profile[key] = value
-    for key in INTEGER_COLUMNS:
-        value = _integer(key, row.get(key))
-        if value is not None:
-            profile[key] = value
-    kind = _text(row.get("group_kind"))
-    if kind is not None:
-        profile["group"] = {"kind": kind, "members": _integer("group.members", row.get("group_members"))}
-    profile["products"] = _products(row.get("products"))
-    profile["certifications"] = _certifications(row.get("certifications"))
-    history = {
-        "direct": _boolean("export_history.direct", row.get("export_direct")),
-        "indirect": _boolean("export_history.indirect", row.get("export_indirect")),
-        "markets": _codes(row.get("export_markets")),
-        "last_export_year": _integer("export_history.last_export_year", row.get("last_export_year")),
-    }
-    if any(value not in (None, []) for value in history.values()):
-        profile["export_history"] = {key: value for key, value in history.items() if value not in (None, [])}
-    profile["target_markets"] = _codes(row.get("target_markets"))
-    buyer = _text(row.get("buyer_market"))
-    if buyer is not None:
-        profile["buyer_contract"] = {"market": buyer}
-    practices = {key: _boolean(f"practices.{key}", row.get(key)) for key in PRACTICE_COLUMNS}
-    if any(value is not None for value in practices.values()):
-        profile["practices"] = {key: value for key, value in practices.items() if value is not None}
-    return profile
+    """A contract-shaped profile from one CSV row of the documented layout, read strictly by the one
+    profile reader (ReadError naming the field when a number or yes/no cannot be read)."""
+    values = {CSV_TO_FLAT[key]: value for key, value in row.items() if key in CSV_TO_FLAT}
+    return read_profile(values, strict=True).profile
 
 
 def read_rows(path: Path) -> Iterator[tuple[int, dict | None, list[tuple[str, str]]]]:
@@ -194,7 +104,7 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict | None, list[tuple[str, st
             for row in reader:
                 try:
                     yield reader.line_num, profile_from_csv_row(row), []
-                except RowError as error:
+                except ReadError as error:
                     yield reader.line_num, None, [(error.field, str(error))]
         return
     with path.open(encoding="utf-8") as handle:

@@ -506,7 +506,7 @@ def size_class_of(revenue_idr: int | None) -> str | None:
 
 def commodity_of_profile(profile: dict) -> str:
     """Primary commodity: of the first product with an HS code, else by keywords in the descriptions."""
-    from app.engine.products import commodity_of
+    from app.reference import commodity_of
 
     for product in profile.get("products") or []:
         if product.get("hs_code"):

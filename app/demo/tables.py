@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from app.engine.products import product_class_of
+from app.reference import product_class_of
 from app.vocabulary import COMMODITIES, SIZE_CLASSES  # noqa: F401 (re-exported for the generator)
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -3,7 +3,6 @@
 from app.engine.assess import assess, programme_catalogue, requirements_for
 from app.engine.errors import PolicyError
 from app.engine.policy import DEFAULT_POLICY_DIR, Policy, load_policy
-from app.engine.products import commodity_of, product_class_of
 from app.engine.whatif import what_if
 
 __all__ = [
@@ -12,9 +11,7 @@ __all__ = [
     "PolicyError",
     "assess",
     "assess_frame",
-    "commodity_of",
     "load_policy",
-    "product_class_of",
     "profiles_to_frame",
     "programme_catalogue",
     "requirements_for",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
@@ -16,13 +16,17 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError
 
+from app.engine import policy_files as files
 from app.engine.criteria import RULES
-from app.engine.dates import add_months, parse_date
+from app.engine.dates import add_months
 from app.engine.errors import PolicyError
-from app.engine.products import FOOD_KINDS, OTHER_CLASS, ProductClass, build_class_index, match_class
-from app.vocabulary import COMMODITIES, CREDIT_STATUSES, GROUP_KINDS, SIZE_CLASSES
+from app.engine.policy_files import DIMENSIONS, REFERENCES, SEVERITY_RANK, References  # noqa: F401
+from app.engine.products import OTHER_CLASS, ProductClass, build_class_index, match_class
+
+# DIMENSIONS and SIZE_CLASSES are read from here by the rules.
+from app.vocabulary import COMMODITIES, SIZE_CLASSES  # noqa: F401
 
 DEFAULT_POLICY_DIR = Path(__file__).resolve().parents[2] / "data" / "policy"
 # libyaml's safe loader when PyYAML has it (ten times faster: the policy is parsed at every start-up).
@@ -38,16 +42,9 @@ POLICY_FILES = (
     "review.yaml",
     "thresholds.yaml",
 )
-SEVERITIES = ("blocking", "major", "minor", "opportunity")
-# Rank used to keep the most severe finding when several entries give the same gap.
-REVIEW_REASONS = ("credit_special_mention", "score_near_boundary", "hs_low_confidence")
-SEVERITY_RANK = {"opportunity": 1, "minor": 2, "major": 3, "upcoming": 4, "blocking": 5}
 # Severities most severe first; URGENCY: the gaps to close (opportunities are offers, not gaps).
 SEVERITY_ORDER = tuple(sorted(SEVERITY_RANK, key=SEVERITY_RANK.get, reverse=True))
 URGENCY = tuple(name for name in SEVERITY_ORDER if name != "opportunity")
-DIMENSIONS = ("compliance", "capacity", "quality", "management", "market", "digital")
-SELECTORS = ("all_products", "food", "product_classes", "commodities", "hs_prefixes")
-REGION_MATCHES = ("geographical_indication",)
 
 
 def selector_applies(selector: str, values: frozenset[str], hs_code: str | None, product_class) -> bool:
@@ -343,97 +340,11 @@ def describe_requirement(rule: str, params: dict[str, Any]) -> str:
 
 
 # --------------------------------------------------------------------------------------------------------
-# Loading and validation
-
-
-class _Declared(Schema):
-    """A declared policy-file mapping: unknown keys are refused, like a misspelt field."""
-
-    class Meta:
-        unknown = RAISE
-
-
-class _Certification(_Declared):
-    kind = fields.String(required=True)
-    name_id = fields.String(required=True)
-    name_en = fields.String(required=True)
-    source = fields.String(required=True)
-
-
-class _CertificationsFile(_Declared):
-    version = fields.String()
-    source = fields.String()
-    codes = fields.Dict(
-        keys=fields.String(validate=validate.Regexp(r"^[A-Z][A-Z0-9_]*$")),
-        values=fields.Nested(_Certification),
-        required=True,
-        validate=validate.Length(min=1),
-    )
-
-
-class _ReviewReason(_Declared):
-    message_id = fields.String(required=True)
-    message_en = fields.String(required=True)
-    source = fields.String(required=True)
-
-
-class _ReviewFile(_Declared):
-    version = fields.String()
-    source = fields.String()
-    reasons = fields.Dict(
-        keys=fields.String(validate=validate.OneOf(REVIEW_REASONS)),
-        values=fields.Nested(_ReviewReason),
-        required=True,
-        validate=lambda reasons: (
-            set(reasons) == set(REVIEW_REASONS)
-            or _invalid(f"must give every reason: {', '.join(REVIEW_REASONS)}")
-        ),
-    )
-
-
-class _MarketGroup(_Declared):
-    members = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
-    source = fields.String(required=True)
-    assumption = fields.Boolean()
-    note = fields.String()
-
-
-class _MarketsFile(_Declared):
-    version = fields.String()
-    source = fields.String()
-    domestic = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]{2}$"))
-    groups = fields.Dict(keys=fields.String(), values=fields.Nested(_MarketGroup), required=True)
-
-
-def _invalid(message: str):
-    raise ValidationError(message)
-
-
-def _first_error(messages: Any, path: tuple[str, ...] = ()) -> tuple[tuple[str, ...], str]:
-    """The first problem in marshmallow's nested messages, with its path (a Dict's `value` level dropped)."""
-    if isinstance(messages, dict):
-        key, value = next(iter(messages.items()))
-        step = () if key in ("value", "_schema") else (str(key),)
-        if key == "key":  # the mapping key itself is wrong
-            step = ()
-        return _first_error(value, path + step)
-    if isinstance(messages, list):
-        return path, str(messages[0]) if messages else "invalid"
-    return path, str(messages)
+# Loading: each file through its declared schema (policy_files), then into the Policy's objects
 
 
 class _FileReader:
-    """Reads one policy file and formats problems as `<file>: entry <id>: <problem>`."""
-
-    def checked(self, schema: Schema, document: dict) -> dict:
-        """The document loaded by its declared schema; a problem names the file, entry and field."""
-        try:
-            return schema.load(document)
-        except ValidationError as error:
-            path, message = _first_error(error.messages)
-            if len(path) > 1:  # entry, then the field in it
-                message = f"{path[-1]}: {message}"
-            raise self.fail(".".join(path[:-1]) or (path[0] if path else None), message) from error
+    """Reads one policy file and formats problems as `<file>: entry <id>: <field> <problem>`."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -456,31 +367,35 @@ class _FileReader:
             raise self.fail(None, "top level is not a mapping")
         return document
 
-    def date_field(self, entry: str, mapping: dict, key: str) -> date | None:
-        """A date or null field."""
-        value = mapping.get(key)
+    def checked(self, schema: Schema, document: dict | None = None) -> dict:
+        """The document loaded by its declared schema; a problem names the file, entry and field."""
+        document = self.load() if document is None else document
         try:
-            return parse_date(value)
-        except (ValueError, TypeError) as error:
-            raise self.fail(entry, f"{key} {value!r} is not a date") from error
+            return schema.load(document)
+        except ValidationError as error:
+            entry, message = files.error_text(error.messages, document)
+            raise self.fail(entry, message) from error
 
-    def require(self, entry: str, mapping: dict, key: str, kind: type | tuple[type, ...]) -> Any:
-        """A required field of the given type."""
-        if not isinstance(mapping, dict):
-            raise self.fail(entry, "not a mapping")
-        if key not in mapping or mapping[key] is None:
-            raise self.fail(entry, f"{key} is missing")
-        value = mapping[key]
-        if not isinstance(value, kind) or (kind in (int, float, (int, float)) and isinstance(value, bool)):
-            raise self.fail(entry, f"{key} {value!r} has the wrong type")
-        return value
 
-    def number(self, entry: str, mapping: dict, key: str, minimum: float = 0) -> float:
-        """A required non-negative number."""
-        value = self.require(entry, mapping, key, (int, float))
-        if value < minimum:
-            raise self.fail(entry, f"{key} {value!r} is below {minimum}")
-        return value
+_SCHEMAS: dict[type, Schema] = {}
+
+
+def _schema(kind: type) -> Schema:
+    """One instance per declared schema (made once: nested schemas are built on first use)."""
+    found = _SCHEMAS.get(kind)
+    if found is None:
+        found = _SCHEMAS[kind] = kind()
+    return found
+
+
+@contextmanager
+def _references(references: References):
+    """What the files read inside may refer to (codes, classes, groups, programmes, countries)."""
+    token = REFERENCES.set(references)
+    try:
+        yield
+    finally:
+        REFERENCES.reset(token)
 
 
 def _display_path(path: Path) -> str:
@@ -501,30 +416,6 @@ def _content_hash(directory: Path) -> str:
     return "sha256:" + digest.hexdigest()[:16]
 
 
-def _resolve_markets(reader: _FileReader, entry: str, values: Any, groups: dict, countries: frozenset | None):
-    """Expand market codes and @GROUP references; `*` means every market (None)."""
-    if not isinstance(values, list) or not values:
-        raise reader.fail(entry, "markets must be a non-empty list")
-    if "*" in values:
-        if len(values) != 1:
-            raise reader.fail(entry, "markets '*' cannot be combined with other markets")
-        return None
-    resolved: set[str] = set()
-    for value in values:
-        value = str(value)
-        if value.startswith("@"):
-            if value[1:] not in groups:
-                raise reader.fail(entry, f"market group {value!r} is not defined in markets.yaml")
-            resolved |= groups[value[1:]]
-        elif len(value) == 2 and value.isalpha() and value.isupper():
-            if countries is not None and value not in countries:
-                raise reader.fail(entry, f"market {value!r} is not in the reference country list")
-            resolved.add(value)
-        else:
-            raise reader.fail(entry, f"market {value!r} is not an ISO alpha-2 code or @GROUP")
-    return frozenset(resolved)
-
-
 def _reference_countries(directory: Path) -> frozenset[str] | None:
     """ISO alpha-2 codes from data/reference/country_codes.csv next to the policy directory, if present."""
     path = directory.parent / "reference" / "country_codes.csv"
@@ -536,555 +427,165 @@ def _reference_countries(directory: Path) -> frozenset[str] | None:
         return frozenset(row["iso2"] for row in csv.DictReader(handle) if row.get("iso2"))
 
 
-def _load_certifications(directory: Path) -> tuple[tuple[str, ...], dict[str, dict[str, str]]]:
-    reader = _FileReader(directory / "certifications.yaml")
-    codes = reader.checked(_CertificationsFile(), reader.load())["codes"]
-    return tuple(codes), codes
-
-
 def _load_markets(directory: Path, countries: frozenset | None) -> tuple[str, dict[str, frozenset[str]]]:
     reader = _FileReader(directory / "markets.yaml")
-    document = reader.checked(_MarketsFile(), reader.load())
+    document = reader.checked(_schema(files.MarketsFile))
     groups: dict[str, frozenset[str]] = {}
     for name, entry in document["groups"].items():  # groups may refer to groups defined above them
-        groups[name] = _resolve_markets(reader, name, entry["members"], groups, countries)
+        try:
+            groups[name] = files.resolve_markets(entry["members"], groups, countries)
+        except ValueError as error:
+            raise reader.fail(f"groups.{name}", f"members {error}") from None
         if groups[name] is None:
-            raise reader.fail(name, "a market group cannot be '*'")
+            raise reader.fail(f"groups.{name}", "a market group cannot be '*'")
     return document["domestic"], groups
 
 
-@dataclass(frozen=True)
-class _Vocabulary:
-    """What requirement entries may refer to: codes, classes, commodities, market groups, programmes."""
-
-    codes: tuple[str, ...]
-    class_names: tuple[str, ...]
-    commodities: tuple[str, ...]
-    groups: dict[str, frozenset[str]]
-    programme_codes: frozenset[str]
-    countries: frozenset[str] | None
-
-
-def _parse_selector(reader: _FileReader, entry_id: str, row: dict, vocabulary: _Vocabulary):
-    """The entry's single product selector and its values."""
-    applies_to = reader.require(entry_id, row, "applies_to", dict)
-    if len(applies_to) != 1 or next(iter(applies_to)) not in SELECTORS:
-        raise reader.fail(entry_id, f"applies_to must have exactly one of {', '.join(SELECTORS)}")
-    selector, raw_values = next(iter(applies_to.items()))
-    if selector == "all_products":
-        if raw_values is not True:
-            raise reader.fail(entry_id, "applies_to all_products must be true")
-        return selector, frozenset()
-    if not isinstance(raw_values, list) or not raw_values:
-        raise reader.fail(entry_id, f"applies_to {selector} must be a non-empty list")
-    values = frozenset(str(value) for value in raw_values)
-    allowed = {
-        "food": FOOD_KINDS,
-        "product_classes": vocabulary.class_names,
-        "commodities": vocabulary.commodities,
-    }
-    if selector in allowed:
-        unknown = values - set(allowed[selector])
-        if unknown:
-            raise reader.fail(entry_id, f"applies_to {selector} has unknown values {sorted(unknown)}")
-    elif any(not (value.isdigit() and 2 <= len(value) <= 6) for value in values):
-        raise reader.fail(entry_id, "applies_to hs_prefixes must be 2 to 6 digits")
-    return selector, values
-
-
-def _parse_sizes(reader: _FileReader, entry_id: str, row: dict) -> frozenset[str] | None:
-    """Size classes an entry binds; None for '*'."""
-    raw_sizes = reader.require(entry_id, row, "size_classes", list)
-    if raw_sizes == ["*"]:
-        return None
-    if not raw_sizes or any(size not in SIZE_CLASSES for size in raw_sizes):
-        raise reader.fail(entry_id, f"size_classes {raw_sizes!r} must be '*' or of {', '.join(SIZE_CLASSES)}")
-    return frozenset(raw_sizes)
-
-
-def _check_codes(reader: _FileReader, entry_id: str, row: dict, vocabulary: _Vocabulary) -> tuple[str, ...]:
-    """The any_of codes, known and led by the requirement code."""
-    any_of = reader.require(entry_id, row, "any_of", list)
-    for code in any_of:
-        if code not in vocabulary.codes:
-            raise reader.fail(entry_id, f"any_of code {code!r} is not in certifications.yaml")
-    requirement = reader.require(entry_id, row, "requirement", str)
-    if requirement != any_of[0]:
-        raise reader.fail(entry_id, f"requirement {requirement!r} must be the first any_of code")
-    return tuple(any_of)
-
-
-def _requirement_entry(
-    reader: _FileReader, entry_id: str, row: dict, vocabulary: _Vocabulary
-) -> RequirementEntry:
-    """One validated requirement entry."""
-    any_of = _check_codes(reader, entry_id, row, vocabulary)
-    selector, values = _parse_selector(reader, entry_id, row, vocabulary)
-    scope = reader.require(entry_id, row, "scope", str)
-    if scope not in ("business", "product"):
-        raise reader.fail(entry_id, f"scope {scope!r} is not business or product")
-    if scope == "business" and selector != "all_products":
-        raise reader.fail(entry_id, "a business-scope requirement must apply to all products")
-    severity = reader.require(entry_id, row, "severity", str)
-    if severity not in SEVERITIES:
-        raise reader.fail(entry_id, f"severity {severity!r} is not one of {', '.join(SEVERITIES)}")
-    valid_from = reader.date_field(entry_id, row, "valid_from")
-    valid_to = reader.date_field(entry_id, row, "valid_to")
-    if valid_from and valid_to and valid_to < valid_from:
-        raise reader.fail(entry_id, f"valid_to {valid_to} is before valid_from {valid_from}")
-    closed_by = tuple(row.get("closed_by") or ())
-    for code in closed_by:
-        if code not in vocabulary.programme_codes:
-            raise reader.fail(entry_id, f"closed_by {code!r} is not a programme in programmes.yaml")
-    assumption = bool(row.get("assumption", False))
-    if assumption and not row.get("note"):
-        raise reader.fail(entry_id, "assumption: true needs a note")
-    region_match = row.get("region_match")
-    if region_match is not None and region_match not in REGION_MATCHES:
-        raise reader.fail(
-            entry_id, f"region_match {region_match!r} is not one of {', '.join(REGION_MATCHES)}"
+def _programme(row: dict) -> Programme:
+    criteria = tuple(
+        Criterion(
+            name=raw["name"],
+            rule=raw["rule"],
+            params=raw.get("params") or {},
+            source=raw["source"],
+            assumption=raw["assumption"],
+            note=raw.get("note"),
         )
+        for raw in row["criteria"]
+    )
+    return Programme(
+        code=row["code"],
+        type=row["type"],
+        name_id=row["name_id"],
+        name_en=row["name_en"],
+        criteria=criteria,
+        terms=row.get("terms") or {},
+        valid_from=row["valid_from"],
+        valid_to=row["valid_to"],
+        source=row["source"],
+        assumption=row["assumption"],
+        note=row.get("note"),
+    )
+
+
+def _requirement(row: dict) -> RequirementEntry:
+    selector, values = row["applies_to"]
     return RequirementEntry(
-        id=entry_id,
-        requirement=any_of[0],
-        any_of=any_of,
+        id=row["id"],
+        requirement=row["any_of"][0],
+        any_of=tuple(row["any_of"]),
         selector=selector,
         selector_values=values,
-        scope=scope,
-        markets=_resolve_markets(
-            reader, entry_id, row.get("markets"), vocabulary.groups, vocabulary.countries
-        ),
-        size_classes=_parse_sizes(reader, entry_id, row),
-        severity=severity,
-        valid_from=valid_from,
-        valid_to=valid_to,
-        closed_by=closed_by,
-        source=reader.require(entry_id, row, "source", str),
-        assumption=assumption,
+        scope=row["scope"],
+        markets=row["markets"],
+        size_classes=row["size_classes"],
+        severity=row["severity"],
+        valid_from=row["valid_from"],
+        valid_to=row["valid_to"],
+        closed_by=tuple(row.get("closed_by") or ()),
+        source=row["source"],
+        assumption=row["assumption"],
         note=row.get("note"),
-        family=str(row.get("family") or ""),
-        region_match=region_match,
+        family=row.get("family") or "",
+        region_match=row.get("region_match"),
         action_id=row.get("action_id"),
         action_en=row.get("action_en"),
     )
 
 
-def _load_requirements(directory: Path, vocabulary: _Vocabulary) -> tuple[RequirementEntry, ...]:
-    reader = _FileReader(directory / "requirements.yaml")
-    rows = reader.require("requirements", reader.load(), "requirements", list)
-    entries: list[RequirementEntry] = []
-    seen: set[str] = set()
-    for position, row in enumerate(rows, start=1):
-        entry_id = str(row.get("id")) if isinstance(row, dict) and row.get("id") else f"#{position}"
-        if entry_id in seen:
-            raise reader.fail(entry_id, "id is used twice")
-        seen.add(entry_id)
-        entries.append(_requirement_entry(reader, entry_id, row, vocabulary))
-    return tuple(entries)
-
-
-def _check_values(reader: _FileReader, entry: str, key: str, values, vocabulary) -> None:
-    """Every value of a list parameter is in its vocabulary."""
-    bad = [value for value in values if value not in vocabulary]
-    if bad:
-        raise reader.fail(entry, f"parameter {key} has unknown values {bad}")
-
-
-def _check_params(reader: _FileReader, entry: str, rule: str, params: dict, codes, class_names) -> None:
-    """Check a criterion's parameters against the kinds its rule declares (criteria.RULES)."""
-    declared = RULES[rule].params
-    for key in declared:
-        if key not in params:
-            raise reader.fail(entry, f"rule {rule} needs parameter {key}")
-    for key in params:
-        if key not in declared:
-            raise reader.fail(entry, f"rule {rule} has no parameter {key}")
-    vocabularies = {
-        "certificate_codes": codes,
-        "credit_statuses": CREDIT_STATUSES,
-        "size_classes": SIZE_CLASSES,
-        "severities": tuple(SEVERITY_RANK),
-        "food_kinds": FOOD_KINDS,
-        "product_classes": class_names,
-        "group_kinds": GROUP_KINDS,
-    }
-    for key, kind in declared.items():
-        value = params[key]
-        if kind == "number":
-            if not isinstance(value, (int, float)) or isinstance(value, bool):
-                raise reader.fail(entry, f"parameter {key} {value!r} is not a number")
-        elif not isinstance(value, list):
-            raise reader.fail(entry, f"parameter {key} {value!r} is not a list")
-        elif kind == "hs_prefixes":
-            if any(not (str(prefix).isdigit() and 2 <= len(str(prefix)) <= 6) for prefix in value):
-                raise reader.fail(entry, f"parameter {key} must list HS prefixes of 2 to 6 digits")
-        else:
-            _check_values(reader, entry, key, value, vocabularies[kind])
-
-
-def _load_programmes(directory: Path, codes, class_names) -> tuple[Programme, ...]:
-    reader = _FileReader(directory / "programmes.yaml")
-    document = reader.load()
-    rows = reader.require("programmes", document, "programmes", list)
-    programmes = []
-    seen = set()
-    for position, row in enumerate(rows, start=1):
-        code = str(row.get("code")) if isinstance(row, dict) and row.get("code") else f"#{position}"
-        if code in seen:
-            raise reader.fail(code, "code is used twice")
-        seen.add(code)
-        kind = reader.require(code, row, "type", str)
-        if kind not in ("financial", "non_financial"):
-            raise reader.fail(code, f"type {kind!r} is not financial or non_financial")
-        criteria = []
-        for index, raw in enumerate(reader.require(code, row, "criteria", list), start=1):
-            name = str(raw.get("name")) if isinstance(raw, dict) and raw.get("name") else f"criterion {index}"
-            where = f"{code}.{name}"
-            rule = reader.require(where, raw, "rule", str)
-            if rule not in RULES:
-                raise reader.fail(where, f"rule {rule!r} is not one the engine knows ({', '.join(RULES)})")
-            params = raw.get("params") or {}
-            if not isinstance(params, dict):
-                raise reader.fail(where, "params is not a mapping")
-            _check_params(reader, where, rule, params, codes, class_names)
-            assumption = bool(raw.get("assumption", False))
-            if assumption and not raw.get("note"):
-                raise reader.fail(where, "assumption: true needs a note")
-            criteria.append(
-                Criterion(
-                    name=name,
-                    rule=rule,
-                    params=params,
-                    source=reader.require(where, raw, "source", str),
-                    assumption=assumption,
-                    note=raw.get("note"),
-                )
-            )
-        if not criteria:
-            raise reader.fail(code, "a programme needs at least one criterion")
-        valid_from = reader.date_field(code, row, "valid_from")
-        valid_to = reader.date_field(code, row, "valid_to")
-        if valid_from and valid_to and valid_to < valid_from:
-            raise reader.fail(code, f"valid_to {valid_to} is before valid_from {valid_from}")
-        assumption = bool(row.get("assumption", False))
-        if assumption and not row.get("note"):
-            raise reader.fail(code, "assumption: true needs a note")
-        programmes.append(
-            Programme(
-                code=code,
-                type=kind,
-                name_id=reader.require(code, row, "name_id", str),
-                name_en=reader.require(code, row, "name_en", str),
-                criteria=tuple(criteria),
-                terms=row.get("terms") or {},
-                valid_from=valid_from,
-                valid_to=valid_to,
-                source=reader.require(code, row, "source", str),
-                assumption=assumption,
-                note=row.get("note"),
-            )
-        )
-    return tuple(programmes)
-
-
-DIMENSION_NUMBERS = {
-    "compliance": ("markets_without_blocking_gaps", "markets_without_major_gaps"),
-    "capacity": ("export_lot_points", "continuity_points", "continuity_full_at_years"),
-    "management": (
-        "years_in_business_points",
-        "years_in_business_full_at_years",
-        "bookkeeping_points",
-        "bank_account_points",
-    ),
-    "market": (
-        "export_direct_points",
-        "export_indirect_points",
-        "buyer_contract_points",
-        "export_training_points",
-        "target_market_chosen_points",
-    ),
-    "digital": ("email_points", "website_points", "marketplace_points"),
-}
-
-
-def _readiness_weights(reader: _FileReader, document: dict) -> dict[str, int]:
-    weights = reader.require("weights", reader.require("weights", document, "weights", dict), "value", dict)
-    if set(weights) != set(DIMENSIONS):
-        raise reader.fail("weights", f"value must name exactly the dimensions {', '.join(DIMENSIONS)}")
-    for name, weight in weights.items():
-        if not isinstance(weight, int) or isinstance(weight, bool) or weight < 0:
-            raise reader.fail("weights", f"{name} weight {weight!r} is not a non-negative integer")
-    if sum(weights.values()) <= 0:
-        raise reader.fail("weights", "weights sum to zero")
-    return weights
-
-
-def _readiness_levels(reader: _FileReader, document: dict) -> tuple[tuple[tuple[str, int], ...], str]:
-    levels_block = reader.require("levels", document, "levels", dict)
-    bands = []
-    previous = -1
-    for band in reader.require("levels", levels_block, "bands", list):
-        level = reader.require("levels", band, "level", str)
-        minimum = reader.require(f"levels.{level}", band, "min_score", int)
-        if minimum <= previous:
-            raise reader.fail(f"levels.{level}", f"min_score {minimum} is not above the previous band")
-        previous = minimum
-        bands.append((level, minimum))
-    if not bands or bands[0][1] != 0:
-        raise reader.fail("levels", "the first band must start at min_score 0")
-    cap = reader.require("level_cap", reader.require("level_cap", document, "level_cap", dict), "level", str)
-    if cap not in [name for name, _ in bands]:
-        raise reader.fail("level_cap", f"level {cap!r} is not a level band")
-    return tuple(bands), cap
-
-
-def _readiness_dimensions(reader: _FileReader, document: dict, codes) -> dict:
-    dims = reader.require("dimensions", document, "dimensions", dict)
-    if set(dims) != set(DIMENSIONS):
-        raise reader.fail("dimensions", f"must name exactly the dimensions {', '.join(DIMENSIONS)}")
-    for dimension, keys in DIMENSION_NUMBERS.items():
-        for key in keys:
-            value = reader.number(f"dimensions.{dimension}", dims[dimension], key)
-            if key.endswith("full_at_years") and value <= 0:
-                raise reader.fail(f"dimensions.{dimension}", f"{key} must be above 0")
-    legality = reader.require("dimensions.compliance", dims["compliance"], "legality_points", dict)
-    for code in legality:
-        if code not in codes:
-            raise reader.fail(
-                "dimensions.compliance", f"legality code {code!r} is not in certifications.yaml"
-            )
-        reader.number("dimensions.compliance", legality, code)
-    credit = reader.require("dimensions.management", dims["management"], "credit_status_points", dict)
-    if set(credit) != set(CREDIT_STATUSES):
-        raise reader.fail(
-            "dimensions.management", f"credit_status_points must name {', '.join(CREDIT_STATUSES)}"
-        )
-    return dims
-
-
-def _quality_items(reader: _FileReader, dims: dict, vocabulary: _Vocabulary) -> tuple[QualityItem, ...]:
-    """The quality items with the products each applies to (policy-v1 §4, §8 A6)."""
-    items = []
-    for item in reader.require("dimensions.quality", dims["quality"], "items", list):
-        name = f"dimensions.quality.{item.get('name') if isinstance(item, dict) else '?'}"
-        for code in reader.require(name, item, "any_of", list):
-            if code not in vocabulary.codes:
-                raise reader.fail(name, f"code {code!r} is not in certifications.yaml")
-        selector, values = _parse_selector(reader, name, item, vocabulary)
-        items.append(
-            QualityItem(
-                name=str(item["name"]),
-                any_of=tuple(item["any_of"]),
-                points=float(reader.number(name, item, "points")),
-                selector=selector,
-                selector_values=values,
-            )
-        )
-    return tuple(items)
-
-
-def _load_readiness(reader: _FileReader, document: dict, vocabulary: _Vocabulary):
-    weights = _readiness_weights(reader, document)
-    bands, cap = _readiness_levels(reader, document)
-    dims = _readiness_dimensions(reader, document, vocabulary.codes)
-    return weights, bands, cap, dims, _quality_items(reader, dims, vocabulary)
-
-
-def _load_indications(directory: Path, commodities) -> tuple[GeographicalIndication, ...]:
-    """Registered GIs (policy-v1 §8 A9), each with its source; regions are Kemendagri PP.KK codes."""
-    reader = _FileReader(directory / "geographical_indications.yaml")
-    document = reader.load()
-    found = []
-    for position, row in enumerate(reader.require("indications", document, "indications", list), 1):
-        name = str(row.get("name")) if isinstance(row, dict) and row.get("name") else f"#{position}"
-        commodity = reader.require(name, row, "commodity", str)
-        if commodity not in commodities:
-            raise reader.fail(name, f"commodity {commodity!r} is not one of {', '.join(commodities)}")
-        regions = reader.require(name, row, "regions", list)
-        if not regions or any(not re.fullmatch(r"\d{2}\.\d{2}", str(code)) for code in regions):
-            raise reader.fail(name, "regions must be a non-empty list of PP.KK codes")
-        assumption = bool(row.get("assumption", False))
-        if assumption and not row.get("note"):
-            raise reader.fail(name, "assumption: true needs a note")
-        found.append(
-            GeographicalIndication(
-                name=name,
-                registration=row.get("registration"),
-                commodity=commodity,
-                regions=frozenset(str(code) for code in regions),
-                source=reader.require(name, row, "source", str),
-                assumption=assumption,
-                note=row.get("note"),
-            )
-        )
-    return tuple(found)
-
-
-def _size_bands(reader: _FileReader, document: dict) -> tuple[tuple[str, int | None], ...]:
-    sizes = reader.require("size_classes", document, "size_classes", dict)
-    bands = []
-    previous = -1
-    for band in reader.require("size_classes", sizes, "bands", list):
-        name = reader.require("size_classes", band, "size_class", str)
-        upper = band.get("max_revenue_idr")
-        if upper is not None:
-            if not isinstance(upper, int) or isinstance(upper, bool) or upper <= previous:
-                raise reader.fail(
-                    f"size_classes.{name}", f"max_revenue_idr {upper!r} is not an increasing integer"
-                )
-            previous = upper
-        bands.append((name, upper))
-    if [name for name, _ in bands] != list(SIZE_CLASSES) or bands[-1][1] is not None:
-        raise reader.fail("size_classes", "bands must be micro, small, medium, large with an open last band")
-    return tuple(bands)
-
-
-def _export_lots(reader: _FileReader, document: dict, commodities):
-    lots_block = reader.require("export_lots", document, "export_lots", dict)
-    units = {}
-    for unit, spec in reader.require("export_lots", lots_block, "units", dict).items():
-        base = reader.require(f"export_lots.units.{unit}", spec, "base", str)
-        units[unit] = (base, float(reader.number(f"export_lots.units.{unit}", spec, "factor")))
-    lots = {}
-    raw_lots = reader.require("export_lots", lots_block, "lots", dict)
-    for commodity in commodities:
-        if commodity not in raw_lots:
-            raise reader.fail("export_lots.lots", f"commodity {commodity!r} has no export lot")
-    for commodity, spec in raw_lots.items():
-        amounts = reader.require(f"export_lots.lots.{commodity}", spec, "amounts", dict)
-        for base, amount in amounts.items():
-            if not isinstance(amount, (int, float)) or isinstance(amount, bool) or amount <= 0:
-                raise reader.fail(
-                    f"export_lots.lots.{commodity}", f"amount {amount!r} for {base} is not positive"
-                )
-        lots[commodity] = {base: float(amount) for base, amount in amounts.items()}
-    return units, lots
-
-
-def _load_thresholds(reader: _FileReader, document: dict, commodities):
-    bands = _size_bands(reader, document)
-    window = reader.require("upcoming_window_months", document, "upcoming_window_months", dict)
-    window_months = reader.require("upcoming_window_months", window, "value", int)
-    units, lots = _export_lots(reader, document, commodities)
-    recent = reader.require("recent_export_months", document, "recent_export_months", dict)
-    recent_months = reader.require("recent_export_months", recent, "value", int)
-    review = reader.require("review", document, "review", dict)
-    margin = reader.require(
-        "review.score_margin", reader.require("review", review, "score_margin", dict), "value", int
+def _indication(row: dict) -> GeographicalIndication:
+    return GeographicalIndication(
+        name=row["name"],
+        registration=row.get("registration"),
+        commodity=row["commodity"],
+        regions=frozenset(row["regions"]),
+        source=row["source"],
+        assumption=row["assumption"],
+        note=row.get("note"),
     )
-    hs_block = reader.require("review", review, "hs_score_threshold", dict)
-    hs_threshold = reader.number("review.hs_score_threshold", hs_block, "value")
-    if hs_threshold > 1:
-        raise reader.fail("review.hs_score_threshold", f"value {hs_threshold} is above 1")
-    what_if = reader.require("what_if", document, "what_if", dict)
-    limits = {
-        key: int(reader.number("what_if", what_if, key, minimum=1))
-        for key in ("max_actions", "max_candidates", "max_evaluations", "max_results_per_goal")
+
+
+def _readiness_fields(readiness: dict) -> dict[str, Any]:
+    """The Policy fields of one checked version of readiness.yaml."""
+    dimensions = readiness["dimensions"]
+    items = tuple(
+        QualityItem(
+            name=item["name"],
+            any_of=tuple(item["any_of"]),
+            points=float(item["points"]),
+            selector=item["applies_to"][0],
+            selector_values=item["applies_to"][1],
+        )
+        for item in dimensions["quality"]["items"]
+    )
+    return {
+        "weights": readiness["weights"]["value"],
+        "level_bands": tuple((band["level"], band["min_score"]) for band in readiness["levels"]["bands"]),
+        "level_cap": readiness["level_cap"]["level"],
+        "dimensions": dimensions,
+        "quality_items": items,
     }
-    policy_block = reader.require("policy", document, "policy", dict)
-    label = reader.require("policy", policy_block, "version", str)
-    renewals = {}
-    for code, rule in (document.get("renewals") or {}).items():
-        where = f"renewals.{code}"
-        cycle = int(reader.number(where, rule, "cycle_years", minimum=1))
-        remainder = int(reader.number(where, rule, "cycle_remainder"))
-        opens = reader.require(where, rule, "window_opens", dict)
-        try:
-            date(2000, opens.get("month"), opens.get("day"))
-        except (TypeError, ValueError) as error:
-            raise reader.fail(where, f"window_opens {opens!r} is not a month and day") from error
-        if remainder >= cycle:
-            raise reader.fail(where, "cycle_remainder must be below cycle_years")
-        reader.require(where, rule, "source", str)
-        renewals[code] = {"cycle_years": cycle, "cycle_remainder": remainder, "window_opens": opens}
-    thresholds = (bands, window_months, units, lots, recent_months, margin, float(hs_threshold), limits)
-    return *thresholds, renewals, label
 
 
-def _load_review(directory: Path) -> dict[str, dict[str, str]]:
-    reader = _FileReader(directory / "review.yaml")
-    return reader.checked(_ReviewFile(), reader.load())["reasons"]
+def _thresholds_fields(thresholds: dict) -> dict[str, Any]:
+    """The Policy fields of one checked version of thresholds.yaml."""
+    lots = thresholds["export_lots"]
+    review = thresholds["review"]
+    renewals = {
+        code: {key: rule[key] for key in ("cycle_years", "cycle_remainder", "window_opens")}
+        for code, rule in (thresholds.get("renewals") or {}).items()
+    }
+    return {
+        "size_bands": tuple(
+            (band["size_class"], band["max_revenue_idr"]) for band in thresholds["size_classes"]["bands"]
+        ),
+        "upcoming_window_months": thresholds["upcoming_window_months"]["value"],
+        "unit_bases": {unit: (spec["base"], float(spec["factor"])) for unit, spec in lots["units"].items()},
+        "export_lots": {
+            commodity: {base: float(amount) for base, amount in spec["amounts"].items()}
+            for commodity, spec in lots["lots"].items()
+        },
+        "recent_export_months": thresholds["recent_export_months"]["value"],
+        "review_margin": review["score_margin"]["value"],
+        "hs_score_threshold": float(review["hs_score_threshold"]["value"]),
+        "what_if_limits": {
+            key: value for key, value in thresholds["what_if"].items() if key.startswith("max_")
+        },
+        "renewals": renewals,
+        "label": thresholds["policy"]["version"],
+    }
 
 
-def _history_dates(reader: _FileReader, node: Any, where: str = "") -> set[date]:
-    """The `from` dates of every `history` list in a document (a parameter given as dated values)."""
-    found: set[date] = set()
-    if isinstance(node, dict):
-        history = node.get("history")
-        if history is not None:
-            entry = where or "history"
-            if not isinstance(history, list) or not history or not all(isinstance(v, dict) for v in history):
-                raise reader.fail(entry, "history must be a non-empty list of mappings with `from`")
-            starts = [reader.date_field(entry, version, "from") for version in history]
-            if starts[0] is not None or any(start is None for start in starts[1:]):
-                raise reader.fail(entry, "history must start with `from: null` and then give dates")
-            if starts[1:] != sorted(set(starts[1:])):
-                raise reader.fail(entry, "history dates must increase")
-            found.update(starts[1:])
-        for key, value in node.items():
-            if key != "history":
-                found |= _history_dates(reader, value, f"{where}.{key}" if where else str(key))
-    return found
-
-
-def _version_on(node: Any, day: date | None) -> Any:
-    """The document with every dated parameter replaced by the version in force on the day."""
-    if not isinstance(node, dict):
-        return node
-    resolved = {key: _version_on(value, day) for key, value in node.items() if key != "history"}
-    history = node.get("history")
-    if history is not None:
-        chosen = history[0]
-        for version in history[1:]:
-            if day is not None and parse_date(version["from"]) <= day:
-                chosen = version
-        resolved.update({key: _version_on(value, day) for key, value in chosen.items() if key != "from"})
-    return resolved
-
-
-def _dated_parameters(
-    directory: Path, vocabulary: _Vocabulary, commodities
-) -> list[tuple[date | None, dict]]:
+def _dated_parameters(directory: Path) -> list[tuple[date | None, dict]]:
     """Every number of readiness.yaml and thresholds.yaml per date it changes: [(from, fields)], oldest first.
 
-    A mapping in either file may give `history: [{from: null, ...}, {from: DATE, ...}]`; the keys of the
-    version in force replace the mapping's own. Each version is validated like the whole file.
+    A mapping in either file may give `history:` (policy_files.History); the keys of the version in force
+    replace the mapping's own. Each version is checked by the file's schema like the whole file.
     """
-    readiness_reader = _FileReader(directory / "readiness.yaml")
-    thresholds_reader = _FileReader(directory / "thresholds.yaml")
-    readiness, thresholds = readiness_reader.load(), thresholds_reader.load()
-    starts = _history_dates(readiness_reader, readiness) | _history_dates(thresholds_reader, thresholds)
+    readers = (_FileReader(directory / "readiness.yaml"), _FileReader(directory / "thresholds.yaml"))
+    documents = [reader.load() for reader in readers]
+    starts: set[date] = set()
+    for reader, document in zip(readers, documents, strict=True):
+        found, problem = files.history_dates(document)
+        if problem:
+            raise reader.fail(*problem)
+        starts |= found
     versions = []
     for start in [None, *sorted(starts)]:
-        weights, level_bands, level_cap, dimensions, quality_items = _load_readiness(
-            readiness_reader, _version_on(readiness, start), vocabulary
-        )
-        bands, window, units, lots, recent, margin, hs_threshold, limits, renewals, label = _load_thresholds(
-            thresholds_reader, _version_on(thresholds, start), commodities
-        )
-        fields = {
-            "weights": weights,
-            "level_bands": level_bands,
-            "level_cap": level_cap,
-            "dimensions": dimensions,
-            "quality_items": quality_items,
-            "size_bands": tuple(bands),
-            "upcoming_window_months": window,
-            "unit_bases": units,
-            "export_lots": lots,
-            "recent_export_months": recent,
-            "review_margin": margin,
-            "hs_score_threshold": hs_threshold,
-            "what_if_limits": limits,
-            "renewals": renewals,
-            "label": label,
-        }
-        versions.append((start, fields))
+        readiness = readers[0].checked(_schema(files.ReadinessFile), files.version_on(documents[0], start))
+        thresholds = readers[1].checked(_schema(files.ThresholdsFile), files.version_on(documents[1], start))
+        versions.append((start, {**_readiness_fields(readiness), **_thresholds_fields(thresholds)}))
     return versions
 
 
+def load_version_file(path: Path) -> dict:
+    """A policy version file (data/policy_versions/*.yaml) checked by its declared schema (PolicyError
+    naming file, entry and field); its changes are checked when applied and loaded (app/policies)."""
+    return _FileReader(Path(path)).checked(_schema(files.PolicyVersionFile))
+
+
 def load_policy(directory: Path = DEFAULT_POLICY_DIR) -> Policy:
-    """Read and validate every policy file; raise PolicyError naming the file, entry and problem."""
+    """Read every policy file through its declared schema; raise PolicyError naming file, entry and field."""
     directory = Path(directory)
     if not directory.is_dir():
         raise PolicyError(f"{_display_path(directory)}: policy directory is missing")
@@ -1092,28 +593,43 @@ def load_policy(directory: Path = DEFAULT_POLICY_DIR) -> Policy:
         if not (directory / name).is_file():
             raise PolicyError(f"{_display_path(directory / name)}: file is missing")
     countries = _reference_countries(directory)
-    codes, code_names = _load_certifications(directory)
-    classes_reader = _FileReader(directory / "product_classes.yaml")
-    try:
-        class_index = build_class_index(classes_reader.load())
-    except ValueError as error:
-        raise PolicyError(f"{classes_reader.display}: {error}") from error
-    class_names = tuple(dict.fromkeys(product_class.name for product_class in class_index.values()))
-    commodities = COMMODITIES
-    domestic, groups = _load_markets(directory, countries)
-    programmes = _load_programmes(directory, codes, class_names)
-    vocabulary = _Vocabulary(
-        codes, class_names, commodities, groups, frozenset(p.code for p in programmes), countries
+    code_names = _FileReader(directory / "certifications.yaml").checked(_schema(files.CertificationsFile))[
+        "codes"
+    ]
+    codes = tuple(code_names)
+    class_index = build_class_index(
+        _FileReader(directory / "product_classes.yaml").checked(_schema(files.ProductClassesFile))
     )
-    requirements = _load_requirements(directory, vocabulary)
-    versions = _dated_parameters(directory, vocabulary, commodities)
-    current = versions[-1][1]
+    class_names = tuple(dict.fromkeys(product_class.name for product_class in class_index.values()))
+    domestic, groups = _load_markets(directory, countries)
+    references = References(
+        codes=codes, class_names=class_names, commodities=COMMODITIES, countries=countries
+    )
+    with _references(references):
+        programmes = tuple(
+            _programme(row)
+            for row in _FileReader(directory / "programmes.yaml").checked(_schema(files.ProgrammesFile))[
+                "programmes"
+            ]
+        )
+    references = replace(references, groups=groups, programme_codes=frozenset(p.code for p in programmes))
+    with _references(references):
+        requirements = tuple(
+            _requirement(row)
+            for row in _FileReader(directory / "requirements.yaml").checked(_schema(files.RequirementsFile))[
+                "requirements"
+            ]
+        )
+        versions = _dated_parameters(directory)
+        indications = tuple(
+            _indication(row)
+            for row in _FileReader(directory / "geographical_indications.yaml").checked(
+                _schema(files.IndicationsFile)
+            )["indications"]
+        )
+    review = _FileReader(directory / "review.yaml").checked(_schema(files.ReviewFile))["reasons"]
+    current = dict(versions[-1][1])
     renewals, label = current.pop("renewals"), current.pop("label")
-    for code in renewals:
-        if code not in codes:
-            raise PolicyError(
-                f"{_display_path(directory / 'thresholds.yaml')}: entry renewals.{code}: unknown code"
-            )
     return Policy(
         label=label,
         content_hash=_content_hash(directory),
@@ -1127,8 +643,8 @@ def load_policy(directory: Path = DEFAULT_POLICY_DIR) -> Policy:
         requirements=requirements,
         programmes=programmes,
         **current,
-        review_messages=_load_review(directory),
-        geographical_indications=_load_indications(directory, commodities),
+        review_messages=review,
+        geographical_indications=indications,
         renewals=renewals,
         countries=countries,
         parameter_versions=tuple(versions),

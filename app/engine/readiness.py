@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from app.engine.arrays import np
 from app.engine.criteria import isin
+from app.vocabulary import PRACTICE_FIELDS
 
 ROUTES = ("non_financial", "financial")
 
@@ -65,11 +66,16 @@ def market_points(direct, indirect, buyer_present, training, target_count, confi
 
 
 def digital_points(practices: dict, config: dict) -> np.ndarray:
-    """Email, website and marketplace presence."""
+    """Online presence: each practice the digital dimension gives points for (`<practice>_points`)."""
     points = 0.0
-    for name in ("email", "website", "marketplace"):
+    for name in digital_practices(config):
         points = points + np.where(practices[name], float(config[f"{name}_points"]), 0.0)
     return points
+
+
+def digital_practices(config: dict) -> tuple[str, ...]:
+    """The practices (vocabulary.PRACTICE_FIELDS) the digital dimension's policy gives points for."""
+    return tuple(name for name in PRACTICE_FIELDS if f"{name}_points" in config)
 
 
 def rounded(points: np.ndarray) -> np.ndarray:

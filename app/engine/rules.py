@@ -28,6 +28,7 @@ from app.engine.readiness import (
     capacity_points,
     compliance_points,
     digital_points,
+    digital_practices,
     financial_route,
     levels,
     low_confidence_hs,
@@ -570,7 +571,7 @@ def _trace_results(
         trace.add(
             "dimension",
             f"readiness.{name}",
-            _dimension_inputs(name, facts),
+            _dimension_inputs(name, facts, policy),
             {
                 "points": None if points[name] is None else round(points[name], 3),
                 "score": dimensions[name],
@@ -623,7 +624,7 @@ def _trace_results(
         trace.add("missing", "missing_fields", {}, list(facts.missing), "policy-v1 §6.1")
 
 
-def _dimension_inputs(name: str, facts: Facts) -> dict:
+def _dimension_inputs(name: str, facts: Facts, policy: Policy) -> dict:
     """The facts each dimension reads, for the trace."""
     if name == "compliance":
         return {"held": sorted(facts.held), "checked_markets": list(facts.checked_markets)}
@@ -649,4 +650,4 @@ def _dimension_inputs(name: str, facts: Facts) -> dict:
             "export_training": "EXPORT_TRAINING" in facts.held,
             "target_markets": list(facts.target_export_markets),
         }
-    return {key: facts.practices[key] for key in ("email", "website", "marketplace")}
+    return {key: facts.practices[key] for key in digital_practices(policy.dimensions["digital"])}

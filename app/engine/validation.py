@@ -64,6 +64,7 @@ from app.vocabulary import (
     PHONE_PATTERN,
     PRACTICE_FIELDS,
     UNSAFE_TEXT,
+    founded_on_problem,
 )
 
 Errors = list[tuple[str, str]]
@@ -256,12 +257,8 @@ def _iso_date(value: Any) -> Any:
 
 
 def _founded_on(value: Any) -> Any:
-    """founded_on (policy v1.1 A7): an ISO date from 1 January MIN_YEAR to today."""
-    text = _iso_date(value)
-    day = text if isinstance(text, date) else date.fromisoformat(text)
-    if not date(MIN_YEAR, 1, 1) <= day <= date.today():
-        raise _fail(f"founded_on must be between {MIN_YEAR}-01-01 and today.")
-    return text
+    """founded_on: an ISO date (its bounds: vocabulary.founded_on_problem, checked with founded_year)."""
+    return _iso_date(value)
 
 
 # --- containers: objects (unknown fields refused) and lists -----------------------------------------------
@@ -436,9 +433,12 @@ def _validate_with(check: Check, profile: object) -> tuple[dict | None, Errors]:
         checked = check(profile)
     except _Invalid as error:
         return None, error.errors
-    founded_on, founded_year = checked.get("founded_on"), checked.get("founded_year")
-    if founded_on is not None and founded_year is not None and str(founded_on)[:4] != f"{founded_year:04d}":
-        return None, [("founded_on", "founded_on does not agree with founded_year.")]
+    founded_on = checked.get("founded_on")
+    if founded_on is not None:
+        day = founded_on if isinstance(founded_on, date) else date.fromisoformat(founded_on)
+        problem = founded_on_problem(day, checked.get("founded_year"))
+        if problem:
+            return None, [("founded_on", problem)]
     kecamatan = checked.get("kecamatan_code")
     if kecamatan and kecamatan[:5] != checked.get("region_code"):
         return None, [("kecamatan_code", "kecamatan_code is not in region_code.")]

@@ -47,7 +47,7 @@ def hs_model_card(metadata: dict[str, Any]) -> str:
 ## What it does
 Ranks HS 2022 six-digit codes for a product description written in Indonesian, English or both (typos and
 brand words included) and gives each candidate a calibrated score in [0, 1] and its commodity group
-(`app.engine.products.commodity_of`, the same function the rules engine uses).
+(`app.reference.commodity_of`: the runtime Policy's product classes, as the rules engine uses).
 
 ## How it works
 - scikit-learn `Pipeline`: text normalisation with processing-state markers

@@ -16,6 +16,7 @@ import yaml
 from flask import current_app
 from sqlalchemy import bindparam, select
 
+from app.engine.policy import load_version_file
 from app.errors import NotFound
 from app.extensions import db
 from app.models import PolicyAdoption
@@ -61,8 +62,8 @@ def version_files() -> list[VersionFile]:
     found = [_current_file()]
     folder = Path(current_app.config["POLICY_VERSIONS_DIR"])
     for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else ():
-        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        label = str(document.get("version") or path.stem)
+        document = load_version_file(path)
+        label = document["version"]
         if label == found[0].label:
             continue
         found.append(

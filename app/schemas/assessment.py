@@ -9,6 +9,7 @@ from marshmallow import INCLUDE, Schema, ValidationError, fields, post_dump, val
 from app.engine.policy import SEVERITY_ORDER as SEVERITIES
 from app.schemas.fields import DB_ID, IsoDate
 from app.schemas.ikm import IkmProfileSchema
+from app.vocabulary import founded_on_problem
 
 
 class PassthroughSchema(Schema):
@@ -59,12 +60,14 @@ class AssessmentRequestSchema(Schema):
 
     @validates_schema
     def _founded_on_not_after_as_of(self, data: dict, **_) -> None:
-        """An inline profile's founding date is not after the assessment date (contract.md)."""
-        founded_on = (data.get("profile") or {}).get("founded_on")
-        as_of = data.get("as_of") or date.today()
-        if founded_on is not None and founded_on > as_of:
-            message = "founded_on setelah as_of. / founded_on is after as_of."
-            raise ValidationError({"founded_on": [message]}, "profile")
+        """An inline profile's founding date by the one founding-date rule, as of the assessment date."""
+        profile = data.get("profile") or {}
+        if profile.get("founded_on") is not None:
+            problem = founded_on_problem(
+                profile["founded_on"], profile.get("founded_year"), data.get("as_of") or date.today()
+            )
+            if problem:
+                raise ValidationError({"founded_on": [problem]}, "profile")
 
     @validates_schema
     def _as_of_in_range(self, data: dict, **_) -> None:

@@ -38,6 +38,7 @@ from app.vocabulary import (
     OWNER_GENDERS,
     OWNER_NAME_MAX_LENGTH,
     PHONE_PATTERN,
+    founded_on_problem,
 )
 
 
@@ -47,16 +48,6 @@ def _check_year(value: int) -> None:
     if not MIN_YEAR <= value <= this_year:
         raise ValidationError(
             f"Tahun harus antara {MIN_YEAR} dan {this_year}. / Year must be {MIN_YEAR}–{this_year}."
-        )
-
-
-def _check_founded_on(value: date) -> None:
-    """Accept 1 January 1900 … today (policy v1.1 A7: the founding date)."""
-    today = date.today()
-    if not date(MIN_YEAR, 1, 1) <= value <= today:
-        raise ValidationError(
-            f"Tanggal berdiri harus antara {MIN_YEAR}-01-01 dan hari ini. "
-            f"/ founded_on must be between {MIN_YEAR}-01-01 and today."
         )
 
 
@@ -166,7 +157,6 @@ class IkmProfileSchema(Schema):
     founded_year = StrictInteger(allow_none=True, validate=_check_year)
     founded_on = IsoDate(
         allow_none=True,
-        validate=_check_founded_on,
         metadata={"description": "Founding date (policy v1.1 A7); must agree with founded_year when both."},
     )
     employees = StrictInteger(allow_none=True, validate=validate.Range(min=0, max=MAX_EMPLOYEES))
@@ -201,15 +191,12 @@ class IkmProfileSchema(Schema):
     practices = fields.Nested(PracticesSchema, allow_none=True)
 
     @validates_schema
-    def _founded_year_agrees(self, data: dict, **_) -> None:
-        """founded_on and founded_year, when both given, name the same year (contract.md)."""
-        founded_on, founded_year = data.get("founded_on"), data.get("founded_year")
-        if founded_on is not None and founded_year is not None and founded_on.year != founded_year:
-            raise ValidationError(
-                f"founded_on ({founded_on.isoformat()}) tidak sesuai founded_year ({founded_year}). "
-                f"/ founded_on ({founded_on.isoformat()}) does not agree with founded_year ({founded_year}).",
-                "founded_on",
-            )
+    def _founded_on_checked(self, data: dict, **_) -> None:
+        """founded_on by the one founding-date rule (vocabulary.founded_on_problem)."""
+        if data.get("founded_on") is not None:
+            problem = founded_on_problem(data["founded_on"], data.get("founded_year"))
+            if problem:
+                raise ValidationError(problem, "founded_on")
 
     @validates("kecamatan_code")
     def _kecamatan_exists(self, value: str | None, **_) -> None:

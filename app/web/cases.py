@@ -11,12 +11,12 @@ from wtforms import SelectChoice
 
 from app.auth import access
 from app.errors import Conflict, DomainError, InvalidInput
+from app.profile_reader import read_number
 from app.schemas.cases import COMMODITIES, CaseDecisionSchema, CaseListQuerySchema
 from app.services import assessments, cases, programmes, users
 from app.web import labels
 from app.web.forms import AssignmentForm, CommentForm, DecisionForm, ReviewForm, WithdrawalForm
 from app.web.result_view import result_view, trace_rows
-from app.web.selfcheck_form import read_number
 
 bp = Blueprint("case_pages", __name__, url_prefix="/cases", template_folder="templates")
 OUTCOMES = ("approved", "referred", "rejected", "withdrawn")

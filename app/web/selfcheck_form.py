@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
-from babel.numbers import NumberFormatError, format_decimal, parse_decimal
+from babel.numbers import format_decimal
 from flask_babel import gettext
 from werkzeug.datastructures import MultiDict
 
 from app import reference
-from app.services.import_files import parse_number
+from app.profile_reader import PRODUCT_SLOTS, read_profile
 from app.vocabulary import PRACTICE_FIELDS
 
-FORM_PRODUCT_ROWS = 3
+FORM_PRODUCT_ROWS = PRODUCT_SLOTS  # the reader's product slots
 # Markets offered as tick boxes: Indonesia's main coffee, cocoa, spice and craft destinations (domain §4.2),
 # the EU members named there, and the Gulf (halal). Any other ISO code can be typed in.
 COMMON_MARKETS = (
@@ -35,6 +34,11 @@ COMMON_MARKETS = (
     "SA",
     "AE",
 )
+# Fields typed as they are in the profile reader's flat layout (app.profile_reader.FLAT_FIELDS).
+TEXT_FIELDS = (
+    *("name", "legal_form", "region_code", "owner_gender", "credit_status", "group_kind"),
+    *("founded_year", "employees", "annual_revenue_idr", "ovop_stars", "group_members", "last_export_year"),
+)
 # Certificate expiry dates a person can mean (0001-01-01 and 9999-12-31 are typing slips).
 CERTIFICATE_YEARS = (2000, 2100)
 
@@ -45,99 +49,30 @@ def _text(form, key: str) -> str | None:
     return value or None
 
 
-def read_number(text: str | None, integer: bool, locale: str = "id"):
-    """A number typed the reader's way; text that is not one (or "1,5" for a whole number) is passed on.
-
-    In Indonesian "20.000" is twenty thousand and "1,5" one and a half, exactly as the bulk import reads
-    cells; in English "20,000" and "1.5". The schema then says what is wrong with anything passed on.
-    """
-    if text is None:
-        return None
-    if locale == "id":
-        return parse_number(text, integer)
-    try:
-        value = parse_decimal(text.replace("Rp", "").replace("IDR", "").strip(), locale=locale, strict=True)
-    except NumberFormatError:
-        return text
-    if integer:
-        return int(value) if value == int(value) else text
-    return float(value)
-
-
-def _integer(form, key: str, locale: str):
-    """A whole number field read in the reader's locale."""
-    return read_number(_text(form, key), True, locale)
-
-
-def _number(form, key: str, locale: str):
-    """A decimal number field read in the reader's locale."""
-    return read_number(_text(form, key), False, locale)
-
-
-def _codes(text: str | None) -> list[str]:
-    """ISO codes typed as 'SA, AE qa' → ['SA', 'AE', 'QA']."""
-    return [code.upper() for code in re.split(r"[\s,;]+", text or "") if code]
-
-
-def _products(form, locale: str) -> list[dict]:
-    """The product rows that have something in them."""
-    products = []
-    for row in range(FORM_PRODUCT_ROWS):
-        product = {
-            "description": _text(form, f"product_{row}_description"),
-            "hs_code": _text(form, f"product_{row}_hs_code"),
-            "monthly_capacity": _number(form, f"product_{row}_capacity", locale),
-            "capacity_unit": _text(form, f"product_{row}_unit"),
-        }
-        if any(value is not None for value in product.values()):
-            products.append({key: value for key, value in product.items() if value is not None})
-    return products
-
-
-def _certifications(form) -> list[dict]:
-    """Ticked certificates, each with its expiry date when one was given."""
-    items = []
-    for code in reference.certification_codes():
-        if form.get(f"cert_{code}"):
-            item = {"code": code}
-            valid_until = _text(form, f"cert_{code}_valid_until")
-            if valid_until:
-                item["valid_until"] = valid_until
-            items.append(item)
-    return items
-
-
 def profile_from_form(form, locale: str = "id") -> dict:
-    """Build the profile dict from the posted form (validation is the schema's job, not this function's)."""
-    profile = {
-        "name": _text(form, "name"),
-        "legal_form": _text(form, "legal_form"),
-        "region_code": _text(form, "region_code"),
-        "founded_year": _integer(form, "founded_year", locale),
-        "employees": _integer(form, "employees", locale),
-        "annual_revenue_idr": _integer(form, "annual_revenue_idr", locale),
-        "owner_gender": _text(form, "owner_gender"),
-        "credit_status": _text(form, "credit_status"),
-        "ovop_stars": _integer(form, "ovop_stars", locale),
-        "products": _products(form, locale),
-        "certifications": _certifications(form),
-        "target_markets": list(dict.fromkeys(form.getlist("market") + _codes(_text(form, "markets_other")))),
-        "practices": {practice: bool(form.get(f"practice_{practice}")) for practice in PRACTICE_FIELDS},
-    }
-    if _text(form, "group_kind"):
-        profile["group"] = {
-            "kind": _text(form, "group_kind"),
-            "members": _integer(form, "group_members", locale),
-        }
-    if _text(form, "buyer_market"):
-        profile["buyer_contract"] = {"market": _text(form, "buyer_market").upper()}
-    direct, indirect = bool(form.get("export_direct")), bool(form.get("export_indirect"))
-    history = {"direct": direct, "indirect": indirect, "markets": _codes(_text(form, "export_markets"))}
-    last_year = _integer(form, "last_export_year", locale)
-    if last_year is not None:
-        history["last_export_year"] = last_year
-    profile["export_history"] = history
-    return {key: value for key, value in profile.items() if value is not None}
+    """Build the profile dict from the posted form with the one profile reader (app.profile_reader), in the
+    reader's locale; validation is the schema's job, not this function's."""
+    values = {key: _text(form, key) for key in TEXT_FIELDS}
+    for row in range(FORM_PRODUCT_ROWS):
+        for field, key in (
+            ("description", "description"),
+            ("hs_code", "hs_code"),
+            ("capacity", "monthly_capacity"),
+            ("unit", "capacity_unit"),
+        ):
+            values[f"product_{row + 1}_{key}"] = _text(form, f"product_{row}_{field}")
+    ticked = [code for code in reference.certification_codes() if form.get(f"cert_{code}")]
+    values["certifications"] = ";".join(
+        code + (f"@{until}" if (until := _text(form, f"cert_{code}_valid_until")) else "") for code in ticked
+    )
+    values["target_markets"] = [*form.getlist("market"), _text(form, "markets_other") or ""]
+    values["buyer_contract_market"] = _text(form, "buyer_market")
+    values["export_direct"] = bool(form.get("export_direct"))
+    values["export_indirect"] = bool(form.get("export_indirect"))
+    values["export_markets"] = [_text(form, "export_markets") or ""]
+    for practice in PRACTICE_FIELDS:
+        values[f"practice_{practice}"] = bool(form.get(f"practice_{practice}"))
+    return read_profile(values, locale).profile
 
 
 def as_of_from_form(form) -> tuple[date | None, str | None]:

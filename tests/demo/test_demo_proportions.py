@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from app.demo.generator import commodity_of_profile, generate_profiles, held_codes, size_class_of
-from app.engine.products import product_class_of
+from app.reference import product_class_of
 
 ROOT = Path(__file__).resolve().parents[2]
 BPS_FILE = ROOT / "data" / "trade_stats" / "bps_perkebunan_provinsi_2023.csv"

@@ -13,7 +13,7 @@ import yaml
 from marshmallow import ValidationError
 
 from app import create_app, reference
-from app.engine import DEFAULT_POLICY_DIR
+from app.engine import DEFAULT_POLICY_DIR, load_policy
 from app.extensions import db
 from app.schemas.ikm import IkmProfileSchema
 
@@ -109,6 +109,22 @@ def test_every_consumer_follows_the_changed_policy(changed_app, tmp_path):
     assert result.exit_code == 0, result.output
     row = json.loads(output.read_text(encoding="utf-8").splitlines()[0])
     assert row["policy_hash"] == policy.content_hash and row["score"] == changed["readiness"]["score"]  # CLI
+    repository = load_policy(DEFAULT_POLICY_DIR)
+    weights = {**repository.weights, "digital": 60}
+    assert policy.weights == weights  # the engine's readiness weights follow the copy
+    page = changed_app.test_client().get("/cek-kesiapan")
+    assert page.status_code == 200 and "BRCGS Pangan" in page.get_data(as_text=True)  # the pages
+
+
+def test_the_classifier_reports_the_commodity_of_the_changed_product_classes(changed_app):
+    from app.ml.hs_keyword import KeywordHsClassifier
+
+    classifier = KeywordHsClassifier()
+    outside = classifier.classify("keranjang rotan anyaman")
+    assert outside and outside[0]["hs_code"].startswith("4602") and outside[0]["commodity"] == "crafts"
+    with changed_app.app_context():
+        inside = classifier.classify("keranjang rotan anyaman")
+    assert inside[0]["hs_code"] == outside[0]["hs_code"] and inside[0]["commodity"] == "other"
 
 
 def test_validation_takes_its_countries_from_beside_the_policy_dir(changed_app):

@@ -127,7 +127,9 @@ def test_a_missing_file_is_refused(policy_copy):
 
 def test_a_product_class_with_a_bad_prefix_is_refused(policy_copy):
     _edit(policy_copy / "product_classes.yaml", lambda d: d["classes"]["ceramics"]["hs"].append("69x"))
-    with pytest.raises(PolicyError, match=r"product_classes\.yaml: entry ceramics: HS prefix '69x'"):
+    with pytest.raises(
+        PolicyError, match=r"product_classes\.yaml: entry classes\.ceramics: hs '69x' is not an HS prefix"
+    ):
         load_policy(policy_copy)
 
 
@@ -277,3 +279,152 @@ def test_declared_schemas_name_the_file_entry_and_field(policy_copy, file, chang
     _edit(policy_copy / file, change)
     with pytest.raises(PolicyError, match=re.escape(message)):
         load_policy(policy_copy)
+
+
+def _gacc(document: dict) -> dict:
+    return _requirement(document, "GACC#1")
+
+
+@pytest.mark.parametrize(
+    ("file", "change", "message"),
+    [
+        # a wrong type
+        ("requirements.yaml", lambda d: _gacc(d).update(scope=3), "entry GACC#1: scope: Not a valid string."),
+        (
+            "programmes.yaml",
+            lambda d: d["programmes"][1].update(name_en=5),
+            "entry TRADE_FINANCE: name_en: Not a valid string.",
+        ),
+        (
+            "readiness.yaml",
+            lambda d: d["dimensions"]["digital"].update(email_points="30"),
+            "entry dimensions.digital: email_points '30' is not a number",
+        ),
+        (
+            "readiness.yaml",
+            lambda d: d["levels"]["bands"][2].update(min_score="sixty"),
+            "entry levels.ready_with_support: min_score 'sixty' is not an integer",
+        ),
+        (
+            "thresholds.yaml",
+            lambda d: d["size_classes"]["history"][1]["bands"][0].update(max_revenue_idr="2M"),
+            "entry size_classes.micro: max_revenue_idr '2M' is not an integer",
+        ),
+        (
+            "geographical_indications.yaml",
+            lambda d: d["indications"][1].update(regions=["11.4"]),
+            "entry Kopi Arabika Gayo: regions '11.4' is not a PP.KK code",
+        ),
+        (
+            "product_classes.yaml",
+            lambda d: d["classes"]["ceramics"].update(commodity="tea"),
+            "entry classes.ceramics: commodity 'tea' is not one of coffee, cocoa, spices, crafts, other",
+        ),
+        # a missing field
+        (
+            "requirements.yaml",
+            lambda d: _gacc(d).pop("source"),
+            "entry GACC#1: source: Missing data for required field.",
+        ),
+        (
+            "programmes.yaml",
+            lambda d: d["programmes"][1]["criteria"][0].pop("source"),
+            "entry TRADE_FINANCE.nib: source: Missing data for required field.",
+        ),
+        (
+            "readiness.yaml",
+            lambda d: d["dimensions"]["digital"].pop("email_points"),
+            "entry dimensions.digital: email_points: Missing data for required field.",
+        ),
+        (
+            "thresholds.yaml",
+            lambda d: d["export_lots"]["lots"]["cocoa"].pop("amounts"),
+            "entry export_lots.lots.cocoa: amounts: Missing data for required field.",
+        ),
+        (
+            "product_classes.yaml",
+            lambda d: d["classes"]["ceramics"].pop("food"),
+            "entry classes.ceramics: food: Missing data for required field.",
+        ),
+        # an unknown key
+        (
+            "requirements.yaml",
+            lambda d: _gacc(d).update(sevirity="major"),
+            "entry GACC#1: sevirity: Unknown field.",
+        ),
+        (
+            "programmes.yaml",
+            lambda d: d["programmes"][1]["criteria"][0].update(colour="x"),
+            "entry TRADE_FINANCE.nib: colour: Unknown field.",
+        ),
+        (
+            "readiness.yaml",
+            lambda d: d["dimensions"]["digital"].update(fax_points=3),
+            "entry dimensions.digital: fax_points: Unknown field.",
+        ),
+        (
+            "geographical_indications.yaml",
+            lambda d: d["indications"][1].update(colour="x"),
+            "entry Kopi Arabika Gayo: colour: Unknown field.",
+        ),
+        # a bad date
+        (
+            "requirements.yaml",
+            lambda d: _gacc(d).update(valid_to="2024-13-01"),
+            "entry GACC#1: valid_to '2024-13-01' is not a date",
+        ),
+        (
+            "programmes.yaml",
+            lambda d: d["programmes"][1].update(valid_from="soon"),
+            "entry TRADE_FINANCE: valid_from 'soon' is not a date",
+        ),
+        (
+            "thresholds.yaml",
+            lambda d: d["policy"].update(adopted_on="29/11/2026"),
+            "entry policy: adopted_on '29/11/2026' is not a date",
+        ),
+        (
+            "thresholds.yaml",
+            lambda d: d["size_classes"]["history"][1].update({"from": "2021-02-31"}),
+            "entry size_classes: history #2 from '2021-02-31' is not a date",
+        ),
+        (
+            "geographical_indications.yaml",
+            lambda d: d["indications"][1].update(registered_on="2010-04-31"),
+            "entry Kopi Arabika Gayo: registered_on '2010-04-31' is not a date",
+        ),
+        # references to the other files
+        (
+            "requirements.yaml",
+            lambda d: _gacc(d).update(closed_by=["NOPE"]),
+            "entry GACC#1: closed_by 'NOPE' is not in programmes.yaml",
+        ),
+        (
+            "product_classes.yaml",
+            lambda d: d["classes"]["ceramics"].update(hs=["090111"]),
+            "entry classes.ceramics: hs '090111' is also an HS prefix of raw_coffee",
+        ),
+        (
+            "requirements.yaml",
+            lambda d: d["requirements"].append(dict(_gacc(d))),
+            "entry requirements: id 'GACC#1' is used twice",
+        ),
+    ],
+)
+def test_every_file_names_file_entry_and_field(policy_copy, file, change, message):
+    """requirements, programmes, readiness, thresholds, product classes and GIs: declared schemas too."""
+    _edit(policy_copy / file, change)
+    with pytest.raises(PolicyError, match=re.escape(f"{file}: {message}")):
+        load_policy(policy_copy)
+
+
+def test_a_policy_version_file_is_checked_by_its_declared_schema(tmp_path):
+    from app.engine.policy import load_version_file
+
+    source = DEFAULT_POLICY_DIR.parent / "policy_versions" / "v1.yaml"
+    assert load_version_file(source)["version"] == "v1"
+    broken = tmp_path / "v0.yaml"
+    document = yaml.safe_load(source.read_text(encoding="utf-8"))
+    broken.write_text(yaml.safe_dump({**document, "adopted_on": "kemarin"}), encoding="utf-8")
+    with pytest.raises(PolicyError, match=r"v0\.yaml: entry adopted_on: 'kemarin' is not a date"):
+        load_version_file(broken)

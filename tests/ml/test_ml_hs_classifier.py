@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.engine.products import commodity_of
+from app.reference import commodity_of
 
 
 def _codes(candidates):

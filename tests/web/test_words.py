@@ -11,9 +11,10 @@ from werkzeug.datastructures import MultiDict
 from app import create_app
 from app.demo.generator import generate_profiles
 from app.engine.assess import assess
+from app.profile_reader import read_number
 from app.web import labels
 from app.web.result_view import result_view
-from app.web.selfcheck_form import profile_from_form, read_number
+from app.web.selfcheck_form import profile_from_form
 
 REPR = re.compile(r"[{}\[\]]|'\w+'|\bTrue\b|\bFalse\b|\bNone\b|_[a-z]+_")
 

@@ -99,9 +99,10 @@ def _with_hs_codes(profile: dict[str, Any], classifier: KeywordHsClassifier) -> 
 def generate_synthetic_decisions(count: int, seed: int, as_of: date) -> list[dict[str, Any]]:
     """`count` synthetic rows {profile, assessment, decision, decided_by, synthetic: True}, fixed by seed."""
     from app.demo.generator import generate_profiles
-    from app.engine import assess, load_policy
+    from app.engine import assess
+    from app.reference import policy as runtime_policy
 
-    policy = load_policy()
+    policy = runtime_policy()
     classifier = KeywordHsClassifier()
     rng = random.Random(seed)
     rows = []

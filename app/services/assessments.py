@@ -16,6 +16,7 @@ from app.policies.versions import policy_in_force
 from app.reference import commodity_of
 from app.schemas.ikm import IkmProfileSchema
 from app.services.models import current_models
+from app.vocabulary import founded_on_problem
 
 KEYWORD_VERSION_PREFIX = "hs-keyword"
 
@@ -250,9 +251,9 @@ def create_assessment(profile: dict | None, ikm_id: int | None, as_of: date | No
         profile = as_json_profile(profile)
     as_of = as_of or date.today()
     founded_on = profile.get("founded_on")
-    if founded_on is not None and date.fromisoformat(str(founded_on)) > as_of:
-        message = "founded_on IKM setelah as_of. / The IKM's founded_on is after as_of."
-        raise InvalidInput(message, errors={"json": {"as_of": [message]}})
+    problem = founded_on and founded_on_problem(date.fromisoformat(str(founded_on)), None, as_of)
+    if problem:  # a stored IKM's founding day against the asked date; an inline one was checked by its schema
+        raise InvalidInput(problem, errors={"json": {"as_of": [problem]}})
     result = evaluate(profile, as_of)
     if ikm is None:
         values = assessment_values(profile, result, None, **store_options)

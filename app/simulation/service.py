@@ -109,9 +109,10 @@ def _simulate(params: dict, step, assess_frame, profiles_to_frame, load_populati
     timings["load"] = time.perf_counter() - started
     started = time.perf_counter()
     step(45, "evaluating")
-    before = assess_frame(frame, as_of, base_policy)
+    shared: dict = {}  # the flattened products, certificates and markets: read once for both
+    before = assess_frame(frame, as_of, base_policy, shared=shared)
     step(65, "evaluating")
-    after = assess_frame(frame, other_as_of, other_policy)
+    after = assess_frame(frame, other_as_of, other_policy, shared=shared)
     timings["evaluate"] = time.perf_counter() - started
     started = time.perf_counter()
     step(85, "aggregating")

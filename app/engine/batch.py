@@ -54,6 +54,11 @@ RESULT_NAMES = np.array(PROGRAMME_RESULTS, dtype=object)
 SEVERITY_BY_RANK = {rank: name for name, rank in SEVERITY_RANK.items()}
 
 
+def _flag(value) -> float:
+    """A tri-state boolean as 1.0 / 0.0 / NaN."""
+    return np.nan if value is None else (1.0 if value else 0.0)
+
+
 def _number(value) -> float:
     return np.nan if value is None else float(value)
 
@@ -77,46 +82,46 @@ def _certification_tuple(item: dict) -> tuple[str, str]:
 
 
 def profiles_to_frame(profiles: list[dict]) -> pd.DataFrame:
-    """One row per validated profile: scalar fields as columns, products/certificates/markets as tuples.
-
-    Each column is one pass over the profiles; number columns become float arrays in _column, where a
-    missing value (None) is NaN and a tri-state boolean 1.0 / 0.0 / NaN.
-    """
+    """One row per validated profile: scalar fields as columns, products/certificates/markets as tuples."""
+    columns: dict[str, list] = {name: [] for name in _FRAME_COLUMNS}
+    practice_columns = [(name, columns[f"practice_{name}"]) for name in PRACTICES]
     empty: dict = {}
-    histories = [profile.get("export_history") or empty for profile in profiles]
-    groups = [profile.get("group") or empty for profile in profiles]
-    practices = [profile.get("practices") or empty for profile in profiles]
-    nibs = [profile.get("nib") for profile in profiles]
-    founded_on = [parse_date(profile.get("founded_on")) for profile in profiles]
-    columns = {
-        "name": [profile.get("name") for profile in profiles],
-        "nib": nibs,
-        "nib_valid": [1.0 if isinstance(nib, str) and NIB_PATTERN.match(nib) else 0.0 for nib in nibs],
-        "region_code": [profile.get("region_code") for profile in profiles],
-        "founded_year": [profile.get("founded_year") for profile in profiles],
-        "founded_on_year": [None if day is None else day.year for day in founded_on],
-        "founded_on_md": [None if day is None else day.month * 100 + day.day for day in founded_on],
-        "annual_revenue_idr": [profile.get("annual_revenue_idr") for profile in profiles],
-        "credit_status": [profile.get("credit_status") for profile in profiles],
-        "export_direct": [history.get("direct") for history in histories],
-        "export_indirect": [history.get("indirect") for history in histories],
-        "last_export_year": [history.get("last_export_year") for history in histories],
-        "buyer_market": [(profile.get("buyer_contract") or empty).get("market") for profile in profiles],
-        "group_kind": [group.get("kind") for group in groups],
-        "group_members": [group.get("members") for group in groups],
-        "products": [tuple(map(_product_tuple, profile.get("products") or ())) for profile in profiles],
-        "certifications": [
-            tuple(map(_certification_tuple, profile.get("certifications") or ())) for profile in profiles
-        ],
-        "target_markets": [tuple(profile.get("target_markets") or ()) for profile in profiles],
-        **{f"practice_{name}": [given.get(name) for given in practices] for name in PRACTICES},
-    }
-    return pd.DataFrame({name: _column(name, columns[name]) for name in _FRAME_COLUMNS})
+    for profile in profiles:
+        history = profile.get("export_history") or empty
+        group = profile.get("group") or empty
+        practices = profile.get("practices") or empty
+        columns["name"].append(profile.get("name"))
+        nib = profile.get("nib")
+        columns["nib"].append(nib)
+        columns["nib_valid"].append(1.0 if isinstance(nib, str) and NIB_PATTERN.match(nib) else 0.0)
+        founded_on = parse_date(profile.get("founded_on"))
+        columns["founded_on_year"].append(np.nan if founded_on is None else float(founded_on.year))
+        columns["founded_on_md"].append(
+            np.nan if founded_on is None else float(founded_on.month * 100 + founded_on.day)
+        )
+        columns["region_code"].append(profile.get("region_code"))
+        columns["founded_year"].append(_number(profile.get("founded_year")))
+        columns["annual_revenue_idr"].append(_number(profile.get("annual_revenue_idr")))
+        columns["credit_status"].append(profile.get("credit_status"))
+        columns["export_direct"].append(_flag(history.get("direct")))
+        columns["export_indirect"].append(_flag(history.get("indirect")))
+        columns["last_export_year"].append(_number(history.get("last_export_year")))
+        columns["buyer_market"].append((profile.get("buyer_contract") or empty).get("market"))
+        columns["group_kind"].append(group.get("kind"))
+        columns["group_members"].append(_number(group.get("members")))
+        columns["products"].append(tuple(map(_product_tuple, profile.get("products") or ())))
+        columns["certifications"].append(
+            tuple(map(_certification_tuple, profile.get("certifications") or ()))
+        )
+        columns["target_markets"].append(tuple(profile.get("target_markets") or ()))
+        for name, column in practice_columns:
+            column.append(_flag(practices.get(name)))
+    frame = pd.DataFrame({name: _column(name, values) for name, values in columns.items()})
+    return frame
 
 
 def _column(name: str, values: list):
-    """Numbers as float64 arrays (None = NaN, True/False = 1.0/0.0), everything else as object arrays
-    (tuples stay tuples)."""
+    """Numbers as float64 arrays, everything else as object arrays (tuples stay tuples)."""
     if name in _NUMBER_COLUMNS:
         return np.array(values, dtype=float)
     array = np.empty(len(values), dtype=object)

@@ -85,9 +85,9 @@ def simulation(count: int, seed: int) -> None:
         cpu.append(_cpu())
         started = time.perf_counter()
         shared: dict = {}  # as the service does: what does not depend on the policy is read once
-        before = assess_frame(frame, AS_OF, base, shared=shared)
+        before = assess_frame(frame, AS_OF, base, shared=shared, blocking_requirements=True)
         first = time.perf_counter() - started
-        after = assess_frame(frame, AS_OF, other, shared=shared)
+        after = assess_frame(frame, AS_OF, other, shared=shared, blocking_requirements=True)
         evaluate = time.perf_counter() - started
         cpu.append(_cpu())
         started = time.perf_counter()
@@ -114,7 +114,10 @@ def simulation(count: int, seed: int) -> None:
     print(
         f"  total     {total:6.2f} s (CPU {sum(spent):.2f} s); "
         f"route changed {result['totals']['route_changed']:,}, "
-        f"programme changed {result['totals']['programme_changed']:,}"
+        f"programme changed {result['totals']['programme_changed']:,}, "
+        f"a blocking gap appeared {result['totals']['blocking_gap_appeared']:,} / "
+        f"disappeared {result['totals']['blocking_gap_disappeared']:,} "
+        f"({len(result['requirements'])} requirements)"
     )
 
 

@@ -921,11 +921,18 @@ def _gap_lists(policy: Policy, as_of: date, full: _Evaluation, sized_gaps: list,
 
 
 def assess_frame(
-    frame: pd.DataFrame, as_of: date, policy: Policy, gap_detail: bool = False, shared: dict | None = None
+    frame: pd.DataFrame,
+    as_of: date,
+    policy: Policy,
+    gap_detail: bool = False,
+    shared: dict | None = None,
+    blocking_requirements: bool = False,
 ) -> pd.DataFrame:
     """Assess every row of a profiles frame on a date; one result row per profile (vectorised rules).
 
-    With `gap_detail` a `gaps` column holds each row's gap list (what a stored assessment needs). Calls
+    With `gap_detail` a `gaps` column holds each row's gap list (what a stored assessment needs); with
+    `blocking_requirements` a column of that name holds the ';'-joined requirement codes (sorted) with a
+    blocking gap in some checked market (what a simulation compares, cheaper than the lists). Calls
     over the same frame (a simulation's two policies or dates) may pass one `shared` dict (empty at
     first): what does not depend on the policy (the flattened products, certificates and markets) is
     then read once.
@@ -971,7 +978,29 @@ def assess_frame(
     }
     if gap_detail:
         output["gaps"] = _gap_lists(policy, as_of, full, sized_gaps, n)
+    if blocking_requirements:
+        output["blocking_requirements"] = _blocking_requirements(policy, gaps.table, n)
     return pd.DataFrame(output, index=frame.index)
+
+
+def _blocking_requirements(policy: Policy, table: _GapTable, n: int) -> np.ndarray:
+    """Per row, the ';'-joined codes (sorted) of the requirements with a blocking gap."""
+    blocking = table.rank == SEVERITY_RANK["blocking"]
+    owners = table.owner[blocking]
+    requirement_of = np.array([entry.requirement for entry in policy.requirements], dtype=object)
+    codes = requirement_of[table.entry[blocking]]
+    names = sorted(set(codes.tolist()))
+    text = np.full(n, "", dtype=object)
+    for start in range(0, len(names), 62):  # _joined_flags packs up to 63 flags in an int64
+        masks = []
+        for code in names[start : start + 62]:
+            mask = np.zeros(n, dtype=bool)
+            mask[owners[codes == code]] = True
+            masks.append((code, mask))
+        part = _joined_flags(masks, n)
+        joined = np.where(part == "", text, text + ";" + part)
+        text = part if start == 0 else np.where(text == "", part, joined)
+    return text
 
 
 def _held_any_codes(held: dict[str, np.ndarray], codes, n: int) -> np.ndarray:

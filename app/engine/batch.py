@@ -985,19 +985,16 @@ def assess_frame(
 
 def _blocking_requirements(policy: Policy, table: _GapTable, n: int) -> np.ndarray:
     """Per row, the ';'-joined codes (sorted) of the requirements with a blocking gap."""
+    names = sorted({entry.requirement for entry in policy.requirements})
+    position = {code: index for index, code in enumerate(names)}
+    requirement_of = np.array([position[entry.requirement] for entry in policy.requirements], dtype=np.int64)
     blocking = table.rank == SEVERITY_RANK["blocking"]
-    owners = table.owner[blocking]
-    requirement_of = np.array([entry.requirement for entry in policy.requirements], dtype=object)
-    codes = requirement_of[table.entry[blocking]]
-    names = sorted(set(codes.tolist()))
+    held = np.zeros((len(names), n), dtype=bool)
+    held[requirement_of[table.entry[blocking]], table.owner[blocking]] = True
     text = np.full(n, "", dtype=object)
     for start in range(0, len(names), 62):  # _joined_flags packs up to 63 flags in an int64
-        masks = []
-        for code in names[start : start + 62]:
-            mask = np.zeros(n, dtype=bool)
-            mask[owners[codes == code]] = True
-            masks.append((code, mask))
-        part = _joined_flags(masks, n)
+        masks = [(names[index], held[index]) for index in range(start, min(start + 62, len(names)))]
+        part = _joined_flags([(code, mask) for code, mask in masks if mask.any()], n)
         joined = np.where(part == "", text, text + ";" + part)
         text = part if start == 0 else np.where(text == "", part, joined)
     return text

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 from itertools import chain
+from operator import itemgetter
 
 import numpy as np
 import pandas as pd
@@ -175,10 +176,10 @@ def _flatten(column: pd.Series) -> tuple[np.ndarray, list]:
 
 def _table(items: list[tuple], width: int) -> list[np.ndarray]:
     """Flattened tuples as object arrays, one per tuple position."""
-    columns = [np.empty(len(items), dtype=object) for _ in range(width)]
-    for column, values in zip(columns, zip(*items, strict=True), strict=False):
-        column[:] = values
-    return columns
+    return [
+        np.fromiter(map(itemgetter(position), items), dtype=object, count=len(items))
+        for position in range(width)
+    ]
 
 
 def _items(frame: pd.DataFrame, name: str, shared: dict | None) -> tuple:

@@ -15,9 +15,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import sys
 import time
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,6 +45,12 @@ def _population_file(count: int, seed: int) -> Path:
     return path
 
 
+def _cpu() -> float:
+    """CPU seconds (user + system) this process has used: beside wall time on a shared machine."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def simulation(count: int, seed: int) -> None:
     """Time the three phases of a v1.1 → v1 simulation over the generated population."""
     import pandas as pd
@@ -57,7 +65,7 @@ def simulation(count: int, seed: int) -> None:
         from app.policies.versions import load_version
 
         base, other = load_version("v1.1"), load_version("v1")
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), [_cpu()]
         with path.open(encoding="utf-8") as handle:
             profiles = [json.loads(line) for line in handle]
         read = time.perf_counter() - started
@@ -74,26 +82,42 @@ def simulation(count: int, seed: int) -> None:
             {"province": [(p.get("region_code") or "")[:2] for p in profiles], "commodity": commodities}
         )
         load = time.perf_counter() - started
+        cpu.append(_cpu())
         started = time.perf_counter()
-        before = assess_frame(frame, AS_OF, base)
+        shared: dict = {}  # as the service does: what does not depend on the policy is read once
+        before = assess_frame(frame, AS_OF, base, shared=shared, blocking_requirements=True)
         first = time.perf_counter() - started
-        after = assess_frame(frame, AS_OF, other)
+        after = assess_frame(frame, AS_OF, other, shared=shared, blocking_requirements=True)
         evaluate = time.perf_counter() - started
+        cpu.append(_cpu())
         started = time.perf_counter()
         result = compare_frames(
             meta, before, after, [p.code for p in base.programmes], [name for name, _ in base.level_bands]
         )
         aggregate = time.perf_counter() - started
+        cpu.append(_cpu())
+    spent = [after - before for before, after in pairwise(cpu)]
     total = load + evaluate + aggregate
     print(f"simulation v1.1 -> v1 over {count:,} IKM (as of {AS_OF}):")
     print(
         f"  load      {load:6.2f} s (JSON lines {read:.2f} s, profiles_to_frame and meta {load - read:.2f} s)"
+        f"; CPU {spent[0]:.2f} s"
     )
-    print(f"  evaluate  {evaluate:6.2f} s (v1.1 {first:.2f} s, v1 {evaluate - first:.2f} s)")
-    print(f"  aggregate {aggregate:6.2f} s ({len(result['breakdown'])} province x commodity x size cells)")
     print(
-        f"  total     {total:6.2f} s; route changed {result['totals']['route_changed']:,}, "
-        f"programme changed {result['totals']['programme_changed']:,}"
+        f"  evaluate  {evaluate:6.2f} s (v1.1 {first:.2f} s, v1 {evaluate - first:.2f} s)"
+        f"; CPU {spent[1]:.2f} s"
+    )
+    print(
+        f"  aggregate {aggregate:6.2f} s ({len(result['breakdown'])} province x commodity x size cells)"
+        f"; CPU {spent[2]:.2f} s"
+    )
+    print(
+        f"  total     {total:6.2f} s (CPU {sum(spent):.2f} s); "
+        f"route changed {result['totals']['route_changed']:,}, "
+        f"programme changed {result['totals']['programme_changed']:,}, "
+        f"a blocking gap appeared {result['totals']['blocking_gap_appeared']:,} / "
+        f"disappeared {result['totals']['blocking_gap_disappeared']:,} "
+        f"({len(result['requirements'])} requirements)"
     )
 
 

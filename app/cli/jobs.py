@@ -99,6 +99,11 @@ def simulate_command(
         click.echo(f"  {row['code']}: +{row['became_eligible']} eligible, -{row['lost_eligibility']}")
     for row in result["markets"]:
         click.echo(f"  {row['market']}: {row['newly_blocked']} newly blocked, {row['unblocked']} unblocked")
+    for row in result.get("requirements", []):
+        click.echo(
+            f"  {row['requirement']} ({row['name_en']}): blocking gap appears for {row['appearing']}, "
+            f"disappears for {row['disappearing']}"
+        )
     click.echo("  timings (s): " + ", ".join(f"{k} {v}" for k, v in result["timings"].items()))
     if output:
         output.write_text(json.dumps(result, default=str, ensure_ascii=False, indent=1), encoding="utf-8")

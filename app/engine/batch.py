@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 from itertools import chain
+from operator import itemgetter
 
 import numpy as np
 import pandas as pd
@@ -173,19 +174,41 @@ def _flatten(column: pd.Series) -> tuple[np.ndarray, list]:
     return owners, list(chain.from_iterable(column))
 
 
-def _table(items: list[tuple], width: int) -> np.ndarray:
-    """Flattened tuples as a 2-D object array (one column per tuple position)."""
-    table = np.empty((len(items), width), dtype=object)
-    if items:
-        table[:] = items
-    return table
+def _table(items: list[tuple], width: int) -> list[np.ndarray]:
+    """Flattened tuples as object arrays, one per tuple position."""
+    return [
+        np.fromiter(map(itemgetter(position), items), dtype=object, count=len(items))
+        for position in range(width)
+    ]
 
 
-def _programmes(policy: Policy, as_of: date, variants: list[tuple[Columns, np.ndarray]]):
-    """Programme results (0 eligible, 1 ineligible, 2 needs_information) and the financial-route mask.
+def _items(frame: pd.DataFrame, name: str, shared: dict | None) -> tuple:
+    """The flattened items of a tuple column with their factorized first field: owner row, the
+    columns (_table), codes and uniques of the first column. They do not depend on the policy, so
+    evaluations of one frame under several policies read them once through `shared` (see assess_frame)."""
+    if shared is not None and name in shared:
+        return shared[name]
+    owner, items = _flatten(frame[name])
+    columns = _table(items, len(items[0]) if items else _WIDTHS[name])
+    codes, uniques = pd.factorize(columns[0]) if items else (np.zeros(0, dtype=np.int64), [])
+    found = (owner, columns, codes, list(uniques))
+    if shared is not None:
+        shared[name] = found
+    return found
+
+
+_WIDTHS = {"products": 5, "certifications": 2}
+
+
+def _programmes(
+    policy: Policy, as_of: date, variants: list[tuple[Columns, np.ndarray]], found: dict | None = None
+):
+    """Programme results (0 eligible, 1 ineligible, 2 needs_information), the financial-route mask and
+    each criterion's outcomes.
 
     `variants` are the readings of every possible size class (one when all sizes are known); a
-    criterion whose outcome differs between them is unknown (policy-v1 §8 A1).
+    criterion whose outcome differs between them is unknown (policy-v1 §8 A1). `found` holds the
+    outcomes of the same readings at another score: only the criteria that read the score run again.
     """
     n = variants[0][0].n
     offered = [programme for programme in policy.programmes if programme.offered_on(as_of)]
@@ -194,21 +217,23 @@ def _programmes(policy: Policy, as_of: date, variants: list[tuple[Columns, np.nd
     once: dict[tuple, np.ndarray] = {}  # programmes share criteria: each rule and parameters run once
     for programme in offered:
         for criterion in programme.criteria:
+            rule = RULES[criterion.rule]
+            if criterion.key not in once and found is not None and not rule.reads_score:
+                once[criterion.key] = found[criterion.key]
             if criterion.key in once:
                 table[row] = once[criterion.key]
                 row += 1
                 continue
-            rule = RULES[criterion.rule].evaluate
-            outcome = rule(variants[0][0], criterion.params, variants[0][1])
+            outcome = rule.evaluate(variants[0][0], criterion.params, variants[0][1])
             for batch, score in variants[1:]:
-                other = rule(batch, criterion.params, score)
+                other = rule.evaluate(batch, criterion.params, score)
                 outcome = np.where(other == outcome, outcome, UNKNOWN)
             table[row] = once[criterion.key] = outcome
             row += 1
     verdicts = programme_verdicts(table, [len(programme.criteria) for programme in offered])
     results = {programme.code: verdicts[number] for number, programme in enumerate(offered)}
     financial = financial_route(verdicts, offered)
-    return results, financial
+    return results, financial, once
 
 
 def _join(owners: np.ndarray, values, n: int) -> np.ndarray:
@@ -226,7 +251,7 @@ def _join(owners: np.ndarray, values, n: int) -> np.ndarray:
     return joined
 
 
-def _held_on(frame: pd.DataFrame, as_of: date, policy: Policy, n: int):
+def _held_on(frame: pd.DataFrame, as_of: date, policy: Policy, n: int, shared: dict | None = None):
     """Per code, whether each row holds it on the date; per code whose renewal is due, the rows holding
     it only with the renewal due and the ordinal of the day it lapses.
 
@@ -234,13 +259,10 @@ def _held_on(frame: pd.DataFrame, as_of: date, policy: Policy, n: int):
     held only through listings without valid_until has its renewal due once the window is open.
     """
     as_of_iso = as_of.isoformat()
-    owner, items = _flatten(frame["certifications"])
+    owner, (_, until), listed, codes = _items(frame, "certifications", shared)
     held = {code: np.zeros(n, dtype=bool) for code in policy.certification_codes}
     dated = {code: np.zeros(n, dtype=bool) for code in policy.renewals}
-    if items:
-        table = _table(items, 2)
-        listed, codes = pd.factorize(table[:, 0])
-        until = table[:, 1]
+    if len(owner):
         valid = (until == "") | (until >= as_of_iso)  # ISO dates compare as text
         for index, code in enumerate(codes):
             rows = valid & (listed == index)
@@ -289,14 +311,11 @@ def _products_matching(products: _Products, n: int, applies) -> np.ndarray:
     return owner_any(products.owner, per_code[products.hs_index], n)
 
 
-def _read_products(frame: pd.DataFrame, policy: Policy, n: int) -> _Products:
+def _read_products(frame: pd.DataFrame, policy: Policy, n: int, shared: dict | None = None) -> _Products:
     """Products with their class and monthly capacity over the commodity's export lot (policy-v1 §4)."""
-    owner, items = _flatten(frame["products"])
-    columns = _table(items, 5)
-    hs_codes = columns[:, 0]
-    capacity = columns[:, 1].astype(float)
-    units = columns[:, 2]
-    hs_index, unique_hs = pd.factorize(hs_codes) if len(hs_codes) else (np.zeros(0, int), [])
+    owner, columns, hs_index, unique_hs = _items(frame, "products", shared)
+    capacity = columns[1].astype(float)
+    units = columns[2]
     unique_classes = [policy.product_class(code or None) for code in unique_hs]
     food = np.array([c.food or "" for c in unique_classes], dtype=object)[hs_index]
     commodity = np.array([c.commodity for c in unique_classes], dtype=object)[hs_index]
@@ -322,8 +341,8 @@ def _read_products(frame: pd.DataFrame, policy: Policy, n: int) -> _Products:
         unique_classes=unique_classes,
         capacity=capacity,
         units=units,
-        hs_sources=columns[:, 3],
-        hs_scores=columns[:, 4].astype(float),
+        hs_sources=columns[3],
+        hs_scores=columns[4].astype(float),
         best_ratio=best_ratio,
         food_kind_present={
             kind: np.bincount(owner, weights=(food == kind), minlength=n) > 0 for kind in ("raw", "processed")
@@ -346,30 +365,53 @@ class _Markets:
     buyer_present: np.ndarray
 
 
-def _read_markets(frame: pd.DataFrame, domestic: str, n: int) -> _Markets:
-    """Export targets (not the domestic market), the buyer's market, then the domestic market (§1)."""
+def _market_codes(frame: pd.DataFrame, shared: dict | None) -> tuple:
+    """Target markets flattened (owner row, code) and each row's buyer market as a code (-1 = none), the
+    codes into one list of market names; read once per frame through `shared` (see assess_frame)."""
+    if shared is not None and "markets" in shared:
+        return shared["markets"]
     owner, items = _flatten(frame["target_markets"])
     buyer_market = frame["buyer_market"].to_numpy(dtype=object)
     buyer_present = ~pd.isna(buyer_market)
-    targets = pd.DataFrame({"owner": owner, "market": np.array(items, dtype=object)})
-    targets = targets[targets["market"] != domestic].drop_duplicates()
-    target_export_count = np.bincount(targets["owner"].to_numpy(dtype=np.int64), minlength=n)
-    buyers = pd.DataFrame({"owner": np.flatnonzero(buyer_present), "market": buyer_market[buyer_present]})
-    export = pd.concat([targets, buyers[buyers["market"] != domestic]]).drop_duplicates()
-    export["export"] = True
-    home = pd.DataFrame({"owner": np.arange(n), "market": domestic, "export": False})
-    rows = pd.concat([export, home], ignore_index=True)
-    market = rows["market"].to_numpy(dtype=object)
-    index, unique = pd.factorize(market)
+    codes, names = pd.factorize(np.array([*items, *buyer_market[buyer_present]], dtype=object))
+    buyer_code = np.full(len(frame), -1, dtype=np.int64)
+    buyer_code[buyer_present] = codes[len(items) :]
+    found = (owner, codes[: len(items)].astype(np.int64), buyer_code, list(names))
+    if shared is not None:
+        shared["markets"] = found
+    return found
+
+
+def _first_pairs(owner: np.ndarray, code: np.ndarray, width: int) -> np.ndarray:
+    """Positions of the first (owner, code) pair of each kind, in their order."""
+    _, first = np.unique(owner * width + code, return_index=True)
+    return np.sort(first)
+
+
+def _read_markets(frame: pd.DataFrame, domestic: str, n: int, shared: dict | None = None) -> _Markets:
+    """Export targets (not the domestic market), the buyer's market, then the domestic market (§1)."""
+    owner, codes, buyer_code, names = _market_codes(frame, shared)
+    names = names if domestic in names else [*names, domestic]
+    home, width = names.index(domestic), len(names)
+    keep = codes != home
+    targets = _first_pairs(owner[keep], codes[keep], width)
+    target_owner, target_code = owner[keep][targets], codes[keep][targets]
+    target_export_count = np.bincount(target_owner, minlength=n)
+    buyers = np.flatnonzero((buyer_code >= 0) & (buyer_code != home))
+    export_owner = np.concatenate([target_owner, buyers])
+    export_code = np.concatenate([target_code, buyer_code[buyers]])
+    export = _first_pairs(export_owner, export_code, width)
+    index = np.concatenate([export_code[export], np.full(n, home, dtype=np.int64)])
+    buyer_market = frame["buyer_market"].to_numpy(dtype=object)
     return _Markets(
-        owner=rows["owner"].to_numpy(dtype=np.int64),
-        market=market,
-        export=rows["export"].to_numpy(dtype=bool),
+        owner=np.concatenate([export_owner[export], np.arange(n)]),
+        market=np.array(names, dtype=object)[index],
+        export=np.r_[np.ones(len(export), dtype=bool), np.zeros(n, dtype=bool)],
         index=index,
-        unique=list(unique),
+        unique=names,
         target_export_count=target_export_count,
         buyer_market=buyer_market,
-        buyer_present=buyer_present,
+        buyer_present=buyer_code >= 0,
     )
 
 
@@ -673,13 +715,15 @@ def _joined_flags(named_masks: list[tuple[str, np.ndarray]], n: int) -> np.ndarr
     return np.array(texts, dtype=object)[inverse.reshape(-1)]
 
 
-def _review(policy: Policy, as_of: date, variants, score, financial, products: _Products, n: int):
-    """policy-v1 §6.3 review flags: special mention, score near a route-changing boundary, weak HS codes."""
+def _review(policy: Policy, as_of: date, variants, score, found, financial, products: _Products, n: int):
+    """policy-v1 §6.3 review flags: special mention, score near a route-changing boundary, weak HS codes
+    (`found`: the criterion outcomes at the score found)."""
     special = special_mention(variants[0][0].credit)
     near_boundary = np.zeros(n, dtype=bool)
     for _, near, other_score in near_boundaries(score, policy):
         if near.any():
-            _, other_financial = _programmes(policy, as_of, [(b, other_score) for b, _ in variants])
+            other = [(b, other_score) for b, _ in variants]
+            _, other_financial, _ = _programmes(policy, as_of, other, found)
             near_boundary |= near & (other_financial != financial)
     weak = low_confidence_hs(products.hs_sources, products.hs_scores, policy.hs_score_threshold)
     low_confidence = np.bincount(products.owner, weights=weak, minlength=n) > 0
@@ -711,19 +755,20 @@ def _size_index(frame: pd.DataFrame, policy: Policy) -> np.ndarray:
     return np.where(np.isnan(revenue), UNKNOWN_SIZE, np.searchsorted(uppers, revenue, side="left"))
 
 
-def _read_inputs(frame: pd.DataFrame, as_of: date, policy: Policy) -> tuple:
+def _read_inputs(frame: pd.DataFrame, as_of: date, policy: Policy, shared: dict | None = None) -> tuple:
     """What does not depend on the size class: codes held (and renewals due), products, markets."""
     n = len(frame)
-    held, renewal = _held_on(frame, as_of, policy, n)
-    return held, renewal, _read_products(frame, policy, n), _read_markets(frame, policy.domestic_market, n)
+    held, renewal = _held_on(frame, as_of, policy, n, shared)
+    products = _read_products(frame, policy, n, shared)
+    return held, renewal, products, _read_markets(frame, policy.domestic_market, n, shared)
 
 
 def _evaluate(
-    frame: pd.DataFrame, as_of: date, policy: Policy, size_index: np.ndarray, inputs: tuple | None = None
+    frame: pd.DataFrame, as_of: date, policy: Policy, size_index: np.ndarray, inputs: tuple
 ) -> _Evaluation:
     """Gaps, dimensions, score, level cap and criterion inputs for every row at the given sizes."""
     n = len(frame)
-    held, renewal, products, markets = inputs or _read_inputs(frame, as_of, policy)
+    held, renewal, products, markets = inputs
     gaps = _find_gaps(policy, as_of, frame, held, renewal, size_index, products, markets, n)
     years, certain = _years(frame, as_of)
     dimensions = _dimensions(frame, policy, years, held, products, markets, gaps, n)
@@ -876,15 +921,28 @@ def _gap_lists(policy: Policy, as_of: date, full: _Evaluation, sized_gaps: list,
     return lists
 
 
-def assess_frame(frame: pd.DataFrame, as_of: date, policy: Policy, gap_detail: bool = False) -> pd.DataFrame:
+def assess_frame(
+    frame: pd.DataFrame,
+    as_of: date,
+    policy: Policy,
+    gap_detail: bool = False,
+    shared: dict | None = None,
+    blocking_requirements: bool = False,
+) -> pd.DataFrame:
     """Assess every row of a profiles frame on a date; one result row per profile (vectorised rules).
 
-    With `gap_detail` a `gaps` column holds each row's gap list (what a stored assessment needs).
+    With `gap_detail` a `gaps` column holds each row's gap list (what a stored assessment needs); with
+    `blocking_requirements` a column of that name holds the ';'-joined requirement codes (sorted) with a
+    blocking gap in some checked market (what a simulation compares, cheaper than the lists). Calls
+    over the same frame (a simulation's two policies or dates) may pass one `shared` dict (empty at
+    first): what does not depend on the policy (the flattened products, certificates and markets) is
+    then read once.
     """
     as_of = parse_date(as_of)
     policy = policy.on(as_of)
     n = len(frame)
-    full = _evaluate(frame, as_of, policy, _size_index(frame, policy))
+    inputs = _read_inputs(frame, as_of, policy, shared)
+    full = _evaluate(frame, as_of, policy, _size_index(frame, policy), inputs)
     score, dimensions, gaps, products, markets = (
         full.score,
         full.dimensions,
@@ -895,8 +953,8 @@ def assess_frame(frame: pd.DataFrame, as_of: date, policy: Policy, gap_detail: b
     variants, cap_applies, sized_gaps = _size_variants(frame, as_of, policy, full)
     level_names = np.array([name for name, _ in policy.level_bands], dtype=object)
     level_index, capped = levels(score, cap_applies, policy)
-    results, financial = _programmes(policy, as_of, variants)
-    reviews = _review(policy, as_of, variants, score, financial, products, n)
+    results, financial, found = _programmes(policy, as_of, variants)
+    reviews = _review(policy, as_of, variants, score, found, financial, products, n)
     missing_any, missing_text = _missing_fields(frame, full.batch, products, n, as_of, policy)
     blocked_export = gaps.blocked & markets.export
     size_names = np.array([*SIZE_CLASSES, None], dtype=object)
@@ -921,7 +979,26 @@ def assess_frame(frame: pd.DataFrame, as_of: date, policy: Policy, gap_detail: b
     }
     if gap_detail:
         output["gaps"] = _gap_lists(policy, as_of, full, sized_gaps, n)
+    if blocking_requirements:
+        output["blocking_requirements"] = _blocking_requirements(policy, gaps.table, n)
     return pd.DataFrame(output, index=frame.index)
+
+
+def _blocking_requirements(policy: Policy, table: _GapTable, n: int) -> np.ndarray:
+    """Per row, the ';'-joined codes (sorted) of the requirements with a blocking gap."""
+    names = sorted({entry.requirement for entry in policy.requirements})
+    position = {code: index for index, code in enumerate(names)}
+    requirement_of = np.array([position[entry.requirement] for entry in policy.requirements], dtype=np.int64)
+    blocking = table.rank == SEVERITY_RANK["blocking"]
+    held = np.zeros((len(names), n), dtype=bool)
+    held[requirement_of[table.entry[blocking]], table.owner[blocking]] = True
+    text = np.full(n, "", dtype=object)
+    for start in range(0, len(names), 62):  # _joined_flags packs up to 63 flags in an int64
+        masks = [(names[index], held[index]) for index in range(start, min(start + 62, len(names)))]
+        part = _joined_flags([(code, mask) for code, mask in masks if mask.any()], n)
+        joined = np.where(part == "", text, text + ";" + part)
+        text = part if start == 0 else np.where(text == "", part, joined)
+    return text
 
 
 def _held_any_codes(held: dict[str, np.ndarray], codes, n: int) -> np.ndarray:

@@ -54,6 +54,7 @@ class Rule:
     description_en: str
     evaluate: Callable  # (Columns, params, score array) -> outcome array
     shows: Callable  # (CriterionContext, params) -> the actual value shown for one profile
+    reads_score: bool = False  # the outcome depends on the readiness score (re-run at a boundary)
 
 
 RULES: dict[str, Rule] = {}
@@ -65,6 +66,7 @@ def rule(
     description_id: str,
     description_en: str,
     shows: Callable,
+    reads_score: bool = False,
 ):
     """Declare the decorated function (over Columns) as the criterion rule of its name."""
 
@@ -73,7 +75,7 @@ def rule(
         if unknown:
             raise ValueError(f"{function.__name__}: unknown parameter kinds {sorted(unknown)}")
         RULES[function.__name__] = Rule(
-            function.__name__, params, required, description_id, description_en, function, shows
+            function.__name__, params, required, description_id, description_en, function, shows, reads_score
         )
         return function
 
@@ -328,6 +330,7 @@ def size_class_in(columns: Columns, params: dict, score: np.ndarray) -> np.ndarr
         "indirect": ctx.facts.export_indirect,
         "score": ctx.score,
     },
+    reads_score=True,
 )
 def export_oriented(columns: Columns, params: dict, score: np.ndarray) -> np.ndarray:
     """policy-v1 §5 PKE_UMKM: exported directly or indirectly, or readiness ≥ the minimum."""
@@ -421,6 +424,7 @@ def exported_recently_or_contract(columns: Columns, params: dict, score: np.ndar
     "Skor kesiapan minimal",
     "Readiness score at least the minimum",
     shows=lambda ctx, p: ctx.score,
+    reads_score=True,
 )
 def readiness_at_least(columns: Columns, params: dict, score: np.ndarray) -> np.ndarray:
     """policy-v1 §5: readiness score at least the minimum."""
@@ -433,6 +437,7 @@ def readiness_at_least(columns: Columns, params: dict, score: np.ndarray) -> np.
     "Skor kesiapan dalam rentang",
     "Readiness score within the band",
     shows=lambda ctx, p: ctx.score,
+    reads_score=True,
 )
 def readiness_between(columns: Columns, params: dict, score: np.ndarray) -> np.ndarray:
     """policy-v1 §5 CPNE: readiness within the band (inclusive)."""

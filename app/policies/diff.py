@@ -7,6 +7,7 @@ from dataclasses import fields
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.web import labels
 
@@ -39,6 +40,46 @@ PARAMETER_FIELDS = (
     "renewals",
     "what_if_limits",
 )
+
+# What a changed field or parameter is called in a sentence (the code stays in the item's `field` / `id`).
+FIELD_WORDS = {
+    "requirement": _l("the certificate required"),
+    "any_of": _l("the certificates that meet it"),
+    "selector": _l("how products are chosen"),
+    "selector_values": _l("the products it covers"),
+    "scope": _l("whether it applies per product or per business"),
+    "markets": _l("the markets"),
+    "size_classes": _l("the size classes"),
+    "severity": _l("the severity"),
+    "valid_from": _l("the start date"),
+    "valid_to": _l("the end date"),
+    "closed_by": _l("what closes the gap"),
+    "family": _l("the group of entries giving one gap"),
+    "region_match": _l("the region rule"),
+    "terms": _l("the terms"),
+    "hs": _l("the HS codes"),
+    "class": _l("the class details"),
+    "points": _l("the points"),
+    "value": _l("the value"),
+    "from": _l("the start dates"),
+    "weights": _l("the dimension weights"),
+    "level_bands": _l("the readiness level bands"),
+    "level_cap": _l("the level cap"),
+    "size_bands": _l("the size class bands (annual revenue)"),
+    "upcoming_window_months": _l("the months a coming requirement is shown ahead"),
+    "unit_bases": _l("the unit conversions"),
+    "export_lots": _l("the export lot sizes"),
+    "recent_export_months": _l("the months an export counts as recent"),
+    "review_margin": _l("the review margin around a level boundary"),
+    "hs_score_threshold": _l("the HS classifier's confidence threshold"),
+    "renewals": _l("the renewal windows"),
+    "what_if_limits": _l("the what-if limits"),
+}
+
+
+def field_words(field: str) -> str:
+    """A field's or parameter's name in words in the reader's language (its code when none is known)."""
+    return str(FIELD_WORDS.get(field, field))
 
 
 def words(value) -> str:
@@ -74,7 +115,7 @@ def _changed(kind: str, name: str, label: str, field: str, old, new) -> dict:
     text = _(
         "%(label)s: %(field)s changes from %(old)s to %(new)s.",
         label=label,
-        field=field,
+        field=field_words(field),
         old=words(old),
         new=words(new),
     )
@@ -219,7 +260,8 @@ def _parameters(a, b) -> list[dict]:
     for field in PARAMETER_FIELDS:
         old, new = getattr(a, field), getattr(b, field)
         if old != new:
-            found.append(_changed("parameter", field, _("Parameter %(name)s", name=field), "value", old, new))
+            label = _("Parameter “%(name)s”", name=field_words(field))
+            found.append(_changed("parameter", field, label, "value", old, new))
     old_dates = [start for start, _fields in a.parameter_versions]
     new_dates = [start for start, _fields in b.parameter_versions]
     if old_dates != new_dates:

@@ -10,12 +10,10 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Assessment, PolicyAdoption
-
-WRITE_STEP = 200  # rows per INSERT, and between two progress reports
 
 
 def adopt(version: str, effective_from: date, user, note: str | None = None) -> PolicyAdoption:
@@ -84,8 +82,7 @@ def _reassess(version: str, as_of: date, progress, requested_by_id) -> dict:
     """reassess() with the collector paused."""
     from app.engine import assess_frame, profiles_to_frame
     from app.policies.versions import load_version
-    from app.services.assessments import _batch_result, add_triage, assessment_values, supersede_current
-    from app.services.models import current_models
+    from app.services.assessments import store_batch_assessments
     from app.simulation.population import load_population
 
     step = progress or (lambda *_: None)
@@ -98,31 +95,28 @@ def _reassess(version: str, as_of: date, progress, requested_by_id) -> dict:
     changes: Counter = Counter()
     if progress is not None:
         progress.writing()
-    supersede_current(population.ids, as_of)
-    models = current_models()
-    rows = frame.to_dict("records")
-    pending = []
-    for index, (ikm_id, profile, row) in enumerate(
-        zip(population.ids, population.profiles, rows, strict=True)
-    ):
-        result = _batch_result(row, profile, policy, models.version)
-        add_triage(profile, result, models.triage)  # the same stored record as a single create
-        pending.append(assessment_values(profile, result, ikm_id, created_by_id=requested_by_id))
-        if len(pending) == WRITE_STEP or index == len(rows) - 1:
-            db.session.execute(insert(Assessment), pending)  # one multi-row INSERT per WRITE_STEP rows
-            pending = []
-            step(60 + 39 * index / len(rows), "writing")
+    store_batch_assessments(
+        population.ids,
+        population.profiles,
+        frame,
+        policy,
+        as_of,
+        requested_by_id,
+        lambda done, total: step(60 + 39 * done / total, "writing"),
+    )
+    found = zip(population.ids, frame["route"], frame["level"], frame["eligible_programmes"], strict=True)
+    for ikm_id, route_now, level_now, eligible_now in found:
         before = previous.get(ikm_id)
         changes["reassessed"] += 1
         if before is None:
             changes["first_assessment"] += 1
             continue
         route, level, eligible = before
-        changes["route_changed"] += route != row["route"]
+        changes["route_changed"] += route != route_now
         if level in levels:
-            changes["level_up"] += levels.index(row["level"]) > levels.index(level)
-            changes["level_down"] += levels.index(row["level"]) < levels.index(level)
-        changes["programmes_changed"] += eligible != (row["eligible_programmes"] or "")
+            changes["level_up"] += levels.index(level_now) > levels.index(level)
+            changes["level_down"] += levels.index(level_now) < levels.index(level)
+        changes["programmes_changed"] += eligible != (eligible_now or "")
     return {
         "version": policy.label,
         "content_hash": policy.content_hash,

@@ -344,25 +344,38 @@ def supersede_current(ikm_ids: list[int], as_of: date, chunk: int = 500) -> None
 
 
 def assess_ikms_batch(ikms: list[Ikm], as_of: date, created_by_id=None) -> int:
-    """Assess stored IKM in one pass of the vectorised engine and store an assessment for each.
-
-    Each stored row carries what a single create stores: gap list, most urgent gap and its date,
-    eligible programmes, review flags including the triage model's; the rows are written together.
-    """
+    """Assess stored IKM in one pass of the vectorised engine and store an assessment for each."""
     if not ikms:
         return 0
     from app.engine import assess_frame, profiles_to_frame  # numpy and pandas: imported on use
 
     policy = policy_in_force(as_of)
-    models = current_models()
     profiles = [classify_products(ikm.to_profile()) for ikm in ikms]
     frame = assess_frame(profiles_to_frame(profiles), as_of, policy, gap_detail=True)
-    supersede_current([ikm.id for ikm in ikms if ikm.id is not None], as_of)
-    records = []
-    for ikm, profile, row in zip(ikms, profiles, frame.to_dict("records"), strict=True):
+    store_batch_assessments([ikm.id for ikm in ikms], profiles, frame, policy, as_of, created_by_id)
+    return len(ikms)
+
+
+WRITE_STEP = 200  # rows per INSERT (and between two progress reports) when a batch is stored
+
+
+def store_batch_assessments(
+    ikm_ids: list[int], profiles: list[dict], frame, policy, as_of: date, created_by_id=None, written=None
+) -> None:
+    """Store the vectorised engine's assessments (assess_frame with gap_detail) of stored IKM, as a single
+    create stores them (gap list, most urgent gap, programmes, review flags with the triage model's): their
+    current assessments closed on the date, the new rows in multi-row INSERTs; `written(done, total)` is
+    told after each INSERT. The one batch storer of batch assessment (imports) and re-assessment."""
+    models = current_models()
+    supersede_current([ikm_id for ikm_id in ikm_ids if ikm_id is not None], as_of)
+    rows = frame.to_dict("records")
+    pending = []
+    for index, (ikm_id, profile, row) in enumerate(zip(ikm_ids, profiles, rows, strict=True)):
         result = _batch_result(row, profile, policy, models.version)
         add_triage(profile, result, models.triage)
-        records.append(assessment_record(profile, result, ikm, created_by_id=created_by_id))
-    db.session.add_all(records)
-    db.session.flush()
-    return len(ikms)
+        pending.append(assessment_values(profile, result, ikm_id, created_by_id=created_by_id))
+        if len(pending) == WRITE_STEP or index == len(rows) - 1:
+            db.session.execute(insert(Assessment), pending)
+            pending = []
+            if written is not None:
+                written(index + 1, len(rows))

@@ -109,9 +109,10 @@ def _simulate(params: dict, step, assess_frame, profiles_to_frame, load_populati
     timings["load"] = time.perf_counter() - started
     started = time.perf_counter()
     step(45, "evaluating")
-    before = assess_frame(frame, as_of, base_policy)
+    shared: dict = {}  # the flattened products, certificates and markets: read once for both
+    before = assess_frame(frame, as_of, base_policy, shared=shared, blocking_requirements=True)
     step(65, "evaluating")
-    after = assess_frame(frame, other_as_of, other_policy)
+    after = assess_frame(frame, other_as_of, other_policy, shared=shared, blocking_requirements=True)
     timings["evaluate"] = time.perf_counter() - started
     started = time.perf_counter()
     step(85, "aggregating")
@@ -139,6 +140,8 @@ def summarise(params, population, before, after, base_policy, other_policy, as_o
     programmes = [programme.code for programme in base_policy.programmes]
     levels = [name for name, _ in base_policy.level_bands]
     compared = compare_frames(meta, before, after, programmes, levels)
+    for key in ("requirements", "requirement_breakdown"):
+        compared[key] = _named(compared[key], base_policy, other_policy)
     limit = int(params.get("examples") or 10)
     examples = [
         _example(
@@ -169,6 +172,28 @@ def summarise(params, population, before, after, base_policy, other_policy, as_o
         **compared,
         "examples": examples,
     }
+
+
+def _named(rows: list[dict], *policies) -> list[dict]:
+    """Requirement rows with the requirement's plain name in Indonesian and English beside its code."""
+    named = []
+    for row in rows:
+        names = next(
+            (
+                p.certification_names[row["requirement"]]
+                for p in policies
+                if row["requirement"] in p.certification_names
+            ),
+            {},
+        )
+        named.append(
+            {
+                **row,
+                "name_id": names.get("name_id", row["requirement"]),
+                "name_en": names.get("name_en", row["requirement"]),
+            }
+        )
+    return named
 
 
 def _blocking(result: dict) -> set[tuple[str, str]]:
@@ -221,7 +246,7 @@ def result_for(result: dict, user) -> dict:
     if user is not None and user.role in EXAMPLE_ROLES:
         return {**result, "suppressed": False}
     from app.reports.suppression import suppress_cells, suppress_rows, suppress_total
-    from app.simulation.compare import COUNT_FIELDS
+    from app.simulation.compare import COUNT_FIELDS, REQUIREMENT_FIELDS
 
     return {
         **result,
@@ -233,6 +258,8 @@ def result_for(result: dict, user) -> dict:
             result["programmes"], ("changed", "became_eligible", "lost_eligibility")
         ),
         "markets": suppress_cells(result["markets"], ("newly_blocked", "unblocked")),
+        "requirements": suppress_cells(result.get("requirements", []), REQUIREMENT_FIELDS),
+        "requirement_breakdown": suppress_cells(result.get("requirement_breakdown", []), REQUIREMENT_FIELDS),
     }
 
 

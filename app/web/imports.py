@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from flask import Blueprint, abort, current_app, flash, render_template, request, send_file
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
+from app import jobs
 from app.auth import access
 from app.errors import DomainError
 from app.services import import_files, imports
@@ -40,9 +41,11 @@ def upload():
             region = imports.resolve_import_region(actor, form.region.data or None)
             storage = form.file.data
             content = storage.read(current_app.config["IMPORT_MAX_BYTES"] + 1)
-            report = imports.run_import(
-                content, storage.filename or "upload", region, actor, bool(form.partial.data)
-            )
+            name, partial = storage.filename or "upload", bool(form.partial.data)
+            job = jobs.submit_import_if_large(content, name, region, actor, partial)
+            if job is not None:  # more than IMPORT_JOB_ROWS rows: imported by a job, as the API does
+                return redirect(url_for("import_pages.job", job_id=job.id), 303)
+            report = imports.run_import(content, name, region, actor, partial)
             flash(
                 gettext(
                     "Import done: %(created)s created, %(updated)s updated.",
@@ -62,6 +65,22 @@ def upload():
     return render_template(
         "imports/upload.html", form=form, report=report, default_region=default_region
     ), status
+
+
+@bp.get("/jobs/<int:job_id>")
+@login_required
+def job(job_id: int):
+    """A large import's progress (the page refreshes itself) and, once done, its report or its errors."""
+    user = access.require_role(current_user._get_current_object(), access.IMPORTER_ROLES)
+    found = jobs.get_job(job_id, user)
+    if found.kind != "import":
+        abort(404)
+    report = None
+    if found.status == "succeeded":
+        report = found.result
+    elif found.status == "failed":
+        report = (found.error or {}).get("report")
+    return render_template("imports/job.html", job=found, report=report)
 
 
 @bp.get("/template.<file_format>")

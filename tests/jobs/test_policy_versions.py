@@ -55,7 +55,16 @@ def test_diff_in_words(client, auth):
     assert "Wajib" in added["text"] and "BPOM" in added["text"], added["text"]
     assert ("criterion", "DESA_DEVISA.raw_or_semi_processed_commodity", "changed") in by_key
     assert ("product_class", "other_raw_food", "added") in by_key
-    assert ("parameter", "renewals", "changed") in by_key
+    renewals = by_key[("parameter", "renewals", "changed")]
+    # Changed fields and parameters named in words, the code only in the item's field / id.
+    assert "renewals" not in renewals["text"] and "perpanjangan" in renewals["text"], renewals["text"]
+    changed = [item for item in body["changes"] if item["change"] == "changed" and item["field"]]
+    assert all(f" {item['field']} " not in item["text"] for item in changed if "_" in item["field"])
+    english = client.get(
+        "/api/v1/policies/v1/diff/v1.1", headers={**auth("advisor"), "Accept-Language": "en"}
+    ).get_json()["changes"]
+    english_renewals = next(item for item in english if item["id"] == "renewals")
+    assert "the renewal windows" in english_renewals["text"], english_renewals["text"]
     assert all(item["text"] for item in body["changes"])
     back = client.get("/api/v1/policies/v1.1/diff/v1", headers=auth("advisor")).get_json()["changes"]
     assert ("requirement", "PIRT#1", "added") in {(i["kind"], i["id"], i["change"]) for i in back}

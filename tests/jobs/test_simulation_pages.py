@@ -103,6 +103,8 @@ def test_simulation_pages_in_chromium(app, live_server, browser, make_user, popu
         time.sleep(1)
         browser.refresh()
     assert browser.find_elements(By.ID, "simulation-totals")
+    requirements = browser.find_element(By.ID, "simulation-requirements").text
+    assert "_" not in requirements, requirements  # names, not codes such as EUDR_GEO
     _shoot(browser, folder, "simulation-result")
     severe = [
         entry

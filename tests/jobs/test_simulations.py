@@ -72,6 +72,63 @@ def test_simulation_of_a_later_eudr_date(app, client, auth, population):
     assert "<5" in cells and all(cell == "<5" or cell == 0 or cell >= 5 for cell in cells)
 
 
+def _expected_requirement_changes(app, as_of, changes) -> dict[str, dict[str, int]]:
+    """Per requirement, IKM whose blocking gap for it appears / disappears, by the single-profile engine."""
+    from app.engine import assess
+    from app.policies.versions import current_policy, with_changes
+    from app.simulation.population import load_population
+
+    def blocking(result) -> set[str]:
+        return {gap["requirement"] for gap in result["gaps"] if gap["severity"] == "blocking"}
+
+    counts: dict[str, dict[str, int]] = {}
+    with app.app_context():
+        base = current_policy()
+        other = with_changes(base.label, changes)
+        for profile in load_population().profiles:
+            was = blocking(assess(profile, as_of, base, with_what_if=False))
+            now = blocking(assess(profile, as_of, other, with_what_if=False))
+            for key, found in (("appearing", now - was), ("disappearing", was - now)):
+                for code in found:
+                    counts.setdefault(code, {"appearing": 0, "disappearing": 0})[key] += 1
+    return counts
+
+
+def test_blocking_gaps_by_requirement(app, client, auth, population):
+    """Which requirements' blocking gaps appear or disappear, overall and per province × commodity × size
+    class, agree with the single-profile engine; with their names; suppressed for the ministry."""
+    changes = [*EUDR_LATER, {"requirement": "HALAL#1", "set": {"severity": "blocking"}}]
+    staff = auth("supervisor")
+    job_id = _simulate(client, staff, {"changes": changes, "as_of": "2027-07-01"})
+    assert wait_for(app, job_id).status == "succeeded"
+    result = client.get(f"/api/v1/jobs/{job_id}/result", headers=staff).get_json()
+    expected = _expected_requirement_changes(app, date(2027, 7, 1), changes)
+    found = {
+        row["requirement"]: {key: row[key] for key in ("appearing", "disappearing")}
+        for row in result["requirements"]
+    }
+    assert found == expected and expected["EUDR_GEO"]["disappearing"] > 0
+    eudr = next(row for row in result["requirements"] if row["requirement"] == "EUDR_GEO")
+    assert eudr["name_en"] != "EUDR_GEO" and eudr["name_id"]
+    per_cell: dict[str, dict[str, int]] = {}
+    for row in result["requirement_breakdown"]:
+        assert row["province"] and row["commodity"] and row["size_class"]
+        for key in ("appearing", "disappearing"):
+            per_cell.setdefault(row["requirement"], {"appearing": 0, "disappearing": 0})[key] += row[key]
+    assert per_cell == expected
+    assert result["totals"]["blocking_gap_disappeared"] >= expected["EUDR_GEO"]["disappearing"]
+
+    ministry = auth("ministry")
+    own = _simulate(client, ministry, {"changes": changes, "as_of": "2027-07-01"})
+    assert wait_for(app, own).status == "succeeded"
+    hidden = client.get(f"/api/v1/jobs/{own}/result", headers=ministry).get_json()
+    for key in ("requirements", "requirement_breakdown"):
+        assert len(hidden[key]) == len(result[key])
+        for shown, real in zip(hidden[key], result[key], strict=True):
+            for field in ("appearing", "disappearing"):
+                assert shown[field] == ("<5" if 0 < real[field] < 5 else real[field])
+
+
 def test_same_policy_on_a_second_date(app, client, auth, population):
     """compare_as_of: the same policy on two dates; matches the single-profile engine."""
     staff = auth("advisor")
@@ -142,6 +199,7 @@ def test_cli_simulate(app, runner, population, tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert f"ikm: {population}" in result.output and "unblocked" in result.output
+    assert "EUDR_GEO (" in result.output and "blocking gap appears for" in result.output
     assert output.exists()
     refused = runner.invoke(args=["simulate", "--as-of", "2027-07-01"])
     assert refused.exit_code != 0 and "changes" in refused.output

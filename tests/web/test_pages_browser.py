@@ -203,3 +203,43 @@ def test_the_owners_path_end_to_end(live_server, browser, client, auth, make_use
     _sign_in(browser, live_server, supervisor.email)
     _go(browser, f"{live_server}/cases/supervisi")
     _check_page(browser, "supervision", locale)
+
+
+@pytest.mark.parametrize("locale", ["id", "en"])
+def test_a_large_import_status_page(live_server, browser, app, make_user, tmp_path, locale):
+    """A file above IMPORT_JOB_ROWS sent through the page: the job's status page, then its report; a bad
+    one: its errors. Screenshots at both widths, no sideways scroll on a phone, axe and console clean."""
+    import time
+
+    from selenium.webdriver.common.by import By
+
+    from tests.imports.rows import numbered_rows, to_csv
+    from tests.web.test_browser import _submit
+
+    district, _ = make_user("district", "11.17", password=PASSWORD)
+    browser.get(f"{live_server}/language/{locale}?next=/")
+    _sign_in(browser, live_server, district.email)
+    app.config["IMPORT_JOB_ROWS"] = 3
+    try:
+        rows = numbered_rows(5, start=40)
+        bad = [dict(row) for row in numbered_rows(5, start=60)]
+        bad[2]["nib"] = "123"
+        for name, content, done_id in (
+            ("import-job", rows, "import-done"),
+            ("import-job-failed", bad, "import-failed"),
+        ):
+            upload = tmp_path / f"{name}.csv"
+            upload.write_bytes(to_csv(content))
+            _go(browser, f"{live_server}/import")
+            browser.find_element(By.ID, "import-file").send_keys(str(upload))
+            _submit(browser, "import-submit")
+            assert "/import/jobs/" in browser.current_url
+            deadline = time.monotonic() + 60
+            while not browser.find_elements(By.ID, done_id) and time.monotonic() < deadline:
+                time.sleep(0.5)
+                browser.refresh()
+            assert browser.find_elements(By.ID, done_id), browser.find_element(By.TAG_NAME, "main").text[:400]
+            assert browser.find_elements(By.ID, "import-report")
+            _check_page(browser, name, locale)
+    finally:
+        app.config["IMPORT_JOB_ROWS"] = 2000

@@ -215,6 +215,44 @@ def test_a_district_imports_through_the_page_and_reads_the_report(client, sign_i
     assert "tidak ada yang disimpan" in text
 
 
+def test_a_large_import_through_the_page_runs_as_a_job(app, client, sign_in):
+    """Above IMPORT_JOB_ROWS the page submits a job and shows its status page, then the report or the
+    errors (as the API does); another user's import job is 403."""
+    from tests.jobs.conftest import wait_for
+
+    app.config["IMPORT_JOB_ROWS"] = 3
+    try:
+        sign_in("district", region="11.17")
+        sent = client.post(
+            "/import",
+            data={"file": (io.BytesIO(to_csv(numbered_rows(5))), "besar.csv"), "region": "11.17"},
+            content_type="multipart/form-data",
+        )
+        assert sent.status_code == 303 and "/import/jobs/" in sent.headers["Location"]
+        job_id = int(sent.headers["Location"].rsplit("/", 1)[1])
+        assert wait_for(app, job_id).status == "succeeded"
+        done = client.get(f"/import/jobs/{job_id}")
+        text = done.get_data(as_text=True)
+        assert done.status_code == 200 and 'id="import-done"' in text and "5 baru" in text
+        assert 'http-equiv="refresh"' not in text
+        rows = numbered_rows(5, start=20)
+        rows[3]["nib"] = "123"
+        bad = client.post(
+            "/import",
+            data={"file": (io.BytesIO(to_csv(rows)), "salah.csv"), "region": "11.17"},
+            content_type="multipart/form-data",
+        )
+        bad_id = int(bad.headers["Location"].rsplit("/", 1)[1])
+        assert wait_for(app, bad_id).status == "failed"
+        text = client.get(f"/import/jobs/{bad_id}").get_data(as_text=True)
+        assert 'id="import-failed"' in text and 'id="import-errors"' in text and "NIB harus 13 digit" in text
+        client.post("/logout")
+        sign_in("district", region="11.18")
+        assert client.get(f"/import/jobs/{job_id}").status_code == 403
+    finally:
+        app.config["IMPORT_JOB_ROWS"] = 2000
+
+
 def test_the_import_page_is_for_districts_provinces_and_admins(client, sign_in):
     """Advisors get 403."""
     sign_in("advisor")

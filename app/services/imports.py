@@ -340,7 +340,7 @@ def run_import(
         report.update(written=False, created=0, updated=0, unchanged=0)
         summary = (
             f"{report['invalid']} baris tidak valid; tidak ada yang disimpan. / "
-            f"{report['invalid']} invalid rows; nothing was saved."
+            f"{report['invalid']} invalid row{'' if report['invalid'] == 1 else 's'}; nothing was saved."
             if parsed.rows
             else "Tidak ada baris data. / The file has no data rows."
         )

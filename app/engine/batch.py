@@ -29,6 +29,8 @@ from app.engine.criteria import (
     programme_verdicts,
 )
 from app.engine.dates import add_months, parse_date
+from app.engine.gaps import SEVERITY_BY_RANK, GapInputs, GapTable, find_gaps, size_conditional
+from app.engine.gaps import GapTable as _GapTable
 from app.engine.policy import DIMENSIONS, SEVERITY_RANK, SIZE_CLASSES, Policy
 from app.engine.readiness import (
     ROUTES,
@@ -51,7 +53,6 @@ from app.vocabulary import NIB_PATTERN
 from app.vocabulary import PRACTICE_FIELDS as PRACTICES
 
 RESULT_NAMES = np.array(PROGRAMME_RESULTS, dtype=object)
-SEVERITY_BY_RANK = {rank: name for name, rank in SEVERITY_RANK.items()}
 
 
 def _flag(value) -> float:
@@ -376,183 +377,31 @@ def _read_markets(frame: pd.DataFrame, domestic: str, n: int) -> _Markets:
 @dataclass
 class _Gaps:
     """Gap counts per severity per row, which checked-market rows are blocked or have major gaps, and
-    which rows have a gap of each (severity, family)."""
-
-    counts: dict[str, np.ndarray]
-    blocked: np.ndarray
-    major: np.ndarray
-    family_present: dict[tuple[str, str], np.ndarray]
-
-
-def _indication_ok(policy: Policy, frame: pd.DataFrame, products: _Products, pm_owner, pm_hs) -> np.ndarray:
-    """Per (product, market) row, whether a registered GI covers the product's commodity in the IKM's
-    kabupaten/kota (policy-v1 §8 A9)."""
-    region_index, regions = pd.factorize(frame["region_code"].to_numpy(dtype=object))
-    position = {region: index for index, region in enumerate(regions)}
-    commodities = {c.commodity for c in products.unique_classes}
-    by_commodity = {commodity: np.zeros(len(regions), dtype=bool) for commodity in commodities}
-    for indication in policy.geographical_indications:
-        if indication.commodity in by_commodity:
-            for region in indication.regions:
-                if region in position:
-                    by_commodity[indication.commodity][position[region]] = True
-    table = np.array([by_commodity[c.commodity] for c in products.unique_classes], dtype=bool)
-    table = table.reshape(len(products.unique_classes), len(regions))
-    return table[pm_hs, region_index[pm_owner]]
-
-
-# A finding's key: its severity rank, then the earlier date (none = earliest), as one integer per row,
-# so the most severe finding is the largest key (rules.py `_more_severe`); 0 = met or not applicable.
-_DAY_BITS = 20
-_DAY_MASK = (1 << _DAY_BITS) - 1
-
-
-def _row_keys(entry, status: str, held, renewal, n: int) -> np.ndarray:
-    """Per row, the key of the entry's finding: its status when not held, `upcoming` from the lapse day
-    when only held with the renewal due (policy-v1 §8 A11), 0 when met."""
-    not_held = ~_held_any_codes(held, entry.any_of, n)
-    since = entry.valid_from.toordinal() if entry.valid_from is not None else 0
-    keys = np.where(not_held, (SEVERITY_RANK[status] << _DAY_BITS) | (_DAY_MASK - since), 0)
-    if status == "blocking" and renewal:
-        firm = np.zeros(n, dtype=bool)
-        lapse = np.full(n, _DAY_MASK, dtype=np.int64)
-        for code in entry.any_of:
-            if code in renewal:
-                due_rows, day = renewal[code]
-                firm |= held[code] & ~due_rows
-                lapse = np.where(held[code], np.minimum(lapse, day), lapse)
-            elif code in held:
-                firm |= held[code]
-        due = ~not_held & ~firm
-        keys = np.where(due, (SEVERITY_RANK["upcoming"] << _DAY_BITS) | (_DAY_MASK - lapse), keys)
-    return keys.astype(np.int64)
-
-
-def _entry_keys(policy, as_of, frame, held, renewal, size_index, products, markets, n: int):
-    """Most severe finding per gap family on each (product, market) and (business, market) row, and
-    the index (in policy.requirements) of the entry that gives it."""
-    pairs = pd.DataFrame({"owner": products.owner, "hs": products.hs_index}).drop_duplicates()
-    rows = pairs.merge(
-        pd.DataFrame({"owner": markets.owner, "mr": np.arange(len(markets.owner))}), on="owner"
-    )
-    pm_owner, pm_hs, pm_mr = (rows[name].to_numpy() for name in ("owner", "hs", "mr"))
-    pm_market = markets.index[pm_mr]
-    upcoming_until = policy.upcoming_until(as_of)
-    sizes = [SIZE_CLASSES[i] if i < UNKNOWN_SIZE else None for i in range(UNKNOWN_SIZE + 1)]
-    found_mr: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    found_pm: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    indication_ok = None
-    for index, entry in enumerate(policy.requirements):
-        status = entry.status_on(as_of, upcoming_until)
-        if status is None:
-            continue
-        market_ok = np.array([entry.applies_to_market(m) for m in markets.unique], dtype=bool)
-        size_ok = np.array([entry.binds_size(size) for size in sizes])
-        if entry.scope == "business":
-            owner = markets.owner
-            mask = market_ok[markets.index] & size_ok[size_index[owner]] & (products.count[owner] > 0)
-            found = found_mr
-        else:
-            classes = zip(products.unique_hs, products.unique_classes, strict=True)
-            product_ok = np.array(
-                [entry.applies_to_product(code or None, c) for code, c in classes], dtype=bool
-            )
-            if not product_ok.any():
-                continue
-            owner = pm_owner
-            mask = product_ok[pm_hs] & market_ok[pm_market] & size_ok[size_index[pm_owner]]
-            if entry.region_match is not None:
-                if indication_ok is None:
-                    indication_ok = _indication_ok(policy, frame, products, pm_owner, pm_hs)
-                mask &= indication_ok
-            found = found_pm
-        if not mask.any():
-            continue
-        key = np.where(mask, _row_keys(entry, status, held, renewal, n)[owner], 0)
-        if entry.gap_family not in found:
-            found[entry.gap_family] = (np.zeros(len(owner), dtype=np.int64), np.full(len(owner), -1))
-        target, best = found[entry.gap_family]
-        better = key > target  # strictly: for a tie the first entry stays
-        target[better] = key[better]
-        best[better] = index
-    return found_mr, found_pm, pm_owner, pm_hs, pm_mr
-
-
-@dataclass
-class _GapTable:
-    """One row per gap: its IKM row, checked-market row, product HS (None = business), the entry that
-    gives it (index in policy.requirements), its severity rank and the ordinal of its date (0 = none)."""
-
-    owner: np.ndarray
-    market_row: np.ndarray  # row in its evaluation's _Markets (checked-market order within an IKM)
-    market: np.ndarray
-    product_hs: np.ndarray
-    entry: np.ndarray
-    rank: np.ndarray
-    since: np.ndarray
-
-    def take(self, rows: np.ndarray, owners: np.ndarray | None = None) -> _GapTable:
-        """The gaps at the given positions, their owners renumbered when `owners` maps them."""
-        owner = self.owner[rows] if owners is None else owners[self.owner[rows]]
-        return _GapTable(
-            owner,
-            self.market_row[rows],
-            self.market[rows],
-            self.product_hs[rows],
-            self.entry[rows],
-            self.rank[rows],
-            self.since[rows],
-        )
-
-    @staticmethod
-    def concat(tables: list[_GapTable]) -> _GapTable:
-        """One table of the gaps of several."""
-        return _GapTable(
-            *(np.concatenate([getattr(t, name) for t in tables]) for name in _GapTable.__dataclass_fields__)
-        )
-
-
-@dataclass
-class _Gaps:
-    """Gap counts per severity per row, which checked-market rows are blocked or have major gaps, and
     every gap found."""
 
     counts: dict[str, np.ndarray]
     blocked: np.ndarray
     major: np.ndarray
-    table: _GapTable
+    table: GapTable
 
 
 def _find_gaps(policy, as_of, frame, held, renewal, size_index, products, markets, n: int) -> _Gaps:
-    """Requirement entries as masks (policy-v1 §3), deduplicated per (family, market, product)."""
-    found_mr, found_pm, pm_owner, pm_hs, pm_mr = _entry_keys(
-        policy, as_of, frame, held, renewal, size_index, products, markets, n
+    """Every row's gaps by gaps.find_gaps (policy-v1 §3), counted per severity and checked market."""
+    inputs = GapInputs(
+        n=n,
+        size_index=size_index,
+        held=held,
+        renewal=renewal,
+        region=frame["region_code"].to_numpy(dtype=object),
+        product_owner=products.owner,
+        product_hs=products.hs_index,
+        unique_hs=products.unique_hs,
+        unique_classes=products.unique_classes,
+        market_owner=markets.owner,
+        market_index=markets.index,
+        unique_markets=markets.unique,
     )
-    hs_codes = np.array([code or None for code in products.unique_hs] or [None], dtype=object)
-    parts = []
-    for found, owners, market_rows, product_hs in (
-        (found_mr, markets.owner, np.arange(len(markets.owner)), None),
-        (found_pm, pm_owner, pm_mr, hs_codes[pm_hs] if len(pm_hs) else np.zeros(0, dtype=object)),
-    ):
-        for keys, best in found.values():
-            hit = np.flatnonzero(keys)
-            if len(hit) == 0:
-                continue
-            key = keys[hit]
-            parts.append(
-                _GapTable(
-                    owner=owners[hit],
-                    market_row=market_rows[hit],
-                    market=markets.market[market_rows[hit]],
-                    product_hs=np.full(len(hit), None, dtype=object)
-                    if product_hs is None
-                    else product_hs[hit],
-                    entry=best[hit],
-                    rank=(key >> _DAY_BITS).astype(np.int8),
-                    since=_DAY_MASK - (key & _DAY_MASK),
-                )
-            )
-    table = _GapTable.concat(parts) if parts else _empty_gaps()
+    table = find_gaps(policy, as_of, inputs)
     counts = {
         name: np.bincount(table.owner[table.rank == rank], minlength=n)
         for name, rank in SEVERITY_RANK.items()
@@ -562,12 +411,6 @@ def _find_gaps(policy, as_of, frame, held, renewal, size_index, products, market
         flagged[name] = np.zeros(len(markets.owner), dtype=bool)
         flagged[name][table.market_row[table.rank == SEVERITY_RANK[name]]] = True
     return _Gaps(counts=counts, blocked=flagged["blocking"], major=flagged["major"], table=table)
-
-
-def _empty_gaps() -> _GapTable:
-    empty = np.zeros(0, dtype=np.int64)
-    objects = np.zeros(0, dtype=object)
-    return _GapTable(empty, empty, objects, objects, empty, empty.astype(np.int8), empty)
 
 
 def _round(points: np.ndarray) -> np.ndarray:
@@ -813,29 +656,10 @@ def _size_variants(frame, as_of, policy, full: _Evaluation) -> tuple[list, np.nd
 def _gap_lists(policy: Policy, as_of: date, full: _Evaluation, sized_gaps: list, n: int) -> np.ndarray:
     """Per row, its gaps in the contract's order (most severe, then checked-market order, requirement,
     product), each as a dict of requirement, market, product, severity, date, days left, the entry and
-    whether it is conditional on the unknown size class (policy-v1 §8 A1)."""
+    whether it is conditional on the unknown size class (gaps.size_conditional, policy-v1 §8 A1)."""
     entries = policy.requirements
     table = full.gaps.table
-
-    def outcome(entry: int, rank: int, since: int):
-        return entries[entry].requirement, rank, since if rank == SEVERITY_RANK["upcoming"] else 0
-
-    per_size = []
-    for sized in sized_gaps:
-        per_size.append(
-            {
-                (o, entries[e].gap_family, m, p): outcome(e, r, d)
-                for o, m, p, e, r, d in zip(
-                    sized.owner.tolist(),
-                    sized.market.tolist(),
-                    sized.product_hs.tolist(),
-                    sized.entry.tolist(),
-                    sized.rank.tolist(),
-                    sized.since.tolist(),
-                    strict=True,
-                )
-            }
-        )
+    conditional = size_conditional(table, sized_gaps, full.size_index == UNKNOWN_SIZE, entries)
     order = np.lexsort(
         (
             np.array([p or "" for p in table.product_hs.tolist()], dtype=object),
@@ -845,32 +669,25 @@ def _gap_lists(policy: Policy, as_of: date, full: _Evaluation, sized_gaps: list,
             table.owner,
         )
     )
-    unknown_size = full.size_index == UNKNOWN_SIZE
     lists = np.empty(n, dtype=object)
     for row in range(n):
         lists[row] = []
     for i in order.tolist():
-        owner, entry_index = int(table.owner[i]), int(table.entry[i])
-        entry, rank, since = entries[entry_index], int(table.rank[i]), int(table.since[i])
-        market, product_hs = table.market[i], table.product_hs[i]
-        severity = SEVERITY_BY_RANK[rank]
-        applies_from = date.fromordinal(since) if since else None
-        conditional = None
-        if unknown_size[owner]:
-            key = (owner, entry.gap_family, market, product_hs)
-            if len({found.get(key) for found in per_size}) > 1:
-                conditional = "size_class"
-        lists[owner].append(
+        entry = entries[int(table.entry[i])]
+        severity = SEVERITY_BY_RANK[int(table.rank[i])]
+        applies_from = table.applies_from(i)
+        product_hs = table.product_hs[i]
+        lists[int(table.owner[i])].append(
             {
                 "requirement": entry.requirement,
-                "market": market,
+                "market": table.market[i],
                 "severity": severity,
                 "applies_from": applies_from.isoformat() if applies_from else None,
                 "days_left": (applies_from - as_of).days if severity == "upcoming" else None,
                 "product_hs": product_hs,
                 "product_class": None if product_hs is None else policy.product_class(product_hs).name,
                 "rule": entry.id,
-                "conditional_on": conditional,
+                "conditional_on": "size_class" if conditional[i] else None,
             }
         )
     return lists

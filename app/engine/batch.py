@@ -387,14 +387,20 @@ class _Gaps:
 
 def _find_gaps(policy, as_of, frame, held, renewal, size_index, products, markets, n: int) -> _Gaps:
     """Every row's gaps by gaps.find_gaps (policy-v1 §3), counted per severity and checked market."""
+    first = np.zeros(0, dtype=np.int64)
+    if len(products.owner):  # each row's distinct HS codes, first listed first
+        _, first = np.unique(
+            products.owner * max(1, len(products.unique_hs)) + products.hs_index, return_index=True
+        )
+        first.sort()
     inputs = GapInputs(
         n=n,
         size_index=size_index,
         held=held,
         renewal=renewal,
         region=frame["region_code"].to_numpy(dtype=object),
-        product_owner=products.owner,
-        product_hs=products.hs_index,
+        product_owner=products.owner[first],
+        product_hs=products.hs_index[first],
         unique_hs=products.unique_hs,
         unique_classes=products.unique_classes,
         market_owner=markets.owner,

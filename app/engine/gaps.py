@@ -36,7 +36,7 @@ class GapInputs:
     held: dict[str, np.ndarray]  # code -> rows holding it on the date (codes nobody holds may be absent)
     renewal: dict[str, tuple[np.ndarray, int]]  # code -> (rows holding it only with renewal due, lapse day)
     region: np.ndarray  # per row: kabupaten/kota code or None (object)
-    product_owner: np.ndarray  # per product, in row order: its row
+    product_owner: np.ndarray  # per product (a row's distinct HS codes, first listed first): its row
     product_hs: np.ndarray  # per product: index in unique_hs
     unique_hs: list  # HS codes ('' or None: no code)
     unique_classes: list  # the ProductClass of each unique_hs
@@ -82,16 +82,16 @@ class GapTable:
         return date.fromordinal(since) if since else None
 
 
-@dataclass(frozen=True)
+@dataclass
 class Checked:
-    """One entry in force or upcoming as it was checked, for the trace: which (business or product,
-    market) rows it applied to and each row's key (0 = met)."""
+    """The entries of one scope in force or upcoming as they were checked, for the trace: which
+    (business or product, market) rows each applied to and each row's key (0 = met)."""
 
-    entry: int
     business: bool
-    status: str
-    product_ok: np.ndarray  # per unique HS code
-    applies: np.ndarray  # per market row (business) or per (product, market) row
+    entries: np.ndarray  # index in policy.requirements, one per matrix row
+    status: list[str]
+    product_ok: np.ndarray  # entries × unique HS codes
+    applies: np.ndarray  # entries × market rows (business) or (product, market) rows
     key: np.ndarray
 
 
@@ -99,21 +99,16 @@ class Checked:
 class Pairs:
     """The (unique product, checked market) rows of every row, market-major within a row."""
 
-    unique_owner: np.ndarray  # per unique (row, HS) product: its row
-    unique_hs: np.ndarray  # per unique product: index in unique_hs
+    unique_owner: np.ndarray  # per product: its row
+    unique_hs: np.ndarray  # per product: index in unique_hs
     owner: np.ndarray  # per pair
     market_row: np.ndarray
     product_row: np.ndarray  # index into the unique products
 
 
 def product_market_pairs(inputs: GapInputs) -> Pairs:
-    """Each row's unique HS codes (first appearance order) crossed with its checked markets."""
-    owner, hs = inputs.product_owner, inputs.product_hs
-    first = np.zeros(0, dtype=np.int64)
-    if len(owner):
-        _, first = np.unique(owner.astype(np.int64) * max(1, len(inputs.unique_hs)) + hs, return_index=True)
-        first.sort()
-    unique_owner, unique_hs = owner[first].astype(np.int64), hs[first].astype(np.int64)
+    """Each row's products crossed with its checked markets."""
+    unique_owner, unique_hs = inputs.product_owner, inputs.product_hs
     count = np.bincount(unique_owner, minlength=inputs.n)
     start = np.cumsum(count) - count
     m_owner = inputs.market_owner
@@ -129,35 +124,138 @@ def finding_severity(key: int, status: str) -> str:
     return SEVERITY_BY_RANK[key >> _DAY_BITS] if key else status
 
 
-def _held_any(held: dict[str, np.ndarray], codes, n: int) -> np.ndarray:
-    """Rows holding one of the codes."""
-    mask = np.zeros(n, dtype=bool)
-    for code in codes:
-        if code in held:
-            mask = mask | held[code]
-    return mask
+_ENTRY_BITS = 10  # a composite key holds the finding's key, then the entry's position (first wins)
+_ENTRY_MASK = (1 << _ENTRY_BITS) - 1
 
 
-def _finding_keys(entry: RequirementEntry, status: str, inputs: GapInputs) -> np.ndarray:
-    """Per row, the key of the entry's finding: its status when not held, `upcoming` from the lapse day
-    when only held with the renewal due (policy-v1 §8 A11), 0 when met."""
+@dataclass
+class _Scope:
+    """The entries of one scope (business or product) in force or upcoming on a date, ordered by gap
+    family (policy order within a family), with what does not depend on the rows."""
+
+    entries: list[RequirementEntry]
+    index: np.ndarray  # in policy.requirements
+    status: list[str]
+    key: np.ndarray  # the finding's key when none of the codes is held
+    size_ok: np.ndarray  # entries × (size classes, unknown)
+    region: np.ndarray  # entries with a region match (§8 A9)
+    family_starts: np.ndarray
+    codes: list[str]
+    uses_code: np.ndarray  # entries × codes (float, for a matrix product)
+    blocking: np.ndarray  # entries whose status is blocking (an upcoming finding of one is a renewal)
+    renewing: list[int]  # blocking entries: a renewal due may make them upcoming (§8 A11)
+    markets: dict  # market -> entries covering it
+    products: dict  # HS code -> entries covering it
+
+
+_SCOPES: dict[tuple[int, date], tuple[Policy, dict[bool, _Scope]]] = {}
+
+
+def _scopes(policy: Policy, as_of: date) -> dict[bool, _Scope]:
+    """The business (True) and product (False) scopes on the date, read once per policy and date."""
+    found = _SCOPES.get((id(policy), as_of))
+    if found is not None and found[0] is policy:
+        return found[1]
+    if len(_SCOPES) > 256:
+        _SCOPES.clear()
+    upcoming_until = policy.upcoming_until(as_of)
+    active = [
+        (index, entry, status)
+        for index, entry in enumerate(policy.requirements)
+        if (status := entry.status_on(as_of, upcoming_until)) is not None
+    ]
+    scopes = {}
+    for business in (True, False):
+        chosen = [item for item in active if (item[1].scope == "business") == business]
+        families = list(dict.fromkeys(entry.gap_family for _, entry, _ in chosen))
+        chosen.sort(key=lambda item: families.index(item[1].gap_family))  # stable: policy order within
+        entries = [entry for _, entry, _ in chosen]
+        codes = sorted({code for entry in entries for code in entry.any_of})
+        since = [entry.valid_from.toordinal() if entry.valid_from else 0 for entry in entries]
+        family_of = [families.index(entry.gap_family) for entry in entries]
+        scopes[business] = _Scope(
+            entries=entries,
+            index=np.array([index for index, _, _ in chosen], dtype=np.int64),
+            status=[status for _, _, status in chosen],
+            key=np.array(
+                [
+                    (SEVERITY_RANK[st] << _DAY_BITS) | (_DAY_MASK - d)
+                    for (_, _, st), d in zip(chosen, since, strict=True)
+                ],
+                dtype=np.int64,
+            ),
+            size_ok=np.array(
+                [[entry.binds_size(size) for size in (*SIZE_CLASSES, None)] for entry in entries], dtype=bool
+            ).reshape(len(entries), len(SIZE_CLASSES) + 1),
+            region=np.array([entry.region_match is not None for entry in entries], dtype=bool),
+            family_starts=np.flatnonzero(np.r_[True, np.diff(np.array(family_of, dtype=np.int64)) != 0])
+            if entries
+            else np.zeros(0, dtype=np.int64),
+            codes=codes,
+            uses_code=np.array(
+                [[code in entry.any_of for code in codes] for entry in entries], dtype=np.float32
+            ).reshape(len(entries), len(codes)),
+            blocking=np.array([st == "blocking" for _, _, st in chosen], dtype=bool),
+            renewing=[p for p, (_, _, st) in enumerate(chosen) if st == "blocking"],
+            markets={},
+            products={},
+        )
+    _SCOPES[(id(policy), as_of)] = (policy, scopes)
+    return scopes
+
+
+def _market_ok(scope: _Scope, markets: list) -> np.ndarray:
+    """Entries × markets: whether the entry covers the market."""
+    columns = []
+    for market in markets:
+        column = scope.markets.get(market)
+        if column is None:
+            column = np.array([entry.applies_to_market(market) for entry in scope.entries], dtype=bool)
+            scope.markets[market] = column
+        columns.append(column)
+    return np.array(columns, dtype=bool).reshape(len(markets), len(scope.entries)).T
+
+
+def _product_ok(scope: _Scope, inputs: GapInputs) -> np.ndarray:
+    """Entries × unique HS codes: whether the entry's product selector covers the product."""
+    columns = []
+    for code, product_class in zip(inputs.unique_hs, inputs.unique_classes, strict=True):
+        column = scope.products.get(code or None)
+        if column is None:
+            column = np.array(
+                [entry.applies_to_product(code or None, product_class) for entry in scope.entries], dtype=bool
+            )
+            scope.products[code or None] = column
+        columns.append(column)
+    return np.array(columns, dtype=bool).reshape(len(inputs.unique_hs), len(scope.entries)).T
+
+
+def _finding_keys(scope: _Scope, inputs: GapInputs) -> np.ndarray:
+    """Entries × rows: the key of each entry's finding: its status when none of its codes is held,
+    `upcoming` from the lapse day when only held with the renewal due (policy-v1 §8 A11), 0 when met."""
     n, held, renewal = inputs.n, inputs.held, inputs.renewal
-    not_held = ~_held_any(held, entry.any_of, n)
-    since = entry.valid_from.toordinal() if entry.valid_from is not None else 0
-    keys = np.where(not_held, (SEVERITY_RANK[status] << _DAY_BITS) | (_DAY_MASK - since), 0)
-    if status == "blocking" and renewal:
-        firm = np.zeros(n, dtype=bool)
-        lapse = np.full(n, _DAY_MASK, dtype=np.int64)
-        for code in entry.any_of:
-            if code in renewal:
-                due_rows, day = renewal[code]
-                firm |= held[code] & ~due_rows
-                lapse = np.where(held[code], np.minimum(lapse, day), lapse)
-            elif code in held:
-                firm |= held[code]
-        due = ~not_held & ~firm
-        keys = np.where(due, (UPCOMING << _DAY_BITS) | (_DAY_MASK - lapse), keys)
-    return keys.astype(np.int64)
+    absent = np.zeros(n, dtype=bool)
+    holding = np.array([held.get(code, absent) for code in scope.codes], dtype=np.float32)
+    holding = holding.reshape(len(scope.codes), n)
+    held_any = (scope.uses_code @ holding) > 0
+    keys = np.where(held_any, 0, scope.key[:, None])
+    if renewal:
+        for position in scope.renewing:
+            any_of = scope.entries[position].any_of
+            if not any(code in renewal for code in any_of):
+                continue
+            firm = np.zeros(n, dtype=bool)
+            lapse = np.full(n, _DAY_MASK, dtype=np.int64)
+            for code in any_of:
+                if code in renewal:
+                    due_rows, day = renewal[code]
+                    firm |= held[code] & ~due_rows
+                    lapse = np.where(held[code], np.minimum(lapse, day), lapse)
+                elif code in held:
+                    firm |= held[code]
+            due = held_any[position] & ~firm
+            keys[position] = np.where(due, (UPCOMING << _DAY_BITS) | (_DAY_MASK - lapse), keys[position])
+    return keys
 
 
 def _indication_ok(policy: Policy, inputs: GapInputs, pairs: Pairs) -> np.ndarray:
@@ -166,12 +264,17 @@ def _indication_ok(policy: Policy, inputs: GapInputs, pairs: Pairs) -> np.ndarra
     regions = list(dict.fromkeys(inputs.region.tolist()))
     position = {region: index for index, region in enumerate(regions)}
     region_index = np.array([position[region] for region in inputs.region.tolist()], dtype=np.int64)
-    commodities = [c.commodity for c in inputs.unique_classes]
-    table = np.zeros((len(commodities), len(regions)), dtype=bool)
-    for c, commodity in enumerate(commodities):
-        for r, region in enumerate(regions):
-            table[c, r] = policy.indication_for(commodity, region) is not None
+    table = np.array(
+        [
+            [policy.indication_for(c.commodity, region) is not None for region in regions]
+            for c in inputs.unique_classes
+        ],
+        dtype=bool,
+    ).reshape(len(inputs.unique_classes), len(regions))
     return table[pairs.unique_hs[pairs.product_row], region_index[pairs.owner]]
+
+
+_CHUNK = 1 << 15  # rows per step: bounds the entries × rows matrices of a large batch
 
 
 def find_gaps(
@@ -185,99 +288,92 @@ def find_gaps(
     row's products. Of an applying entry's codes none held: its severity on the date (`upcoming` within
     the window); held only with the renewal due: `upcoming` from the lapse day (§8 A11). Per family the
     most severe finding wins, for equal severity the earliest date, for a tie the first entry.
-    `checked`, when given, receives every entry in force or upcoming as checked (for the trace).
+    `checked`, when given, receives each scope's entries as checked (for the trace).
     """
-    n = inputs.n
     pairs = product_market_pairs(inputs)
-    upcoming_until = policy.upcoming_until(as_of)
-    m_owner, m_index = inputs.market_owner, inputs.market_index
-    pair_market = m_index[pairs.market_row]
-    pair_hs = pairs.unique_hs[pairs.product_row]
-    sizes = [*SIZE_CLASSES, None]
-    found: dict[tuple[bool, str], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-    indication_ok = None
-    renewal_entries = np.zeros(len(policy.requirements), dtype=bool)
-    for index, entry in enumerate(policy.requirements):
-        status = entry.status_on(as_of, upcoming_until)
-        if status is None:
+    found = []
+    for business, scope in _scopes(policy, as_of).items():
+        if not scope.entries or len(pairs.owner) == 0:
             continue
-        market_ok = np.array([entry.applies_to_market(m) for m in inputs.unique_markets], dtype=bool)
-        if not market_ok.any():
-            continue
-        classes = zip(inputs.unique_hs, inputs.unique_classes, strict=True)
-        product_ok = np.array([entry.applies_to_product(code or None, c) for code, c in classes], dtype=bool)
-        if not product_ok.any():
-            continue
-        size_ok = np.array([entry.binds_size(size) for size in sizes], dtype=bool)
-        business = entry.scope == "business"
+        keys = _finding_keys(scope, inputs)
+        market_ok = _market_ok(scope, inputs.unique_markets)
+        product_ok = _product_ok(scope, inputs)
         if business:
-            owner = m_owner
-            covered = np.bincount(pairs.unique_owner, weights=product_ok[pairs.unique_hs], minlength=n) > 0
-            mask = market_ok[m_index] & size_ok[inputs.size_index[owner]] & covered[owner]
+            owner, market_row = inputs.market_owner, np.arange(len(inputs.market_owner))
+            covered = np.zeros((len(scope.entries), inputs.n), dtype=bool)
+            for position in range(len(scope.entries)):
+                covered[position, pairs.unique_owner[product_ok[position, pairs.unique_hs]]] = True
+            applies = market_ok[:, inputs.market_index] & covered[:, owner]
         else:
-            owner = pairs.owner
-            mask = product_ok[pair_hs] & market_ok[pair_market] & size_ok[inputs.size_index[owner]]
-            if entry.region_match is not None:
-                if indication_ok is None:
-                    indication_ok = _indication_ok(policy, inputs, pairs)
-                mask &= indication_ok
-        if not mask.any():
-            continue
-        renewal_entries[index] = status == "blocking"
-        key = np.where(mask, _finding_keys(entry, status, inputs)[owner], 0)
+            owner, market_row = pairs.owner, pairs.market_row
+            applies = (
+                market_ok[:, inputs.market_index[market_row]]
+                & product_ok[:, pairs.unique_hs[pairs.product_row]]
+            )
+            if scope.region.any():
+                applies[scope.region] &= _indication_ok(policy, inputs, pairs)
+        applies &= scope.size_ok[:, inputs.size_index[owner]]
+        row_keys = np.where(applies, keys[:, owner], 0)
         if checked is not None:
-            checked.append(Checked(index, business, status, product_ok, mask, key))
-        family = (business, entry.gap_family)
-        if family not in found:
-            found[family] = (
-                np.zeros(len(owner), dtype=np.int64),
-                np.full(len(owner), -1),
-                np.full(len(owner), -1),
+            checked.append(Checked(business, scope.index, scope.status, product_ok, applies, row_keys))
+        for start in range(0, len(owner), _CHUNK):
+            rows, composite, best, first = _best_per_family(scope, row_keys[:, start : start + _CHUNK])
+            found.append(
+                (
+                    business,
+                    rows + start,
+                    composite,
+                    scope.index[best],
+                    scope.index[first],
+                    scope.blocking[best],
+                )
             )
-        target, best, first = found[family]
-        better = key > target  # strictly: for a tie the first entry stays
-        target[better] = key[better]
-        best[better] = index
-        first[(first < 0) & (key > 0)] = index
-    return _table(inputs, pairs, found, renewal_entries)
+    return _table(inputs, pairs, found)
 
 
-def _table(inputs: GapInputs, pairs: Pairs, found: dict, renewal_entries: np.ndarray) -> GapTable:
-    """The gaps of every family's most severe findings, one table."""
-    hs_codes = np.array([code or None for code in inputs.unique_hs] or [None], dtype=object)
-    markets = np.array(inputs.unique_markets or [None], dtype=object)
+def _best_per_family(scope: _Scope, keys: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Per family and row with a finding: the row, the position of the entry with the most severe
+    finding (composite keys: finding key, then the first entry) and of the first entry with one."""
+    position = _ENTRY_MASK - np.arange(len(scope.entries), dtype=np.int64)[:, None]
+    found = keys > 0
+    best = np.where(found, (keys << _ENTRY_BITS) | position, 0)
+    best = np.maximum.reduceat(best, scope.family_starts, axis=0)
+    first = np.maximum.reduceat(np.where(found, position, 0), scope.family_starts, axis=0)
+    hit = best > 0
+    _, rows = np.nonzero(hit)
+    best = best[hit]
+    return rows, best, _ENTRY_MASK - (best & _ENTRY_MASK), _ENTRY_MASK - first[hit]
+
+
+def _table(inputs: GapInputs, pairs: Pairs, found: list) -> GapTable:
+    """One table of every scope's gaps."""
+    if not found:
+        return empty_gaps()
+    business = np.concatenate([np.full(len(item[1]), item[0]) for item in found])
+    rows = np.concatenate([item[1] for item in found])
+    best = np.concatenate([item[2] for item in found])
+    pair = np.where(business, 0, rows)
     count = np.bincount(pairs.unique_owner, minlength=inputs.n)
-    first_product = np.cumsum(count) - count
-    parts = []
-    for (business, _), (keys, best, first) in found.items():
-        hit = np.flatnonzero(keys)
-        if len(hit) == 0:
-            continue
-        key = keys[hit]
-        if business:
-            owner, market_row = inputs.market_owner[hit], hit
-            product_hs = np.full(len(hit), None, dtype=object)
-            product_row = first_product[owner]
-        else:
-            owner, market_row = pairs.owner[hit], pairs.market_row[hit]
-            product_row = pairs.product_row[hit]
-            product_hs = hs_codes[pairs.unique_hs[product_row]]
-        rank = (key >> _DAY_BITS).astype(np.int8)
-        parts.append(
-            GapTable(
-                owner=owner,
-                market_row=market_row,
-                market=markets[inputs.market_index[market_row]],
-                product_hs=product_hs,
-                entry=best[hit],
-                rank=rank,
-                since=_DAY_MASK - (key & _DAY_MASK),
-                renewal=(rank == UPCOMING) & renewal_entries[best[hit]],
-                product_row=product_row,
-                first=first[hit],
-            )
-        )
-    return GapTable.concat(parts) if parts else empty_gaps()
+    market_row = np.where(business, rows, pairs.market_row[pair])
+    owner = inputs.market_owner[market_row]
+    product_row = np.where(business, (np.cumsum(count) - count)[owner], pairs.product_row[pair])
+    hs_codes = np.array([*(code or None for code in inputs.unique_hs), None], dtype=object)
+    product_hs = hs_codes[np.where(business, len(inputs.unique_hs), pairs.unique_hs[product_row])]
+    key = best >> _ENTRY_BITS
+    rank = (key >> _DAY_BITS).astype(np.int8)
+    markets = np.array(inputs.unique_markets, dtype=object)
+    return GapTable(
+        owner=owner,
+        market_row=market_row,
+        market=markets[inputs.market_index[market_row]],
+        product_hs=product_hs,
+        entry=np.concatenate([item[3] for item in found]),
+        rank=rank,
+        since=_DAY_MASK - (key & _DAY_MASK),
+        renewal=(rank == UPCOMING) & np.concatenate([item[5] for item in found]),
+        product_row=product_row,
+        first=np.concatenate([item[4] for item in found]),
+    )
 
 
 def empty_gaps() -> GapTable:

@@ -140,9 +140,9 @@ def gap_inputs(readings: list[Facts], policy: Policy) -> GapInputs:
     market_position: dict[str, int] = {}
     product_owner, product_hs, market_owner, market_index = [], [], [], []
     for row, facts in enumerate(readings):
-        for product in facts.products:
+        for hs_code in dict.fromkeys(product.hs_code for product in facts.products):
             product_owner.append(row)
-            product_hs.append(hs_position.setdefault(product.hs_code, len(hs_position)))
+            product_hs.append(hs_position.setdefault(hs_code, len(hs_position)))
         for market in facts.checked_markets:
             market_owner.append(row)
             market_index.append(market_position.setdefault(market, len(market_position)))
@@ -225,26 +225,32 @@ def _trace_requirements(trace: Trace, inputs: GapInputs, checked: list[Checked],
     facts_size = None if inputs.size_index[0] == UNKNOWN_SIZE else SIZE_CLASSES[int(inputs.size_index[0])]
     pairs = product_market_pairs(inputs)
     entries = policy.requirements
+    order = sorted(
+        (int(index), number, position)
+        for number, item in enumerate(checked)
+        for position, index in enumerate(item.entries.tolist())
+    )
     for market_row in np.flatnonzero(inputs.market_owner == 0).tolist():
         market = inputs.unique_markets[int(inputs.market_index[market_row])]
         for pair in np.flatnonzero((pairs.owner == 0) & (pairs.market_row == market_row)).tolist():
             hs = int(pairs.unique_hs[pairs.product_row[pair]])
-            for item in checked:
+            for index, number, position in order:
+                item = checked[number]
                 if item.business:
-                    if not (item.product_ok[hs] and item.applies[market_row]):
+                    if not (item.product_ok[position, hs] and item.applies[position, market_row]):
                         continue
-                    key, product_hs = int(item.key[market_row]), None
-                elif item.applies[pair]:
-                    key, product_hs = int(item.key[pair]), inputs.unique_hs[hs]
+                    key, product_hs = int(item.key[position, market_row]), None
+                elif item.applies[position, pair]:
+                    key, product_hs = int(item.key[position, pair]), inputs.unique_hs[hs]
                 else:
                     continue
-                entry = entries[item.entry]
+                entry = entries[index]
                 trace.add(
                     "requirement",
                     entry.id,
                     {"market": market, "product_hs": product_hs, "size_class": facts_size},
                     {
-                        "severity": finding_severity(key, item.status),
+                        "severity": finding_severity(key, item.status[position]),
                         "met": key == 0,
                         "any_of": list(entry.any_of),
                     },

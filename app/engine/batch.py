@@ -665,7 +665,9 @@ def _gap_lists(policy: Policy, as_of: date, full: _Evaluation, sized_gaps: list,
     whether it is conditional on the unknown size class (gaps.size_conditional, policy-v1 §8 A1)."""
     entries = policy.requirements
     table = full.gaps.table
-    conditional = size_conditional(table, sized_gaps, full.size_index == UNKNOWN_SIZE, entries)
+    sized = GapTable.concat(sized_gaps) if sized_gaps else table.take(np.zeros(0, dtype=np.int64))
+    sizes = np.repeat(np.arange(len(sized_gaps)), [len(gaps.owner) for gaps in sized_gaps])
+    conditional = size_conditional(table, full.size_index == UNKNOWN_SIZE, sized, sized.owner, sizes, entries)
     order = np.lexsort(
         (
             np.array([p or "" for p in table.product_hs.tolist()], dtype=object),

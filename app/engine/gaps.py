@@ -83,19 +83,6 @@ class GapTable:
 
 
 @dataclass
-class Checked:
-    """The entries of one scope in force or upcoming as they were checked, for the trace: which
-    (business or product, market) rows each applied to and each row's key (0 = met)."""
-
-    business: bool
-    entries: np.ndarray  # index in policy.requirements, one per matrix row
-    status: list[str]
-    product_ok: np.ndarray  # entries × unique HS codes
-    applies: np.ndarray  # entries × market rows (business) or (product, market) rows
-    key: np.ndarray
-
-
-@dataclass
 class Pairs:
     """The (unique product, checked market) rows of every row, market-major within a row."""
 
@@ -104,6 +91,20 @@ class Pairs:
     owner: np.ndarray  # per pair
     market_row: np.ndarray
     product_row: np.ndarray  # index into the unique products
+
+
+@dataclass
+class Checked:
+    """The entries of one scope in force or upcoming as they were checked, for the trace: which
+    (business or product, market) rows each applied to and each row's key (0 = met)."""
+
+    business: bool
+    pairs: Pairs
+    entries: np.ndarray  # index in policy.requirements, one per matrix row
+    status: list[str]
+    product_ok: np.ndarray  # entries × unique HS codes
+    applies: np.ndarray  # entries × market rows (business) or (product, market) rows
+    key: np.ndarray
 
 
 def product_market_pairs(inputs: GapInputs) -> Pairs:
@@ -310,12 +311,12 @@ def find_gaps(
                 market_ok[:, inputs.market_index[market_row]]
                 & product_ok[:, pairs.unique_hs[pairs.product_row]]
             )
-            if scope.region.any():
+            if (product_ok[scope.region]).any():
                 applies[scope.region] &= _indication_ok(policy, inputs, pairs)
         applies &= scope.size_ok[:, inputs.size_index[owner]]
         row_keys = np.where(applies, keys[:, owner], 0)
         if checked is not None:
-            checked.append(Checked(business, scope.index, scope.status, product_ok, applies, row_keys))
+            checked.append(Checked(business, pairs, scope.index, scope.status, product_ok, applies, row_keys))
         for start in range(0, len(owner), _CHUNK):
             rows, composite, best, first = _best_per_family(scope, row_keys[:, start : start + _CHUNK])
             found.append(
@@ -385,36 +386,30 @@ def empty_gaps() -> GapTable:
     )
 
 
-def _outcomes(table: GapTable, entries) -> dict[tuple, tuple]:
-    """Per (row, family, market, product): the requirement, severity rank and date while upcoming."""
-    return {
-        (o, entries[e].gap_family, m, p): (entries[e].requirement, r, d if r == UPCOMING else 0)
-        for o, m, p, e, r, d in zip(
-            table.owner.tolist(),
-            table.market.tolist(),
-            table.product_hs.tolist(),
-            table.entry.tolist(),
-            table.rank.tolist(),
-            table.since.tolist(),
-            strict=True,
-        )
-    }
-
-
-def size_conditional(table: GapTable, per_size: list[GapTable], unknown: np.ndarray, entries) -> np.ndarray:
+def size_conditional(
+    table: GapTable,
+    unknown: np.ndarray,
+    sized: GapTable,
+    sized_owner: np.ndarray,
+    sized_size: np.ndarray,
+    entries,
+) -> np.ndarray:
     """Per gap of `table`, whether its row's size is unknown and what the size classes would be told
-    differs (policy-v1 §8 A1); `per_size` holds each size class's gaps, owners numbered as in `table`."""
+    differs (policy-v1 §8 A1). `sized` holds the gaps found under each size class: per gap, the row of
+    `table` it stands for (`sized_owner`, -1 = none) and the size class (`sized_size`)."""
     conditional = np.zeros(len(table.owner), dtype=bool)
     candidates = np.flatnonzero(unknown[table.owner]) if len(table.owner) else []
     if len(candidates) == 0:
         return conditional
-    told = [_outcomes(sized, entries) for sized in per_size]
+    told: dict[tuple, list] = {}
+    for i in np.flatnonzero(sized_owner >= 0).tolist():
+        entry, rank = entries[int(sized.entry[i])], int(sized.rank[i])
+        key = (int(sized_owner[i]), entry.gap_family, sized.market[i], sized.product_hs[i])
+        outcome = (entry.requirement, rank, int(sized.since[i]) if rank == UPCOMING else 0)
+        told.setdefault(key, [None] * len(SIZE_CLASSES))[int(sized_size[i])] = outcome
     for i in candidates.tolist():
-        key = (
-            int(table.owner[i]),
-            entries[int(table.entry[i])].gap_family,
-            table.market[i],
-            table.product_hs[i],
-        )
-        conditional[i] = len({found.get(key) for found in told}) > 1
+        entry = entries[int(table.entry[i])]
+        key = (int(table.owner[i]), entry.gap_family, table.market[i], table.product_hs[i])
+        outcomes = told.get(key)
+        conditional[i] = outcomes is not None and len(set(outcomes)) > 1
     return conditional

@@ -29,7 +29,6 @@ from app.engine.gaps import (
     GapTable,
     find_gaps,
     finding_severity,
-    product_market_pairs,
     size_conditional,
 )
 from app.engine.policy import DIMENSIONS, SIZE_CLASSES, Policy, RequirementEntry
@@ -181,10 +180,8 @@ def _gaps_of_rows(
             rows = np.arange(first + 1, first + 1 + len(SIZE_CLASSES))
             base[rows] = first
             size_of[rows] = np.arange(len(SIZE_CLASSES))
-    per_size = [
-        table.take(np.flatnonzero(size_of[table.owner] == size), base) for size in range(len(SIZE_CLASSES))
-    ]
-    conditional = size_conditional(table, per_size, unknown, entries)
+    sized_owner = np.where(size_of[table.owner] >= 0, base[table.owner], -1)
+    conditional = size_conditional(table, unknown, table, sized_owner, size_of[table.owner], entries)
     as_of = readings[0].as_of
     found: list[list] = [[] for _ in range(n)]
     order = np.lexsort((table.first, table.product_row, table.market_row, table.owner))
@@ -223,7 +220,9 @@ def _trace_requirements(trace: Trace, inputs: GapInputs, checked: list[Checked],
     """The requirement steps of the first row: every entry in force or upcoming that applies, per
     checked market and product (business entries once per product), met or not."""
     facts_size = None if inputs.size_index[0] == UNKNOWN_SIZE else SIZE_CLASSES[int(inputs.size_index[0])]
-    pairs = product_market_pairs(inputs)
+    if not checked:
+        return
+    pairs = checked[0].pairs
     entries = policy.requirements
     order = sorted(
         (int(index), number, position)

@@ -31,6 +31,9 @@ from app.engine.criteria import (
 from app.engine.dates import add_months, parse_date
 from app.engine.gaps import SEVERITY_BY_RANK, GapInputs, GapTable, find_gaps, size_conditional
 from app.engine.gaps import GapTable as _GapTable
+from app.engine.missing import MissingInputs, missing_fields
+from app.engine.missing import join_values as _join
+from app.engine.missing import joined_flags as _joined_flags
 from app.engine.policy import DIMENSIONS, SEVERITY_RANK, SIZE_CLASSES, Policy
 from app.engine.readiness import (
     ROUTES,
@@ -210,21 +213,6 @@ def _programmes(policy: Policy, as_of: date, variants: list[tuple[Columns, np.nd
     results = {programme.code: verdicts[number] for number, programme in enumerate(offered)}
     financial = financial_route(verdicts, offered)
     return results, financial
-
-
-def _join(owners: np.ndarray, values, n: int) -> np.ndarray:
-    """';'-joined values per row from (owner, value) pairs in owner order."""
-    joined = np.full(n, "", dtype=object)
-    if len(owners) == 0:
-        return joined
-    order = np.argsort(owners, kind="stable")
-    owners = owners[order]
-    values = np.asarray(values, dtype=object)[order]
-    starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
-    ends = np.r_[starts[1:], len(owners)]
-    for start, end in zip(starts, ends, strict=True):
-        joined[owners[start]] = ";".join(values[start:end])
-    return joined
 
 
 def _held_on(frame: pd.DataFrame, as_of: date, policy: Policy, n: int):
@@ -481,45 +469,24 @@ def _years(frame: pd.DataFrame, as_of: date) -> tuple[np.ndarray, np.ndarray]:
 def _missing_fields(
     frame: pd.DataFrame, batch: Columns, products: _Products, n: int, as_of: date, policy: Policy
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Missing inputs (policy-v1 §6.1) per row, in the order facts.read_facts lists them."""
-    years, certain = batch.years, batch.years_certain
-    ambiguous = (years != certain) & np.isin(years, list(policy.years_thresholds(as_of)))
-    number = {name: frame[name].to_numpy(dtype=float) for name in ("export_direct", "export_indirect")}
-    exported = (number["export_direct"] == 1) | (number["export_indirect"] == 1)
-    no_capacity = np.isnan(products.best_ratio) & (products.count > 0)
-    product_missing = _product_missing(products.owner, products.capacity, products.units, no_capacity, n)
-    revenue_missing = np.isnan(frame["annual_revenue_idr"].to_numpy(dtype=float))
-    parts = [
-        (np.isnan(years), "founded_year"),
-        (ambiguous, "founded_on"),
-        (pd.isna(frame["credit_status"].to_numpy(dtype=object)), "credit_status"),
-        (np.isnan(number["export_direct"]), "export_history.direct"),
-        (np.isnan(number["export_indirect"]), "export_history.indirect"),
-        (
-            exported & np.isnan(frame["last_export_year"].to_numpy(dtype=float)),
-            "export_history.last_export_year",
-        ),
-    ]
-    parts += [
-        (np.isnan(frame[f"practice_{name}"].to_numpy(dtype=float)), f"practices.{name}") for name in PRACTICES
-    ]
-    text = _joined_flags([("annual_revenue_idr", revenue_missing), *((name, m) for m, name in parts)], n)
-    for row in np.flatnonzero(product_missing != ""):  # the product fields come second (read_facts)
-        pieces = [item for item in text[row].split(";") if item]
-        at = 1 if revenue_missing[row] else 0
-        text[row] = ";".join([*pieces[:at], product_missing[row], *pieces[at:]])
+    """Missing inputs (policy-v1 §6.1) per row by missing.missing_fields: whether any, and the names."""
+    inputs = MissingInputs(
+        n=n,
+        revenue_missing=np.isnan(frame["annual_revenue_idr"].to_numpy(dtype=float)),
+        years=batch.years,
+        years_certain=batch.years_certain,
+        credit_missing=batch.credit_unknown,
+        direct=batch.direct,
+        indirect=batch.indirect,
+        last_year=batch.last_year,
+        practices={name: frame[f"practice_{name}"].to_numpy(dtype=float) for name in PRACTICES},
+        no_capacity=np.isnan(products.best_ratio) & (products.count > 0),
+        product_owner=products.owner,
+        capacity_missing=np.isnan(products.capacity),
+        unit_missing=products.units == "",
+    )
+    text = missing_fields(inputs, policy.years_thresholds(as_of))
     return text != "", text
-
-
-def _joined_flags(named_masks: list[tuple[str, np.ndarray]], n: int) -> np.ndarray:
-    """';'-joined names of the masks that are true, per row, in list order (one text per combination)."""
-    combination = np.zeros(n, dtype=np.int64)
-    for bit, (_, mask) in enumerate(named_masks):
-        combination |= mask.astype(np.int64) << bit
-    found, inverse = np.unique(combination, return_inverse=True)
-    names = [name for name, _ in named_masks]
-    texts = [";".join(name for bit, name in enumerate(names) if value >> bit & 1) for value in found.tolist()]
-    return np.array(texts, dtype=object)[inverse.reshape(-1)]
 
 
 def _review(policy: Policy, as_of: date, variants, score, financial, products: _Products, n: int):
@@ -755,22 +722,3 @@ def _held_any_codes(held: dict[str, np.ndarray], codes, n: int) -> np.ndarray:
         if code in held:
             mask = mask | held[code]
     return mask
-
-
-def _product_missing(owner, capacity, units, no_capacity, n) -> np.ndarray:
-    """`products.<i>.monthly_capacity;products.<i>.capacity_unit` for rows where no product has capacity."""
-    if len(owner) == 0:
-        return np.full(n, "", dtype=object)
-    starts = np.r_[0, np.cumsum(np.bincount(owner, minlength=n))[:-1]]
-    position = np.arange(len(owner)) - starts[owner]
-    affected = no_capacity[owner]
-    pieces_owner = []
-    pieces = []
-    for index in np.flatnonzero(affected):
-        if np.isnan(capacity[index]):
-            pieces_owner.append(owner[index])
-            pieces.append(f"products.{position[index]}.monthly_capacity")
-        if units[index] == "":
-            pieces_owner.append(owner[index])
-            pieces.append(f"products.{position[index]}.capacity_unit")
-    return _join(np.array(pieces_owner, dtype=np.int64), pieces, n)

@@ -31,6 +31,7 @@ from app.engine.gaps import (
     finding_severity,
     size_conditional,
 )
+from app.engine.missing import MissingInputs, missing_fields
 from app.engine.policy import DIMENSIONS, SIZE_CLASSES, Policy, RequirementEntry
 from app.engine.readiness import (
     ROUTES,
@@ -49,6 +50,7 @@ from app.engine.readiness import (
     special_mention,
     weighted_scores,
 )
+from app.vocabulary import PRACTICE_FIELDS as PRACTICES
 
 
 class Trace(list):
@@ -113,11 +115,12 @@ class Evaluation:
     programmes: list[ProgrammeResult]
     route: str
     review_reasons: list[dict[str, str]] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # missing inputs (policy-v1 §6.1, missing.py)
 
     @property
     def status(self) -> str:
         """`complete` or `needs_information` (policy-v1 §6.1)."""
-        return "needs_information" if self.facts.missing else "complete"
+        return "needs_information" if self.missing else "complete"
 
 
 # ---------------------------------------------------------------------------------------------- §3 gaps
@@ -255,6 +258,37 @@ def _trace_requirements(trace: Trace, inputs: GapInputs, checked: list[Checked],
                     },
                     entry.source,
                 )
+
+
+def missing_of(facts_list: list[Facts], policy: Policy) -> list[list[str]]:
+    """Each profile's missing inputs (policy-v1 §6.1) by missing.missing_fields, one row per Facts."""
+    as_of = facts_list[0].as_of
+
+    def number(values) -> np.ndarray:
+        return np.array([np.nan if value is None else float(value) for value in values], dtype=float)
+
+    products = [(row, p) for row, f in enumerate(facts_list) for p in f.products]
+    inputs = MissingInputs(
+        n=len(facts_list),
+        revenue_missing=np.array([f.size_class is None for f in facts_list], dtype=bool),
+        years=number(f.years_in_business for f in facts_list),
+        years_certain=number(f.years_at_least for f in facts_list),
+        credit_missing=np.array([f.credit_status is None for f in facts_list], dtype=bool),
+        direct=number(f.export_direct for f in facts_list),
+        indirect=number(f.export_indirect for f in facts_list),
+        last_year=number(f.last_export_year for f in facts_list),
+        practices={name: number(f.practices[name] for f in facts_list) for name in PRACTICES},
+        no_capacity=np.array(
+            [bool(f.products) and all(p.capacity_ratio is None for p in f.products) for f in facts_list],
+            dtype=bool,
+        ),
+        product_owner=np.array([row for row, _ in products], dtype=np.int64),
+        capacity_missing=np.array([p.monthly_capacity is None for _, p in products], dtype=bool),
+        unit_missing=np.array([p.capacity_unit is None for _, p in products], dtype=bool),
+    )
+    return [
+        text.split(";") if text else [] for text in missing_fields(inputs, policy.years_thresholds(as_of))
+    ]
 
 
 # ----------------------------------------------------------------------------------------- §4 readiness
@@ -564,16 +598,30 @@ def evaluate(
     if with_review:  # §6.3: the route just across each near boundary, from the same batch
         near_routes = [(b, other) for (b, _), (_, other) in zip(near, found[1:], strict=True)]
         reasons = review_reasons(facts, policy, score, route, near_routes)
+    missing = missing_of([facts], policy)[0]
     if trace is not None:
         _trace_results(
-            trace, facts, policy, points, dimensions, score, level, capped, programmes, route, reasons
+            trace,
+            facts,
+            policy,
+            points,
+            dimensions,
+            score,
+            level,
+            capped,
+            programmes,
+            route,
+            reasons,
+            missing,
         )
-    return _evaluation(facts, gaps, dimensions, score, level, capped, programmes, route, reasons)
+    evaluation = _evaluation(facts, gaps, dimensions, score, level, capped, programmes, route, reasons)
+    evaluation.missing = missing
+    return evaluation
 
 
 def evaluate_many(facts_list: list[Facts], policy: Policy) -> list[Evaluation]:
     """Evaluate several profiles (what-if variants) with their criteria as one batch; no review, no
-    actual values shown, no trace."""
+    missing fields, no actual values shown, no trace."""
     before = _before_programmes(facts_list, policy, None)
     programmes = evaluate_programmes(policy, [item[-1] for item in before], explained=0)
     return [
@@ -601,7 +649,7 @@ def _evaluation(facts, gaps, dimensions, score, level, capped, programmes, route
 
 
 def _trace_results(
-    trace, facts, policy, points, dimensions, score, level, capped, programmes, route, reasons
+    trace, facts, policy, points, dimensions, score, level, capped, programmes, route, reasons, missing
 ):
     """Append the readiness, programme, route and review steps to the trace."""
     readiness_source = "policy-v1 §4; data/policy/readiness.yaml"
@@ -658,8 +706,8 @@ def _trace_results(
         [reason["code"] for reason in reasons],
         "policy-v1 §6.3",
     )
-    if facts.missing:
-        trace.add("missing", "missing_fields", {}, list(facts.missing), "policy-v1 §6.1")
+    if missing:
+        trace.add("missing", "missing_fields", {}, list(missing), "policy-v1 §6.1")
 
 
 def _dimension_inputs(name: str, facts: Facts) -> dict:

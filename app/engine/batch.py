@@ -1,11 +1,11 @@
 """The batch path: every profile of a table at once, as numpy arrays.
 
 `profiles_to_frame` reads validated profiles into one row each (lists kept as tuples); `assess_frame`
-flattens products, markets and certificates into long arrays, finds the gaps of every requirement entry
-and runs the rules written once over arrays: the criteria (criteria.py), programme verdicts, dimensions,
-score, level, cap, route and review flags (readiness.py), the same functions the single path runs on
-its batch of one. Gap finding and missing fields are still this path's own (rules.py / facts.py have the
-single path's); a property test (tests/engine/test_properties.py) checks that both paths agree.
+flattens products, markets and certificates into long arrays and runs the rules written once over
+arrays: gap finding (gaps.py), the criteria (criteria.py), programme verdicts, dimensions, score,
+level, cap, route and review flags (readiness.py) and missing fields (missing.py), the same functions
+the single path runs on its batch of one. Only the reading of the profile is this path's own; a
+property test (tests/engine/test_properties.py) checks that both readings give the same results.
 """
 
 from __future__ import annotations

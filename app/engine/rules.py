@@ -1,5 +1,6 @@
 """The single-profile path: requirements and gaps (§3), then readiness (§4), programmes (§5), route and
-review (§6) by the functions written once over arrays (criteria.py, readiness.py), run on a small batch
+review (§6) and missing fields (§6.1) by the functions written once over arrays (gaps.py, criteria.py,
+readiness.py, missing.py), run on a small batch
 (the profile, its possible size classes, its near-boundary readings, or what-if variants). `evaluate`
 runs them all on Facts; a Trace, when given, records why each result holds.
 """

@@ -51,9 +51,8 @@ def join_values(owners: np.ndarray, values, n: int) -> np.ndarray:
 
 def joined_flags(named_masks: list[tuple[str, np.ndarray]], n: int) -> np.ndarray:
     """';'-joined names of the masks that are true, per row, in list order (one text per combination)."""
-    combination = np.zeros(n, dtype=np.int64)
-    for bit, (_, mask) in enumerate(named_masks):
-        combination |= mask.astype(np.int64) << bit
+    masks = np.array([mask for _, mask in named_masks], dtype=np.int64).reshape(len(named_masks), n)
+    combination = (1 << np.arange(len(named_masks), dtype=np.int64)) @ masks
     found, inverse = np.unique(combination, return_inverse=True)
     names = [name for name, _ in named_masks]
     texts = [";".join(name for bit, name in enumerate(names) if value >> bit & 1) for value in found.tolist()]
@@ -65,11 +64,14 @@ def _product_missing(inputs: MissingInputs) -> np.ndarray:
     owner, n = inputs.product_owner, inputs.n
     if len(owner) == 0:
         return np.full(n, "", dtype=object)
-    starts = np.r_[0, np.cumsum(np.bincount(owner, minlength=n))[:-1]]
-    position = np.arange(len(owner)) - starts[owner]
+    affected = np.flatnonzero(inputs.no_capacity[owner]).tolist()
+    if not affected:
+        return np.full(n, "", dtype=object)
+    count = np.bincount(owner, minlength=n)
+    position = np.arange(len(owner)) - (np.cumsum(count) - count)[owner]
     pieces_owner = []
     pieces = []
-    for index in np.flatnonzero(inputs.no_capacity[owner]).tolist():
+    for index in affected:
         if inputs.capacity_missing[index]:
             pieces_owner.append(owner[index])
             pieces.append(f"products.{position[index]}.monthly_capacity")
@@ -85,7 +87,10 @@ def missing_fields(inputs: MissingInputs, year_thresholds) -> np.ndarray:
     `year_thresholds` are the years-in-business thresholds of the criteria on the date (§8 A7).
     """
     n, years = inputs.n, inputs.years
-    ambiguous = (years != inputs.years_certain) & np.isin(years, list(year_thresholds))
+    at_threshold = np.zeros(n, dtype=bool)
+    for threshold in year_thresholds:
+        at_threshold |= years == threshold
+    ambiguous = (years != inputs.years_certain) & at_threshold
     exported = (inputs.direct == 1) | (inputs.indirect == 1)
     parts = [
         ("annual_revenue_idr", inputs.revenue_missing),

@@ -233,6 +233,9 @@ def _trace_requirements(trace: Trace, inputs: GapInputs, checked: list[Checked],
         for number, item in enumerate(checked)
         for position, index in enumerate(item.entries.tolist())
     )
+    applies = [item.applies.tolist() for item in checked]
+    keys = [item.key.tolist() for item in checked]
+    product_ok = [item.product_ok.tolist() for item in checked]
     for market_row in np.flatnonzero(inputs.market_owner == 0).tolist():
         market = inputs.unique_markets[int(inputs.market_index[market_row])]
         for pair in np.flatnonzero((pairs.owner == 0) & (pairs.market_row == market_row)).tolist():
@@ -240,11 +243,11 @@ def _trace_requirements(trace: Trace, inputs: GapInputs, checked: list[Checked],
             for index, number, position in order:
                 item = checked[number]
                 if item.business:
-                    if not (item.product_ok[position, hs] and item.applies[position, market_row]):
+                    if not (product_ok[number][position][hs] and applies[number][position][market_row]):
                         continue
-                    key, product_hs = int(item.key[position, market_row]), None
-                elif item.applies[position, pair]:
-                    key, product_hs = int(item.key[position, pair]), inputs.unique_hs[hs]
+                    key, product_hs = keys[number][position][market_row], None
+                elif applies[number][position][pair]:
+                    key, product_hs = keys[number][position][pair], inputs.unique_hs[hs]
                 else:
                     continue
                 entry = entries[index]
@@ -264,25 +267,33 @@ def _trace_requirements(trace: Trace, inputs: GapInputs, checked: list[Checked],
 def missing_of(facts_list: list[Facts], policy: Policy) -> list[list[str]]:
     """Each profile's missing inputs (policy-v1 §6.1) by missing.missing_fields, one row per Facts."""
     as_of = facts_list[0].as_of
-
-    def number(values) -> np.ndarray:
-        return np.array([np.nan if value is None else float(value) for value in values], dtype=float)
-
+    names = ("years_in_business", "years_at_least", "export_direct", "export_indirect", "last_export_year")
+    table = np.array(
+        [
+            [
+                *(getattr(f, name) for name in names),
+                *(f.practices[name] for name in PRACTICES),
+                f.size_class is None,
+                f.credit_status is None,
+                bool(f.products) and all(p.capacity_ratio is None for p in f.products),
+            ]
+            for f in facts_list
+        ],
+        dtype=float,
+    ).T  # None reads as NaN
     products = [(row, p) for row, f in enumerate(facts_list) for p in f.products]
+    columns = dict(zip(names, table, strict=False))
     inputs = MissingInputs(
         n=len(facts_list),
-        revenue_missing=np.array([f.size_class is None for f in facts_list], dtype=bool),
-        years=number(f.years_in_business for f in facts_list),
-        years_certain=number(f.years_at_least for f in facts_list),
-        credit_missing=np.array([f.credit_status is None for f in facts_list], dtype=bool),
-        direct=number(f.export_direct for f in facts_list),
-        indirect=number(f.export_indirect for f in facts_list),
-        last_year=number(f.last_export_year for f in facts_list),
-        practices={name: number(f.practices[name] for f in facts_list) for name in PRACTICES},
-        no_capacity=np.array(
-            [bool(f.products) and all(p.capacity_ratio is None for p in f.products) for f in facts_list],
-            dtype=bool,
-        ),
+        revenue_missing=table[-3] == 1,
+        years=columns["years_in_business"],
+        years_certain=columns["years_at_least"],
+        credit_missing=table[-2] == 1,
+        direct=columns["export_direct"],
+        indirect=columns["export_indirect"],
+        last_year=columns["last_export_year"],
+        practices={name: table[len(names) + i] for i, name in enumerate(PRACTICES)},
+        no_capacity=table[-1] == 1,
         product_owner=np.array([row for row, _ in products], dtype=np.int64),
         capacity_missing=np.array([p.monthly_capacity is None for _, p in products], dtype=bool),
         unit_missing=np.array([p.capacity_unit is None for _, p in products], dtype=bool),

@@ -9,6 +9,7 @@ import numpy as np
 
 from app.engine import assess
 from app.engine.gaps import UPCOMING, GapTable, size_conditional
+from app.engine.policy import SIZE_CLASSES
 
 ENTRIES = [
     SimpleNamespace(requirement="HALAL", gap_family="HALAL"),
@@ -38,7 +39,7 @@ def _table(rows: list[tuple]) -> GapTable:
 
 def test_a_gap_is_conditional_only_when_the_size_classes_are_told_different_findings():
     """§8 A1: row 0 (size unknown) has three gaps; micro and small are told the same HALAL finding,
-    medium another date (conditional); PIRT is told to micro only (conditional); the ID HALAL gap is
+    the larger sizes another date (conditional); PIRT is told to micro only (conditional); the ID HALAL gap is
     told the same everywhere. Row 1 knows its size: never conditional."""
     day = date(2027, 1, 1).toordinal()
     table = _table(
@@ -49,18 +50,17 @@ def test_a_gap_is_conditional_only_when_the_size_classes_are_told_different_find
             (1, "SA", "0901", 0, UPCOMING, day),
         ]
     )
+    others = range(2, len(SIZE_CLASSES))  # medium and up: another date
     sized = _table(
         [
             (0, "SA", "0901", 0, UPCOMING, day),  # micro
             (0, "SA", "0901", 1, UPCOMING, day),  # small: another entry, same requirement and date
-            (0, "SA", "0901", 0, UPCOMING, day + 1),  # medium
+            *((0, "SA", "0901", 0, UPCOMING, day + 1) for _ in others),
             (0, "SA", "0901", 2, 2, 0),  # micro only
-            (0, "ID", "0901", 0, 3, 0),
-            (0, "ID", "0901", 0, 3, 0),
-            (0, "ID", "0901", 0, 3, 0),
+            *((0, "ID", "0901", 0, 3, 0) for _ in SIZE_CLASSES),
         ]
     )
-    sizes = np.array([0, 1, 2, 0, 0, 1, 2])
+    sizes = np.array([0, 1, *others, 0, *range(len(SIZE_CLASSES))])
     unknown = np.array([True, False])
     found = size_conditional(table, unknown, sized, sized.owner, sizes, ENTRIES)
     assert found.tolist() == [True, True, False, False]

@@ -275,7 +275,7 @@ def _indication_ok(policy: Policy, inputs: GapInputs, pairs: Pairs) -> np.ndarra
     return table[pairs.unique_hs[pairs.product_row], region_index[pairs.owner]]
 
 
-_CHUNK = 1 << 15  # rows per step: bounds the entries × rows matrices of a large batch
+_CHUNK = 1 << 13  # rows per step: bounds the entries × rows matrices of a large batch
 
 
 def find_gaps(
@@ -299,26 +299,35 @@ def find_gaps(
         keys = _finding_keys(scope, inputs)
         market_ok = _market_ok(scope, inputs.unique_markets)
         product_ok = _product_ok(scope, inputs)
+        indication_ok = None
         if business:
             owner, market_row = inputs.market_owner, np.arange(len(inputs.market_owner))
             covered = np.zeros((len(scope.entries), inputs.n), dtype=bool)
             for position in range(len(scope.entries)):
                 covered[position, pairs.unique_owner[product_ok[position, pairs.unique_hs]]] = True
-            applies = market_ok[:, inputs.market_index] & covered[:, owner]
         else:
             owner, market_row = pairs.owner, pairs.market_row
-            applies = (
-                market_ok[:, inputs.market_index[market_row]]
-                & product_ok[:, pairs.unique_hs[pairs.product_row]]
-            )
             if (product_ok[scope.region]).any():
-                applies[scope.region] &= _indication_ok(policy, inputs, pairs)
-        applies &= scope.size_ok[:, inputs.size_index[owner]]
-        row_keys = np.where(applies, keys[:, owner], 0)
-        if checked is not None:
-            checked.append(Checked(business, pairs, scope.index, scope.status, product_ok, applies, row_keys))
-        for start in range(0, len(owner), _CHUNK):
-            rows, composite, best, first = _best_per_family(scope, row_keys[:, start : start + _CHUNK])
+                indication_ok = _indication_ok(policy, inputs, pairs)
+        for start in range(0, len(owner), _CHUNK):  # a large batch in steps: small matrices
+            part = slice(start, start + _CHUNK)
+            rows_owner = owner[part]
+            if business:
+                applies = market_ok[:, inputs.market_index[part]] & covered[:, rows_owner]
+            else:
+                applies = (
+                    market_ok[:, inputs.market_index[market_row[part]]]
+                    & product_ok[:, pairs.unique_hs[pairs.product_row[part]]]
+                )
+                if indication_ok is not None:
+                    applies[scope.region] &= indication_ok[part]
+            applies &= scope.size_ok[:, inputs.size_index[rows_owner]]
+            row_keys = np.where(applies, keys[:, rows_owner], 0)
+            if checked is not None:  # the trace: a batch of one chunk
+                checked.append(
+                    Checked(business, pairs, scope.index, scope.status, product_ok, applies, row_keys)
+                )
+            rows, composite, best, first = _best_per_family(scope, row_keys)
             found.append(
                 (
                     business,

@@ -127,7 +127,7 @@ def assess(profile: dict, as_of: date, policy: Policy, with_what_if: bool = True
         "policy_version": policy.label,
         "policy_hash": policy.content_hash,
         "status": evaluation.status,
-        "missing_fields": list(facts.missing),
+        "missing_fields": list(evaluation.missing),
         "readiness": {
             "score": evaluation.score,
             "level": evaluation.level,

@@ -1,11 +1,11 @@
 """The batch path: every profile of a table at once, as numpy arrays.
 
 `profiles_to_frame` reads validated profiles into one row each (lists kept as tuples); `assess_frame`
-flattens products, markets and certificates into long arrays, finds the gaps of every requirement entry
-and runs the rules written once over arrays: the criteria (criteria.py), programme verdicts, dimensions,
-score, level, cap, route and review flags (readiness.py), the same functions the single path runs on
-its batch of one. Gap finding and missing fields are still this path's own (rules.py / facts.py have the
-single path's); a property test (tests/engine/test_properties.py) checks that both paths agree.
+flattens products, markets and certificates into long arrays and runs the rules written once over
+arrays: gap finding (gaps.py), the criteria (criteria.py), programme verdicts, dimensions, score,
+level, cap, route and review flags (readiness.py) and missing fields (missing.py), the same functions
+the single path runs on its batch of one. Only the reading of the profile is this path's own; a
+property test (tests/engine/test_properties.py) checks that both readings give the same results.
 """
 
 from __future__ import annotations
@@ -30,6 +30,11 @@ from app.engine.criteria import (
     programme_verdicts,
 )
 from app.engine.dates import add_months, parse_date
+from app.engine.gaps import SEVERITY_BY_RANK, GapInputs, GapTable, find_gaps, size_conditional
+from app.engine.gaps import GapTable as _GapTable
+from app.engine.missing import MissingInputs, missing_fields
+from app.engine.missing import join_values as _join
+from app.engine.missing import joined_flags as _joined_flags
 from app.engine.policy import DIMENSIONS, SEVERITY_RANK, SIZE_CLASSES, Policy
 from app.engine.readiness import (
     ROUTES,
@@ -52,7 +57,6 @@ from app.vocabulary import NIB_PATTERN
 from app.vocabulary import PRACTICE_FIELDS as PRACTICES
 
 RESULT_NAMES = np.array(PROGRAMME_RESULTS, dtype=object)
-SEVERITY_BY_RANK = {rank: name for name, rank in SEVERITY_RANK.items()}
 
 
 def _flag(value) -> float:
@@ -236,21 +240,6 @@ def _programmes(
     return results, financial, once
 
 
-def _join(owners: np.ndarray, values, n: int) -> np.ndarray:
-    """';'-joined values per row from (owner, value) pairs in owner order."""
-    joined = np.full(n, "", dtype=object)
-    if len(owners) == 0:
-        return joined
-    order = np.argsort(owners, kind="stable")
-    owners = owners[order]
-    values = np.asarray(values, dtype=object)[order]
-    starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
-    ends = np.r_[starts[1:], len(owners)]
-    for start, end in zip(starts, ends, strict=True):
-        joined[owners[start]] = ";".join(values[start:end])
-    return joined
-
-
 def _held_on(frame: pd.DataFrame, as_of: date, policy: Policy, n: int, shared: dict | None = None):
     """Per code, whether each row holds it on the date; per code whose renewal is due, the rows holding
     it only with the renewal due and the ordinal of the day it lapses.
@@ -418,183 +407,37 @@ def _read_markets(frame: pd.DataFrame, domestic: str, n: int, shared: dict | Non
 @dataclass
 class _Gaps:
     """Gap counts per severity per row, which checked-market rows are blocked or have major gaps, and
-    which rows have a gap of each (severity, family)."""
-
-    counts: dict[str, np.ndarray]
-    blocked: np.ndarray
-    major: np.ndarray
-    family_present: dict[tuple[str, str], np.ndarray]
-
-
-def _indication_ok(policy: Policy, frame: pd.DataFrame, products: _Products, pm_owner, pm_hs) -> np.ndarray:
-    """Per (product, market) row, whether a registered GI covers the product's commodity in the IKM's
-    kabupaten/kota (policy-v1 §8 A9)."""
-    region_index, regions = pd.factorize(frame["region_code"].to_numpy(dtype=object))
-    position = {region: index for index, region in enumerate(regions)}
-    commodities = {c.commodity for c in products.unique_classes}
-    by_commodity = {commodity: np.zeros(len(regions), dtype=bool) for commodity in commodities}
-    for indication in policy.geographical_indications:
-        if indication.commodity in by_commodity:
-            for region in indication.regions:
-                if region in position:
-                    by_commodity[indication.commodity][position[region]] = True
-    table = np.array([by_commodity[c.commodity] for c in products.unique_classes], dtype=bool)
-    table = table.reshape(len(products.unique_classes), len(regions))
-    return table[pm_hs, region_index[pm_owner]]
-
-
-# A finding's key: its severity rank, then the earlier date (none = earliest), as one integer per row,
-# so the most severe finding is the largest key (rules.py `_more_severe`); 0 = met or not applicable.
-_DAY_BITS = 20
-_DAY_MASK = (1 << _DAY_BITS) - 1
-
-
-def _row_keys(entry, status: str, held, renewal, n: int) -> np.ndarray:
-    """Per row, the key of the entry's finding: its status when not held, `upcoming` from the lapse day
-    when only held with the renewal due (policy-v1 §8 A11), 0 when met."""
-    not_held = ~_held_any_codes(held, entry.any_of, n)
-    since = entry.valid_from.toordinal() if entry.valid_from is not None else 0
-    keys = np.where(not_held, (SEVERITY_RANK[status] << _DAY_BITS) | (_DAY_MASK - since), 0)
-    if status == "blocking" and renewal:
-        firm = np.zeros(n, dtype=bool)
-        lapse = np.full(n, _DAY_MASK, dtype=np.int64)
-        for code in entry.any_of:
-            if code in renewal:
-                due_rows, day = renewal[code]
-                firm |= held[code] & ~due_rows
-                lapse = np.where(held[code], np.minimum(lapse, day), lapse)
-            elif code in held:
-                firm |= held[code]
-        due = ~not_held & ~firm
-        keys = np.where(due, (SEVERITY_RANK["upcoming"] << _DAY_BITS) | (_DAY_MASK - lapse), keys)
-    return keys.astype(np.int64)
-
-
-def _entry_keys(policy, as_of, frame, held, renewal, size_index, products, markets, n: int):
-    """Most severe finding per gap family on each (product, market) and (business, market) row, and
-    the index (in policy.requirements) of the entry that gives it."""
-    pairs = pd.DataFrame({"owner": products.owner, "hs": products.hs_index}).drop_duplicates()
-    rows = pairs.merge(
-        pd.DataFrame({"owner": markets.owner, "mr": np.arange(len(markets.owner))}), on="owner"
-    )
-    pm_owner, pm_hs, pm_mr = (rows[name].to_numpy() for name in ("owner", "hs", "mr"))
-    pm_market = markets.index[pm_mr]
-    upcoming_until = policy.upcoming_until(as_of)
-    sizes = [SIZE_CLASSES[i] if i < UNKNOWN_SIZE else None for i in range(UNKNOWN_SIZE + 1)]
-    found_mr: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    found_pm: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    indication_ok = None
-    for index, entry in enumerate(policy.requirements):
-        status = entry.status_on(as_of, upcoming_until)
-        if status is None:
-            continue
-        market_ok = np.array([entry.applies_to_market(m) for m in markets.unique], dtype=bool)
-        size_ok = np.array([entry.binds_size(size) for size in sizes])
-        if entry.scope == "business":
-            owner = markets.owner
-            mask = market_ok[markets.index] & size_ok[size_index[owner]] & (products.count[owner] > 0)
-            found = found_mr
-        else:
-            classes = zip(products.unique_hs, products.unique_classes, strict=True)
-            product_ok = np.array(
-                [entry.applies_to_product(code or None, c) for code, c in classes], dtype=bool
-            )
-            if not product_ok.any():
-                continue
-            owner = pm_owner
-            mask = product_ok[pm_hs] & market_ok[pm_market] & size_ok[size_index[pm_owner]]
-            if entry.region_match is not None:
-                if indication_ok is None:
-                    indication_ok = _indication_ok(policy, frame, products, pm_owner, pm_hs)
-                mask &= indication_ok
-            found = found_pm
-        if not mask.any():
-            continue
-        key = np.where(mask, _row_keys(entry, status, held, renewal, n)[owner], 0)
-        if entry.gap_family not in found:
-            found[entry.gap_family] = (np.zeros(len(owner), dtype=np.int64), np.full(len(owner), -1))
-        target, best = found[entry.gap_family]
-        better = key > target  # strictly: for a tie the first entry stays
-        target[better] = key[better]
-        best[better] = index
-    return found_mr, found_pm, pm_owner, pm_hs, pm_mr
-
-
-@dataclass
-class _GapTable:
-    """One row per gap: its IKM row, checked-market row, product HS (None = business), the entry that
-    gives it (index in policy.requirements), its severity rank and the ordinal of its date (0 = none)."""
-
-    owner: np.ndarray
-    market_row: np.ndarray  # row in its evaluation's _Markets (checked-market order within an IKM)
-    market: np.ndarray
-    product_hs: np.ndarray
-    entry: np.ndarray
-    rank: np.ndarray
-    since: np.ndarray
-
-    def take(self, rows: np.ndarray, owners: np.ndarray | None = None) -> _GapTable:
-        """The gaps at the given positions, their owners renumbered when `owners` maps them."""
-        owner = self.owner[rows] if owners is None else owners[self.owner[rows]]
-        return _GapTable(
-            owner,
-            self.market_row[rows],
-            self.market[rows],
-            self.product_hs[rows],
-            self.entry[rows],
-            self.rank[rows],
-            self.since[rows],
-        )
-
-    @staticmethod
-    def concat(tables: list[_GapTable]) -> _GapTable:
-        """One table of the gaps of several."""
-        return _GapTable(
-            *(np.concatenate([getattr(t, name) for t in tables]) for name in _GapTable.__dataclass_fields__)
-        )
-
-
-@dataclass
-class _Gaps:
-    """Gap counts per severity per row, which checked-market rows are blocked or have major gaps, and
     every gap found."""
 
     counts: dict[str, np.ndarray]
     blocked: np.ndarray
     major: np.ndarray
-    table: _GapTable
+    table: GapTable
 
 
 def _find_gaps(policy, as_of, frame, held, renewal, size_index, products, markets, n: int) -> _Gaps:
-    """Requirement entries as masks (policy-v1 §3), deduplicated per (family, market, product)."""
-    found_mr, found_pm, pm_owner, pm_hs, pm_mr = _entry_keys(
-        policy, as_of, frame, held, renewal, size_index, products, markets, n
+    """Every row's gaps by gaps.find_gaps (policy-v1 §3), counted per severity and checked market."""
+    first = np.zeros(0, dtype=np.int64)
+    if len(products.owner):  # each row's distinct HS codes, first listed first
+        _, first = np.unique(
+            products.owner * max(1, len(products.unique_hs)) + products.hs_index, return_index=True
+        )
+        first.sort()
+    inputs = GapInputs(
+        n=n,
+        size_index=size_index,
+        held=held,
+        renewal=renewal,
+        region=frame["region_code"].to_numpy(dtype=object),
+        product_owner=products.owner[first],
+        product_hs=products.hs_index[first],
+        unique_hs=products.unique_hs,
+        unique_classes=products.unique_classes,
+        market_owner=markets.owner,
+        market_index=markets.index,
+        unique_markets=markets.unique,
     )
-    hs_codes = np.array([code or None for code in products.unique_hs] or [None], dtype=object)
-    parts = []
-    for found, owners, market_rows, product_hs in (
-        (found_mr, markets.owner, np.arange(len(markets.owner)), None),
-        (found_pm, pm_owner, pm_mr, hs_codes[pm_hs] if len(pm_hs) else np.zeros(0, dtype=object)),
-    ):
-        for keys, best in found.values():
-            hit = np.flatnonzero(keys)
-            if len(hit) == 0:
-                continue
-            key = keys[hit]
-            parts.append(
-                _GapTable(
-                    owner=owners[hit],
-                    market_row=market_rows[hit],
-                    market=markets.market[market_rows[hit]],
-                    product_hs=np.full(len(hit), None, dtype=object)
-                    if product_hs is None
-                    else product_hs[hit],
-                    entry=best[hit],
-                    rank=(key >> _DAY_BITS).astype(np.int8),
-                    since=_DAY_MASK - (key & _DAY_MASK),
-                )
-            )
-    table = _GapTable.concat(parts) if parts else _empty_gaps()
+    table = find_gaps(policy, as_of, inputs)
     counts = {
         name: np.bincount(table.owner[table.rank == rank], minlength=n)
         for name, rank in SEVERITY_RANK.items()
@@ -604,12 +447,6 @@ def _find_gaps(policy, as_of, frame, held, renewal, size_index, products, market
         flagged[name] = np.zeros(len(markets.owner), dtype=bool)
         flagged[name][table.market_row[table.rank == SEVERITY_RANK[name]]] = True
     return _Gaps(counts=counts, blocked=flagged["blocking"], major=flagged["major"], table=table)
-
-
-def _empty_gaps() -> _GapTable:
-    empty = np.zeros(0, dtype=np.int64)
-    objects = np.zeros(0, dtype=object)
-    return _GapTable(empty, empty, objects, objects, empty, empty.astype(np.int8), empty)
 
 
 def _round(points: np.ndarray) -> np.ndarray:
@@ -674,45 +511,24 @@ def _years(frame: pd.DataFrame, as_of: date) -> tuple[np.ndarray, np.ndarray]:
 def _missing_fields(
     frame: pd.DataFrame, batch: Columns, products: _Products, n: int, as_of: date, policy: Policy
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Missing inputs (policy-v1 §6.1) per row, in the order facts.read_facts lists them."""
-    years, certain = batch.years, batch.years_certain
-    ambiguous = (years != certain) & np.isin(years, list(policy.years_thresholds(as_of)))
-    number = {name: frame[name].to_numpy(dtype=float) for name in ("export_direct", "export_indirect")}
-    exported = (number["export_direct"] == 1) | (number["export_indirect"] == 1)
-    no_capacity = np.isnan(products.best_ratio) & (products.count > 0)
-    product_missing = _product_missing(products.owner, products.capacity, products.units, no_capacity, n)
-    revenue_missing = np.isnan(frame["annual_revenue_idr"].to_numpy(dtype=float))
-    parts = [
-        (np.isnan(years), "founded_year"),
-        (ambiguous, "founded_on"),
-        (pd.isna(frame["credit_status"].to_numpy(dtype=object)), "credit_status"),
-        (np.isnan(number["export_direct"]), "export_history.direct"),
-        (np.isnan(number["export_indirect"]), "export_history.indirect"),
-        (
-            exported & np.isnan(frame["last_export_year"].to_numpy(dtype=float)),
-            "export_history.last_export_year",
-        ),
-    ]
-    parts += [
-        (np.isnan(frame[f"practice_{name}"].to_numpy(dtype=float)), f"practices.{name}") for name in PRACTICES
-    ]
-    text = _joined_flags([("annual_revenue_idr", revenue_missing), *((name, m) for m, name in parts)], n)
-    for row in np.flatnonzero(product_missing != ""):  # the product fields come second (read_facts)
-        pieces = [item for item in text[row].split(";") if item]
-        at = 1 if revenue_missing[row] else 0
-        text[row] = ";".join([*pieces[:at], product_missing[row], *pieces[at:]])
+    """Missing inputs (policy-v1 §6.1) per row by missing.missing_fields: whether any, and the names."""
+    inputs = MissingInputs(
+        n=n,
+        revenue_missing=np.isnan(frame["annual_revenue_idr"].to_numpy(dtype=float)),
+        years=batch.years,
+        years_certain=batch.years_certain,
+        credit_missing=batch.credit_unknown,
+        direct=batch.direct,
+        indirect=batch.indirect,
+        last_year=batch.last_year,
+        practices={name: frame[f"practice_{name}"].to_numpy(dtype=float) for name in PRACTICES},
+        no_capacity=np.isnan(products.best_ratio) & (products.count > 0),
+        product_owner=products.owner,
+        capacity_missing=np.isnan(products.capacity),
+        unit_missing=products.units == "",
+    )
+    text = missing_fields(inputs, policy.years_thresholds(as_of))
     return text != "", text
-
-
-def _joined_flags(named_masks: list[tuple[str, np.ndarray]], n: int) -> np.ndarray:
-    """';'-joined names of the masks that are true, per row, in list order (one text per combination)."""
-    combination = np.zeros(n, dtype=np.int64)
-    for bit, (_, mask) in enumerate(named_masks):
-        combination |= mask.astype(np.int64) << bit
-    found, inverse = np.unique(combination, return_inverse=True)
-    names = [name for name, _ in named_masks]
-    texts = [";".join(name for bit, name in enumerate(names) if value >> bit & 1) for value in found.tolist()]
-    return np.array(texts, dtype=object)[inverse.reshape(-1)]
 
 
 def _review(policy: Policy, as_of: date, variants, score, found, financial, products: _Products, n: int):
@@ -858,29 +674,12 @@ def _size_variants(frame, as_of, policy, full: _Evaluation) -> tuple[list, np.nd
 def _gap_lists(policy: Policy, as_of: date, full: _Evaluation, sized_gaps: list, n: int) -> np.ndarray:
     """Per row, its gaps in the contract's order (most severe, then checked-market order, requirement,
     product), each as a dict of requirement, market, product, severity, date, days left, the entry and
-    whether it is conditional on the unknown size class (policy-v1 §8 A1)."""
+    whether it is conditional on the unknown size class (gaps.size_conditional, policy-v1 §8 A1)."""
     entries = policy.requirements
     table = full.gaps.table
-
-    def outcome(entry: int, rank: int, since: int):
-        return entries[entry].requirement, rank, since if rank == SEVERITY_RANK["upcoming"] else 0
-
-    per_size = []
-    for sized in sized_gaps:
-        per_size.append(
-            {
-                (o, entries[e].gap_family, m, p): outcome(e, r, d)
-                for o, m, p, e, r, d in zip(
-                    sized.owner.tolist(),
-                    sized.market.tolist(),
-                    sized.product_hs.tolist(),
-                    sized.entry.tolist(),
-                    sized.rank.tolist(),
-                    sized.since.tolist(),
-                    strict=True,
-                )
-            }
-        )
+    sized = GapTable.concat(sized_gaps) if sized_gaps else table.take(np.zeros(0, dtype=np.int64))
+    sizes = np.repeat(np.arange(len(sized_gaps)), [len(gaps.owner) for gaps in sized_gaps])
+    conditional = size_conditional(table, full.size_index == UNKNOWN_SIZE, sized, sized.owner, sizes, entries)
     order = np.lexsort(
         (
             np.array([p or "" for p in table.product_hs.tolist()], dtype=object),
@@ -890,32 +689,25 @@ def _gap_lists(policy: Policy, as_of: date, full: _Evaluation, sized_gaps: list,
             table.owner,
         )
     )
-    unknown_size = full.size_index == UNKNOWN_SIZE
     lists = np.empty(n, dtype=object)
     for row in range(n):
         lists[row] = []
     for i in order.tolist():
-        owner, entry_index = int(table.owner[i]), int(table.entry[i])
-        entry, rank, since = entries[entry_index], int(table.rank[i]), int(table.since[i])
-        market, product_hs = table.market[i], table.product_hs[i]
-        severity = SEVERITY_BY_RANK[rank]
-        applies_from = date.fromordinal(since) if since else None
-        conditional = None
-        if unknown_size[owner]:
-            key = (owner, entry.gap_family, market, product_hs)
-            if len({found.get(key) for found in per_size}) > 1:
-                conditional = "size_class"
-        lists[owner].append(
+        entry = entries[int(table.entry[i])]
+        severity = SEVERITY_BY_RANK[int(table.rank[i])]
+        applies_from = table.applies_from(i)
+        product_hs = table.product_hs[i]
+        lists[int(table.owner[i])].append(
             {
                 "requirement": entry.requirement,
-                "market": market,
+                "market": table.market[i],
                 "severity": severity,
                 "applies_from": applies_from.isoformat() if applies_from else None,
                 "days_left": (applies_from - as_of).days if severity == "upcoming" else None,
                 "product_hs": product_hs,
                 "product_class": None if product_hs is None else policy.product_class(product_hs).name,
                 "rule": entry.id,
-                "conditional_on": conditional,
+                "conditional_on": "size_class" if conditional[i] else None,
             }
         )
     return lists
@@ -1007,22 +799,3 @@ def _held_any_codes(held: dict[str, np.ndarray], codes, n: int) -> np.ndarray:
         if code in held:
             mask = mask | held[code]
     return mask
-
-
-def _product_missing(owner, capacity, units, no_capacity, n) -> np.ndarray:
-    """`products.<i>.monthly_capacity;products.<i>.capacity_unit` for rows where no product has capacity."""
-    if len(owner) == 0:
-        return np.full(n, "", dtype=object)
-    starts = np.r_[0, np.cumsum(np.bincount(owner, minlength=n))[:-1]]
-    position = np.arange(len(owner)) - starts[owner]
-    affected = no_capacity[owner]
-    pieces_owner = []
-    pieces = []
-    for index in np.flatnonzero(affected):
-        if np.isnan(capacity[index]):
-            pieces_owner.append(owner[index])
-            pieces.append(f"products.{position[index]}.monthly_capacity")
-        if units[index] == "":
-            pieces_owner.append(owner[index])
-            pieces.append(f"products.{position[index]}.capacity_unit")
-    return _join(np.array(pieces_owner, dtype=np.int64), pieces, n)

@@ -1,7 +1,7 @@
-"""Facts: the profile read once into the plain values the rules consult, with what is missing.
+"""Facts: the profile read once into the plain values the rules consult.
 
 `profile` is the contract's IKM profile, already validated (JSON style: dates as ISO strings, optional
-fields absent or None). Nothing here decides anything; it only reads and notes missing inputs.
+fields absent or None). Nothing here decides anything; what is missing is read by missing.py.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ class ProductFacts:
     capacity_ratio: float | None  # monthly capacity / commodity export lot, not capped; None = not comparable
     lot_unit: str
     lot_amount: float
+    monthly_capacity: float | None = None  # as given
+    capacity_unit: str | None = None
 
 
 @dataclass(slots=True)
@@ -55,7 +57,6 @@ class Facts:
     group_kind: str | None
     group_members: int | None
     practices: dict[str, bool | None]
-    missing: list[str]
 
 
 def held_codes(
@@ -116,8 +117,8 @@ def capacity_ratio(policy: Policy, commodity: str, amount, unit) -> tuple[float 
     return float(amount) * factor / lots[base], base, lots[base]
 
 
-def _read_products(profile: dict, policy: Policy, missing: list[str]) -> list[ProductFacts]:
-    """Products with their class and capacity ratio; capacity fields are missing when none is comparable."""
+def _read_products(profile: dict, policy: Policy) -> list[ProductFacts]:
+    """Products with their class and capacity ratio."""
     raw_products = profile.get("products") or ()
     products = []
     for index, product in enumerate(raw_products):
@@ -137,15 +138,10 @@ def _read_products(profile: dict, policy: Policy, missing: list[str]) -> list[Pr
                 capacity_ratio=ratio,
                 lot_unit=lot_unit,
                 lot_amount=lot_amount,
+                monthly_capacity=product.get("monthly_capacity"),
+                capacity_unit=product.get("capacity_unit"),
             )
         )
-    if products and all(product.capacity_ratio is None for product in products):
-        for index, raw in enumerate(raw_products):
-            missing.extend(
-                f"products.{index}.{key}"
-                for key in ("monthly_capacity", "capacity_unit")
-                if raw.get(key) is None
-            )
     return products
 
 
@@ -160,41 +156,23 @@ def _export_markets(profile: dict, domestic: str) -> tuple[tuple[str, ...], tupl
     return targets, export_markets, buyer_market
 
 
-def _read_history(profile: dict, missing: list[str]) -> tuple[bool | None, bool | None, int | None]:
-    """Direct and indirect export and the last export year, noting what is missing."""
+def _read_history(profile: dict) -> tuple[bool | None, bool | None, int | None]:
+    """Direct and indirect export and the last export year."""
     history = profile.get("export_history") or {}
-    direct, indirect = history.get("direct"), history.get("indirect")
-    last_year = history.get("last_export_year")
-    if direct is None:
-        missing.append("export_history.direct")
-    if indirect is None:
-        missing.append("export_history.indirect")
-    if (direct or indirect) and last_year is None:
-        missing.append("export_history.last_export_year")
-    return direct, indirect, last_year
+    return history.get("direct"), history.get("indirect"), history.get("last_export_year")
 
 
 def read_facts(profile: dict, as_of: date, policy: Policy) -> Facts:
     """Read a validated profile into Facts for the date."""
-    missing: list[str] = []
     size_class = policy.size_class_of(profile.get("annual_revenue_idr"))
-    if size_class is None:
-        missing.append("annual_revenue_idr")
-    products = _read_products(profile, policy, missing)
+    products = _read_products(profile, policy)
     domestic = policy.domestic_market
     targets, export_markets, buyer_market = _export_markets(profile, domestic)
     years, years_certain = years_in_business(profile, as_of)
-    if years is None:
-        missing.append("founded_year")
-    elif years != years_certain and years in policy.years_thresholds(as_of):
-        missing.append("founded_on")  # §8 A7: the one year between; the founding date settles it
     credit_status = profile.get("credit_status")
-    if credit_status is None:
-        missing.append("credit_status")
-    direct, indirect, last_year = _read_history(profile, missing)
+    direct, indirect, last_year = _read_history(profile)
     raw_practices = profile.get("practices") or {}
     practices = {name: raw_practices.get(name) for name in PRACTICES}
-    missing.extend(f"practices.{name}" for name, value in practices.items() if value is None)
     group = profile.get("group") or None
     held, renewal_due = held_codes(profile.get("certifications"), as_of, profile.get("nib"), policy)
     return Facts(
@@ -218,5 +196,4 @@ def read_facts(profile: dict, as_of: date, policy: Policy) -> Facts:
         group_kind=group.get("kind") if group else None,
         group_members=group.get("members") if group else None,
         practices=practices,
-        missing=missing,
     )

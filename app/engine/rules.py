@@ -1,5 +1,6 @@
 """The single-profile path: requirements and gaps (§3), then readiness (§4), programmes (§5), route and
-review (§6) by the functions written once over arrays (criteria.py, readiness.py), run on a small batch
+review (§6) and missing fields (§6.1) by the functions written once over arrays (gaps.py, criteria.py,
+readiness.py, missing.py), run on a small batch
 (the profile, its possible size classes, its near-boundary readings, or what-if variants). `evaluate`
 runs them all on Facts; a Trace, when given, records why each result holds.
 """
@@ -21,7 +22,18 @@ from app.engine.criteria import (
     programme_verdicts,
 )
 from app.engine.facts import Facts
-from app.engine.policy import DIMENSIONS, SEVERITY_RANK, SIZE_CLASSES, Policy, RequirementEntry
+from app.engine.gaps import (
+    SEVERITY_BY_RANK,
+    UNKNOWN_SIZE,
+    Checked,
+    GapInputs,
+    GapTable,
+    find_gaps,
+    finding_severity,
+    size_conditional,
+)
+from app.engine.missing import MissingInputs, missing_fields
+from app.engine.policy import DIMENSIONS, SIZE_CLASSES, Policy, RequirementEntry
 from app.engine.readiness import (
     ROUTES,
     blocked_everywhere,
@@ -40,6 +52,7 @@ from app.engine.readiness import (
     special_mention,
     weighted_scores,
 )
+from app.vocabulary import PRACTICE_FIELDS as PRACTICES
 
 
 class Trace(list):
@@ -104,128 +117,191 @@ class Evaluation:
     programmes: list[ProgrammeResult]
     route: str
     review_reasons: list[dict[str, str]] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # missing inputs (policy-v1 §6.1, missing.py)
 
     @property
     def status(self) -> str:
         """`complete` or `needs_information` (policy-v1 §6.1)."""
-        return "needs_information" if self.facts.missing else "complete"
+        return "needs_information" if self.missing else "complete"
 
 
 # ---------------------------------------------------------------------------------------------- §3 gaps
 
 
-def _finding(entry: RequirementEntry, facts: Facts, upcoming_until: date) -> tuple | None:
-    """(severity, applies_from, renewal) of an entry that is in force or upcoming and not met; else None."""
-    severity = entry.status_on(facts.as_of, upcoming_until)
-    if severity is None:
-        return None
-    held = [code for code in entry.any_of if code in facts.held]
-    if not held:
-        return severity, entry.valid_from, False
-    due = [facts.renewal_due.get(code) for code in held]
-    if severity == "blocking" and all(due):  # §8 A11: held, but lapses unless renewed
-        return "upcoming", min(due), True
-    return None
+def gap_inputs(readings: list[Facts], policy: Policy) -> GapInputs:
+    """The gap finder's arrays (gaps.GapInputs) with one row per Facts."""
+    size_index = np.array(
+        [UNKNOWN_SIZE if f.size_class is None else SIZE_CLASSES.index(f.size_class) for f in readings],
+        dtype=np.int64,
+    )
+    codes = set().union(*(f.held for f in readings))
+    held = {code: np.array([code in f.held for f in readings], dtype=bool) for code in codes}
+    renewal = {}
+    for code in set().union(*(f.renewal_due for f in readings)):
+        lapse = next(f.renewal_due[code] for f in readings if code in f.renewal_due)
+        renewal[code] = (np.array([code in f.renewal_due for f in readings], dtype=bool), lapse.toordinal())
+    hs_position: dict[str | None, int] = {}
+    market_position: dict[str, int] = {}
+    product_owner, product_hs, market_owner, market_index = [], [], [], []
+    for row, facts in enumerate(readings):
+        for hs_code in dict.fromkeys(product.hs_code for product in facts.products):
+            product_owner.append(row)
+            product_hs.append(hs_position.setdefault(hs_code, len(hs_position)))
+        for market in facts.checked_markets:
+            market_owner.append(row)
+            market_index.append(market_position.setdefault(market, len(market_position)))
+    region = np.empty(len(readings), dtype=object)
+    region[:] = [f.region_code for f in readings]
+    return GapInputs(
+        n=len(readings),
+        size_index=size_index,
+        held=held,
+        renewal=renewal,
+        region=region,
+        product_owner=np.array(product_owner, dtype=np.int64),
+        product_hs=np.array(product_hs, dtype=np.int64),
+        unique_hs=list(hs_position),
+        unique_classes=[policy.product_class(code) for code in hs_position],
+        market_owner=np.array(market_owner, dtype=np.int64),
+        market_index=np.array(market_index, dtype=np.int64),
+        unique_markets=list(market_position),
+    )
 
 
-def _more_severe(candidate: tuple, current: tuple | None) -> bool:
-    """Keep the most severe finding; for equal severity the earliest date; for a tie the first entry."""
-    if current is None:
-        return True
-    rank_new, rank_old = SEVERITY_RANK[candidate[0]], SEVERITY_RANK[current[0]]
-    if rank_new != rank_old:
-        return rank_new > rank_old
-    return (candidate[1] or date.min) < (current[1] or date.min)
-
-
-def _size_outcome(findings: list, size: str) -> tuple | None:
-    """What one size class would be told: requirement, severity, and the date while still upcoming."""
-    chosen = None
-    for entry, finding, _, _ in findings:
-        if entry.binds_size(size) and (chosen is None or _more_severe(finding, chosen[1])):
-            chosen = (entry, finding)
-    if chosen is None:
-        return None
-    entry, (severity, applies_from, _) = chosen
-    return entry.requirement, severity, applies_from if severity == "upcoming" else None
-
-
-def _findings(facts: Facts, policy: Policy, trace: Trace | None) -> dict[tuple, list]:
-    """Entries in force or upcoming and not met, grouped per (family, market, product HS or None)."""
-    as_of = facts.as_of
-    upcoming_until = policy.upcoming_until(as_of)
-    groups: dict[tuple[str, str, str | None], list] = {}
-    product_codes = list(dict.fromkeys(product.hs_code for product in facts.products))
-    for market in facts.checked_markets:
-        for hs_code in product_codes:
-            product_class = policy.product_class(hs_code)
-            for entry in policy.entries_for(hs_code, market):
-                if not entry.binds_size(facts.size_class):
-                    continue
-                indication = None
-                if entry.region_match is not None:
-                    indication = policy.indication_for(product_class.commodity, facts.region_code)
-                    if indication is None:
-                        continue
-                finding = _finding(entry, facts, upcoming_until)
-                product_hs = None if entry.scope == "business" else hs_code
-                if trace is not None and entry.status_on(as_of, upcoming_until) is not None:
-                    trace.add(
-                        "requirement",
-                        entry.id,
-                        {"market": market, "product_hs": product_hs, "size_class": facts.size_class},
-                        {
-                            "severity": finding[0] if finding else entry.status_on(as_of, upcoming_until),
-                            "met": finding is None,
-                            "any_of": list(entry.any_of),
-                        },
-                        entry.source,
-                    )
-                if finding is not None:
-                    key = (entry.gap_family, market, product_hs)
-                    groups.setdefault(key, []).append((entry, finding, hs_code, indication))
-    return groups
-
-
-def find_gaps(
-    facts: Facts, policy: Policy, trace: Trace | None = None, per_size: dict | None = None
-) -> list[Gap]:
-    """Requirements not met on the date, per product HS code (or the business) and checked market.
-
-    One gap per (family, market, product); with the size class unknown every size-bound entry applies
-    (the strictest reading) and a gap whose finding differs between the sizes is conditional on the
-    size class (policy-v1 §8 A1). `per_size`, when given with the size unknown, receives for each size
-    class the gaps that size would be told (the same findings, read once).
-    """
-    as_of = facts.as_of
-    sizes = SIZE_CLASSES if facts.size_class is None else (facts.size_class,)
-    gaps = []
-    for (_, market, product_hs), findings in _findings(facts, policy, trace).items():
-        best = None
-        for item in findings:
-            if best is None or _more_severe(item[1], best[1]):
-                best = item
-        outcomes = [_size_outcome(findings, size) for size in sizes]
-        if per_size is not None and facts.size_class is None:
-            for size, outcome in zip(sizes, outcomes, strict=True):
-                if outcome is not None:
-                    per_size.setdefault(size, []).append(SizedGap(market, outcome[1], outcome[0]))
-        entry, (severity, applies_from, renewal), hs_code, indication = best
-        gaps.append(
+def _gaps_of_rows(
+    table: GapTable, readings: list[Facts], first_rows: list[int], policy: Policy
+) -> list[list[Gap] | list[SizedGap]]:
+    """Per row, its gaps: Gap objects for a profile's first reading (conditional on the size class
+    when the size classes of its size readings are told different findings, §8 A1), SizedGap for a
+    size reading. In the order the requirement table is read: checked market, product, entry."""
+    n = len(readings)
+    entries = policy.requirements
+    base = np.arange(n)
+    size_of = np.full(n, -1)
+    unknown = np.zeros(n, dtype=bool)
+    for first in first_rows:
+        if readings[first].size_class is None:
+            unknown[first] = True
+            rows = np.arange(first + 1, first + 1 + len(SIZE_CLASSES))
+            base[rows] = first
+            size_of[rows] = np.arange(len(SIZE_CLASSES))
+    sized_owner = np.where(size_of[table.owner] >= 0, base[table.owner], -1)
+    conditional = size_conditional(table, unknown, table, sized_owner, size_of[table.owner], entries)
+    as_of = readings[0].as_of
+    found: list[list] = [[] for _ in range(n)]
+    order = np.lexsort((table.first, table.product_row, table.market_row, table.owner))
+    for i in order.tolist():
+        row = int(table.owner[i])
+        entry = entries[int(table.entry[i])]
+        severity = SEVERITY_BY_RANK[int(table.rank[i])]
+        market = table.market[i]
+        if size_of[row] >= 0:
+            found[row].append(SizedGap(market, severity, entry.requirement))
+            continue
+        product_hs = table.product_hs[i]
+        applies_from = table.applies_from(i)
+        indication = None
+        if entry.region_match is not None and product_hs is not None:
+            commodity = policy.product_class(product_hs).commodity
+            indication = policy.indication_for(commodity, readings[row].region_code)
+        found[row].append(
             Gap(
                 entry=entry,
                 market=market,
                 severity=severity,
                 product_hs=product_hs,
-                product_class=None if product_hs is None else policy.product_class(hs_code).name,
+                product_class=None if product_hs is None else policy.product_class(product_hs).name,
                 days_left=(applies_from - as_of).days if severity == "upcoming" else None,
                 applies_from=applies_from,
-                conditional_on="size_class" if len(set(outcomes)) > 1 else None,
-                renewal=renewal,
+                conditional_on="size_class" if conditional[i] else None,
+                renewal=bool(table.renewal[i]),
                 indication=indication,
             )
         )
-    return gaps
+    return found
+
+
+def _trace_requirements(trace: Trace, inputs: GapInputs, checked: list[Checked], policy: Policy) -> None:
+    """The requirement steps of the first row: every entry in force or upcoming that applies, per
+    checked market and product (business entries once per product), met or not."""
+    facts_size = None if inputs.size_index[0] == UNKNOWN_SIZE else SIZE_CLASSES[int(inputs.size_index[0])]
+    if not checked:
+        return
+    pairs = checked[0].pairs
+    entries = policy.requirements
+    order = sorted(
+        (int(index), number, position)
+        for number, item in enumerate(checked)
+        for position, index in enumerate(item.entries.tolist())
+    )
+    applies = [item.applies.tolist() for item in checked]
+    keys = [item.key.tolist() for item in checked]
+    product_ok = [item.product_ok.tolist() for item in checked]
+    for market_row in np.flatnonzero(inputs.market_owner == 0).tolist():
+        market = inputs.unique_markets[int(inputs.market_index[market_row])]
+        for pair in np.flatnonzero((pairs.owner == 0) & (pairs.market_row == market_row)).tolist():
+            hs = int(pairs.unique_hs[pairs.product_row[pair]])
+            for index, number, position in order:
+                item = checked[number]
+                if item.business:
+                    if not (product_ok[number][position][hs] and applies[number][position][market_row]):
+                        continue
+                    key, product_hs = keys[number][position][market_row], None
+                elif applies[number][position][pair]:
+                    key, product_hs = keys[number][position][pair], inputs.unique_hs[hs]
+                else:
+                    continue
+                entry = entries[index]
+                trace.add(
+                    "requirement",
+                    entry.id,
+                    {"market": market, "product_hs": product_hs, "size_class": facts_size},
+                    {
+                        "severity": finding_severity(key, item.status[position]),
+                        "met": key == 0,
+                        "any_of": list(entry.any_of),
+                    },
+                    entry.source,
+                )
+
+
+def missing_of(facts_list: list[Facts], policy: Policy) -> list[list[str]]:
+    """Each profile's missing inputs (policy-v1 §6.1) by missing.missing_fields, one row per Facts."""
+    as_of = facts_list[0].as_of
+    names = ("years_in_business", "years_at_least", "export_direct", "export_indirect", "last_export_year")
+    table = np.array(
+        [
+            [
+                *(getattr(f, name) for name in names),
+                *(f.practices[name] for name in PRACTICES),
+                f.size_class is None,
+                f.credit_status is None,
+                bool(f.products) and all(p.capacity_ratio is None for p in f.products),
+            ]
+            for f in facts_list
+        ],
+        dtype=float,
+    ).T  # None reads as NaN
+    products = [(row, p) for row, f in enumerate(facts_list) for p in f.products]
+    columns = dict(zip(names, table, strict=False))
+    inputs = MissingInputs(
+        n=len(facts_list),
+        revenue_missing=table[-3] == 1,
+        years=columns["years_in_business"],
+        years_certain=columns["years_at_least"],
+        credit_missing=table[-2] == 1,
+        direct=columns["export_direct"],
+        indirect=columns["export_indirect"],
+        last_year=columns["last_export_year"],
+        practices={name: table[len(names) + i] for i, name in enumerate(PRACTICES)},
+        no_capacity=table[-1] == 1,
+        product_owner=np.array([row for row, _ in products], dtype=np.int64),
+        capacity_missing=np.array([p.monthly_capacity is None for _, p in products], dtype=bool),
+        unit_missing=np.array([p.capacity_unit is None for _, p in products], dtype=bool),
+    )
+    return [
+        text.split(";") if text else [] for text in missing_fields(inputs, policy.years_thresholds(as_of))
+    ]
 
 
 # ----------------------------------------------------------------------------------------- §4 readiness
@@ -462,16 +538,25 @@ def _before_programmes(facts_list: list[Facts], policy: Policy, trace: Trace | N
     differs between them is not applied (policy-v1 §8 A1). The dimensions, scores and levels of all
     readings of all profiles are one batch of the functions of readiness.py.
     """
-    per_profile = []
-    rows: list[tuple[Facts, list[Gap]]] = []
+    readings: list[Facts] = []
+    first_rows = []
     for facts in facts_list:
-        per_size: dict[str, list[SizedGap]] = {}
-        gaps = find_gaps(facts, policy, trace, per_size)
-        readings = [(facts, gaps)]
+        first_rows.append(len(readings))
+        readings.append(facts)
         if facts.size_class is None:
-            readings += [(replace(facts, size_class=size), per_size.get(size, [])) for size in SIZE_CLASSES]
-        per_profile.append((len(rows), readings))
-        rows += readings
+            readings += [replace(facts, size_class=size) for size in SIZE_CLASSES]
+    inputs = gap_inputs(readings, policy)
+    checked: list[Checked] | None = [] if trace is not None else None
+    found_gaps = _gaps_of_rows(
+        find_gaps(policy, facts_list[0].as_of, inputs, checked), readings, first_rows, policy
+    )
+    if trace is not None:
+        _trace_requirements(trace, inputs, checked, policy)
+    rows = list(zip(readings, found_gaps, strict=True))
+    per_profile = [
+        (first, rows[first : first + (1 if facts.size_class is not None else 1 + len(SIZE_CLASSES))])
+        for first, facts in zip(first_rows, facts_list, strict=True)
+    ]
     table = dimension_points(rows, policy)
     matrix = np.column_stack([rounded(table[name]) for name in DIMENSIONS])
     scores = weighted_scores(matrix, [policy.weights[name] for name in DIMENSIONS]).tolist()
@@ -526,16 +611,30 @@ def evaluate(
     if with_review:  # §6.3: the route just across each near boundary, from the same batch
         near_routes = [(b, other) for (b, _), (_, other) in zip(near, found[1:], strict=True)]
         reasons = review_reasons(facts, policy, score, route, near_routes)
+    missing = missing_of([facts], policy)[0]
     if trace is not None:
         _trace_results(
-            trace, facts, policy, points, dimensions, score, level, capped, programmes, route, reasons
+            trace,
+            facts,
+            policy,
+            points,
+            dimensions,
+            score,
+            level,
+            capped,
+            programmes,
+            route,
+            reasons,
+            missing,
         )
-    return _evaluation(facts, gaps, dimensions, score, level, capped, programmes, route, reasons)
+    evaluation = _evaluation(facts, gaps, dimensions, score, level, capped, programmes, route, reasons)
+    evaluation.missing = missing
+    return evaluation
 
 
 def evaluate_many(facts_list: list[Facts], policy: Policy) -> list[Evaluation]:
     """Evaluate several profiles (what-if variants) with their criteria as one batch; no review, no
-    actual values shown, no trace."""
+    missing fields, no actual values shown, no trace."""
     before = _before_programmes(facts_list, policy, None)
     programmes = evaluate_programmes(policy, [item[-1] for item in before], explained=0)
     return [
@@ -563,7 +662,7 @@ def _evaluation(facts, gaps, dimensions, score, level, capped, programmes, route
 
 
 def _trace_results(
-    trace, facts, policy, points, dimensions, score, level, capped, programmes, route, reasons
+    trace, facts, policy, points, dimensions, score, level, capped, programmes, route, reasons, missing
 ):
     """Append the readiness, programme, route and review steps to the trace."""
     readiness_source = "policy-v1 §4; data/policy/readiness.yaml"
@@ -620,8 +719,8 @@ def _trace_results(
         [reason["code"] for reason in reasons],
         "policy-v1 §6.3",
     )
-    if facts.missing:
-        trace.add("missing", "missing_fields", {}, list(facts.missing), "policy-v1 §6.1")
+    if missing:
+        trace.add("missing", "missing_fields", {}, list(missing), "policy-v1 §6.1")
 
 
 def _dimension_inputs(name: str, facts: Facts, policy: Policy) -> dict:

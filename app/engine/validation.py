@@ -1,108 +1,51 @@
-"""Row validation for batch input: a fast plain-Python twin of the API's `IkmProfileSchema`.
+"""Row validation for batch input: `IkmProfileSchema`'s rules, compiled from the schema into plain Python.
 
-`app/schemas/ikm.py` (marshmallow) is the single authority for contract.md's profile rules; it is used by
-the API and the bulk import. Loading a row with it costs about 0.15 ms, more than assessing the row, so
-`validate_profile` below applies the same rules as plain Python over the same vocabulary
-(`app/vocabulary.py`) and reference sets (`app/reference.py`). It accepts exactly the JSON values the
-schema accepts — unknown fields at every level, required fields, nulls, strict integers, marshmallow's
-Boolean words ("true", "1", 1, "yes", "on", …), finite floats and numeric strings for capacities, string
-lengths after trimming, control characters and unpaired surrogates, e-mail, phone, NIB, HS 2022 codes,
-ISO dates as `date.fromisoformat` reads them, list sizes, reference codes and the current-year rule.
-`tests/engine/test_validation.py` proves the equivalence with a hypothesis property test over mutated
-demo profiles, and checks the copied marshmallow constants (Boolean words, e-mail patterns).
+`app/schemas/ikm.py` (marshmallow) is the one declaration of contract.md's profile rules; the API and the
+bulk import load with it. Loading a row with `Schema.load` costs about 0.15 ms, more than assessing the
+row, most of it marshmallow's machinery (hooks, error store, partial and unknown options, a new dict per
+level) rather than the rules. So `compile_schema` walks the schema's declared fields once, at first use,
+and builds one plain-Python check per field from what it finds: required and allow_none, the field's own
+`_deserialize` (String, CleanString, StrictInteger, Float, Boolean, Date, Email…: marshmallow's code and
+the project's field classes, called directly), the field's validators (Length, Range, OneOf, Regexp,
+Email, custom functions such as `hs_code_exists`: the same objects, called directly), `List` with its
+inner field and `Nested` schemas (compiled the same way), the schema's `@validates` methods and its
+`@validates_schema` methods (founded_on by `vocabulary.founded_on_problem`, the kecamatan inside its
+region), called on the loaded values as `Schema.load` calls them. A schema with load hooks or options the
+compiler does not translate (pre_load, post_load, unknown other than RAISE, many) is loaded with
+marshmallow for that part: correct, only slower. No rule is written here, so a field added to or changed
+in the schema changes both paths. `tests/engine/test_validation.py` checks the compiler against
+`Schema.load` with a hypothesis property test over mutated demo profiles.
 
 The input domain is what `json.loads` and the CSV reader produce (dict, list, str, int, float, bool,
-None). Where the schema would convert a value, the accepted profile carries the converted value, so the
-engine sees the same data either way: Boolean words become True/False, numeric strings in
-`monthly_capacity` become floats, integral non-int numbers become int, the clean text fields (`name`,
-`owner_name`, `products[].description`) are trimmed, and ISO dates in another accepted form
-(`20270801`) become `YYYY-MM-DD`. Unlike the schema's load, dates stay ISO strings (JSON style), load
-defaults are not added (`hs_code`, `certifications`, `target_markets`; the engine reads absent as empty),
-and an input that needs no conversion is returned as the same object, uncopied.
+None). The accepted profile is the input in JSON style: where the schema converts a value the profile
+carries the converted value (Boolean words become True/False, numeric strings in `monthly_capacity`
+become floats, the clean text fields are trimmed, ISO dates in another accepted form such as `20270801`
+become `YYYY-MM-DD`), but dates stay ISO strings, a number the schema only re-types (10 → 10.0) is kept
+as given, load defaults are not added (`hs_code`, `certifications`, `target_markets`; the engine reads
+absent as empty), and an input that needs no conversion is returned as the same object, uncopied.
 
 Errors are (dotted field path, message) pairs with the schema's paths (`products.0.hs_code`,
-`group._schema` for a non-object, `target_markets.3`); the messages are short English ones. For the
-API's wording use `row_validator()`, which asks the schema for the messages of the rows this check
-rejects.
+`group._schema` for a non-object, `target_markets.3`) and marshmallow's messages. `row_validator()` asks
+the schema itself for the messages of the rows the compiled check rejects, so rejects carry exactly the
+API's wording and grouping.
 """
 
 from __future__ import annotations
 
-import math
-import numbers
-import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from app import reference
-from app.vocabulary import (
-    CAPACITY_UNITS,
-    CREDIT_STATUSES,
-    DESCRIPTION_MAX_LENGTH,
-    DESCRIPTION_MIN_LENGTH,
-    EMAIL_MAX_LENGTH,
-    GROUP_KINDS,
-    HS_CODE_LENGTH,
-    LEGAL_FORMS,
-    MAX_CAPACITY,
-    MAX_CERTIFICATIONS,
-    MAX_EMPLOYEES,
-    MAX_EXPORT_MARKETS,
-    MAX_OVOP_STARS,
-    MAX_PRODUCTS,
-    MAX_REVENUE_IDR,
-    MAX_TARGET_MARKETS,
-    MIN_PRODUCTS,
-    MIN_YEAR,
-    NAME_MAX_LENGTH,
-    NAME_MIN_LENGTH,
-    NIB_PATTERN,
-    OWNER_GENDERS,
-    OWNER_NAME_MAX_LENGTH,
-    PHONE_PATTERN,
-    PRACTICE_FIELDS,
-    UNSAFE_TEXT,
-    founded_on_problem,
-)
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow.decorators import POST_LOAD, PRE_LOAD, VALIDATES, VALIDATES_SCHEMA
+from marshmallow.utils import is_collection
 
 Errors = list[tuple[str, str]]
 Validator = Callable[[object], tuple[dict | None, Errors]]
 Check = Callable[[Any], Any]
-
-# marshmallow 4 `fields.Boolean.truthy` / `.falsy` (1.0 and 0.0 match too: they equal 1 and 0).
-BOOLEAN_TRUE = frozenset(
-    {"t", "T", "true", "True", "TRUE", "on", "On", "ON", "y", "Y", "yes", "Yes", "YES", "1", 1}
-)
-BOOLEAN_FALSE = frozenset(
-    {"f", "F", "false", "False", "FALSE", "off", "Off", "OFF", "n", "N", "no", "No", "NO", "0", 0}
-)
-# marshmallow 4 `validate.Email`: user part, domain part and the domains allowed without a dot.
-_LETTERS = "\u00a1-\uffff"
-EMAIL_USER_PATTERN = re.compile(
-    r"(^[-!#$%&'*+/=?^`{}|~\w]+(\.[-!#$%&'*+/=?^`{}|~\w]+)*\Z"
-    r'|^"([\001-\010\013\014\016-\037!#-\[\]-\177]|\\[\001-\011\013\014\016-\177])*"\Z)',
-    re.IGNORECASE | re.UNICODE,
-)
-EMAIL_DOMAIN_PATTERN = re.compile(
-    r"(?:[A-Z0-9" + _LETTERS + r"](?:[A-Z0-9" + _LETTERS + r"-]{0,61}[A-Z0-9" + _LETTERS + r"])?\.)+"
-    r"(?:[A-Z" + _LETTERS + r"]{2,6}|[A-Z0-9" + _LETTERS + r"-]{2,})\Z"
-    r"|^\[(25[0-5]|2[0-4]\d|[0-1]?\d?\d)(\.(25[0-5]|2[0-4]\d|[0-1]?\d?\d)){3}\]\Z",
-    re.IGNORECASE | re.UNICODE,
-)
-EMAIL_DOMAINS_WITHOUT_DOT = ("localhost",)
-
-UNKNOWN = "Unknown field."
-REQUIRED = "Missing data for required field."
-NULL = "Field may not be null."
-NOT_OBJECT = "Invalid input type."
-NOT_STRING = "Not a valid string."
-NOT_INTEGER = "Not a valid integer."
-NOT_NUMBER = "Not a valid number."
-NOT_BOOLEAN = "Not a valid boolean."
-NOT_LIST = "Not a valid list."
-NOT_DATE = "Not a valid date."
+# A container's check returns (output in JSON style, loaded value as Schema.load has it).
+ContainerCheck = Callable[[Any], tuple[Any, Any]]
 
 
 class _Invalid(Exception):
@@ -113,230 +56,370 @@ class _Invalid(Exception):
         self.errors = errors
 
 
-def _fail(message: str) -> _Invalid:
-    return _Invalid([(None, message)])
-
-
-def _nest(key: object, errors: list[tuple[str | None, str]]) -> Errors:
+def _nest(key: object, errors: list[tuple[str | None, str]]) -> list[tuple[str, str]]:
     """Prefix relative error paths with a field name or list index."""
     return [(str(key) if path is None else f"{key}.{path}", message) for path, message in errors]
 
 
-# --- scalar checks: return the (possibly converted) value or raise _Invalid ------------------------------
+def _relative(messages: Any) -> list[tuple[str | None, str]]:
+    """A ValidationError's messages as relative (path, message) pairs (a list of strings is the value)."""
+    if isinstance(messages, dict):
+        pairs: list[tuple[str | None, str]] = []
+        for key, value in messages.items():
+            pairs.extend(_nest(key, _relative(value)))
+        return pairs
+    if isinstance(messages, list) and all(isinstance(item, str) for item in messages):
+        return [(None, message) for message in messages]
+    return [(None, str(messages))]
 
 
-def _string(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    raise _fail(NOT_STRING)
+def _json_style(raw: Any, loaded: Any) -> Any:
+    """The loaded scalar as the engine reads it: dates as ISO strings, numbers only re-typed kept as given."""
+    if loaded is raw:
+        return raw
+    kind = type(loaded)
+    if kind is date:
+        text = loaded.isoformat()
+        return raw if text == raw else text
+    if (kind is int or kind is float) and (type(raw) is int or type(raw) is float) and loaded == raw:
+        return raw
+    return loaded
 
 
-def _one_of(choices: tuple[str, ...]) -> Check:
-    allowed = frozenset(choices)
-    message = f"Must be one of: {', '.join(choices)}."
-
-    def check(value: Any) -> str:
-        if isinstance(value, str) and value in allowed:
-            return value
-        raise _fail(message if isinstance(value, str) else NOT_STRING)
-
-    return check
+# --- fields -----------------------------------------------------------------------------------------------
 
 
-def _in_set(codes: frozenset[str], what: str) -> Check:
-    def check(value: Any) -> str:
-        if isinstance(value, str) and value in codes:
-            return value
-        raise _fail(f"{value!r} is not {what}." if isinstance(value, str) else NOT_STRING)
-
-    return check
-
-
-def _matching(pattern: re.Pattern, message: str) -> Check:
-    def check(value: Any) -> str:
-        if isinstance(value, str) and pattern.match(value) is not None:
-            return value
-        raise _fail(message if isinstance(value, str) else NOT_STRING)
-
-    return check
-
-
-def _clean_text(low: int, high: int) -> Check:
-    """CleanString with a length range: no control characters or surrogates; trimmed; length after trim."""
-
-    def check(value: Any) -> str:
-        if not isinstance(value, str):
-            raise _fail(NOT_STRING)
-        if UNSAFE_TEXT.search(value) is not None:
-            raise _fail("Text contains control characters or invalid UTF-8.")
-        text = value.strip()
-        if not low <= len(text) <= high:
-            raise _fail(f"Length must be between {low} and {high}.")
-        return value if len(text) == len(value) else text
-
-    return check
-
-
-def _integer(low: int, high: int) -> Check:
-    """StrictInteger in a range: ints only (no bools, floats or numeric strings)."""
-
-    def check(value: Any) -> int:
-        if type(value) is not int:
-            if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-                raise _fail(NOT_INTEGER)
-            value = int(value)
-        if low <= value <= high:
-            return value
-        raise _fail(f"Must be greater than or equal to {low} and less than or equal to {high}.")
-
-    return check
-
-
-def _capacity(value: Any) -> float | int:
-    """fields.Float(allow_nan=False) in 0 … MAX_CAPACITY; ints and floats are kept as given."""
-    if value is True or value is False:
-        raise _fail(NOT_NUMBER)
+def _run_validators(field: fields.Field, loaded: Any) -> None:
+    """The field's validators on its loaded value as Field._validate runs them (all messages on a failure)."""
     try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise _fail(NOT_NUMBER) from None
-    except OverflowError:
-        raise _fail("Number too large.") from None
-    if not math.isfinite(number):
-        raise _fail("Special numeric values (nan or infinity) are not permitted.")
-    if not 0 <= number <= MAX_CAPACITY:
-        raise _fail(f"Must be greater than or equal to 0 and less than or equal to {MAX_CAPACITY}.")
-    kind = type(value)
-    return value if kind is int or kind is float else number
+        field._validate(loaded)
+    except ValidationError as error:
+        raise _Invalid(_relative(error.messages)) from None
 
 
-def _boolean(value: Any) -> bool:
-    """fields.Boolean: True/False or one of marshmallow's true/false words and numbers."""
-    if value is True or value is False:
-        return value
-    try:
-        if value in BOOLEAN_TRUE:
-            return True
-        if value in BOOLEAN_FALSE:
-            return False
-    except TypeError:  # unhashable: a list or an object
-        pass
-    raise _fail(NOT_BOOLEAN)
+def _unchanged_kind(field: fields.Field) -> Callable[[Any], bool] | None:
+    """A test for the values the field's `_deserialize` returns as they are, when it is marshmallow's own.
+
+    Only where the field's class keeps marshmallow's method (a project field class that overrides it, such
+    as CleanString, is always called): a str for String, an int for Integer, a finite float for Float
+    (any float with allow_nan), True/False for a Boolean that loads them as themselves.
+    """
+    kind = type(field)
+    if isinstance(field, fields.String) and kind._deserialize is fields.String._deserialize:
+        return lambda value: type(value) is str
+    numeric = kind._deserialize is fields.Number._deserialize
+    if isinstance(field, fields.Integer) and numeric and kind._validated is fields.Integer._validated:
+        return lambda value: type(value) is int
+    if isinstance(field, fields.Float) and numeric and kind._validated is fields.Float._validated:
+        if field.allow_nan:
+            return lambda value: type(value) is float
+        return lambda value: type(value) is float and value - value == 0.0  # not nan or ±inf
+    if isinstance(field, fields.Boolean) and kind._deserialize is fields.Boolean._deserialize:
+        try:
+            both = field._deserialize(True, None, None) is True and field._deserialize(False, None, None) is False
+        except ValidationError:
+            both = False
+        if both:
+            return lambda value: value is True or value is False
+    return None
 
 
-def _email(value: Any) -> str:
-    """fields.Email with a length limit."""
-    if not isinstance(value, str):
-        raise _fail(NOT_STRING)
-    if not _is_email(value):
-        raise _fail("Not a valid email address.")
-    if len(value) > EMAIL_MAX_LENGTH:
-        raise _fail(f"Longer than maximum length {EMAIL_MAX_LENGTH}.")
-    return value
+def _passes(validator: Any) -> Callable[[Any], bool] | None:
+    """A marshmallow validator as a test that is True exactly when the validator would not raise.
+
+    Length, Range, OneOf and Regexp (these classes exactly) from their own attributes; None for any other
+    validator (Email, a custom function), which is called as it is. A test that raises counts as False.
+    """
+    kind = type(validator)
+    if kind is validate.OneOf:
+        try:
+            choices = frozenset(validator.choices)
+        except TypeError:
+            return None
+        return choices.__contains__
+    if kind is validate.Range:
+        low, high = validator.min, validator.max
+        low_in, high_in = validator.min_inclusive, validator.max_inclusive
+
+        def in_range(value: Any) -> bool:
+            if low is not None and (value < low if low_in else value <= low):
+                return False
+            return high is None or not (value > high if high_in else value >= high)
+
+        return in_range
+    if kind is validate.Length:
+        equal, shortest, longest = validator.equal, validator.min, validator.max
+        if equal is not None:
+            return lambda value: len(value) == equal
+        return lambda value: (shortest is None or len(value) >= shortest) and (
+            longest is None or len(value) <= longest
+        )
+    if kind is validate.Regexp:
+        match = validator.regex.match
+        return lambda value: match(value) is not None
+    return None
 
 
-def _is_email(value: str) -> bool:
-    """marshmallow 4's validate.Email."""
-    if not value or "@" not in value:
-        return False
-    user, domain = value.rsplit("@", 1)
-    if not EMAIL_USER_PATTERN.match(user):
-        return False
-    return domain in EMAIL_DOMAINS_WITHOUT_DOT or EMAIL_DOMAIN_PATTERN.match(domain) is not None
+def _scalar_check(field: fields.Field, name: str) -> Check:
+    """A scalar field: its own `_deserialize` (skipped where it would return the value as it is), then its
+    validators (Length, Range, OneOf, Regexp as tests; the others called); returns the loaded value."""
+    if getattr(field, "pre_load", None) or getattr(field, "post_load", None):
+        return _field_fallback(field, name)
+    deserialize = field._deserialize
+    unchanged = _unchanged_kind(field)
+    validated = _validation(field)
 
-
-def _iso_date(value: Any) -> Any:
-    """fields.Date: what `date.fromisoformat` reads; kept (or rewritten) as a `YYYY-MM-DD` string."""
-    if isinstance(value, date):
-        return value
-    try:
-        text = date.fromisoformat(value).isoformat()
-    except (TypeError, AttributeError, ValueError):
-        raise _fail(NOT_DATE) from None
-    return value if text == value else text
-
-
-def _founded_on(value: Any) -> Any:
-    """founded_on: an ISO date (its bounds: vocabulary.founded_on_problem, checked with founded_year)."""
-    return _iso_date(value)
-
-
-# --- containers: objects (unknown fields refused) and lists -----------------------------------------------
-
-Fields = dict[str, tuple[Check, bool]]  # field name → (check, null allowed)
-
-
-def _object(fields: Fields, required: tuple[str, ...] = ()) -> Check:
-    """A nested schema: known fields only, required ones present, nulls only where allowed."""
-
-    def check(value: Any) -> dict:
-        if not isinstance(value, dict):
-            raise _Invalid([("_schema", NOT_OBJECT)])
-        errors: Errors = []
-        changed = None
-        for key, item in value.items():
-            spec = fields.get(key)
-            if spec is None or item is None:
-                if spec is None or not spec[1]:
-                    errors.append((str(key), UNKNOWN if spec is None else NULL))
-                continue
+    def check(value: Any) -> Any:
+        if unchanged is not None and unchanged(value):
+            loaded = value
+        else:
             try:
-                new = spec[0](item)
-            except _Invalid as error:
-                errors.extend(_nest(key, error.errors))
-                continue
-            if new is not item:
-                changed = changed or {}
-                changed[key] = new
-        errors.extend((key, REQUIRED) for key in required if key not in value)
-        if errors:
-            raise _Invalid(errors)
-        return value if changed is None else {**value, **changed}
+                loaded = deserialize(value, name, None)
+            except ValidationError as error:
+                raise _Invalid(_relative(error.messages)) from None
+        if validated is not None:
+            validated(loaded)
+        return loaded
 
     return check
 
 
-def _list(item: Check, low: int, high: int) -> Check:
-    """fields.List: every item checked first; the length only when every item is valid."""
-    message = f"Length must be between {low} and {high}." if low else f"Longer than maximum length {high}."
+def _validation(field: fields.Field) -> Callable[[Any], None] | None:
+    """The field's validators on a loaded value (None when it has none): Length, Range, OneOf and Regexp as
+    tests, the others called; on any failure Field._validate itself decides and gives all its messages."""
+    validators = tuple(field.validators)
+    if not validators:
+        return None
+    tests = tuple(_passes(validator) for validator in validators)
+    called = tuple(validator for validator, test in zip(validators, tests, strict=True) if test is None)
+    tests = tuple(test for test in tests if test is not None)
 
-    def check(value: Any) -> list:
-        if not isinstance(value, list):
-            raise _fail(NOT_LIST)
-        errors: Errors = []
+    def validated(loaded: Any) -> None:
+        try:
+            for test in tests:
+                if not test(loaded):
+                    raise ValueError
+            for validator in called:
+                validator(loaded)
+        except Exception:  # a failed test, a test that cannot compare, or a validator's error
+            _run_validators(field, loaded)
+
+    return validated
+
+
+def _field_fallback(field: fields.Field, name: str) -> Check:
+    """A field the compiler does not translate: marshmallow's own Field.deserialize."""
+
+    def check(value: Any) -> Any:
+        try:
+            return field.deserialize(value, name, None)
+        except ValidationError as error:
+            raise _Invalid(_relative(error.messages)) from None
+
+    return check
+
+
+def _container_check(field: fields.Field, name: str) -> ContainerCheck | None:
+    """A Nested or List field as a container check, or None for a scalar field."""
+    if isinstance(field, fields.Nested):
+        return _nested_check(field, name)
+    if isinstance(field, fields.List):
+        return _list_check(field, name)
+    return None
+
+
+def _nested_check(field: fields.Nested, name: str) -> ContainerCheck:
+    """fields.Nested: the nested schema compiled, then the field's own validators on the loaded dict."""
+    schema = field.schema
+    if field.many or schema.many or field.unknown not in (None, RAISE):
+        scalar = _field_fallback(field, name)
+        return lambda value: (_json_tree(value, scalar(value)), scalar(value))
+    inner = compile_schema(schema)
+    validated = _validation(field)
+    if validated is None:
+        return inner
+
+    def check(value: Any) -> tuple[Any, Any]:
+        output, loaded = inner(value)
+        validated(loaded)
+        return output, loaded
+
+    return check
+
+
+def _list_check(field: fields.List, name: str) -> ContainerCheck:
+    """fields.List: every item by the inner field first; the list's validators only when all are valid."""
+    inner_field = field.inner
+    container = _container_check(inner_field, name)
+    scalar = None if container is not None else _scalar_check(inner_field, name)
+    allow_none = inner_field.allow_none
+    null = inner_field.error_messages["null"]
+    invalid = field.error_messages["invalid"]
+    validated = _validation(field)
+
+    def check(value: Any) -> tuple[Any, Any]:
+        if not is_collection(value):
+            raise _Invalid([(None, invalid)])
+        errors: list[tuple[str | None, str]] = []
+        loaded_items = []
         changed = None
         for index, element in enumerate(value):
+            if element is None:
+                if not allow_none:
+                    errors.append((str(index), null))
+                loaded_items.append(None)
+                continue
             try:
-                new = item(element) if element is not None else None
+                if container is not None:
+                    output, loaded = container(element)
+                else:
+                    loaded = scalar(element)
+                    output = _json_style(element, loaded)
             except _Invalid as error:
                 errors.extend(_nest(index, error.errors))
                 continue
-            if new is None:
-                errors.append((str(index), NULL))
-            elif new is not element:
+            loaded_items.append(loaded)
+            if output is not element:
                 changed = changed or {}
-                changed[index] = new
+                changed[index] = output
         if errors:
             raise _Invalid(errors)
-        if not low <= len(value) <= high:
-            raise _fail(message)
-        return value if changed is None else [changed.get(i, element) for i, element in enumerate(value)]
+        if validated is not None:
+            validated(loaded_items)
+        output = value if changed is None else [changed.get(i, item) for i, item in enumerate(value)]
+        return output, loaded_items
 
     return check
 
 
-def _code_list(codes: frozenset[str], high: int, what: str) -> Check:
-    """A list of reference codes: one set operation when every item is a known code."""
-    slow = _list(_in_set(codes, what), 0, high)
+def _json_tree(raw: Any, loaded: Any) -> Any:
+    """_json_style over a loaded tree (for the parts loaded by marshmallow itself)."""
+    if isinstance(loaded, dict) and isinstance(raw, Mapping):
+        return {key: _json_tree(raw.get(key), item) for key, item in loaded.items() if key in raw}
+    if isinstance(loaded, list) and isinstance(raw, list) and len(raw) == len(loaded):
+        return [_json_tree(item, new) for item, new in zip(raw, loaded, strict=True)]
+    return _json_style(raw, loaded)
 
-    def check(value: Any) -> list:
-        if isinstance(value, list) and len(value) <= high:
+
+# --- schemas ----------------------------------------------------------------------------------------------
+
+
+def compile_schema(schema: Schema) -> ContainerCheck:
+    """A plain-Python check equal to `schema.load` (unknown fields refused): value → (output, loaded)."""
+    hooks = schema._hooks
+    if hooks[PRE_LOAD] or hooks[POST_LOAD] or schema.unknown != RAISE or schema.many or schema.partial:
+        return _schema_fallback(schema)
+    specs: dict[str, tuple] = {}  # data key → (field, scalar check, container check, allow_none)
+    required: list[tuple[str, str]] = []
+    defaults: list[tuple[str, Any]] = []
+    for attr_name, field in schema.load_fields.items():
+        key = field.data_key if field.data_key is not None else attr_name
+        if (field.attribute or attr_name) != key:
+            return _schema_fallback(schema)
+        container = _container_check(field, key)
+        scalar = _scalar_check(field, key) if container is None else None
+        specs[key] = (scalar, container, field.allow_none, field.error_messages["null"])
+        if field.required:
+            required.append((key, field.error_messages["required"]))
+        elif field.load_default is not fields.missing_:
+            defaults.append((key, field.load_default))
+    field_validators = [
+        (schema.load_fields[name], getattr(schema, attr_name))
+        for attr_name, _, options in hooks[VALIDATES]
+        for name in options["field_names"]
+        if name in schema.load_fields
+    ]
+    field_validators = [
+        (field.data_key if field.data_key is not None else field.name, method)
+        for field, method in field_validators
+    ]
+    schema_validators = [
+        (getattr(schema, attr_name), options.get("pass_original", False), options["skip_on_field_errors"])
+        for attr_name, _, options in sorted(hooks[VALIDATES_SCHEMA], key=lambda hook: not hook[1])
+    ]
+    needs_loaded = bool(field_validators or schema_validators)
+    unknown = schema.error_messages["unknown"]
+    not_object = schema.error_messages["type"]
+
+    def check(value: Any) -> tuple[Any, Any]:
+        if type(value) is not dict and not isinstance(value, Mapping):
+            raise _Invalid([("_schema", not_object)])
+        errors: list[tuple[str | None, str]] = []
+        loaded: dict = {}
+        changed = None
+        for key, item in value.items():
+            spec = specs.get(key)
+            if spec is None:
+                errors.append((str(key), unknown))
+                continue
+            if item is None:
+                if spec[2]:
+                    loaded[key] = None
+                else:
+                    errors.append((key, spec[3]))
+                continue
             try:
-                if codes.issuperset(value):
-                    return value
-            except TypeError:  # an unhashable item
-                pass
-        return slow(value)
+                if spec[1] is not None:
+                    output, new = spec[1](item)
+                else:
+                    new = spec[0](item)
+                    output = _json_style(item, new)
+            except _Invalid as error:
+                errors.extend(_nest(key, error.errors))
+                continue
+            loaded[key] = new
+            if output is not item:
+                changed = changed or {}
+                changed[key] = output
+        for key, message in required:
+            if key not in value:
+                errors.append((key, message))
+        if needs_loaded:
+            for key, default in defaults:
+                if key not in value:
+                    loaded[key] = default() if callable(default) else default
+            _call_validators(value, loaded, errors, field_validators, schema_validators)
+        if errors:
+            raise _Invalid(errors)
+        return (value if changed is None else {**value, **changed}), loaded
+
+    return check
+
+
+def _call_validators(raw, loaded: dict, errors: list, field_validators, schema_validators) -> None:
+    """The schema's @validates methods on loaded values, then (without field errors) its @validates_schema."""
+    for key, method in field_validators:
+        if key in loaded:
+            try:
+                method(loaded[key], data_key=key)
+            except ValidationError as error:
+                errors.extend(_nest(key, _relative(error.messages)))
+    field_errors = bool(errors)
+    for method, pass_original, skip_on_field_errors in schema_validators:
+        if field_errors and skip_on_field_errors:
+            continue
+        try:
+            if pass_original:
+                method(loaded, raw, partial=None, many=False, unknown=RAISE)
+            else:
+                method(loaded, partial=None, many=False, unknown=RAISE)
+        except ValidationError as error:
+            messages = error.messages
+            if isinstance(messages, dict):
+                errors.extend(_relative(messages))
+            else:
+                errors.extend(_nest(error.field_name, _relative(messages)))
+
+
+def _schema_fallback(schema: Schema) -> ContainerCheck:
+    """A schema the compiler does not translate: loaded by marshmallow, output in JSON style."""
+
+    def check(value: Any) -> tuple[Any, Any]:
+        try:
+            loaded = schema.load(value)
+        except ValidationError as error:
+            raise _Invalid(_relative(error.messages)) from None
+        return _json_tree(value, loaded), loaded
 
     return check
 
@@ -344,105 +427,25 @@ def _code_list(codes: frozenset[str], high: int, what: str) -> Check:
 # --- the profile ------------------------------------------------------------------------------------------
 
 
-def _profile_check(this_year: int) -> Check:
-    """The whole profile check for a calendar year under the policy in force (its codes and countries)."""
-    current = reference.policy()
-    return _profile_check_for(this_year, current.content_hash, str(current.directory))
+@lru_cache(maxsize=1)
+def _profile_check() -> ContainerCheck:
+    """IkmProfileSchema compiled (once per process; its validators read the policy in force when called)."""
+    from app.schemas.ikm import IkmProfileSchema
+
+    return compile_schema(IkmProfileSchema())
 
 
-@lru_cache(maxsize=4)
-def _profile_check_for(this_year: int, policy_hash: str, policy_dir: str) -> Check:
-    """The profile check for a year under the policy of that hash and directory (read from reference)."""
-    certificate_codes = frozenset(reference.certification_codes())
-    countries = reference.country_codes()
-    country = _in_set(countries, "an ISO 3166-1 alpha-2 code from the reference list")
-    year = _integer(MIN_YEAR, this_year)
-    hs_codes = frozenset(
-        code for code in reference.hs6_descriptions() if len(code) == HS_CODE_LENGTH and code.isdigit()
-    )
-    product = _object(
-        {
-            "description": (_clean_text(DESCRIPTION_MIN_LENGTH, DESCRIPTION_MAX_LENGTH), False),
-            "hs_code": (_in_set(hs_codes, "a 6-digit HS 2022 code"), True),
-            "monthly_capacity": (_capacity, True),
-            "capacity_unit": (_one_of(CAPACITY_UNITS), True),
-        },
-        required=("description",),
-    )
-    certification = _object(
-        {
-            "code": (_in_set(certificate_codes, "a code of policy-v1 §2"), False),
-            "valid_until": (_iso_date, True),
-        },
-        required=("code",),
-    )
-    history = _object(
-        {
-            "direct": (_boolean, True),
-            "indirect": (_boolean, True),
-            "markets": (_code_list(countries, MAX_EXPORT_MARKETS, "an ISO alpha-2 code"), False),
-            "last_export_year": (year, True),
-        }
-    )
-    return _object(
-        {
-            "name": (_clean_text(NAME_MIN_LENGTH, NAME_MAX_LENGTH), False),
-            "nib": (_matching(NIB_PATTERN, "NIB must be 13 digits."), True),
-            "legal_form": (_one_of(LEGAL_FORMS), True),
-            "region_code": (_in_set(reference.regency_codes(), "a Kemendagri kabupaten/kota code"), False),
-            "kecamatan_code": (
-                _in_set(frozenset(reference.kecamatan_names()), "a Kemendagri kecamatan code"),
-                True,
-            ),
-            "founded_year": (year, True),
-            "founded_on": (_founded_on, True),
-            "employees": (_integer(0, MAX_EMPLOYEES), True),
-            "annual_revenue_idr": (_integer(0, MAX_REVENUE_IDR), True),
-            "owner_gender": (_one_of(OWNER_GENDERS), True),
-            "owner_name": (_clean_text(0, OWNER_NAME_MAX_LENGTH), True),
-            "contact_email": (_email, True),
-            "contact_phone": (_matching(PHONE_PATTERN, "Not a valid phone number."), True),
-            "credit_status": (_one_of(CREDIT_STATUSES), True),
-            "group": (
-                _object(
-                    {"kind": (_one_of(GROUP_KINDS), False), "members": (_integer(0, MAX_EMPLOYEES), False)},
-                    required=("kind", "members"),
-                ),
-                True,
-            ),
-            "ovop_stars": (_integer(0, MAX_OVOP_STARS), True),
-            "products": (_list(product, MIN_PRODUCTS, MAX_PRODUCTS), False),
-            "certifications": (_list(certification, 0, MAX_CERTIFICATIONS), False),
-            "export_history": (history, True),
-            "target_markets": (_code_list(countries, MAX_TARGET_MARKETS, "an ISO alpha-2 code"), False),
-            "buyer_contract": (_object({"market": (country, False)}, required=("market",)), True),
-            "practices": (_object({name: (_boolean, True) for name in PRACTICE_FIELDS}), True),
-        },
-        required=("name", "region_code", "products"),
-    )
-
-
-def validate_profile(profile: object, today: date | None = None) -> tuple[dict | None, Errors]:
+def validate_profile(profile: object) -> tuple[dict | None, Errors]:
     """Check a profile as IkmProfileSchema does: (profile as the engine reads it, []) or (None, errors)."""
-    return _validate_with(_profile_check((today or date.today()).year), profile)
+    return _validate_with(_profile_check(), profile)
 
 
-def _validate_with(check: Check, profile: object) -> tuple[dict | None, Errors]:
-    """validate_profile with the profile check already chosen (a batch chooses it once)."""
+def _validate_with(check: ContainerCheck, profile: object) -> tuple[dict | None, Errors]:
+    """validate_profile with the compiled check already chosen (a batch chooses it once)."""
     try:
-        checked = check(profile)
+        return check(profile)[0], []
     except _Invalid as error:
-        return None, error.errors
-    founded_on = checked.get("founded_on")
-    if founded_on is not None:
-        day = founded_on if isinstance(founded_on, date) else date.fromisoformat(founded_on)
-        problem = founded_on_problem(day, checked.get("founded_year"))
-        if problem:
-            return None, [("founded_on", problem)]
-    kecamatan = checked.get("kecamatan_code")
-    if kecamatan and kecamatan[:5] != checked.get("region_code"):
-        return None, [("kecamatan_code", "kecamatan_code is not in region_code.")]
-    return checked, []
+        return None, [("_schema" if path is None else path, message) for path, message in error.errors]
 
 
 # --- the schema itself, and the validator the batch CLI uses ---------------------------------------------
@@ -461,14 +464,10 @@ def _flatten_messages(messages, prefix: str | None = None) -> Errors:
     return flat
 
 
-def schema_validator() -> Validator | None:
-    """A validator built on app.schemas.ikm.IkmProfileSchema when that module can be imported."""
-    try:
-        from marshmallow import ValidationError
+def schema_validator() -> Validator:
+    """A validator that loads each profile with app.schemas.ikm.IkmProfileSchema itself."""
+    from app.schemas.ikm import IkmProfileSchema
 
-        from app.schemas.ikm import IkmProfileSchema
-    except ImportError:
-        return None
     schema = IkmProfileSchema()
 
     def validate(profile: object) -> tuple[dict | None, Errors]:
@@ -484,16 +483,14 @@ def schema_validator() -> Validator | None:
 
 
 def row_validator(kind: str = "engine") -> Validator:
-    """The batch row validator: "engine" (validate_profile, schema messages for rejects) or "schema"."""
+    """The batch row validator: "engine" (the compiled schema, its own messages for rejects) or "schema"."""
     schema = schema_validator()
-    if schema is None:
-        return validate_profile
     if kind == "schema":
         return schema
-    check = _profile_check(date.today().year)  # the policy in force when the batch starts
+    check = _profile_check()
 
     def validate(profile: object) -> tuple[dict | None, Errors]:
-        """validate_profile for every row; the schema's verdict and messages for the rows it rejects."""
+        """The compiled check for every row; the schema's verdict and messages for the rows it rejects."""
         accepted, errors = _validate_with(check, profile)
         return (accepted, []) if not errors else schema(profile)
 

@@ -26,16 +26,11 @@ class CleanString(fields.String):
 
 
 class StrictInteger(fields.Integer):
-    """An integer that refuses floats, booleans and numeric strings."""
+    """An integer that refuses floats, booleans and numeric strings (marshmallow 4's Integer(strict=True)
+    already refuses True and False, which Python treats as integers)."""
 
     def __init__(self, **kwargs) -> None:
         super().__init__(strict=True, **kwargs)
-
-    def _validated(self, value):
-        """Reject booleans, which Python treats as integers."""
-        if isinstance(value, bool):
-            raise self.make_error("invalid", input=value)
-        return super()._validated(value)
 
 
 class StrictBoolean(fields.Boolean):

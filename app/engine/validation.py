@@ -97,31 +97,32 @@ def _run_validators(field: fields.Field, loaded: Any) -> None:
         raise _Invalid(_relative(error.messages)) from None
 
 
-def _unchanged_kind(field: fields.Field) -> Callable[[Any], bool] | None:
-    """A test for the values the field's `_deserialize` returns as they are, when it is marshmallow's own.
+def _unchanged_kind(field: fields.Field) -> tuple[type | None, bool]:
+    """(type, finite only) of the values the field's `_deserialize` returns as they are, when it is
+    marshmallow's own method; (None, False) otherwise, so the field's `_deserialize` is always called.
 
-    Only where the field's class keeps marshmallow's method (a project field class that overrides it, such
-    as CleanString, is always called): a str for String, an int for Integer, a finite float for Float
-    (any float with allow_nan), True/False for a Boolean that loads them as themselves.
+    A project field class that overrides the method (CleanString) is always called. str for String, int
+    for Integer, a finite float for Float (any float with allow_nan), bool for a Boolean that loads True
+    and False as themselves.
     """
     kind = type(field)
     if isinstance(field, fields.String) and kind._deserialize is fields.String._deserialize:
-        return lambda value: type(value) is str
+        return str, False
     numeric = kind._deserialize is fields.Number._deserialize
     if isinstance(field, fields.Integer) and numeric and kind._validated is fields.Integer._validated:
-        return lambda value: type(value) is int
+        return int, False
     if isinstance(field, fields.Float) and numeric and kind._validated is fields.Float._validated:
-        if field.allow_nan:
-            return lambda value: type(value) is float
-        return lambda value: type(value) is float and value - value == 0.0  # not nan or ±inf
+        return float, not field.allow_nan
     if isinstance(field, fields.Boolean) and kind._deserialize is fields.Boolean._deserialize:
         try:
-            both = field._deserialize(True, None, None) is True and field._deserialize(False, None, None) is False
+            if (
+                field._deserialize(True, None, None) is True
+                and field._deserialize(False, None, None) is False
+            ):
+                return bool, False
         except ValidationError:
-            both = False
-        if both:
-            return lambda value: value is True or value is False
-    return None
+            pass
+    return None, False
 
 
 def _passes(validator: Any) -> Callable[[Any], bool] | None:
@@ -140,6 +141,8 @@ def _passes(validator: Any) -> Callable[[Any], bool] | None:
     if kind is validate.Range:
         low, high = validator.min, validator.max
         low_in, high_in = validator.min_inclusive, validator.max_inclusive
+        if low is not None and high is not None and low_in and high_in:
+            return lambda value: low <= value <= high
 
         def in_range(value: Any) -> bool:
             if low is not None and (value < low if low_in else value <= low):
@@ -151,8 +154,8 @@ def _passes(validator: Any) -> Callable[[Any], bool] | None:
         equal, shortest, longest = validator.equal, validator.min, validator.max
         if equal is not None:
             return lambda value: len(value) == equal
-        return lambda value: (shortest is None or len(value) >= shortest) and (
-            longest is None or len(value) <= longest
+        return lambda value: (
+            (shortest is None or len(value) >= shortest) and (longest is None or len(value) <= longest)
         )
     if kind is validate.Regexp:
         match = validator.regex.match
@@ -160,39 +163,82 @@ def _passes(validator: Any) -> Callable[[Any], bool] | None:
     return None
 
 
-def _scalar_check(field: fields.Field, name: str) -> Check:
+def _scalar_check(field: fields.Field, name: str, remember: bool = False) -> Check:
     """A scalar field: its own `_deserialize` (skipped where it would return the value as it is), then its
     validators (Length, Range, OneOf, Regexp as tests; the others called); returns the loaded value."""
     if getattr(field, "pre_load", None) or getattr(field, "post_load", None):
         return _field_fallback(field, name)
     deserialize = field._deserialize
-    unchanged = _unchanged_kind(field)
-    validated = _validation(field)
+    exact, finite = _unchanged_kind(field)
+    tests, called = _tests(field, remember)
+    validators = bool(tests or called)
 
     def check(value: Any) -> Any:
-        if unchanged is not None and unchanged(value):
+        if type(value) is exact and (not finite or value - value == 0.0):  # 0.0: not nan or ±inf
             loaded = value
         else:
             try:
                 loaded = deserialize(value, name, None)
             except ValidationError as error:
                 raise _Invalid(_relative(error.messages)) from None
-        if validated is not None:
-            validated(loaded)
+        if validators:
+            try:
+                for test in tests:
+                    if not test(loaded):
+                        raise ValueError
+                for validator in called:
+                    validator(loaded)
+            except Exception:  # a failed test, a test that cannot compare, or a validator's error
+                _run_validators(field, loaded)
         return loaded
 
     return check
 
 
-def _validation(field: fields.Field) -> Callable[[Any], None] | None:
-    """The field's validators on a loaded value (None when it has none): Length, Range, OneOf and Regexp as
-    tests, the others called; on any failure Field._validate itself decides and gives all its messages."""
+def _tests(field: fields.Field, remember: bool = False) -> tuple[tuple, tuple]:
+    """The field's validators as (tests, validators to call): Length, Range, OneOf and Regexp as tests;
+    with `remember`, each called validator skips the values it has already accepted (see _remembered)."""
     validators = tuple(field.validators)
-    if not validators:
-        return None
     tests = tuple(_passes(validator) for validator in validators)
-    called = tuple(validator for validator, test in zip(validators, tests, strict=True) if test is None)
-    tests = tuple(test for test in tests if test is not None)
+    called = tuple(
+        _remembered(validator) if remember else validator
+        for validator, test in zip(validators, tests, strict=True)
+        if test is None
+    )
+    return tuple(test for test in tests if test is not None), called
+
+
+def _remembered(validator: Callable, limit: int = 100_000) -> Callable:
+    """A validator that skips a (type, value) it has already accepted, for one batch.
+
+    A batch runs under one policy on one day, and a field validator's verdict depends on the value, the
+    policy in force (codes, countries) and the date only, so a value it accepted once it accepts again:
+    a batch of 100,000 rows names a few hundred country, HS and certificate codes and years. Values it
+    refuses are checked every time (they raise). At most `limit` values are remembered.
+    """
+    accepted: set = set()
+
+    def call(value: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            key = (type(value), value)
+            if key in accepted:
+                return value
+        except TypeError:  # unhashable: always called
+            return validator(value, *args, **kwargs)
+        result = validator(value, *args, **kwargs)
+        if len(accepted) < limit:
+            accepted.add(key)
+        return result
+
+    return call
+
+
+def _validation(field: fields.Field) -> Callable[[Any], None] | None:
+    """The field's validators on a loaded value (None when it has none); on any failure Field._validate
+    itself decides and gives all its messages."""
+    tests, called = _tests(field)
+    if not (tests or called):
+        return None
 
     def validated(loaded: Any) -> None:
         try:
@@ -219,22 +265,22 @@ def _field_fallback(field: fields.Field, name: str) -> Check:
     return check
 
 
-def _container_check(field: fields.Field, name: str) -> ContainerCheck | None:
+def _container_check(field: fields.Field, name: str, remember: bool = False) -> ContainerCheck | None:
     """A Nested or List field as a container check, or None for a scalar field."""
     if isinstance(field, fields.Nested):
-        return _nested_check(field, name)
+        return _nested_check(field, name, remember)
     if isinstance(field, fields.List):
-        return _list_check(field, name)
+        return _list_check(field, name, remember)
     return None
 
 
-def _nested_check(field: fields.Nested, name: str) -> ContainerCheck:
+def _nested_check(field: fields.Nested, name: str, remember: bool = False) -> ContainerCheck:
     """fields.Nested: the nested schema compiled, then the field's own validators on the loaded dict."""
     schema = field.schema
     if field.many or schema.many or field.unknown not in (None, RAISE):
         scalar = _field_fallback(field, name)
         return lambda value: (_json_tree(value, scalar(value)), scalar(value))
-    inner = compile_schema(schema)
+    inner = compile_schema(schema, remember)
     validated = _validation(field)
     if validated is None:
         return inner
@@ -247,18 +293,18 @@ def _nested_check(field: fields.Nested, name: str) -> ContainerCheck:
     return check
 
 
-def _list_check(field: fields.List, name: str) -> ContainerCheck:
+def _list_check(field: fields.List, name: str, remember: bool = False) -> ContainerCheck:
     """fields.List: every item by the inner field first; the list's validators only when all are valid."""
     inner_field = field.inner
-    container = _container_check(inner_field, name)
-    scalar = None if container is not None else _scalar_check(inner_field, name)
+    container = _container_check(inner_field, name, remember)
+    scalar = None if container is not None else _scalar_check(inner_field, name, remember)
     allow_none = inner_field.allow_none
     null = inner_field.error_messages["null"]
     invalid = field.error_messages["invalid"]
     validated = _validation(field)
 
     def check(value: Any) -> tuple[Any, Any]:
-        if not is_collection(value):
+        if type(value) is not list and not is_collection(value):
             raise _Invalid([(None, invalid)])
         errors: list[tuple[str | None, str]] = []
         loaded_items = []
@@ -274,7 +320,7 @@ def _list_check(field: fields.List, name: str) -> ContainerCheck:
                     output, loaded = container(element)
                 else:
                     loaded = scalar(element)
-                    output = _json_style(element, loaded)
+                    output = element if loaded is element else _json_style(element, loaded)
             except _Invalid as error:
                 errors.extend(_nest(index, error.errors))
                 continue
@@ -304,40 +350,20 @@ def _json_tree(raw: Any, loaded: Any) -> Any:
 # --- schemas ----------------------------------------------------------------------------------------------
 
 
-def compile_schema(schema: Schema) -> ContainerCheck:
+def compile_schema(schema: Schema, remember: bool = False) -> ContainerCheck:
     """A plain-Python check equal to `schema.load` (unknown fields refused): value → (output, loaded)."""
-    hooks = schema._hooks
-    if hooks[PRE_LOAD] or hooks[POST_LOAD] or schema.unknown != RAISE or schema.many or schema.partial:
+    if not _translatable(schema):
         return _schema_fallback(schema)
-    specs: dict[str, tuple] = {}  # data key → (field, scalar check, container check, allow_none)
-    required: list[tuple[str, str]] = []
-    defaults: list[tuple[str, Any]] = []
-    for attr_name, field in schema.load_fields.items():
-        key = field.data_key if field.data_key is not None else attr_name
-        if (field.attribute or attr_name) != key:
-            return _schema_fallback(schema)
-        container = _container_check(field, key)
-        scalar = _scalar_check(field, key) if container is None else None
-        specs[key] = (scalar, container, field.allow_none, field.error_messages["null"])
-        if field.required:
-            required.append((key, field.error_messages["required"]))
-        elif field.load_default is not fields.missing_:
-            defaults.append((key, field.load_default))
-    field_validators = [
-        (schema.load_fields[name], getattr(schema, attr_name))
-        for attr_name, _, options in hooks[VALIDATES]
-        for name in options["field_names"]
-        if name in schema.load_fields
+    specs = {key: _field_spec(field, key, remember) for key, field in _data_keys(schema)}
+    required = [
+        (key, field.error_messages["required"]) for key, field in _data_keys(schema) if field.required
     ]
-    field_validators = [
-        (field.data_key if field.data_key is not None else field.name, method)
-        for field, method in field_validators
+    defaults = [
+        (key, field.load_default)
+        for key, field in _data_keys(schema)
+        if not field.required and field.load_default is not fields.missing_
     ]
-    schema_validators = [
-        (getattr(schema, attr_name), options.get("pass_original", False), options["skip_on_field_errors"])
-        for attr_name, _, options in sorted(hooks[VALIDATES_SCHEMA], key=lambda hook: not hook[1])
-    ]
-    needs_loaded = bool(field_validators or schema_validators)
+    validators = _schema_hooks(schema, remember)
     unknown = schema.error_messages["unknown"]
     not_object = schema.error_messages["type"]
 
@@ -352,18 +378,19 @@ def compile_schema(schema: Schema) -> ContainerCheck:
             if spec is None:
                 errors.append((str(key), unknown))
                 continue
+            scalar, container, allow_none, null = spec
             if item is None:
-                if spec[2]:
+                if allow_none:
                     loaded[key] = None
                 else:
-                    errors.append((key, spec[3]))
+                    errors.append((key, null))
                 continue
             try:
-                if spec[1] is not None:
-                    output, new = spec[1](item)
+                if container is None:
+                    new = scalar(item)
+                    output = item if new is item else _json_style(item, new)
                 else:
-                    new = spec[0](item)
-                    output = _json_style(item, new)
+                    output, new = container(item)
             except _Invalid as error:
                 errors.extend(_nest(key, error.errors))
                 continue
@@ -371,14 +398,7 @@ def compile_schema(schema: Schema) -> ContainerCheck:
             if output is not item:
                 changed = changed or {}
                 changed[key] = output
-        for key, message in required:
-            if key not in value:
-                errors.append((key, message))
-        if needs_loaded:
-            for key, default in defaults:
-                if key not in value:
-                    loaded[key] = default() if callable(default) else default
-            _call_validators(value, loaded, errors, field_validators, schema_validators)
+        _after_fields(value, loaded, errors, required, defaults, validators)
         if errors:
             raise _Invalid(errors)
         return (value if changed is None else {**value, **changed}), loaded
@@ -386,8 +406,61 @@ def compile_schema(schema: Schema) -> ContainerCheck:
     return check
 
 
-def _call_validators(raw, loaded: dict, errors: list, field_validators, schema_validators) -> None:
-    """The schema's @validates methods on loaded values, then (without field errors) its @validates_schema."""
+def _translatable(schema: Schema) -> bool:
+    """False for a schema with load hooks, options or attribute names the compiler does not translate."""
+    hooks = schema._hooks
+    if hooks[PRE_LOAD] or hooks[POST_LOAD] or schema.unknown != RAISE or schema.many or schema.partial:
+        return False
+    return all(
+        (field.attribute or name) == (field.data_key or name) for name, field in schema.load_fields.items()
+    )
+
+
+def _data_keys(schema: Schema) -> list[tuple[str, fields.Field]]:
+    """The schema's load fields by the key they have in the input."""
+    return [(field.data_key or name, field) for name, field in schema.load_fields.items()]
+
+
+def _field_spec(field: fields.Field, key: str, remember: bool) -> tuple:
+    """One field of an object: (scalar check, container check, None allowed, null message)."""
+    container = _container_check(field, key, remember)
+    scalar = _scalar_check(field, key, remember) if container is None else None
+    return scalar, container, field.allow_none, field.error_messages["null"]
+
+
+def _schema_hooks(schema: Schema, remember: bool) -> tuple[list, list] | None:
+    """The schema's @validates methods by data key and its @validates_schema methods, or None."""
+    field_validators = [
+        (
+            schema.load_fields[name].data_key or name,
+            _remembered(getattr(schema, attr_name)) if remember else getattr(schema, attr_name),
+        )
+        for attr_name, _, options in schema._hooks[VALIDATES]
+        for name in options["field_names"]
+        if name in schema.load_fields
+    ]
+    schema_validators = [
+        (getattr(schema, attr_name), options.get("pass_original", False), options["skip_on_field_errors"])
+        for attr_name, _, options in sorted(schema._hooks[VALIDATES_SCHEMA], key=lambda hook: not hook[1])
+    ]
+    return (field_validators, schema_validators) if field_validators or schema_validators else None
+
+
+def _after_fields(raw, loaded: dict, errors: list, required, defaults, validators) -> None:
+    """Required fields that are absent, then the schema's validators (when it has any)."""
+    for key, message in required:
+        if key not in raw:
+            errors.append((key, message))
+    if validators is not None:
+        _call_validators(raw, loaded, errors, defaults, *validators)
+
+
+def _call_validators(raw, loaded: dict, errors: list, defaults, field_validators, schema_validators) -> None:
+    """The schema's @validates methods on loaded values, then (without field errors) its @validates_schema;
+    the loaded values include the load defaults of absent fields, as Schema.load passes them."""
+    for key, default in defaults:
+        if key not in raw:
+            loaded[key] = default() if callable(default) else default
     for key, method in field_validators:
         if key in loaded:
             try:
@@ -487,7 +560,9 @@ def row_validator(kind: str = "engine") -> Validator:
     schema = schema_validator()
     if kind == "schema":
         return schema
-    check = _profile_check()
+    from app.schemas.ikm import IkmProfileSchema
+
+    check = compile_schema(IkmProfileSchema(), remember=True)  # this batch: one policy, one day
 
     def validate(profile: object) -> tuple[dict | None, Errors]:
         """The compiled check for every row; the schema's verdict and messages for the rows it rejects."""

@@ -172,6 +172,8 @@ def _scalar_check(field: fields.Field, name: str, remember: bool = False) -> Che
     exact, finite = _unchanged_kind(field)
     tests, called = _tests(field, remember)
     validators = bool(tests or called)
+    if not finite and not called and len(tests) <= 1:  # the common shapes, with fewer steps
+        return _lean_check(field, name, exact, tests[0] if tests else None)
 
     def check(value: Any) -> Any:
         if type(value) is exact and (not finite or value - value == 0.0):  # 0.0: not nan or ±inf
@@ -190,6 +192,32 @@ def _scalar_check(field: fields.Field, name: str, remember: bool = False) -> Che
                     validator(loaded)
             except Exception:  # a failed test, a test that cannot compare, or a validator's error
                 _run_validators(field, loaded)
+        return loaded
+
+    return check
+
+
+def _lean_check(field: fields.Field, name: str, exact: type | None, test: Callable | None) -> Check:
+    """_scalar_check for a field with at most one test, no called validator and no finite-float rule."""
+    deserialize = field._deserialize
+
+    def loaded_value(value: Any) -> Any:
+        try:
+            return deserialize(value, name, None)
+        except ValidationError as error:
+            raise _Invalid(_relative(error.messages)) from None
+
+    if test is None:
+        return lambda value: value if type(value) is exact else loaded_value(value)
+
+    def check(value: Any) -> Any:
+        loaded = value if type(value) is exact else loaded_value(value)
+        try:
+            passed = test(loaded)
+        except Exception:  # a test that cannot compare: the field's validators decide
+            passed = False
+        if not passed:
+            _run_validators(field, loaded)
         return loaded
 
     return check

@@ -1,8 +1,9 @@
 """Vocabulary and bounds of contract.md's IKM profile, shared by the API schema and the engine's validator.
 
 Pure Python (no Flask, no marshmallow): `app/schemas/ikm.py` builds the marshmallow schema from these
-values and `app/engine/validation.py` checks batch rows against the same values, so a limit changes in
-one place. Reference code sets (regions, countries, HS 2022, certificate codes) live in `app/reference.py`.
+values (the engine's batch validator, `app/engine/validation.py`, is compiled from that schema), so a
+limit changes in one place. Reference code sets (regions, countries, HS 2022, certificate codes) live in
+`app/reference.py`.
 """
 
 from __future__ import annotations
@@ -81,7 +82,7 @@ SCALAR_PROFILE_FIELDS = (
 def founded_on_problem(founded_on: date, founded_year: int | None, as_of: date | None = None) -> str | None:
     """The one check of `founded_on` (policy v1.1 A7, contract.md), or None when it is right: a day from
     1 January MIN_YEAR to today, not after the assessment date, and in `founded_year` when both are given.
-    The API schema (app/schemas) calls it; the batch validator (app/engine/validation.py) calls it too."""
+    The API schema (app/schemas) calls it; the batch validator, compiled from that schema, calls it too."""
     if not date(MIN_YEAR, 1, 1) <= founded_on <= date.today():
         return (
             f"Tanggal berdiri harus antara {MIN_YEAR}-01-01 dan hari ini. "

@@ -21,9 +21,9 @@ IkmProfileSchema (app/schemas/ikm.py). The default `--validator engine` checks e
 app/engine/validation.py's check compiled from that schema (its fields and validators as plain Python,
 the schema's own validator functions called; a property test compares it with the schema), and asks
 the schema for the messages of the rows it rejects, so rejects carry the API's wording. `--validator
-schema` loads every row with the schema. Rows that fail go to the rejects file (line, field, message) and the rest are assessed. Products
-without an HS code are classified by the app's HS classifier when one is loaded (hs_source model/keyword,
-hs_score). Results are JSON lines or CSV by the output file's extension.
+schema` loads every row with the schema. Rows that fail go to the rejects file (line, field, message)
+and the rest are assessed. Products without an HS code are classified by the app's HS classifier when one
+is loaded (hs_source model/keyword, hs_score). Results are JSON lines or CSV by the output file's extension.
 """
 
 from __future__ import annotations

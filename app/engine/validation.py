@@ -306,8 +306,13 @@ def _nested_check(field: fields.Nested, name: str, remember: bool = False) -> Co
     """fields.Nested: the nested schema compiled, then the field's own validators on the loaded dict."""
     schema = field.schema
     if field.many or schema.many or field.unknown not in (None, RAISE):
-        scalar = _field_fallback(field, name)
-        return lambda value: (_json_tree(value, scalar(value)), scalar(value))
+        whole = _field_fallback(field, name)
+
+        def loaded_by_marshmallow(value: Any) -> tuple[Any, Any]:
+            loaded = whole(value)
+            return _json_tree(value, loaded), loaded
+
+        return loaded_by_marshmallow
     inner = compile_schema(schema, remember)
     validated = _validation(field)
     if validated is None:
@@ -514,13 +519,15 @@ def _call_validators(raw, loaded: dict, errors: list, defaults, field_validators
 
 def _schema_fallback(schema: Schema) -> ContainerCheck:
     """A schema the compiler does not translate: loaded by marshmallow, output in JSON style."""
+    keys = {field.attribute or name: field.data_key or name for name, field in schema.load_fields.items()}
 
     def check(value: Any) -> tuple[Any, Any]:
         try:
             loaded = schema.load(value)
         except ValidationError as error:
             raise _Invalid(_relative(error.messages)) from None
-        return _json_tree(value, loaded), loaded
+        by_key = {keys.get(name, name): item for name, item in loaded.items()}  # attribute → input key
+        return _json_tree(value, by_key), loaded
 
     return check
 

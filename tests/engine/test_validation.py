@@ -1,4 +1,4 @@
-"""The engine's row validation accepts exactly what the app's marshmallow IkmProfileSchema accepts."""
+"""The engine's row validation, compiled from IkmProfileSchema, accepts exactly what Schema.load accepts."""
 
 from __future__ import annotations
 
@@ -400,7 +400,7 @@ BASES = st.one_of(st.sampled_from(DEMO), generated_profiles.map(_without_engine_
 
 @settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(base=BASES, changes=st.lists(mutations(), min_size=0, max_size=3))
-def test_the_fast_validator_accepts_exactly_what_the_schema_accepts(base, changes):
+def test_the_compiled_validator_accepts_exactly_what_the_schema_accepts(base, changes):
     profile = copy.deepcopy(base)
     for mutation in changes:
         _apply(profile, mutation)

@@ -155,6 +155,11 @@ class Criterion:
 
     def required_text(self) -> str:
         """The required value as an officer reads it."""
+        return self._required
+
+    @cached_property
+    def _required(self) -> str:
+        """required_text, built once (the parameters do not change)."""
         return describe_requirement(self.rule, self.params)
 
     @cached_property

@@ -193,6 +193,9 @@ def _gaps_of_rows(
     owners, entry_index, ranks = table.owner.tolist(), table.entry.tolist(), table.rank.tolist()
     sizes, since, renewals = size_of.tolist(), table.since.tolist(), table.renewal.tolist()
     conditional = conditional.tolist()
+    classes = {
+        code: policy.product_class(code) for code in set(table.product_hs.tolist()) if code is not None
+    }
     for i in order:
         row = owners[i]
         entry = entries[entry_index[i]]
@@ -203,7 +206,7 @@ def _gaps_of_rows(
             continue
         product_hs = table.product_hs[i]
         applies_from = date.fromordinal(since[i]) if since[i] else None
-        product_class = None if product_hs is None else policy.product_class(product_hs)
+        product_class = None if product_hs is None else classes[product_hs]
         indication = None
         if entry.region_match is not None and product_hs is not None:
             indication = policy.indication_for(product_class.commodity, readings[row].region_code)
@@ -398,7 +401,7 @@ def dimension_points(readings: list[tuple[Facts, list[Gap]]], policy: Policy) ->
             column(lambda f: f.export_direct),
             column(lambda f: f.export_indirect),
             flag(lambda f: f.buyer_market is not None),
-            flag(lambda f: "EXPORT_TRAINING" in f.held),
+            flag(lambda f, training=policy.certificate_for("export_training"): training in f.held),
             np.array([len(f.target_export_markets) for f in facts]),
             dims["market"],
         ),
@@ -649,7 +652,11 @@ def evaluate(
 
 def evaluate_many(facts_list: list[Facts], policy: Policy) -> list[Evaluation]:
     """Evaluate several profiles (what-if variants) with their criteria as one batch; no review, no
-    missing fields, no actual values shown, no trace."""
+    actual values shown, no trace, and no missing fields: `missing` stays empty, so a result's `status`
+    reads "complete" whatever is missing. What-if reads only gaps, score, level and programmes; the
+    missing fields of its variants would add about 5 % to an assessment with what-if (one missing_of
+    per batch of variants, 0.28 ms of 5.9 ms CPU per profile measured); a caller that needs them calls
+    missing_of on the same Facts."""
     before = _before_programmes(facts_list, policy, None)
     programmes = evaluate_programmes(policy, [item[-1] for item in before], explained=0)
     return [
@@ -761,7 +768,7 @@ def _dimension_inputs(name: str, facts: Facts, policy: Policy) -> dict:
             "export_direct": facts.export_direct,
             "export_indirect": facts.export_indirect,
             "buyer_market": facts.buyer_market,
-            "export_training": "EXPORT_TRAINING" in facts.held,
+            "export_training": policy.certificate_for("export_training") in facts.held,
             "target_markets": list(facts.target_export_markets),
         }
     return {key: facts.practices[key] for key in digital_practices(policy.dimensions["digital"])}

@@ -259,7 +259,9 @@ def _held_on(frame: pd.DataFrame, as_of: date, policy: Policy, n: int, shared: d
                 held[code][owner[rows]] = True
             if code in dated:
                 dated[code][owner[rows & (until != "")]] = True
-    held["NIB"] = held["NIB"] | (frame["nib_valid"].to_numpy(dtype=float) == 1)
+    registration = policy.certificate_for("business_registration")
+    if registration:
+        held[registration] = held[registration] | (frame["nib_valid"].to_numpy(dtype=float) == 1)
     renewal = {}
     for code in policy.renewals:
         lapse = policy.renewal_due(code, as_of)
@@ -482,7 +484,7 @@ def _dimensions(frame, policy: Policy, years, held, products: _Products, markets
         frame["export_direct"].to_numpy(dtype=float),
         frame["export_indirect"].to_numpy(dtype=float),
         markets.buyer_present,
-        held.get("EXPORT_TRAINING", np.zeros(n, dtype=bool)),
+        held.get(policy.certificate_for("export_training"), np.zeros(n, dtype=bool)),
         markets.target_export_count,
         dims["market"],
     )

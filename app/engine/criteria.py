@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
 from app.engine.arrays import np
@@ -228,7 +229,7 @@ def programme_verdicts(table: np.ndarray, sizes: list[int]) -> np.ndarray:
     criteria each): ineligible when a criterion fails, else needs information when one is unknown,
     else eligible.
     """
-    bounds = np.cumsum([0, *sizes])
+    bounds = np.array(list(accumulate(sizes, initial=0)), dtype=np.int64)
 
     def any_in(mask: np.ndarray) -> np.ndarray:
         counts = np.zeros((len(mask) + 1, mask.shape[1]), dtype=np.int16)

@@ -82,8 +82,9 @@ def held_codes(
         if due is not None:
             renewal_due[code] = due
     held |= undated
-    if nib and NIB_PATTERN.match(nib):
-        held.add("NIB")
+    registration = policy.certificate_for("business_registration") if policy is not None else None
+    if registration and nib and NIB_PATTERN.match(nib):
+        held.add(registration)
     return frozenset(held), renewal_due
 
 

@@ -91,6 +91,7 @@ class Pairs:
     owner: np.ndarray  # per pair
     market_row: np.ndarray
     product_row: np.ndarray  # index into the unique products
+    start: np.ndarray  # per row: its first unique product
 
 
 @dataclass
@@ -117,7 +118,7 @@ def product_market_pairs(inputs: GapInputs) -> Pairs:
     market_row = np.repeat(np.arange(len(m_owner)), repeats)
     offset = np.arange(len(market_row)) - np.repeat(np.cumsum(repeats) - repeats, repeats)
     pair_owner = m_owner[market_row]
-    return Pairs(unique_owner, unique_hs, pair_owner, market_row, start[pair_owner] + offset)
+    return Pairs(unique_owner, unique_hs, pair_owner, market_row, start[pair_owner] + offset, start)
 
 
 def finding_severity(key: int, status: str) -> str:
@@ -145,6 +146,7 @@ class _Scope:
     uses_code: np.ndarray  # entries × codes (float, for a matrix product)
     blocking: np.ndarray  # entries whose status is blocking (an upcoming finding of one is a renewal)
     renewing: list[int]  # blocking entries: a renewal due may make them upcoming (§8 A11)
+    position: np.ndarray  # entries × 1: the composite key's entry part (the first entry is the largest)
     markets: dict  # market -> entries covering it
     products: dict  # HS code -> entries covering it
 
@@ -198,6 +200,7 @@ def _scopes(policy: Policy, as_of: date) -> dict[bool, _Scope]:
             ).reshape(len(entries), len(codes)),
             blocking=np.array([st == "blocking" for _, _, st in chosen], dtype=bool),
             renewing=[p for p, (_, _, st) in enumerate(chosen) if st == "blocking"],
+            position=_ENTRY_MASK - np.arange(len(entries), dtype=np.int64)[:, None],
             markets={},
             products={},
         )
@@ -344,7 +347,7 @@ def find_gaps(
 def _best_per_family(scope: _Scope, keys: np.ndarray) -> tuple[np.ndarray, ...]:
     """Per family and row with a finding: the row, the position of the entry with the most severe
     finding (composite keys: finding key, then the first entry) and of the first entry with one."""
-    position = _ENTRY_MASK - np.arange(len(scope.entries), dtype=np.int64)[:, None]
+    position = scope.position
     found = keys > 0
     best = np.where(found, (keys << _ENTRY_BITS) | position, 0)
     best = np.maximum.reduceat(best, scope.family_starts, axis=0)
@@ -363,10 +366,9 @@ def _table(inputs: GapInputs, pairs: Pairs, found: list) -> GapTable:
     rows = np.concatenate([item[1] for item in found])
     best = np.concatenate([item[2] for item in found])
     pair = np.where(business, 0, rows)
-    count = np.bincount(pairs.unique_owner, minlength=inputs.n)
     market_row = np.where(business, rows, pairs.market_row[pair])
     owner = inputs.market_owner[market_row]
-    product_row = np.where(business, (np.cumsum(count) - count)[owner], pairs.product_row[pair])
+    product_row = np.where(business, pairs.start[owner], pairs.product_row[pair])
     hs_codes = np.array([*(code or None for code in inputs.unique_hs), None], dtype=object)
     product_hs = hs_codes[np.where(business, len(inputs.unique_hs), pairs.unique_hs[product_row])]
     key = best >> _ENTRY_BITS

@@ -53,7 +53,10 @@ def joined_flags(named_masks: list[tuple[str, np.ndarray]], n: int) -> np.ndarra
     """';'-joined names of the masks that are true, per row, in list order (one text per combination)."""
     masks = np.array([mask for _, mask in named_masks], dtype=np.int64).reshape(len(named_masks), n)
     combination = (1 << np.arange(len(named_masks), dtype=np.int64)) @ masks
-    found, inverse = np.unique(combination, return_inverse=True)
+    if n == 1:  # a batch of one (the single path): nothing to share
+        found, inverse = combination, np.zeros(1, dtype=np.int64)
+    else:
+        found, inverse = np.unique(combination, return_inverse=True)
     names = [name for name, _ in named_masks]
     texts = [";".join(name for bit, name in enumerate(names) if value >> bit & 1) for value in found.tolist()]
     return np.array(texts, dtype=object)[inverse.reshape(-1)]

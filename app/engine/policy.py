@@ -155,6 +155,11 @@ class Criterion:
 
     def required_text(self) -> str:
         """The required value as an officer reads it."""
+        return self._required
+
+    @cached_property
+    def _required(self) -> str:
+        """required_text, built once (the parameters do not change)."""
         return describe_requirement(self.rule, self.params)
 
     @cached_property
@@ -194,7 +199,7 @@ class Policy:
     content_hash: str
     directory: Path
     certification_codes: tuple[str, ...]
-    certification_names: dict[str, dict[str, str]]
+    certification_names: dict[str, dict[str, str]]  # code -> its certifications.yaml entry (names, role)
     class_index: dict[str, ProductClass]
     class_names: tuple[str, ...]
     domestic_market: str
@@ -227,6 +232,12 @@ class Policy:
     )
     _class_cache: dict[str | None, ProductClass] = field(default_factory=dict, repr=False)
     _years_cache: dict[date, frozenset[int]] = field(default_factory=dict, repr=False)
+
+    def certificate_for(self, role: str) -> str | None:
+        """The certificate code certifications.yaml gives the role (policy_files.CERTIFICATE_ROLES)."""
+        return next(
+            (code for code, entry in self.certification_names.items() if entry.get("role") == role), None
+        )
 
     def __repr__(self) -> str:
         return (

@@ -256,8 +256,15 @@ HISTORY = History()
 # certifications.yaml, review.yaml, markets.yaml
 
 
+# What a certificate may stand for in a formula (certifications.yaml `role`, at most one code each):
+# the business registration the profile's NIB field counts as (§8 A3) and the export training the market
+# dimension and what-if read (§4).
+CERTIFICATE_ROLES = ("business_registration", "export_training")
+
+
 class _Certification(Declared):
     kind = fields.String(required=True)
+    role = fields.String(validate=validate.OneOf(CERTIFICATE_ROLES))
     name_id = fields.String(required=True)
     name_en = fields.String(required=True)
     source = fields.String(required=True)
@@ -274,6 +281,18 @@ class CertificationsFile(Declared):
         required=True,
         validate=validate.Length(min=1),
     )
+
+    @validates_schema(skip_on_field_errors=True)
+    def _one_code_per_role(self, data: dict, **_) -> None:
+        seen: dict[str, str] = {}
+        for code, entry in data["codes"].items():
+            role = entry.get("role")
+            if role in seen:
+                raise ValidationError(
+                    {"codes": {code: {"role": [f"{role!r} is also the role of {seen[role]}"]}}}
+                )
+            if role:
+                seen[role] = code
 
 
 class _ReviewReason(Declared):

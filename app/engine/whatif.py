@@ -108,8 +108,9 @@ def candidate_actions(base: Evaluation, policy: Policy) -> list[Action]:
     for item in quality_items_applying(facts, policy):
         if not any(code in facts.held for code in item.any_of):
             actions.append(Action("obtain_certificate", code=item.any_of[0]))
-    if "EXPORT_TRAINING" not in facts.held:
-        actions.append(Action("complete_export_training", code="EXPORT_TRAINING"))
+    training = policy.certificate_for("export_training")
+    if training and training not in facts.held:
+        actions.append(Action("complete_export_training", code=training))
     actions += [Action("adopt_practice", code=name) for name, value in facts.practices.items() if not value]
     return list(dict.fromkeys(actions))[: policy.what_if_limits["max_candidates"]]
 

@@ -32,26 +32,35 @@ def classify_many_products(profiles: list[dict]) -> list[dict]:
     Only the product dicts are written to, so only they are copied: the callers' profiles (stored as
     snapshots) stay as they were.
     """
-    classifier = current_models().hs_classifier
-    source = "keyword" if classifier.version.startswith(KEYWORD_VERSION_PREFIX) else "model"
     classified = [
         {**profile, "products": [dict(product) for product in profile.get("products", [])]}
         for profile in profiles
     ]
+    classify_in_place(classified)
+    return classified
+
+
+def classify_in_place(profiles: list[dict]) -> None:
+    """Give every product of these profiles (their own dicts, written to) its HS code, source and score: a
+    stored code is kept ("given"); only products without one go to the classifier, loaded only then."""
     pending = []
-    for product in (product for profile in classified for product in profile.get("products", [])):
-        if product.get("hs_code"):
-            product.setdefault("hs_source", "given")
-            product.setdefault("hs_score", None)
-        else:
-            pending.append(product)
-    ranked = classifier.rank_many([product["description"] for product in pending], 1) if pending else []
+    for profile in profiles:
+        for product in profile.get("products", ()):
+            if product.get("hs_code"):
+                product.setdefault("hs_source", "given")
+                product.setdefault("hs_score", None)
+            else:
+                pending.append(product)
+    if not pending:
+        return
+    classifier = current_models().hs_classifier
+    source = "keyword" if classifier.version.startswith(KEYWORD_VERSION_PREFIX) else "model"
+    ranked = classifier.rank_many([product["description"] for product in pending], 1)
     for product, candidates in zip(pending, ranked, strict=True):
         best = candidates[0] if candidates else None
         product["hs_code"] = best["hs_code"] if best else None
         product["hs_source"] = source
         product["hs_score"] = round(float(best["score"]), 4) if best else 0.0
-    return classified
 
 
 def evaluate(profile: dict, as_of: date) -> dict:

@@ -112,42 +112,42 @@ class Ikm(db.Model):
     def to_profile(self) -> dict:
         """Return the profile as the contract's JSON dict (optional fields left out when empty)."""
         return profile_from_columns(
-            self,
+            {name: getattr(self, name) for name in PROFILE_COLUMNS},
             [product.to_profile() for product in self.products],
             [certification.to_profile() for certification in self.certifications],
         )
 
 
-def profile_from_columns(ikm, products: list[dict], certifications: list[dict]) -> dict:
-    """The contract's profile dict of an IKM from its column values (an `Ikm`, or a Core row with the columns
-    of PROFILE_COLUMNS as attributes) and its product and certification dicts: the one profile shape of a
-    stored IKM, for a single IKM and for the bulk population loader alike."""
-    founded_on = ikm.founded_on
-    group_kind = ikm.group_kind
-    market = ikm.buyer_contract_market
+def profile_from_columns(ikm: dict, products: list[dict], certifications: list[dict]) -> dict:
+    """The contract's profile dict of an IKM from its column values (a dict by the names of PROFILE_COLUMNS)
+    and its product and certification dicts: the one profile shape of a stored IKM, for a single IKM and
+    for the bulk population loader alike."""
+    founded_on = ikm["founded_on"]
+    group_kind = ikm["group_kind"]
+    market = ikm["buyer_contract_market"]
     profile: dict = {
-        "name": ikm.name,
-        "nib": ikm.nib,
-        "legal_form": ikm.legal_form,
-        "region_code": ikm.region_code,
-        "kecamatan_code": ikm.kecamatan_code,
-        "founded_year": ikm.founded_year,
+        "name": ikm["name"],
+        "nib": ikm["nib"],
+        "legal_form": ikm["legal_form"],
+        "region_code": ikm["region_code"],
+        "kecamatan_code": ikm["kecamatan_code"],
+        "founded_year": ikm["founded_year"],
         "founded_on": founded_on.isoformat() if founded_on is not None else None,
-        "employees": ikm.employees,
-        "annual_revenue_idr": ikm.annual_revenue_idr,
-        "owner_gender": ikm.owner_gender,
-        "owner_name": ikm.owner_name,
-        "contact_email": ikm.contact_email,
-        "contact_phone": ikm.contact_phone,
-        "credit_status": ikm.credit_status,
-        "group": {"kind": group_kind, "members": ikm.group_members} if group_kind is not None else None,
-        "ovop_stars": ikm.ovop_stars,
+        "employees": ikm["employees"],
+        "annual_revenue_idr": ikm["annual_revenue_idr"],
+        "owner_gender": ikm["owner_gender"],
+        "owner_name": ikm["owner_name"],
+        "contact_email": ikm["contact_email"],
+        "contact_phone": ikm["contact_phone"],
+        "credit_status": ikm["credit_status"],
+        "group": {"kind": group_kind, "members": ikm["group_members"]} if group_kind is not None else None,
+        "ovop_stars": ikm["ovop_stars"],
         "products": products,
         "certifications": certifications,
-        "export_history": ikm.export_history,
-        "target_markets": list(ikm.target_markets or []),
+        "export_history": ikm["export_history"],
+        "target_markets": list(ikm["target_markets"] or []),
         "buyer_contract": {"market": market} if market else None,
-        "practices": ikm.practices,
+        "practices": ikm["practices"],
     }
     return {key: value for key, value in profile.items() if value is not None}
 

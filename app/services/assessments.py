@@ -384,7 +384,7 @@ def store_batch_assessments(
         add_triage(profile, result, models.triage)
         pending.append(assessment_values(profile, result, ikm_id, created_by_id=created_by_id))
         if len(pending) == WRITE_STEP or index == len(rows) - 1:
-            db.session.execute(insert(Assessment), pending)
+            db.session.execute(_INSERT_ASSESSMENT, pending)  # Core: one executemany, whatever is None
             pending = []
             if written is not None:
                 written(index + 1, len(rows))

@@ -4,11 +4,14 @@ profile, as the engine reads it (shared by simulations and re-assessment)."""
 from __future__ import annotations
 
 import gc
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
 
-from sqlalchemy import func, select
+from sqlalchemy import JSON, Text, cast, func, select
 
 from app.extensions import db
 from app.models import Certification, Ikm, Product
@@ -21,12 +24,16 @@ from app.models.ikm import (
     profile_from_columns,
 )
 
+# The IKM columns holding JSON documents: read as text and decoded once per distinct text (most repeat).
+DOCUMENT_COLUMNS = tuple(name for name in PROFILE_COLUMNS if isinstance(Ikm.__table__.c[name].type, JSON))
+ROW_KEYS = ("id", *PROFILE_COLUMNS)  # the columns of the IKM SELECT, in its order
 SLICE = 50_000  # IKM per round of SELECTs: few round trips, a bounded batch of rows in memory
 
 
 @dataclass
 class Population:
-    """Parallel lists, one item per IKM, in id order."""
+    """Parallel lists, one item per IKM, in id order. Profiles read by `load_population` share equal JSON
+    documents (export history, practices): read them, never change them in place."""
 
     ids: list[int] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
@@ -52,13 +59,17 @@ def paused_collector():
 
 
 def _slices(province: str | None, size: int) -> Iterator[tuple[list, dict, dict]]:
-    """Stored IKM in id order, `size` at a time: their profile columns, and their product and certificate
-    rows by IKM id (three Core SELECTs per slice over id ranges, no ORM objects)."""
+    """Stored IKM in id order, `size` at a time: their profile columns (JSON documents as text), and their
+    product and certificate dicts by IKM id (three Core SELECTs per slice over id ranges, no ORM objects)."""
     ikms, products, certificates = Ikm.__table__, Product.__table__, Certification.__table__
     in_province = ikms.c.region_code.like(f"{province}.%") if province else None
     last = 0
     while True:
-        query = select(ikms.c.id, *(ikms.c[name] for name in PROFILE_COLUMNS)).where(ikms.c.id > last)
+        columns = [
+            cast(ikms.c[name], Text).label(name) if name in DOCUMENT_COLUMNS else ikms.c[name]
+            for name in PROFILE_COLUMNS
+        ]
+        query = select(ikms.c.id, *columns).where(ikms.c.id > last)
         if in_province is not None:
             query = query.where(in_province)
         rows = db.session.execute(query.order_by(ikms.c.id).limit(size)).all()
@@ -68,15 +79,29 @@ def _slices(province: str | None, size: int) -> Iterator[tuple[list, dict, dict]
         yield (
             rows,
             _by_ikm(
-                products, PRODUCT_COLUMNS, first, last, in_province, (products.c.position, products.c.id)
+                products,
+                PRODUCT_COLUMNS,
+                first,
+                last,
+                in_province,
+                (products.c.position, products.c.id),
+                product_from_columns,
             ),
-            _by_ikm(certificates, CERTIFICATION_COLUMNS, first, last, in_province, (certificates.c.id,)),
+            _by_ikm(
+                certificates,
+                CERTIFICATION_COLUMNS,
+                first,
+                last,
+                in_province,
+                (certificates.c.id,),
+                certification_from_columns,
+            ),
         )
 
 
-def _by_ikm(table, columns, first: int, last: int, in_province, order) -> dict[int, list]:
-    """The rows of a table of IKM details whose IKM id is in [first, last] (and in the province), by IKM id,
-    in each IKM's order."""
+def _by_ikm(table, columns, first: int, last: int, in_province, order, as_dict) -> dict[int, list[dict]]:
+    """The rows of a table of IKM details whose IKM id is in [first, last] (and in the province), as dicts
+    (`as_dict` of each row) by IKM id, in each IKM's order."""
     query = select(table.c.ikm_id, *(table.c[name] for name in columns)).where(
         table.c.ikm_id.between(first, last)
     )
@@ -85,14 +110,8 @@ def _by_ikm(table, columns, first: int, last: int, in_province, order) -> dict[i
         query = query.where(
             table.c.ikm_id.in_(select(ikms.c.id).where(ikms.c.id.between(first, last), in_province))
         )
-    grouped: dict[int, list] = {}
-    for row in db.session.execute(query.order_by(table.c.ikm_id, *order)):
-        found = grouped.get(row.ikm_id)
-        if found is None:
-            grouped[row.ikm_id] = [row]
-        else:
-            found.append(row)
-    return grouped
+    rows = db.session.execute(query.order_by(table.c.ikm_id, *order)).all()
+    return {ikm_id: [as_dict(row) for row in group] for ikm_id, group in groupby(rows, itemgetter(0))}
 
 
 def load_population(
@@ -106,12 +125,24 @@ def load_population(
     population = Population()
     total = max(db.session.scalar(select(func.count()).select_from(Ikm)) or 1, 1)
     kinds: dict = {}
+    decoded: dict[str, object] = {}
+
+    def columns(row) -> dict:
+        """The row's profile columns by name, its JSON documents decoded once per distinct text."""
+        values = dict(zip(ROW_KEYS, row, strict=True))
+        for name in DOCUMENT_COLUMNS:
+            text = values[name]
+            if text is not None:
+                found = decoded.get(text)
+                values[name] = found if found is not None else decoded.setdefault(text, json.loads(text))
+        return values
+
     for rows, products, certificates in _slices(province, slice_size):
         profiles = [
             profile_from_columns(
-                row,
-                [product_from_columns(item) for item in products.get(row.id, ())],
-                [certification_from_columns(item) for item in certificates.get(row.id, ())],
+                columns(row),
+                products.get(row.id) or [],
+                certificates.get(row.id) or [],
             )
             for row in rows
         ]

@@ -83,18 +83,25 @@ class TriageModel:
 
     def priority(self, profile: dict[str, Any], assessment: dict[str, Any]) -> dict[str, Any]:
         """{"score": P(approved) in 0..1, "top_factors": [{feature, contribution}], "synthetic": bool}."""
-        standardised, scores = self._standardised_and_scores([feature_vector(profile, assessment)])
-        contributions = standardised[0] * self._linear_terms[2][0]
-        order = np.argsort(-np.abs(contributions))[:TOP_FACTORS]
-        return {
-            "score": round(float(scores[0]), 4),
-            "top_factors": [
-                {"feature": FEATURE_NAMES[i], "contribution": round(float(contributions[i]), 4)}
-                for i in order
-                if contributions[i] != 0
-            ],
-            "synthetic": self.synthetic,
-        }
+        return self.priorities([(profile, assessment)])[0]
+
+    def priorities(self, rows: list[tuple[dict[str, Any], dict[str, Any]]]) -> list[dict[str, Any]]:
+        """`priority` of many (profile, assessment) pairs, with one matrix product and one sort for all."""
+        standardised, scores = self._standardised_and_scores([feature_vector(p, a) for p, a in rows])
+        contributions = standardised * self._linear_terms[2][0]
+        orders = np.argsort(-np.abs(contributions), axis=1)[:, :TOP_FACTORS]
+        return [
+            {
+                "score": round(float(score), 4),
+                "top_factors": [
+                    {"feature": FEATURE_NAMES[i], "contribution": round(float(row[i]), 4)}
+                    for i in order
+                    if row[i] != 0
+                ],
+                "synthetic": self.synthetic,
+            }
+            for score, row, order in zip(scores, contributions, orders, strict=True)
+        ]
 
     def priority_many(self, rows: list[tuple[dict[str, Any], dict[str, Any]]]) -> np.ndarray:
         """P(approved) for many (profile, assessment) pairs."""

@@ -24,6 +24,33 @@ from app.models.types import JsonDocument
 # Profile fields that identify a person or a business; never shown in aggregates or to ministry users.
 PERSONAL_FIELDS = ("name", "nib", "owner_name", "contact_email", "contact_phone")
 
+# The columns a stored IKM's profile is made of (`profile_from_columns`), its products' and certificates'.
+PROFILE_COLUMNS = (
+    "name",
+    "nib",
+    "legal_form",
+    "region_code",
+    "kecamatan_code",
+    "founded_year",
+    "founded_on",
+    "employees",
+    "annual_revenue_idr",
+    "owner_gender",
+    "owner_name",
+    "contact_email",
+    "contact_phone",
+    "credit_status",
+    "group_kind",
+    "group_members",
+    "ovop_stars",
+    "export_history",
+    "target_markets",
+    "buyer_contract_market",
+    "practices",
+)
+PRODUCT_COLUMNS = ("description", "hs_code", "monthly_capacity", "capacity_unit")
+CERTIFICATION_COLUMNS = ("code", "valid_until")
+
 
 class Ikm(db.Model):
     """An IKM profile as described in contract.md ("IKM profile")."""
@@ -84,35 +111,64 @@ class Ikm(db.Model):
 
     def to_profile(self) -> dict:
         """Return the profile as the contract's JSON dict (optional fields left out when empty)."""
-        profile: dict = {
-            "name": self.name,
-            "nib": self.nib,
-            "legal_form": self.legal_form,
-            "region_code": self.region_code,
-            "kecamatan_code": self.kecamatan_code,
-            "founded_year": self.founded_year,
-            "founded_on": self.founded_on.isoformat() if self.founded_on is not None else None,
-            "employees": self.employees,
-            "annual_revenue_idr": self.annual_revenue_idr,
-            "owner_gender": self.owner_gender,
-            "owner_name": self.owner_name,
-            "contact_email": self.contact_email,
-            "contact_phone": self.contact_phone,
-            "credit_status": self.credit_status,
-            "group": (
-                {"kind": self.group_kind, "members": self.group_members}
-                if self.group_kind is not None
-                else None
-            ),
-            "ovop_stars": self.ovop_stars,
-            "products": [product.to_profile() for product in self.products],
-            "certifications": [certification.to_profile() for certification in self.certifications],
-            "export_history": self.export_history,
-            "target_markets": list(self.target_markets or []),
-            "buyer_contract": {"market": self.buyer_contract_market} if self.buyer_contract_market else None,
-            "practices": self.practices,
-        }
-        return {key: value for key, value in profile.items() if value is not None}
+        return profile_from_columns(
+            {name: getattr(self, name) for name in PROFILE_COLUMNS},
+            [product.to_profile() for product in self.products],
+            [certification.to_profile() for certification in self.certifications],
+        )
+
+
+def profile_from_columns(ikm: dict, products: list[dict], certifications: list[dict]) -> dict:
+    """The contract's profile dict of an IKM from its column values (a dict by the names of PROFILE_COLUMNS)
+    and its product and certification dicts: the one profile shape of a stored IKM, for a single IKM and
+    for the bulk population loader alike."""
+    founded_on = ikm["founded_on"]
+    group_kind = ikm["group_kind"]
+    market = ikm["buyer_contract_market"]
+    profile: dict = {
+        "name": ikm["name"],
+        "nib": ikm["nib"],
+        "legal_form": ikm["legal_form"],
+        "region_code": ikm["region_code"],
+        "kecamatan_code": ikm["kecamatan_code"],
+        "founded_year": ikm["founded_year"],
+        "founded_on": founded_on.isoformat() if founded_on is not None else None,
+        "employees": ikm["employees"],
+        "annual_revenue_idr": ikm["annual_revenue_idr"],
+        "owner_gender": ikm["owner_gender"],
+        "owner_name": ikm["owner_name"],
+        "contact_email": ikm["contact_email"],
+        "contact_phone": ikm["contact_phone"],
+        "credit_status": ikm["credit_status"],
+        "group": {"kind": group_kind, "members": ikm["group_members"]} if group_kind is not None else None,
+        "ovop_stars": ikm["ovop_stars"],
+        "products": products,
+        "certifications": certifications,
+        "export_history": ikm["export_history"],
+        "target_markets": list(ikm["target_markets"] or []),
+        "buyer_contract": {"market": market} if market else None,
+        "practices": ikm["practices"],
+    }
+    return {key: value for key, value in profile.items() if value is not None}
+
+
+def product_from_columns(product) -> dict:
+    """A product as in the contract's profile, from a `Product` or a Core row with PRODUCT_COLUMNS."""
+    item = {
+        "description": product.description,
+        "hs_code": product.hs_code,
+        "monthly_capacity": product.monthly_capacity,
+        "capacity_unit": product.capacity_unit,
+    }
+    return {key: value for key, value in item.items() if value is not None}
+
+
+def certification_from_columns(certification) -> dict:
+    """A certification as in the contract's profile, from a `Certification` or a Core row with its columns."""
+    valid_until = certification.valid_until
+    if valid_until is None:
+        return {"code": certification.code}
+    return {"code": certification.code, "valid_until": valid_until.isoformat()}
 
 
 class Product(db.Model):
@@ -132,13 +188,7 @@ class Product(db.Model):
 
     def to_profile(self) -> dict:
         """Return the product as in the contract's profile."""
-        product = {
-            "description": self.description,
-            "hs_code": self.hs_code,
-            "monthly_capacity": self.monthly_capacity,
-            "capacity_unit": self.capacity_unit,
-        }
-        return {key: value for key, value in product.items() if value is not None}
+        return product_from_columns(self)
 
 
 class Certification(db.Model):
@@ -156,7 +206,4 @@ class Certification(db.Model):
 
     def to_profile(self) -> dict:
         """Return the certification as in the contract's profile."""
-        item: dict = {"code": self.code}
-        if self.valid_until is not None:
-            item["valid_until"] = self.valid_until.isoformat()
-        return item
+        return certification_from_columns(self)

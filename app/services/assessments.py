@@ -32,26 +32,35 @@ def classify_many_products(profiles: list[dict]) -> list[dict]:
     Only the product dicts are written to, so only they are copied: the callers' profiles (stored as
     snapshots) stay as they were.
     """
-    classifier = current_models().hs_classifier
-    source = "keyword" if classifier.version.startswith(KEYWORD_VERSION_PREFIX) else "model"
     classified = [
         {**profile, "products": [dict(product) for product in profile.get("products", [])]}
         for profile in profiles
     ]
+    classify_in_place(classified)
+    return classified
+
+
+def classify_in_place(profiles: list[dict]) -> None:
+    """Give every product of these profiles (their own dicts, written to) its HS code, source and score: a
+    stored code is kept ("given"); only products without one go to the classifier, loaded only then."""
     pending = []
-    for product in (product for profile in classified for product in profile.get("products", [])):
-        if product.get("hs_code"):
-            product.setdefault("hs_source", "given")
-            product.setdefault("hs_score", None)
-        else:
-            pending.append(product)
-    ranked = classifier.rank_many([product["description"] for product in pending], 1) if pending else []
+    for profile in profiles:
+        for product in profile.get("products", ()):
+            if product.get("hs_code"):
+                product.setdefault("hs_source", "given")
+                product.setdefault("hs_score", None)
+            else:
+                pending.append(product)
+    if not pending:
+        return
+    classifier = current_models().hs_classifier
+    source = "keyword" if classifier.version.startswith(KEYWORD_VERSION_PREFIX) else "model"
+    ranked = classifier.rank_many([product["description"] for product in pending], 1)
     for product, candidates in zip(pending, ranked, strict=True):
         best = candidates[0] if candidates else None
         product["hs_code"] = best["hs_code"] if best else None
         product["hs_source"] = source
         product["hs_score"] = round(float(best["score"]), 4) if best else 0.0
-    return classified
 
 
 def evaluate(profile: dict, as_of: date) -> dict:
@@ -68,13 +77,15 @@ def evaluate(profile: dict, as_of: date) -> dict:
 _PROFILE_SCHEMA = IkmProfileSchema()
 
 
-def add_triage(profile: dict, result: dict, triage) -> None:
-    """Add the triage model's priority to a result, and its review flag when it strongly disagrees."""
+def add_triage(profile: dict, result: dict, triage, priority: dict | None = None) -> None:
+    """Add the triage model's priority to a result (computed here unless given), and its review flag when
+    it strongly disagrees."""
     if triage is None:
         return
     from app.ml import disagrees_strongly
 
-    priority = triage.priority(profile, result)
+    if priority is None:
+        priority = triage.priority(profile, result)
     result["triage"] = priority
     if disagrees_strongly(priority["score"], result):
         result["review_required"] = True
@@ -368,14 +379,18 @@ def store_batch_assessments(
     told after each INSERT. The one batch storer of batch assessment (imports) and re-assessment."""
     models = current_models()
     supersede_current([ikm_id for ikm_id in ikm_ids if ikm_id is not None], as_of)
-    rows = frame.to_dict("records")
-    pending = []
-    for index, (ikm_id, profile, row) in enumerate(zip(ikm_ids, profiles, rows, strict=True)):
-        result = _batch_result(row, profile, policy, models.version)
-        add_triage(profile, result, models.triage)
-        pending.append(assessment_values(profile, result, ikm_id, created_by_id=created_by_id))
-        if len(pending) == WRITE_STEP or index == len(rows) - 1:
-            db.session.execute(insert(Assessment), pending)
-            pending = []
-            if written is not None:
-                written(index + 1, len(rows))
+    items = list(zip(ikm_ids, profiles, frame.to_dict("records"), strict=True))
+    for start in range(0, len(items), WRITE_STEP):
+        step = [
+            (ikm_id, profile, _batch_result(row, profile, policy, models.version))
+            for ikm_id, profile, row in items[start : start + WRITE_STEP]
+        ]
+        triage = models.triage
+        given = triage.priorities([(profile, result) for _, profile, result in step]) if triage else None
+        pending = []
+        for index, (ikm_id, profile, result) in enumerate(step):
+            add_triage(profile, result, triage, given[index] if given else None)
+            pending.append(assessment_values(profile, result, ikm_id, created_by_id=created_by_id))
+        db.session.execute(_INSERT_ASSESSMENT, pending)  # Core: one executemany, whatever is None
+        if written is not None:
+            written(start + len(step), len(items))

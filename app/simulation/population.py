@@ -4,21 +4,36 @@ profile, as the engine reads it (shared by simulations and re-assessment)."""
 from __future__ import annotations
 
 import gc
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
 
-from sqlalchemy import select
+from sqlalchemy import JSON, Text, cast, func, select
 
 from app.extensions import db
-from app.models import Ikm
+from app.models import Certification, Ikm, Product
+from app.models.ikm import (
+    CERTIFICATION_COLUMNS,
+    PRODUCT_COLUMNS,
+    PROFILE_COLUMNS,
+    certification_from_columns,
+    product_from_columns,
+    profile_from_columns,
+)
 
-CHUNK = 2000
+# The IKM columns holding JSON documents: read as text and decoded once per distinct text (most repeat).
+DOCUMENT_COLUMNS = tuple(name for name in PROFILE_COLUMNS if isinstance(Ikm.__table__.c[name].type, JSON))
+ROW_KEYS = ("id", *PROFILE_COLUMNS)  # the columns of the IKM SELECT, in its order
+SLICE = 50_000  # IKM per round of SELECTs: few round trips, a bounded batch of rows in memory
 
 
 @dataclass
 class Population:
-    """Parallel lists, one item per IKM, in id order."""
+    """Parallel lists, one item per IKM, in id order. Profiles read by `load_population` share equal JSON
+    documents (export history, practices): read them, never change them in place."""
 
     ids: list[int] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
@@ -43,38 +58,106 @@ def paused_collector():
             gc.enable()
 
 
-def _chunks(province: str | None) -> Iterator[list[Ikm]]:
-    """Stored IKM in id order, CHUNK at a time (products and certificates loaded with them)."""
+def _slices(province: str | None, size: int) -> Iterator[tuple[list, dict, dict]]:
+    """Stored IKM in id order, `size` at a time: their profile columns (JSON documents as text), and their
+    product and certificate dicts by IKM id (three Core SELECTs per slice over id ranges, no ORM objects)."""
+    ikms, products, certificates = Ikm.__table__, Product.__table__, Certification.__table__
+    in_province = ikms.c.region_code.like(f"{province}.%") if province else None
     last = 0
     while True:
-        query = select(Ikm).where(Ikm.id > last).order_by(Ikm.id).limit(CHUNK)
-        if province:
-            query = query.where(Ikm.region_code.like(f"{province}.%"))
-        chunk = db.session.scalars(query).all()
-        if not chunk:
+        columns = [
+            cast(ikms.c[name], Text).label(name) if name in DOCUMENT_COLUMNS else ikms.c[name]
+            for name in PROFILE_COLUMNS
+        ]
+        query = select(ikms.c.id, *columns).where(ikms.c.id > last)
+        if in_province is not None:
+            query = query.where(in_province)
+        rows = db.session.execute(query.order_by(ikms.c.id).limit(size)).all()
+        if not rows:
             return
-        last = chunk[-1].id
-        yield chunk
-        db.session.expunge_all()
+        first, last = rows[0].id, rows[-1].id
+        yield (
+            rows,
+            _by_ikm(
+                products,
+                PRODUCT_COLUMNS,
+                first,
+                last,
+                in_province,
+                (products.c.position, products.c.id),
+                product_from_columns,
+            ),
+            _by_ikm(
+                certificates,
+                CERTIFICATION_COLUMNS,
+                first,
+                last,
+                in_province,
+                (certificates.c.id,),
+                certification_from_columns,
+            ),
+        )
 
 
-def load_population(province: str | None = None, commodity: str | None = None, progress=None) -> Population:
-    """Every stored IKM (of a province / commodity when given) with its classified profile."""
+def _by_ikm(table, columns, first: int, last: int, in_province, order, as_dict) -> dict[int, list[dict]]:
+    """The rows of a table of IKM details whose IKM id is in [first, last] (and in the province), as dicts
+    (`as_dict` of each row) by IKM id, in each IKM's order."""
+    query = select(table.c.ikm_id, *(table.c[name] for name in columns)).where(
+        table.c.ikm_id.between(first, last)
+    )
+    if in_province is not None:
+        ikms = Ikm.__table__
+        query = query.where(
+            table.c.ikm_id.in_(select(ikms.c.id).where(ikms.c.id.between(first, last), in_province))
+        )
+    rows = db.session.execute(query.order_by(table.c.ikm_id, *order)).all()
+    return {ikm_id: [as_dict(row) for row in group] for ikm_id, group in groupby(rows, itemgetter(0))}
+
+
+def load_population(
+    province: str | None = None, commodity: str | None = None, progress=None, slice_size: int = SLICE
+) -> Population:
+    """Every stored IKM (of a province / commodity when given) with its classified profile, read with a few
+    Core SELECTs per `slice_size` IKM; `progress(share)` after each slice."""
     from app.reference import commodity_of
-    from app.services.assessments import classify_many_products
+    from app.services.assessments import classify_in_place
 
     population = Population()
-    total = max(db.session.scalar(select(db.func.count()).select_from(Ikm)) or 1, 1)
-    for chunk in _chunks(province):
-        profiles = classify_many_products([ikm.to_profile() for ikm in chunk])
-        for ikm, profile in zip(chunk, profiles, strict=True):
-            products = profile.get("products") or []
-            kind = commodity_of(products[0].get("hs_code") if products else None)
+    total = max(db.session.scalar(select(func.count()).select_from(Ikm)) or 1, 1)
+    kinds: dict = {}
+    decoded: dict[str, object] = {}
+
+    def columns(row) -> dict:
+        """The row's profile columns by name, its JSON documents decoded once per distinct text."""
+        values = dict(zip(ROW_KEYS, row, strict=True))
+        for name in DOCUMENT_COLUMNS:
+            text = values[name]
+            if text is not None:
+                found = decoded.get(text)
+                values[name] = found if found is not None else decoded.setdefault(text, json.loads(text))
+        return values
+
+    for rows, products, certificates in _slices(province, slice_size):
+        profiles = [
+            profile_from_columns(
+                columns(row),
+                products.get(row.id) or [],
+                certificates.get(row.id) or [],
+            )
+            for row in rows
+        ]
+        classify_in_place(profiles)  # products without a stored HS code only
+        for row, profile in zip(rows, profiles, strict=True):
+            items = profile["products"]
+            code = items[0].get("hs_code") if items else None
+            kind = kinds.get(code)
+            if kind is None:
+                kind = kinds[code] = commodity_of(code)
             if commodity and kind != commodity:
                 continue
-            population.ids.append(ikm.id)
-            population.names.append(ikm.name)
-            population.provinces.append((ikm.region_code or "")[:2])
+            population.ids.append(row.id)
+            population.names.append(row.name)
+            population.provinces.append((row.region_code or "")[:2])
             population.commodities.append(kind)
             population.profiles.append(profile)
         if progress is not None:

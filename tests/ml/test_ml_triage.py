@@ -156,3 +156,13 @@ def test_served_priority_is_the_pipelines_own_output_for_every_row(decision_rows
             for i in order
             if row_contributions[i] != 0
         ]
+
+
+def test_priorities_of_many_rows_are_each_rows_priority(decision_rows, trained):
+    """priorities() (one matrix product for a batch, as batch assessments use it) gives each row exactly what
+    priority() gives it alone: score, top factors in order, the synthetic flag."""
+    pairs = [(row["profile"], row["assessment"]) for row in decision_rows]
+    many = trained.model.priorities(pairs)
+    assert len(many) == len(pairs)
+    assert many == [trained.model.priority(profile, assessment) for profile, assessment in pairs]
+    assert any(len(item["top_factors"]) > 1 for item in many)

@@ -171,9 +171,9 @@ def _scalar_check(field: fields.Field, name: str, remember: bool = False) -> Che
     deserialize = field._deserialize
     exact, finite = _unchanged_kind(field)
     tests, called = _tests(field, remember)
-    validators = bool(tests or called)
     if not finite and not called and len(tests) <= 1:  # the common shapes, with fewer steps
         return _lean_check(field, name, exact, tests[0] if tests else None)
+    validated = _validated_by(field, tests, called)
 
     def check(value: Any) -> Any:
         if type(value) is exact and (not finite or value - value == 0.0):  # 0.0: not nan or ±inf
@@ -183,15 +183,8 @@ def _scalar_check(field: fields.Field, name: str, remember: bool = False) -> Che
                 loaded = deserialize(value, name, None)
             except ValidationError as error:
                 raise _Invalid(_relative(error.messages)) from None
-        if validators:
-            try:
-                for test in tests:
-                    if not test(loaded):
-                        raise ValueError
-                for validator in called:
-                    validator(loaded)
-            except Exception:  # a failed test, a test that cannot compare, or a validator's error
-                _run_validators(field, loaded)
+        if validated is not None:
+            validated(loaded)
         return loaded
 
     return check
@@ -264,7 +257,12 @@ def _remembered(validator: Callable, limit: int = 100_000) -> Callable:
 def _validation(field: fields.Field) -> Callable[[Any], None] | None:
     """The field's validators on a loaded value (None when it has none); on any failure Field._validate
     itself decides and gives all its messages."""
-    tests, called = _tests(field)
+    return _validated_by(field, *_tests(field))
+
+
+def _validated_by(field: fields.Field, tests: tuple, called: tuple) -> Callable[[Any], None] | None:
+    """Run the tests, then the called validators, on a loaded value (None when there are none); on any
+    failure Field._validate itself decides and gives all its messages."""
     if not (tests or called):
         return None
 

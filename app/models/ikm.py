@@ -20,29 +20,17 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.types import JsonDocument
+from app.vocabulary import SCALAR_PROFILE_FIELDS
 
 # Profile fields that identify a person or a business; never shown in aggregates or to ministry users.
 PERSONAL_FIELDS = ("name", "nib", "owner_name", "contact_email", "contact_phone")
 
-# The columns a stored IKM's profile is made of (`profile_from_columns`), its products' and certificates'.
+# The columns a stored IKM's profile is made of (`profile_from_columns`): the profile's scalar fields and
+# the columns its group, documents and buyer contract are stored in.
 PROFILE_COLUMNS = (
-    "name",
-    "nib",
-    "legal_form",
-    "region_code",
-    "kecamatan_code",
-    "founded_year",
-    "founded_on",
-    "employees",
-    "annual_revenue_idr",
-    "owner_gender",
-    "owner_name",
-    "contact_email",
-    "contact_phone",
-    "credit_status",
+    *SCALAR_PROFILE_FIELDS,
     "group_kind",
     "group_members",
-    "ovop_stars",
     "export_history",
     "target_markets",
     "buyer_contract_market",

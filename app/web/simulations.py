@@ -3,7 +3,7 @@ and the result (counts, a chart with its table, example IKM for LPEI staff; supp
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -96,9 +96,7 @@ def result(job_id: int):
     user = access.require_role(current_user._get_current_object(), service.SIMULATION_ROLES)
     job = jobs.get_job(job_id, user)
     if job.kind != "simulation":
-        from werkzeug.exceptions import NotFound
-
-        raise NotFound()
+        abort(404)
     outcome = chart = None
     if job.status == "succeeded":
         outcome = jobs.job_result(job, user)

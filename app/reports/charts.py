@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import textwrap
 import threading
 
 import matplotlib
@@ -10,6 +11,8 @@ import matplotlib
 matplotlib.use("Agg")  # no display on a server
 import matplotlib.pyplot as plt
 
+# Longer axis labels wrap onto lines of this many characters, so the bars keep the width on a phone.
+LABEL_WIDTH = 30
 COLOURS = ("#0b6e4f", "#1f4e79", "#a15c00", "#7a1414", "#3b2a86", "#5b6770")
 # pyplot keeps global state; one chart at a time per process.
 _LOCK = threading.Lock()
@@ -41,9 +44,11 @@ def _svg(figure) -> str:
 def bar_chart(labels: list[str], values: list, horizontal: bool = True) -> str:
     """A bar chart of counts; suppressed cells show "<5" next to an empty bar."""
     numbers = [_number(value) for value in values]
+    labels = [textwrap.fill(label, LABEL_WIDTH) for label in labels]
+    lines = sum(label.count("\n") + 1 for label in labels)
     with _LOCK:
         plt.rcParams.update({"svg.fonttype": "none", "font.size": 10})
-        height = max(1.4, 0.3 * len(labels) + 0.5) if horizontal else 3.0
+        height = max(1.4, 0.22 * lines + 0.1 * len(labels) + 0.5) if horizontal else 3.0
         figure, axes = plt.subplots(figsize=(4.5, height))
         positions = range(len(labels))
         if horizontal:

@@ -113,6 +113,7 @@ def _chart(outcome: dict) -> str | None:
         return None
     names = [labels.programme_name(row["code"]) for row in rows]
     return bar_chart(
-        [f"{name} +" for name in names] + [f"{name} −" for name in names],
+        # A no-break space keeps the sign on the name's last line when the chart wraps a long name.
+        [f"{name}\u00a0+" for name in names] + [f"{name}\u00a0−" for name in names],
         [row["became_eligible"] for row in rows] + [row["lost_eligibility"] for row in rows],
     )

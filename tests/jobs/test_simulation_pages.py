@@ -106,6 +106,11 @@ def test_simulation_pages_in_chromium(app, live_server, browser, make_user, popu
     requirements = browser.find_element(By.ID, "simulation-requirements").text
     assert "_" not in requirements, requirements  # names, not codes such as EUDR_GEO
     _shoot(browser, folder, "simulation-result")
+    result_path = browser.current_url.split(live_server, 1)[1]
+    browser.get(f"{live_server}/language/en?next={result_path}")
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Simulation result"
+    assert "Newly eligible" in browser.find_element(By.ID, "simulation-programmes").text
+    _shoot(browser, folder, "simulation-result-en")
     severe = [
         entry
         for entry in browser.get_log("browser")

@@ -128,6 +128,20 @@ def _json_safe(value):
     return value
 
 
+_JSON_LINE = json.JSONEncoder(ensure_ascii=False)  # json.dumps(record, ensure_ascii=False), built once
+
+
+def _json_column(column: pd.Series) -> list:
+    """A result column's values as _json_safe gives them, converted once per column (tolist gives plain
+    Python scalars for numeric, bool and string columns; only NaN is left to read as null)."""
+    values = column.tolist()
+    if column.dtype.kind in "iub":
+        return values
+    if column.dtype.kind == "O" and column.dtype != "str":  # objects: maybe numpy scalars
+        return [_json_safe(value) for value in values]
+    return [None if type(value) is float and value != value else value for value in values]
+
+
 class ResultWriter:
     """Writes result rows as JSON lines or CSV, chosen by the output file's extension."""
 
@@ -144,9 +158,11 @@ class ResultWriter:
             self.header_written = True
             return
         columns = list(frame.columns)
-        for values in frame.itertuples(index=False, name=None):
-            record = {column: _json_safe(value) for column, value in zip(columns, values, strict=True)}
-            self.handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        values = [_json_column(frame[column]) for column in columns]
+        encode = _JSON_LINE.encode
+        self.handle.write(
+            "".join(encode(dict(zip(columns, row, strict=True))) + "\n" for row in zip(*values, strict=True))
+        )
 
     def close(self) -> None:
         """Close the file."""

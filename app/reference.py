@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from flask.globals import _cv_app  # the app context variable behind current_app (a direct, cheap read)
+from flask import current_app, has_app_context
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 REFERENCE_DIR = DATA_DIR / "reference"
@@ -117,9 +117,8 @@ def hs6_descriptions() -> dict[str, str]:
 def policy():
     """The one runtime Policy: the app's (loaded from POLICY_DIR at boot) inside an app context, else the
     policy at $POLICY_DIR or data/policy (command-line tools and scripts outside an app)."""
-    context = _cv_app.get(None)  # validation calls this once per code: no proxy look-up
-    if context is not None:
-        found = context.app.extensions.get("policy")
+    if has_app_context():
+        found = current_app.extensions.get("policy")
         if found is not None:
             return found
     return _standalone_policy(os.environ.get("POLICY_DIR") or _DEFAULT_POLICY_DIR)

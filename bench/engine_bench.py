@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -73,7 +74,9 @@ def _cli_command(source: Path, output: Path, as_of: date, validator: str) -> tup
     return [sys.executable, "-c", CLI_CHILD, *arguments], "assess_batch_command in a bare Flask app"
 
 
-def time_cli(profiles: list[dict], as_of: date) -> list[dict]:
+def time_cli(
+    profiles: list[dict], as_of: date, validators: tuple[str, ...] = ("schema", "engine")
+) -> list[dict]:
     """Wall-clock seconds of the CLI in a fresh process (start-up included), per validator and output."""
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     source = OUT_DIR / "profiles.jsonl"
@@ -81,22 +84,27 @@ def time_cli(profiles: list[dict], as_of: date) -> list[dict]:
         for profile in profiles:
             handle.write(json.dumps(profile, ensure_ascii=False) + "\n")
     figures = []
-    for validator, extension in (
-        ("schema", "jsonl"),
-        ("schema", "csv"),
-        ("engine", "jsonl"),
-        ("engine", "csv"),
-    ):
+    for validator, extension in [(v, extension) for v in validators for extension in ("jsonl", "csv")]:
         output = OUT_DIR / f"results-{validator}.{extension}"
         command, how = _cli_command(source, output, as_of, validator)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         completed = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
         seconds = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         if completed.returncode != 0:
             raise SystemExit(f"CLI failed: {completed.stdout}\n{completed.stderr}")
         summary = completed.stdout.strip().splitlines()[0]
         figures.append(
-            {"validator": validator, "output": extension, "seconds": seconds, "how": how, "summary": summary}
+            {
+                "validator": validator,
+                "output": extension,
+                "seconds": seconds,
+                "cpu": cpu,
+                "how": how,
+                "summary": summary,
+            }
         )
     return figures
 
@@ -105,14 +113,16 @@ def time_single(profiles: list[dict], as_of: date, policy, sample: int) -> dict:
     """Per-call milliseconds of assess() in process, with and without what-if."""
     figures = {}
     for with_what_if in (True, False):
-        durations = []
+        durations, cpu = [], []
         for profile in profiles[:sample]:
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             assess(profile, as_of, policy, with_what_if=with_what_if)
             durations.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
         durations.sort()
         figures[with_what_if] = {
             "p50": statistics.median(durations),
+            "cpu_p50": statistics.median(cpu),
             "p95": durations[int(0.95 * (len(durations) - 1))],
             "max": durations[-1],
         }
@@ -127,6 +137,9 @@ def main() -> None:
     parser.add_argument("--as-of", type=date.fromisoformat, default=date(2026, 11, 27))
     parser.add_argument("--single-sample", type=int, default=2000)
     parser.add_argument("--skip-cli", action="store_true")
+    parser.add_argument(
+        "--cli-validators", default="schema,engine", help="comma-separated --validator values to time"
+    )
     args = parser.parse_args()
 
     policy = load_policy()
@@ -148,18 +161,24 @@ def main() -> None:
     print(f"profiles_to_frame: {core['to_frame']:.2f} s; to_frame + assess_frame = {both:,.0f} profiles/s")
 
     if not args.skip_cli:
-        for figure in time_cli(profiles, args.as_of):
+        for figure in time_cli(profiles, args.as_of, tuple(args.cli_validators.split(","))):
             print(
                 f"CLI end to end, JSON lines in, {figure['output']} out, --validator {figure['validator']}:"
             )
-            print(f"  {figure['seconds']:.1f} s = {len(profiles) / figure['seconds']:,.0f} profiles/s")
+            print(
+                f"  {figure['seconds']:.1f} s = {len(profiles) / figure['seconds']:,.0f} profiles/s"
+                f" (CPU {figure['cpu']:.1f} s = {len(profiles) / figure['cpu']:,.0f} profiles/s of CPU)"
+            )
             print(f"  via {figure['how']}: {figure['summary']}")
 
     single = time_single(profiles, args.as_of, policy, args.single_sample)
     for with_what_if, figure in single.items():
         label = "with what-if" if with_what_if else "without what-if"
         print(f"single assess() in process, {label}, {args.single_sample} profiles:")
-        print(f"  p50 {figure['p50']:.2f} ms, p95 {figure['p95']:.2f} ms, max {figure['max']:.1f} ms")
+        print(
+            f"  p50 {figure['p50']:.2f} ms, p95 {figure['p95']:.2f} ms, max {figure['max']:.1f} ms"
+            f" (CPU p50 {figure['cpu_p50']:.2f} ms)"
+        )
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
@@ -143,6 +144,27 @@ def product_matches(key: tuple, hs_code: str | None, product_class) -> bool:
     return product_class.name in classes or bool(hs_code and hs_code.startswith(prefixes))
 
 
+_PRODUCT_KEYS: dict[int, tuple[Any, list[tuple]]] = {}
+
+
+def _product_keys(policy) -> list[tuple]:
+    """The product_key of every product_in criterion of the policy's programmes, in policy order (read
+    once per policy object)."""
+    found = _PRODUCT_KEYS.get(id(policy))
+    if found is not None and found[0] is policy:
+        return found[1]
+    if len(_PRODUCT_KEYS) > 256:
+        _PRODUCT_KEYS.clear()
+    keys = [
+        product_key(criterion.params)
+        for programme in policy.programmes
+        for criterion in programme.criteria
+        if criterion.rule == "product_in"
+    ]
+    _PRODUCT_KEYS[id(policy)] = (policy, keys)
+    return keys
+
+
 def columns_of(contexts: list[CriterionContext], policy) -> Columns:
     """Columns with one row per context (the batch of one of the single path, or its size readings)."""
     from app.engine.policy import SEVERITY_RANK
@@ -156,18 +178,13 @@ def columns_of(contexts: list[CriterionContext], policy) -> Columns:
             owner.append(row)
             rank.append(SEVERITY_RANK[severity])
             requirement.append(code)
-    product_match = {}
-    for programme in policy.programmes:
-        for criterion in programme.criteria:
-            if criterion.rule == "product_in":
-                key = product_key(criterion.params)
-                product_match[key] = np.array(
-                    [
-                        any(product_matches(key, p.hs_code, p.product_class) for p in f.products)
-                        for f in facts
-                    ],
-                    dtype=bool,
-                )
+    product_match = {
+        key: np.array(
+            [any(product_matches(key, p.hs_code, p.product_class) for p in f.products) for f in facts],
+            dtype=bool,
+        )
+        for key in _product_keys(policy)
+    }
     return Columns(
         n=n,
         held={code: np.array([code in f.held for f in facts], dtype=bool) for code in codes},
@@ -229,7 +246,7 @@ def programme_verdicts(table: np.ndarray, sizes: list[int]) -> np.ndarray:
     criteria each): ineligible when a criterion fails, else needs information when one is unknown,
     else eligible.
     """
-    bounds = np.array(list(accumulate(sizes, initial=0)), dtype=np.int64)
+    bounds = _bounds(tuple(sizes))
 
     def any_in(mask: np.ndarray) -> np.ndarray:
         counts = np.zeros((len(mask) + 1, mask.shape[1]), dtype=np.int16)
@@ -237,6 +254,14 @@ def programme_verdicts(table: np.ndarray, sizes: list[int]) -> np.ndarray:
         return counts[bounds[1:]] > counts[bounds[:-1]]
 
     return np.where(any_in(table == FAIL), 1, np.where(any_in(table == UNKNOWN), 2, 0))
+
+
+@lru_cache(maxsize=64)
+def _bounds(sizes: tuple[int, ...]) -> np.ndarray:
+    """Each programme's first and (after the last) end row, from the criteria counts (read-only)."""
+    bounds = np.array(list(accumulate(sizes, initial=0)), dtype=np.int64)
+    bounds.flags.writeable = False
+    return bounds
 
 
 def owner_any(owner: np.ndarray, flags: np.ndarray, n: int) -> np.ndarray:

@@ -385,7 +385,7 @@ def dimension_points(readings: list[tuple[Facts, list[Gap]]], policy: Policy) ->
             np.array([[item in found for found in applying] for item in items], dtype=bool).reshape(
                 len(items), len(facts)
             ),
-            np.array([flag(lambda f, i=item: _holds_item(f, i)) for item in items]).reshape(
+            np.array([[_holds_item(f, item) for f in facts] for item in items], dtype=bool).reshape(
                 len(items), len(facts)
             ),
             [item.points for item in items],
@@ -444,39 +444,76 @@ def evaluate_programmes(
         rows.extend([shown] if variants is None else variants)
     columns = columns_of(rows, policy)
     score = np.array([context.score for context in rows])
-    as_of = readings[0][0].facts.as_of
-    offered = [programme for programme in policy.programmes if programme.offered_on(as_of)]
-    criteria = [criterion for programme in offered for criterion in programme.criteria]
-    once: dict[tuple, np.ndarray] = {}  # programmes share criteria: each rule and parameters run once
-    for criterion in criteria:
-        if criterion.key not in once:
-            once[criterion.key] = RULES[criterion.rule].evaluate(columns, criterion.params, score)
-    table = np.array([once[criterion.key] for criterion in criteria]).reshape(len(criteria), len(rows))
+    plan = _programme_plan(policy, readings[0][0].facts.as_of)
+    once = [evaluate(columns, params, score) for evaluate, params in plan.rules]
+    table = np.array(once)[plan.rule_of].reshape(len(plan.rule_of), len(rows))
     if len(rows) > len(readings):  # some reading spans several size rows: they agree, or unknown
         low = np.minimum.reduceat(table, starts, axis=1)
         table = np.where(low == np.maximum.reduceat(table, starts, axis=1), low, UNKNOWN)
-    verdicts = programme_verdicts(table, [len(programme.criteria) for programme in offered]).tolist()
-    routes = [ROUTES[int(financial)] for financial in financial_route(np.array(verdicts), offered)]
+    verdicts = programme_verdicts(table, plan.sizes).tolist()
+    routes = [ROUTES[int(financial)] for financial in financial_route(np.array(verdicts), plan.offered)]
     results: list[tuple[list[ProgrammeResult], str]] = []
     outcomes = table[:, :explained].tolist()
     for index, (shown, _) in enumerate(readings):
-        found, first = [], 0
-        for number, programme in enumerate(offered):
+        found = []
+        for number, (programme, first, shows) in enumerate(plan.programmes):
             evaluated = []
             if index < explained:
                 evaluated = [
-                    (
-                        criterion,
-                        outcomes[first + offset][index],
-                        RULES[criterion.rule].shows(shown, criterion.params),
-                    )
-                    for offset, criterion in enumerate(programme.criteria)
+                    (criterion, outcomes[first + offset][index], show(shown, criterion.params))
+                    for offset, (criterion, show) in enumerate(shows)
                 ]
-            first += len(programme.criteria)
             result = PROGRAMME_RESULTS[verdicts[number][index]]
             found.append(ProgrammeResult(programme.code, programme.type, result, evaluated))
         results.append((found, routes[index]))
     return results
+
+
+@dataclass
+class _ProgrammePlan:
+    """The programmes offered on a date as the criteria evaluation reads them, built once per policy and
+    date: each distinct rule and parameters once (programmes share criteria), each criterion's position
+    among them, and per programme its first criterion's row and its criteria with their `shows`."""
+
+    offered: list
+    rules: list[tuple[Any, dict]]  # (rule function, parameters), one per distinct criterion key
+    rule_of: np.ndarray  # per criterion (programmes one after the other): its index in `rules`
+    sizes: list[int]
+    programmes: list[tuple[Any, int, list[tuple[Any, Any]]]]
+
+
+_PLANS: dict[tuple[int, date], tuple[Policy, _ProgrammePlan]] = {}
+
+
+def _programme_plan(policy: Policy, as_of: date) -> _ProgrammePlan:
+    """The _ProgrammePlan of the policy on the date (cached per policy object and date)."""
+    found = _PLANS.get((id(policy), as_of))
+    if found is not None and found[0] is policy:
+        return found[1]
+    if len(_PLANS) > 256:
+        _PLANS.clear()
+    offered = [programme for programme in policy.programmes if programme.offered_on(as_of)]
+    position: dict[tuple, int] = {}
+    rules: list[tuple[Any, dict]] = []
+    rule_of, programmes, first = [], [], 0
+    for programme in offered:
+        for criterion in programme.criteria:
+            if criterion.key not in position:
+                position[criterion.key] = len(rules)
+                rules.append((RULES[criterion.rule].evaluate, criterion.params))
+            rule_of.append(position[criterion.key])
+        shows = [(criterion, RULES[criterion.rule].shows) for criterion in programme.criteria]
+        programmes.append((programme, first, shows))
+        first += len(programme.criteria)
+    plan = _ProgrammePlan(
+        offered=offered,
+        rules=rules,
+        rule_of=np.array(rule_of, dtype=np.int64),
+        sizes=[len(programme.criteria) for programme in offered],
+        programmes=programmes,
+    )
+    _PLANS[(id(policy), as_of)] = (policy, plan)
+    return plan
 
 
 # ------------------------------------------------------------------------------------------- §6 review

@@ -65,7 +65,7 @@ def classify_in_place(profiles: list[dict]) -> None:
 
 def evaluate(profile: dict, as_of: date, with_what_if: bool = True) -> dict:
     """Run the whole pipeline on a validated profile and return the result (nothing stored); without
-    `what_if` when not asked for (it can be computed later from the stored assessment: `stored_what_if`)."""
+    `what_if` when not asked for (it can be computed later from the stored assessment: `what_if_of`)."""
     models = current_models()
     classified = classify_products(profile)
     result = assess(classified, as_of, policy_in_force(as_of), with_what_if=with_what_if)

@@ -7,11 +7,13 @@ from app.auth import access, self_check_limit
 from app.auth.api import current_api_user
 from app.schemas.assessment import (
     AssessmentHistorySchema,
+    AssessmentIncludeSchema,
     AssessmentRequestSchema,
     AssessmentSchema,
     ProgrammeListSchema,
     RequirementListSchema,
     RequirementQuerySchema,
+    WhatIfSchema,
 )
 from app.services import assessments as assessment_service
 from app.services import ikms as ikm_service
@@ -26,13 +28,16 @@ class Assessments(MethodView):
 
     # The schema as an instance, not the class: webargs would build it and its nested schemas per request.
     @self_check_limit
+    @blp.arguments(AssessmentIncludeSchema(), location="query", as_kwargs=True)
     @blp.arguments(AssessmentRequestSchema())
     @blp.response(201, AssessmentSchema)
-    def post(self, request):
+    def post(self, request, include=()):
         """Assess an inline profile or a stored IKM, and store the result.
 
         Open without a token for an inline profile (rate-limited per client, stored without name, NIB or
-        contacts); a stored IKM's `ikm_id` needs a token whose scope covers that IKM.
+        contacts); a stored IKM's `ikm_id` needs a token whose scope covers that IKM. The what-if options
+        (policy-v1 §7) come with `?include=what_if` (and are then stored), else from
+        `GET /api/v1/assessments/<id>/what-if`.
         """
         user = current_api_user()
         if request.get("ikm_id") is not None:
@@ -42,6 +47,7 @@ class Assessments(MethodView):
             request.get("profile"),
             request.get("ikm_id"),
             request.get("as_of"),
+            with_what_if="what_if" in include,
             keep_personal_data=access.keeps_personal_data(user),
             created_by_id=user.id if user is not None else None,
         )
@@ -58,6 +64,21 @@ class AssessmentById(MethodView):
         assessment = assessment_service.get_assessment(assessment_id)
         access.require_assessment_access(current_api_user(), assessment)
         return assessment_service.assessment_as_dict(assessment)
+
+
+@blp.route("/assessments/<id:assessment_id>/what-if")
+class AssessmentWhatIf(MethodView):
+    """The what-if options of one stored assessment."""
+
+    @blp.response(200, WhatIfSchema)
+    def get(self, assessment_id):
+        """The smallest sets of actions that would change the route or raise the level (policy-v1 §7): as
+        stored, or the same rules re-run on the stored profile under the policy it was assessed with (409
+        when that policy has changed since, or the profile was stored without personal data)."""
+        access.require_personal_data_access(current_api_user())
+        assessment = assessment_service.get_assessment(assessment_id)
+        access.require_assessment_access(current_api_user(), assessment)
+        return assessment_service.what_if_view(assessment)
 
 
 @blp.route("/ikms/<id:ikm_id>/assessments")

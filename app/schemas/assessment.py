@@ -77,6 +77,15 @@ class AssessmentRequestSchema(Schema):
             raise ValidationError("as_of harus antara 2000 dan 2100. / as_of must be 2000–2100.", "as_of")
 
 
+class AssessmentIncludeSchema(Schema):
+    """Optional parts of the POST answer: `include=what_if` adds the what-if options (policy-v1 §7)."""
+
+    include = fields.List(
+        fields.String(validate=validate.OneOf(("what_if",))),
+        metadata={"description": "`what_if`: compute, store and return the what-if options as well."},
+    )
+
+
 class DimensionsSchema(Schema):
     """The six readiness dimensions, each 0–100, or null when nothing in it applies (policy-v1 §4, §8 A6)."""
 
@@ -167,6 +176,18 @@ class AssessmentSchema(JsonDocumentSchema):
     review_required = fields.Boolean()
     review_reasons = fields.List(fields.Raw())
     trace = fields.List(fields.Raw())
+    what_if = fields.List(
+        fields.Raw(),
+        metadata={"description": "Only with `?include=what_if` (else GET /api/v1/assessments/<id>/what-if)."},
+    )
+
+
+class WhatIfSchema(Schema):
+    """The what-if options of a stored assessment (policy-v1 §7)."""
+
+    id = fields.Integer()
+    as_of = IsoDate()
+    policy_version = fields.String()
     what_if = fields.List(fields.Raw())
 
 

@@ -6,13 +6,13 @@ from datetime import date
 
 from sqlalchemy import and_, func, insert, not_, or_, select, update
 
-from app.engine import assess
+from app.engine import assess, what_if
 from app.engine.policy import DIMENSIONS, URGENCY
-from app.errors import InvalidInput, NotFound
+from app.errors import Conflict, InvalidInput, NotFound
 from app.extensions import db
 from app.models import Assessment, Ikm
 from app.models.ikm import PERSONAL_FIELDS
-from app.policies.versions import policy_in_force
+from app.policies.versions import load_version, policy_in_force
 from app.reference import commodity_of
 from app.schemas.ikm import IkmProfileSchema
 from app.services.models import current_models
@@ -63,11 +63,14 @@ def classify_in_place(profiles: list[dict]) -> None:
         product["hs_score"] = round(float(best["score"]), 4) if best else 0.0
 
 
-def evaluate(profile: dict, as_of: date) -> dict:
-    """Run the whole pipeline on a validated profile and return the result (nothing stored)."""
+def evaluate(profile: dict, as_of: date, with_what_if: bool = True) -> dict:
+    """Run the whole pipeline on a validated profile and return the result (nothing stored); without
+    `what_if` when not asked for (it can be computed later from the stored assessment: `what_if_of`)."""
     models = current_models()
     classified = classify_products(profile)
-    result = assess(classified, as_of, policy_in_force(as_of))
+    result = assess(classified, as_of, policy_in_force(as_of), with_what_if=with_what_if)
+    if not with_what_if:
+        del result["what_if"]
     result["model_version"] = models.version
     add_triage(classified, result, models.triage)
     return result
@@ -250,8 +253,11 @@ def assessment_as_dict(assessment: Assessment) -> dict:
     return {"id": assessment.id, "ikm_id": assessment.ikm_id, **assessment.result}
 
 
-def create_assessment(profile: dict | None, ikm_id: int | None, as_of: date | None, **store_options) -> dict:
-    """Assess an inline profile or a stored IKM as of a date, store it and return it."""
+def create_assessment(
+    profile: dict | None, ikm_id: int | None, as_of: date | None, with_what_if: bool = False, **store_options
+) -> dict:
+    """Assess an inline profile or a stored IKM as of a date, store it and return it; with the what-if
+    options (policy-v1 §7, stored too) only when asked, else they are computed on demand (`what_if_of`)."""
     ikm = None
     if ikm_id is not None:
         ikm = db.session.get(Ikm, ikm_id)
@@ -265,7 +271,7 @@ def create_assessment(profile: dict | None, ikm_id: int | None, as_of: date | No
     problem = founded_on and founded_on_problem(date.fromisoformat(str(founded_on)), None, as_of)
     if problem:  # a stored IKM's founding day against the asked date; an inline one was checked by its schema
         raise InvalidInput(problem, errors={"json": {"as_of": [problem]}})
-    result = evaluate(profile, as_of)
+    result = evaluate(profile, as_of, with_what_if=with_what_if)
     if ikm is None:
         values = assessment_values(profile, result, None, **store_options)
         stored = {"id": insert_assessment(values), "ikm_id": None, **result}
@@ -285,6 +291,77 @@ def insert_assessment(values: dict) -> int:
     of CPU for one row) has nothing to do; the row is the one `store_assessment` would write.
     """
     return db.session.execute(_INSERT_ASSESSMENT, values).inserted_primary_key[0]
+
+
+class WhatIfUnavailable(Conflict):
+    """The what-if of a stored assessment cannot be computed again as it was assessed."""
+
+
+def assessed_profile(assessment: Assessment) -> dict:
+    """The profile an assessment's rules ran on: its snapshot with each product's HS code as classified."""
+    snapshot = assessment.profile_snapshot or {}
+    products = (assessment.result or {}).get("products") or []
+    return {
+        **snapshot,
+        "products": [
+            {**given, **{key: assessed.get(key) for key in ("hs_code", "hs_source", "hs_score")}}
+            for given, assessed in zip(snapshot.get("products") or [], products, strict=True)
+        ],
+    }
+
+
+def what_if_of(assessment: Assessment) -> list[dict]:
+    """The what-if options (policy-v1 §7) of a stored assessment: the stored ones, else the rules re-run on
+    its snapshot under the policy it was assessed with; WhatIfUnavailable when that is not possible (the
+    policy's files changed since, a batch document, a snapshot stored without the NIB the rules read)."""
+    result = assessment.result or {}
+    if "what_if" in result:
+        return result["what_if"]
+    snapshot = assessment.profile_snapshot or {}
+    reason = None
+    if result.get("mode") == "batch":
+        reason = "Penilaian massal tanpa what-if. / A batch assessment has no what-if."
+    elif "name" not in snapshot:  # anonymised: NIB dropped
+        reason = (
+            "Profil disimpan tanpa data pribadi; nilai ulang dengan include=what_if. / The profile was "
+            "stored without personal data; assess again with include=what_if."
+        )
+    else:
+        try:
+            policy = load_version(result.get("policy_version"))
+        except NotFound:
+            policy = None
+        if policy is None or policy.content_hash != result.get("policy_hash"):
+            reason = (
+                "Kebijakan penilaian ini telah berubah; nilai ulang. / The policy this assessment used has "
+                "changed since; assess again."
+            )
+    if reason:
+        raise WhatIfUnavailable(reason)
+    return what_if(assessed_profile(assessment), assessment.as_of, policy)
+
+
+def what_if_view(assessment: Assessment) -> dict:
+    """A stored assessment's what-if options with its id, date and policy version."""
+    result = assessment.result or {}
+    return {
+        "id": assessment.id,
+        "as_of": result.get("as_of"),
+        "policy_version": result.get("policy_version"),
+        "what_if": what_if_of(assessment),
+    }
+
+
+def assessment_for_pages(assessment: Assessment) -> dict:
+    """A stored assessment as pages show it: `assessment_as_dict` with its what-if (computed when it was not
+    stored; none when it cannot be)."""
+    document = assessment_as_dict(assessment)
+    if "what_if" not in document:
+        try:
+            document["what_if"] = what_if_of(assessment)
+        except WhatIfUnavailable:
+            document["what_if"] = []
+    return document
 
 
 def get_assessment(assessment_id: int) -> Assessment:

@@ -191,7 +191,7 @@ def _render_case(case_id: int, submitted: dict | None = None, errors: dict | Non
     actor = _actor()
     case = cases.read_case(actor, case_id)
     stored = assessments.get_assessment(case["assessment"]["id"])
-    view = result_view(assessments.assessment_as_dict(stored), stored.profile_snapshot)
+    view = result_view(assessments.assessment_for_pages(stored), stored.profile_snapshot)
     page = render_template(
         "cases/detail.html",
         case=case,

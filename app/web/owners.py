@@ -122,7 +122,7 @@ def own_page():
     ikm = ikms.get_ikm(owner.ikm_id)
     history = assessments.ikm_history(ikm.id)
     view = (
-        result_view(assessments.assessment_as_dict(history[0]), history[0].profile_snapshot)
+        result_view(assessments.assessment_for_pages(history[0]), history[0].profile_snapshot)
         if history
         else None
     )

@@ -124,6 +124,7 @@ def result():
         validated,
         None,
         as_of,
+        with_what_if=True,  # the page shows it at once; it is stored with the result
         keep_personal_data=keeps_personal_data(user),
         created_by_id=user.id if user is not None else None,
     )
@@ -152,7 +153,7 @@ def result_as_pdf(token: str):
     except BadSignature:
         abort(404)
     stored = assessment_service.get_assessment(assessment_id)
-    view = result_view(assessment_service.assessment_as_dict(stored), stored.profile_snapshot)
+    view = result_view(assessment_service.assessment_for_pages(stored), stored.profile_snapshot)
     from app.web.result_pdf import result_pdf  # fpdf2 (and numpy through it): imported on use
 
     response = current_app.response_class(result_pdf(view), mimetype="application/pdf")

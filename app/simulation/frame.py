@@ -3,7 +3,7 @@ by column, without a profile dict per IKM: what a simulation reads. The re-asses
 IKM's profile with its assessment, reads profiles (`population.load_population`).
 
 The frame is the one `profiles_to_frame` builds from the profiles `load_population` gives, value for value
-(tests/simulation/test_population_frame.py compares them): the same columns in the same order and dtypes
+(tests/jobs/test_population_frame.py compares them): the same columns in the same order and dtypes
 (taken from `profiles_to_frame([])`), the same products (a given code; else the classification kept by the
 loaded model; else the classifier's), the same certificates and documents.
 """
@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Ikm
-from app.simulation.population import SLICE, _Classifications, _slices, load_population
+from app.simulation.population import SLICE, ProductClassifications, load_population, read_slices
 from app.vocabulary import NIB_PATTERN, PRACTICE_FIELDS
 
 # The IKM columns the frame is made of (JSON documents read as text, decoded once per distinct text).
@@ -129,7 +129,7 @@ class _Reader:
         self.documents: tuple[dict, dict, dict] = ({}, {}, {})
         self.dates: dict = {None: (NOTHING, NOTHING)}
         self.days: dict = {None: ""}
-        self.classifications = _Classifications()
+        self.classifications = ProductClassifications()
 
     def ikms(self, rows: list) -> tuple:
         """Append the IKM rows' scalar and document columns; return their ids."""
@@ -218,7 +218,7 @@ def load_frame(
     ids: list[int] = []
     row_kinds: list[str] = []
     kinds: dict = {}
-    for rows, product_rows, certificate_rows in _slices(province, slice_size, FRAME_IKM_COLUMNS):
+    for rows, product_rows, certificate_rows in read_slices(province, slice_size, FRAME_IKM_COLUMNS):
         slice_ids = reader.ikms(rows)
         ids.extend(slice_ids)
         for items in reader.products(slice_ids, product_rows):

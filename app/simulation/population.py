@@ -59,7 +59,7 @@ def paused_collector():
             gc.enable()
 
 
-def _slices(
+def read_slices(
     province: str | None,
     size: int,
     ikm_columns,
@@ -116,7 +116,7 @@ def _grouped(rows: list, as_item) -> dict[int, list]:
     return {ikm_id: [as_item(row) for row in group] for ikm_id, group in groupby(rows, itemgetter(0))}
 
 
-class _Classifications:
+class ProductClassifications:
     """Products as the loaders give them: a given code is kept; a classification kept by the loaded model's
     version is read (migration 0013); the others are collected and classified together (`classify`)."""
 
@@ -174,8 +174,8 @@ def load_population(
                 values[name] = found if found is not None else decoded.setdefault(text, json.loads(text))
         return values
 
-    classifications = _Classifications()
-    for rows, product_rows, certificate_rows in _slices(province, slice_size, PROFILE_COLUMNS, ids=ids):
+    classifications = ProductClassifications()
+    for rows, product_rows, certificate_rows in read_slices(province, slice_size, PROFILE_COLUMNS, ids=ids):
         products = _grouped(product_rows, classifications.product)
         certificates = _grouped(certificate_rows, certification_from_columns)
         profiles = [

@@ -89,3 +89,14 @@ def test_kept_classifications_are_read_back_unchanged(app, population):
         assert _values(load_frame().frame) == frame_before
         assert classify_stored() == pending
         assert np.all([row.classified_hs_code != "999999" for row in db.session.scalars(select(Product))])
+
+
+def test_the_backfill_command_says_what_it_classified(app, runner, population):
+    """`flask ml classify-stored` classifies the products stored without a code, then has nothing to do."""
+    with app.app_context():
+        pending = len(db.session.scalars(select(Product.id).where(Product.hs_code.is_(None))).all())
+    first = runner.invoke(args=["ml", "classify-stored", "--batch", "50"])
+    assert first.exit_code == 0, first.output
+    assert f"{pending:,} products without a given HS code classified by hs-" in first.output
+    again = runner.invoke(args=["ml", "classify-stored"])
+    assert again.exit_code == 0 and "0 products without" in again.output

@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Ikm
-from app.simulation.population import SLICE, ProductClassifications, load_population, read_slices
+from app.simulation.population import SLICE, ProductClassifications, load_population, read_ahead, read_slices
 from app.vocabulary import NIB_PATTERN, PRACTICE_FIELDS
 
 # The IKM columns the frame is made of (JSON documents read as text, decoded once per distinct text).
@@ -218,7 +218,8 @@ def load_frame(
     ids: list[int] = []
     row_kinds: list[str] = []
     kinds: dict = {}
-    for rows, product_rows, certificate_rows in read_slices(province, slice_size, FRAME_IKM_COLUMNS):
+    slices = read_ahead(lambda execute: read_slices(province, slice_size, FRAME_IKM_COLUMNS, execute=execute))
+    for rows, product_rows, certificate_rows in slices:
         slice_ids = reader.ikms(rows)
         ids.extend(slice_ids)
         for items in reader.products(slice_ids, product_rows):

@@ -66,11 +66,13 @@ def read_slices(
     product_columns=PRODUCT_COLUMNS + CLASSIFIED_COLUMNS,
     certificate_columns=CERTIFICATION_COLUMNS,
     ids=None,
+    execute=None,
 ) -> Iterator[tuple[list, list, list]]:
     """Stored IKM in id order, `size` at a time (only `ids` when given): their rows (id and `ikm_columns`,
     JSON documents as text), and the rows of their products (ikm_id and `product_columns`, by IKM and
     position) and certificates (ikm_id and `certificate_columns`, by IKM and id): three Core SELECTs per
-    slice over id ranges, no ORM objects."""
+    slice over id ranges, no ORM objects, run by `execute` (the session's by default)."""
+    execute = execute or db.session.execute
     ikms, products, certificates = Ikm.__table__, Product.__table__, Certification.__table__
     in_province = ikms.c.region_code.like(f"{province}.%") if province else None
     columns = [
@@ -84,20 +86,28 @@ def read_slices(
             query = query.where(in_province)
         if ids is not None:
             query = query.where(ikms.c.id.in_(ids))
-        rows = db.session.execute(query.order_by(ikms.c.id).limit(size)).all()
+        rows = execute(query.order_by(ikms.c.id).limit(size)).all()
         if not rows:
             return
         first, last = rows[0].id, rows[-1].id
         yield (
             rows,
             _by_ikm(
-                products, product_columns, first, last, in_province, (products.c.position, products.c.id)
+                execute,
+                products,
+                product_columns,
+                first,
+                last,
+                in_province,
+                (products.c.position, products.c.id),
             ),
-            _by_ikm(certificates, certificate_columns, first, last, in_province, (certificates.c.id,)),
+            _by_ikm(
+                execute, certificates, certificate_columns, first, last, in_province, (certificates.c.id,)
+            ),
         )
 
 
-def _by_ikm(table, columns, first: int, last: int, in_province, order) -> list:
+def _by_ikm(execute, table, columns, first: int, last: int, in_province, order) -> list:
     """The rows (ikm_id first) of a table of IKM details whose IKM id is in [first, last] (and in the
     province), by IKM id and `order`."""
     query = select(table.c.ikm_id, *(table.c[name] for name in columns)).where(
@@ -108,7 +118,44 @@ def _by_ikm(table, columns, first: int, last: int, in_province, order) -> list:
         query = query.where(
             table.c.ikm_id.in_(select(ikms.c.id).where(ikms.c.id.between(first, last), in_province))
         )
-    return db.session.execute(query.order_by(table.c.ikm_id, *order)).all()
+    return execute(query.order_by(table.c.ikm_id, *order)).all()
+
+
+def read_ahead(read, queue_size: int = 1) -> Iterator:
+    """The items of `read(execute)` (a generator of slices, e.g. `read_slices`), produced by a thread on a
+    connection of its own one slice ahead: the database works on the next slice while the caller turns the
+    last one into Python objects. The thread stops when the caller does."""
+    import queue
+    import threading
+
+    engine, found, stop, done = db.engine, queue.Queue(maxsize=queue_size), threading.Event(), object()
+
+    def work() -> None:
+        try:
+            with engine.connect() as connection:
+                for item in read(connection.execute):
+                    while not stop.is_set():
+                        try:
+                            found.put(item, timeout=0.1)
+                            break
+                        except queue.Full:
+                            continue
+                    if stop.is_set():
+                        return
+            found.put(done)
+        except BaseException as error:  # handed to the caller, raised there
+            found.put(error)
+
+    thread = threading.Thread(target=work, name="population-reader", daemon=True)
+    thread.start()
+    try:
+        while (item := found.get()) is not done:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join()
 
 
 def _grouped(rows: list, as_item) -> dict[int, list]:

@@ -130,21 +130,25 @@ def read_ahead(read, queue_size: int = 1) -> Iterator:
 
     engine, found, stop, done = db.engine, queue.Queue(maxsize=queue_size), threading.Event(), object()
 
+    def offer(item) -> bool:
+        """Hand an item to the caller; False once the caller has stopped."""
+        while not stop.is_set():
+            try:
+                found.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
     def work() -> None:
         try:
             with engine.connect() as connection:
                 for item in read(connection.execute):
-                    while not stop.is_set():
-                        try:
-                            found.put(item, timeout=0.1)
-                            break
-                        except queue.Full:
-                            continue
-                    if stop.is_set():
+                    if not offer(item):
                         return
-            found.put(done)
+            offer(done)
         except BaseException as error:  # handed to the caller, raised there
-            found.put(error)
+            offer(error)
 
     thread = threading.Thread(target=work, name="population-reader", daemon=True)
     thread.start()

@@ -100,3 +100,27 @@ def test_the_backfill_command_says_what_it_classified(app, runner, population):
     assert f"{pending:,} products without a given HS code classified by hs-" in first.output
     again = runner.invoke(args=["ml", "classify-stored"])
     assert again.exit_code == 0 and "0 products without" in again.output
+
+
+def test_reading_ahead_hands_over_errors_and_stops_with_its_caller(app):
+    """The reading thread's error is raised to the caller; a caller that stops early stops the thread."""
+    import threading
+
+    import pytest
+
+    from app.simulation.population import read_ahead
+
+    def failing(execute):
+        yield 1
+        raise ValueError("boom")
+
+    with app.app_context():
+        items = read_ahead(failing)
+        assert next(items) == 1
+        with pytest.raises(ValueError, match="boom"):
+            next(items)
+        many = read_ahead(lambda execute: iter(range(1000)))
+        assert next(many) == 0
+        many.close()
+        assert "population-reader" not in {thread.name for thread in threading.enumerate()}
+        assert list(read_ahead(lambda execute: iter(range(5)))) == [0, 1, 2, 3, 4]

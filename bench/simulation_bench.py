@@ -8,10 +8,12 @@
    writes included, rolled back at the end: IKM per second; and the population loader alone.
 
 With --from-database the simulation's population is the database's (DATABASE_URL): --count generated IKM
-are seeded into it first when it holds fewer (bulk inserts, COPY on PostgreSQL; not timed), and the load
-phase is the service's `load_population` plus `profiles_to_frame`.
+are seeded into it first when it holds fewer (bulk inserts, COPY on PostgreSQL, then ANALYZE; not timed),
+and the load phase is the service's `load_frame` (with --loader profiles the earlier `load_population` plus
+`profiles_to_frame`). Each phase prints its CPU seconds beside its wall time (the machine is shared).
 
 Usage: .venv/bin/python bench/simulation_bench.py [--count 500000] [--from-database] [--skip-reassess]
+       [--skip-simulation] [--loader frame|profiles]
 """
 
 from __future__ import annotations

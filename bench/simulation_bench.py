@@ -8,10 +8,12 @@
    writes included, rolled back at the end: IKM per second; and the population loader alone.
 
 With --from-database the simulation's population is the database's (DATABASE_URL): --count generated IKM
-are seeded into it first when it holds fewer (bulk inserts, COPY on PostgreSQL; not timed), and the load
-phase is the service's `load_population` plus `profiles_to_frame`.
+are seeded into it first when it holds fewer (bulk inserts, COPY on PostgreSQL, then ANALYZE; not timed),
+and the load phase is the service's `load_frame` (with --loader profiles the earlier `load_population` plus
+`profiles_to_frame`). Each phase prints its CPU seconds beside its wall time (the machine is shared).
 
 Usage: .venv/bin/python bench/simulation_bench.py [--count 500000] [--from-database] [--skip-reassess]
+       [--skip-simulation] [--loader frame|profiles]
 """
 
 from __future__ import annotations
@@ -83,44 +85,48 @@ def _generated_population(count: int, seed: int, base):
     return frame, meta, f"JSON lines {read:.2f} s, profiles_to_frame and meta {load - read:.2f} s"
 
 
-def _stored_population(base):
-    """The real load, as the simulation service does it: `load_population` over the database (Core SELECTs,
-    profiles, HS classification of the products stored without a code), then `profiles_to_frame`; returns
-    (frame, meta, what the load phase was). The classifier's share is timed by wrapping it."""
+def _stored_population(base, loader: str = "frame"):
+    """The real load, as the simulation service does it: `load_frame` over the database (Core SELECTs read
+    straight into the engine's frame; HS classification of the products stored without a code and without
+    a classification kept by the loaded model), or with --loader profiles the earlier path (`load_population`
+    then `profiles_to_frame`); returns (frame, meta, what the load phase was). The classifier's share is
+    timed by wrapping it."""
     import pandas as pd
 
     from app.engine import profiles_to_frame
-    from app.services import assessments
-    from app.simulation.population import load_population
+    from app.simulation import population as module
+    from app.simulation.frame import load_frame
 
-    classify, spent = assessments.classify_in_place, [0.0, 0.0]
+    classify, spent = module.classify, [0.0, 0.0, 0]
 
-    def timed(profiles):
+    def timed(products):
         started, cpu = time.perf_counter(), _cpu()
-        classify(profiles)
+        classify(products)
         spent[0] += time.perf_counter() - started
         spent[1] += _cpu() - cpu
+        spent[2] += len(products)
 
-    assessments.classify_in_place = timed
+    module.classify = timed
     try:
         started, cpu = time.perf_counter(), _cpu()
-        population = load_population()
+        population = load_frame() if loader == "frame" else module.load_population()
         read, read_cpu = time.perf_counter() - started, _cpu() - cpu
     finally:
-        assessments.classify_in_place = classify
-    frame = profiles_to_frame(population.profiles)
+        module.classify = classify
+    frame = population.frame if loader == "frame" else profiles_to_frame(population.profiles)
     meta = pd.DataFrame({"province": population.provinces, "commodity": population.commodities})
     load = time.perf_counter() - started
+    name = "load_frame" if loader == "frame" else "load_population"
     return (
         frame,
         meta,
-        f"load_population {read:.2f} s = {len(population) / read:,.0f} IKM/s, CPU {read_cpu:.2f} s, of which "
-        f"HS classification {spent[0]:.2f} s (CPU {spent[1]:.2f} s); "
-        f"profiles_to_frame and meta {load - read:.2f} s",
+        f"{name} {read:.2f} s = {len(population) / read:,.0f} IKM/s, CPU {read_cpu:.2f} s, of which "
+        f"HS classification of {spent[2]:,} products {spent[0]:.2f} s (CPU {spent[1]:.2f} s); "
+        f"{'profiles_to_frame and ' if loader != 'frame' else ''}meta {load - read:.2f} s",
     )
 
 
-def simulation(count: int, seed: int, from_database: bool = False) -> None:
+def simulation(count: int, seed: int, from_database: bool = False, loader: str = "frame") -> None:
     """Time the three phases of a v1.1 → v1 simulation over the generated population (from JSON lines, or
     seeded into DATABASE_URL and read back by the service's loader)."""
     from app import create_app
@@ -139,7 +145,7 @@ def simulation(count: int, seed: int, from_database: bool = False) -> None:
             current_models().hs_classifier  # noqa: B018  (loaded outside the timing, as in a running worker)
         started, cpu = time.perf_counter(), [_cpu()]
         if from_database:
-            frame, meta, note = _stored_population(base)
+            frame, meta, note = _stored_population(base, loader)
             count = len(frame)
         else:
             frame, meta, note = _generated_population(count, seed, base)
@@ -217,6 +223,11 @@ def _seed(count: int, seed: int) -> str:
         else:
             for start in range(0, len(values), 20_000):
                 db.session.execute(table.insert(), values[start : start + 20_000])
+    db.session.commit()
+    from sqlalchemy import text
+
+    for table, _ in tables:  # planner statistics, as autovacuum would gather them (else: scans and sorts)
+        db.session.execute(text(f"ANALYZE {table.name}"))
     db.session.commit()
     written = time.perf_counter() - started - generated - rows
     return (
@@ -303,20 +314,20 @@ def reassessment() -> None:
         from app.simulation.population import load_population
 
         current_models().hs_classifier  # noqa: B018  (models loaded outside the timing)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), _cpu()
         population = load_population()
-        load = time.perf_counter() - started
+        load, load_cpu = time.perf_counter() - started, _cpu() - cpu
         db.session.rollback()
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), _cpu()
         result = reassess("v1", date(2026, 12, 1))
         db.session.flush()
-        elapsed = time.perf_counter() - started
+        elapsed, elapsed_cpu = time.perf_counter() - started, _cpu() - cpu
         db.session.rollback()
     count = result["summary"]["reassessed"]
     print(f"re-assessment of {count:,} stored IKM under v1 ({_url(app)}), writes included (rolled back):")
     print(
-        f"  {elapsed:.2f} s = {count / elapsed:,.0f} IKM/s; population loader alone {load:.2f} s = "
-        f"{len(population) / load:,.0f} IKM/s"
+        f"  {elapsed:.2f} s = {count / elapsed:,.0f} IKM/s (CPU {elapsed_cpu:.2f} s); population loader "
+        f"alone {load:.2f} s = {len(population) / load:,.0f} IKM/s (CPU {load_cpu:.2f} s)"
     )
 
 
@@ -332,13 +343,19 @@ def main() -> None:
         action="store_true",
         help="seed --count IKM into DATABASE_URL (once) and load them as the service does",
     )
+    parser.add_argument(
+        "--loader",
+        choices=("frame", "profiles"),
+        default="frame",
+        help="with --from-database: load_frame (the service) or load_population + profiles_to_frame",
+    )
     args = parser.parse_args()
     print(f"load average {os.getloadavg()[0]:.2f} (1 min) at start")
     from app.simulation.population import paused_collector  # as the service runs a simulation
 
     if not args.skip_simulation:
         with paused_collector():
-            simulation(args.count, args.seed, args.from_database)
+            simulation(args.count, args.seed, args.from_database, args.loader)
     if not args.skip_reassess:
         reassessment()
     print(f"load average {os.getloadavg()[0]:.2f} (1 min) at end")

@@ -184,3 +184,15 @@ def ensure_models_command() -> None:
     from app.ml.registry import ensure_models
 
     ensure_models(models_dir(), echo=click.echo)
+
+
+@ml_group.command("classify-stored")
+@click.option("--batch", default=20_000, show_default=True, help="Products classified per commit.")
+@with_appcontext
+def classify_stored_command(batch: int) -> None:
+    """Keep the HS classification of every stored product without a given code (by the loaded model)."""
+    from app.simulation.classified import classifier_version, classify_stored
+
+    version = classifier_version()
+    done = classify_stored(batch, lambda count: click.echo(f"  {count:,} classified"))
+    click.echo(f"{done:,} products without a given HS code classified by {version}")

@@ -171,6 +171,13 @@ class Product(db.Model):
     hs_code: Mapped[str | None] = mapped_column(String(6), index=True)
     monthly_capacity: Mapped[float | None] = mapped_column(Float)
     capacity_unit: Mapped[str | None] = mapped_column(String(10))
+    # Without a given hs_code: the classifier's best code, its source and score, and the model version that
+    # gave them (migration 0013; filled by `flask ml classify-stored`, read by the population loader when
+    # the version is the loaded classifier's). Never replaces hs_code, which is only ever given.
+    classified_hs_code: Mapped[str | None] = mapped_column(String(6))
+    classified_hs_source: Mapped[str | None] = mapped_column(String(10))
+    classified_hs_score: Mapped[float | None] = mapped_column(Float)
+    classified_by: Mapped[str | None] = mapped_column(String(80))
 
     ikm: Mapped[Ikm] = relationship(back_populates="products")
 

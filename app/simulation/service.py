@@ -83,29 +83,32 @@ def prepare(params: dict) -> dict:
 
 def simulate(params: dict, progress=None) -> dict:
     """Run a prepared simulation over the current population and return its result (nothing stored)."""
-    from app.engine import assess_frame, profiles_to_frame
-    from app.simulation.population import load_population, paused_collector
+    from app.simulation.frame import load_frame
+    from app.simulation.population import paused_collector
 
     def step(percent: float, note: str) -> None:
         if progress is not None:
             progress(percent, note)
 
     with paused_collector():
-        return _simulate(params, step, assess_frame, profiles_to_frame, load_population)
+        return _simulate(params, step, load_frame)
 
 
-def _simulate(params: dict, step, assess_frame, profiles_to_frame, load_population) -> dict:
-    """The simulation's three phases, timed: load, evaluate both, aggregate."""
+def _simulate(params: dict, step, load_frame) -> dict:
+    """The simulation's three phases, timed: load (`load_frame`: the population as the engine's frame),
+    evaluate both, aggregate."""
+    from app.engine import assess_frame
+
     timings = {}
     started = time.perf_counter()
     base_policy, other_policy = _policies(params)
     as_of = date.fromisoformat(params["as_of"])
     other_as_of = date.fromisoformat(params.get("compare_as_of") or params["as_of"])
     step(2, "loading")
-    population = load_population(
+    population = load_frame(
         params.get("province"), params.get("commodity"), lambda share: step(2 + 38 * share, "loading")
     )
-    frame = profiles_to_frame(population.profiles)
+    frame = population.frame
     timings["load"] = time.perf_counter() - started
     started = time.perf_counter()
     step(45, "evaluating")

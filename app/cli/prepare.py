@@ -25,7 +25,7 @@ def prepare_command(
     costs about one start-up. With --demo the demo logins are printed at the end, as `users demo` does.
     """
     from app.cli.data import load_reference_command, seed_demo_cases_command, seed_demo_command
-    from app.cli.ml import ensure_models_command
+    from app.cli.ml import classify_stored_command, ensure_models_command
     from app.cli.reports import backfill_command
     from app.cli.users import demo_users_command
     from app.services.setup import setup_steps
@@ -43,6 +43,7 @@ def prepare_command(
         "report-columns": lambda: context.invoke(backfill_command),
         "demo-ikm": lambda: context.invoke(seed_demo_command, count=demo_count),
         "demo-cases": lambda: context.invoke(seed_demo_cases_command, count=demo_cases),
+        "hs-classified": lambda: context.invoke(classify_stored_command),
     }
     for step in steps:
         if step.name in missing and step.name in runs:

@@ -17,6 +17,7 @@ from app.ml.artifacts import (
     latest_version_dir,
     load_artifact,
     prune_versions,
+    read_metadata,
     save_artifact,
 )
 from app.ml.hs_training import training_data_sha256
@@ -48,6 +49,16 @@ def hs_name() -> str:
 def triage_name() -> str:
     """Directory name of the triage artifacts."""
     return load_ml_config()["triage"]["name"]
+
+
+def newest_hs_version(models_dir: Path) -> str | None:
+    """The newest HS classifier artifact's version (e.g. "hs-classifier/2026.11.30-1") from its metadata
+    alone, without loading it; None when there is no artifact."""
+    directory = latest_version_dir(Path(models_dir), hs_name())
+    if directory is None:
+        return None
+    metadata = read_metadata(directory)
+    return f"{metadata['name']}/{metadata['version']}"
 
 
 _HS_CACHE: dict[tuple[str, str], HsClassifier] = {}

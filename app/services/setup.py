@@ -110,6 +110,18 @@ def report_columns_missing() -> str | None:
     return "assessments without report columns (stored before migration 0005)" if found else None
 
 
+def hs_classifications_missing(models_dir: Path) -> str | None:
+    """Whether products stored without an HS code lack the newest model's kept classification, else None."""
+    from app.ml.registry import newest_hs_version
+    from app.simulation.classified import pending_query
+
+    version = newest_hs_version(models_dir)
+    if version is None:
+        return None
+    pending = db.session.execute(pending_query(version, 0, 1)).first()
+    return f"products without a kept classification by {version}" if pending else None
+
+
 def setup_steps(demo: bool, demo_count: int, demo_cases: int) -> list[SetupStep]:
     """Every set-up step in order with what it still has to do; steps after a missing schema all run."""
     config = current_app.config
@@ -119,6 +131,7 @@ def setup_steps(demo: bool, demo_count: int, demo_cases: int) -> list[SetupStep]
     tables_exist = inspect(db.engine).has_table(Ikm.__tablename__)
     if schema is not None or not tables_exist:
         later = ["reference", "report-columns"] + (["demo-ikm", "demo-users", "demo-cases"] if demo else [])
+        later.append("hs-classified")
         return steps + [SetupStep(name, "database schema not up to date") for name in later]
     steps.append(SetupStep("reference", reference_missing(config["REFERENCE_DATA_DIR"])))
     steps.append(SetupStep("report-columns", report_columns_missing()))
@@ -128,4 +141,5 @@ def setup_steps(demo: bool, demo_count: int, demo_cases: int) -> list[SetupStep]
         steps.append(SetupStep("demo-users", demo_users_missing(config["WORKFLOW_DATA_DIR"])))
         cases = "demo IKM to be loaded first" if ikms else demo_cases_missing(demo_cases)
         steps.append(SetupStep("demo-cases", cases))
+    steps.append(SetupStep("hs-classified", hs_classifications_missing(config["ML_MODELS_DIR"])))
     return steps

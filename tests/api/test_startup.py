@@ -172,7 +172,7 @@ def test_prepare_does_the_missing_steps_once_then_nothing(app, runner, tmp_path,
     monkeypatch.setattr("app.services.setup.models_missing", lambda directory: None)
     check = runner.invoke(args=[*arguments, "--check"])
     assert check.exit_code == 0, check.output
-    assert check.output.count("nothing to do") == 7
+    assert check.output.count("nothing to do") == 8
     second = runner.invoke(args=arguments)
     assert second.exit_code == 0 and "running" not in second.output
     assert "Demo logins" in second.output and "ovop_demo_" in second.output
@@ -190,7 +190,7 @@ def test_prepare_without_demo_migrates_an_empty_database_and_loads_the_reference
     assert "migrations: running…" in result.output and "reference: running…" in result.output
     assert "provinces: 38 created" in result.output and "Demo logins" not in result.output
     check = runner.invoke(args=["prepare", "--no-demo", "--check"])
-    assert check.exit_code == 0 and check.output.count("nothing to do") == 4, check.output
+    assert check.exit_code == 0 and check.output.count("nothing to do") == 5, check.output
     with application.app_context():
         db.session.remove()
         db.engine.dispose()

@@ -124,3 +124,18 @@ def test_reading_ahead_hands_over_errors_and_stops_with_its_caller(app):
         many.close()
         assert "population-reader" not in {thread.name for thread in threading.enumerate()}
         assert list(read_ahead(lambda execute: iter(range(5)))) == [0, 1, 2, 3, 4]
+
+
+def test_prepare_keeps_the_classification_of_products_stored_without_a_code(app, runner, population):
+    """`prepare` sees products without the newest model's kept classification and runs the backfill once."""
+    check = runner.invoke(args=["prepare", "--no-demo", "--check"])
+    assert check.exit_code == 1
+    assert "hs-classified: products without a kept classification by hs-" in check.output
+    first = runner.invoke(args=["prepare", "--no-demo"])
+    assert first.exit_code == 0 and "hs-classified: running…" in first.output, first.output
+    with app.app_context():
+        version = classifier_version()
+        kept = db.session.scalars(select(Product.classified_by).where(Product.hs_code.is_(None))).all()
+    assert kept and set(kept) == {version}
+    again = runner.invoke(args=["prepare", "--no-demo", "--check"])
+    assert again.exit_code == 0 and "hs-classified: nothing to do" in again.output, again.output

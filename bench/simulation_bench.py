@@ -143,6 +143,7 @@ def simulation(count: int, seed: int, from_database: bool = False, loader: str =
 
             print(_seed(count, seed))
             current_models().hs_classifier  # noqa: B018  (loaded outside the timing, as in a running worker)
+            print(_kept_classifications())
         started, cpu = time.perf_counter(), [_cpu()]
         if from_database:
             frame, meta, note = _stored_population(base, loader)
@@ -234,6 +235,17 @@ def _seed(count: int, seed: int) -> str:
         f"(seeded {count - have:,} IKM from {source} into {_url_of(db.engine)}, not timed: "
         f"generated {generated:.1f} s, rows {rows:.1f} s, written {written:.1f} s)"
     )
+
+
+def _kept_classifications() -> str:
+    """Keep the loaded model's classification with products stored without a code, as `prepare` does after a
+    seeding or a new model (not timed); nothing when every such product already has it."""
+    from app.simulation.classified import classify_stored
+
+    started = time.perf_counter()
+    done = classify_stored()
+    seconds = time.perf_counter() - started
+    return f"(kept HS classifications: {done:,} products classified, not timed: {seconds:.1f} s)"
 
 
 def _seed_rows(profiles: list[dict]) -> list[tuple]:

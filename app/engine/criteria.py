@@ -269,8 +269,18 @@ def columns_of(contexts: list[CriterionContext], policy) -> Columns:
     )
 
 
+FEW = 32  # up to this many values (a single assessment's rows) membership is read value by value
+
+
 def isin(values: np.ndarray, allowed) -> np.ndarray:
-    """Membership test for object arrays that may hold None (np.isin would sort mixed types)."""
+    """Membership test for object arrays that may hold None (np.isin would sort mixed types).
+
+    For a few values (the single path's rows) each is looked up in `allowed` (one Python `in` per
+    value instead of one array comparison per allowed item: the same answer for the strings, None and
+    numbers these columns hold)."""
+    if len(values) <= FEW:
+        allowed = tuple(allowed)
+        return np.array([value in allowed for value in values.tolist()], dtype=bool).reshape(len(values))
     mask = np.zeros(len(values), dtype=bool)
     for item in allowed:
         mask |= values == item

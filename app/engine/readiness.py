@@ -135,7 +135,7 @@ def financial_route(verdicts: np.ndarray, programmes: list) -> np.ndarray:
 
 def special_mention(credit: np.ndarray) -> np.ndarray:
     """policy-v1 §6.3: rows whose SLIK credit status is special mention."""
-    return credit == "special_mention"
+    return isin(credit, ("special_mention",))
 
 
 def near_boundaries(score: np.ndarray, policy) -> list[tuple[int, np.ndarray, np.ndarray]]:

@@ -166,62 +166,121 @@ def _product_keys(policy) -> list[tuple]:
 
 
 def columns_of(contexts: list[CriterionContext], policy) -> Columns:
-    """Columns with one row per context (the batch of one of the single path, or its size readings)."""
+    """Columns with one row per context (the batch of one of the single path, or its size readings).
+
+    The readings are three tables (numbers, flags, objects; one line per context) read into arrays
+    once; each column is a row of them."""
     from app.engine.policy import SEVERITY_RANK
 
     n = len(contexts)
     facts = [context.facts for context in contexts]
-    codes = set().union(*(f.held for f in facts))
+    codes = sorted(set().union(*(f.held for f in facts)))
+    keys = _product_keys(policy)
     owner, rank, requirement = [], [], []
     for row, context in enumerate(contexts):
         for severity, code in context.gap_kinds:
             owner.append(row)
             rank.append(SEVERITY_RANK[severity])
             requirement.append(code)
-    product_match = {
-        key: np.array(
-            [any(product_matches(key, p.hs_code, p.product_class) for p in f.products) for f in facts],
+    numbers = (
+        np.array(
+            [
+                (
+                    _float(f.years_in_business),
+                    _float(f.years_at_least),
+                    _float(f.export_direct),
+                    _float(f.export_indirect),
+                    _float(f.last_export_year),
+                    _float(f.group_members),
+                )
+                for f in facts
+            ],
+            dtype=float,
+        )
+        .reshape(n, 6)
+        .T
+    )
+    counts = (
+        np.array(
+            [
+                (
+                    UNKNOWN_SIZE if c.facts.size_class is None else SIZE_CLASSES.index(c.facts.size_class),
+                    sum(m not in c.blocked_markets for m in c.facts.export_markets),
+                    len(c.facts.products),
+                )
+                for c in contexts
+            ],
+            dtype=np.int64,
+        )
+        .reshape(n, 3)
+        .T
+    )
+    flags = (
+        np.array(
+            [
+                [
+                    c.facts.credit_status is None,
+                    c.facts.buyer_market is not None,
+                    c.facts.buyer_market in c.blocked_markets,
+                    any(p.product_class.food == "raw" for p in c.facts.products),
+                    any(p.product_class.food == "processed" for p in c.facts.products),
+                    *(
+                        any(product_matches(key, p.hs_code, p.product_class) for p in c.facts.products)
+                        for key in keys
+                    ),
+                    *(code in c.facts.held for code in codes),
+                ]
+                for c in contexts
+            ],
             dtype=bool,
         )
-        for key in _product_keys(policy)
-    }
+        .reshape(n, 5 + len(keys) + len(codes))
+        .T
+    )
+    objects = np.empty((3, n), dtype=object)
+    objects[0] = [f.credit_status for f in facts]
+    objects[1] = [f.buyer_market for f in facts]
+    objects[2] = [f.group_kind for f in facts]
     return Columns(
         n=n,
-        held={code: np.array([code in f.held for f in facts], dtype=bool) for code in codes},
-        years=np.array([_float(f.years_in_business) for f in facts]),
-        years_certain=np.array([_float(f.years_at_least) for f in facts]),
-        credit=np.array([f.credit_status for f in facts], dtype=object),
-        credit_unknown=np.array([f.credit_status is None for f in facts], dtype=bool),
-        size_index=np.array(
-            [UNKNOWN_SIZE if f.size_class is None else SIZE_CLASSES.index(f.size_class) for f in facts]
-        ),
-        direct=np.array([_float(f.export_direct) for f in facts]),
-        indirect=np.array([_float(f.export_indirect) for f in facts]),
-        last_year=np.array([_float(f.last_export_year) for f in facts]),
+        held=dict(zip(codes, flags[5 + len(keys) :], strict=True)),
+        years=numbers[0],
+        years_certain=numbers[1],
+        credit=objects[0],
+        credit_unknown=flags[0],
+        size_index=counts[0],
+        direct=numbers[2],
+        indirect=numbers[3],
+        last_year=numbers[4],
         cutoff_year=facts[0].recent_export_cutoff_year,
-        buyer_market=np.array([f.buyer_market for f in facts], dtype=object),
-        buyer_present=np.array([f.buyer_market is not None for f in facts], dtype=bool),
-        buyer_blocked=np.array([c.facts.buyer_market in c.blocked_markets for c in contexts], dtype=bool),
-        export_clear_count=np.array(
-            [sum(m not in c.blocked_markets for m in c.facts.export_markets) for c in contexts]
-        ),
+        buyer_market=objects[1],
+        buyer_present=flags[1],
+        buyer_blocked=flags[2],
+        export_clear_count=counts[1],
         gaps=_GapColumns(
             np.array(owner, dtype=np.int64), np.array(rank, dtype=np.int64), np.arange(len(owner))
         ),
         requirement_of=np.array(requirement, dtype=object),
-        product_count=np.array([len(f.products) for f in facts]),
-        food_kind_present={
-            kind: np.array([any(p.product_class.food == kind for p in f.products) for f in facts], dtype=bool)
-            for kind in ("raw", "processed")
-        },
-        product_match=product_match,
-        group_kind=np.array([f.group_kind for f in facts], dtype=object),
-        group_members=np.array([_float(f.group_members) for f in facts]),
+        product_count=counts[2],
+        food_kind_present={"raw": flags[3], "processed": flags[4]},
+        product_match=dict(zip(keys, flags[5 : 5 + len(keys)], strict=True)),
+        group_kind=objects[2],
+        group_members=numbers[5],
     )
 
 
+FEW = 32  # up to this many values (a single assessment's rows) membership is read value by value
+
+
 def isin(values: np.ndarray, allowed) -> np.ndarray:
-    """Membership test for object arrays that may hold None (np.isin would sort mixed types)."""
+    """Membership test for object arrays that may hold None (np.isin would sort mixed types).
+
+    For a few values (the single path's rows) each is looked up in `allowed` (one Python `in` per
+    value instead of one array comparison per allowed item: the same answer for the strings, None and
+    numbers these columns hold)."""
+    if len(values) <= FEW:
+        allowed = tuple(allowed)
+        return np.array([value in allowed for value in values.tolist()], dtype=bool).reshape(len(values))
     mask = np.zeros(len(values), dtype=bool)
     for item in allowed:
         mask |= values == item

@@ -132,8 +132,10 @@ _ENTRY_MASK = (1 << _ENTRY_BITS) - 1
 
 @dataclass
 class _Scope:
-    """The entries of one scope (business or product) in force or upcoming on a date, ordered by gap
-    family (policy order within a family), with what does not depend on the rows."""
+    """The entries in force or upcoming on a date, business scope first, then product scope, each
+    ordered by gap family (policy order within a family), with what does not depend on the rows."""
+
+    business: int  # the first `business` entries are of business scope
 
     entries: list[RequirementEntry]
     index: np.ndarray  # in policy.requirements
@@ -142,6 +144,7 @@ class _Scope:
     size_ok: np.ndarray  # entries × (size classes, unknown)
     region: np.ndarray  # entries with a region match (§8 A9)
     family_starts: np.ndarray
+    family_of: np.ndarray  # per entry: its family's number (business and product families apart)
     codes: list[str]
     uses_code: np.ndarray  # entries × codes (float, for a matrix product)
     blocking: np.ndarray  # entries whose status is blocking (an upcoming finding of one is a renewal)
@@ -151,11 +154,11 @@ class _Scope:
     products: dict  # HS code -> entries covering it
 
 
-_SCOPES: dict[tuple[int, date], tuple[Policy, dict[bool, _Scope]]] = {}
+_SCOPES: dict[tuple[int, date], tuple[Policy, _Scope]] = {}
 
 
-def _scopes(policy: Policy, as_of: date) -> dict[bool, _Scope]:
-    """The business (True) and product (False) scopes on the date, read once per policy and date."""
+def _scopes(policy: Policy, as_of: date) -> _Scope:
+    """The entries of both scopes on the date (business first), read once per policy and date."""
     found = _SCOPES.get((id(policy), as_of))
     if found is not None and found[0] is policy:
         return found[1]
@@ -167,45 +170,57 @@ def _scopes(policy: Policy, as_of: date) -> dict[bool, _Scope]:
         for index, entry in enumerate(policy.requirements)
         if (status := entry.status_on(as_of, upcoming_until)) is not None
     ]
-    scopes = {}
+    chosen, family_of = [], []
     for business in (True, False):
-        chosen = [item for item in active if (item[1].scope == "business") == business]
-        families = list(dict.fromkeys(entry.gap_family for _, entry, _ in chosen))
-        chosen.sort(key=lambda item: families.index(item[1].gap_family))  # stable: policy order within
-        entries = [entry for _, entry, _ in chosen]
-        codes = sorted({code for entry in entries for code in entry.any_of})
-        since = [entry.valid_from.toordinal() if entry.valid_from else 0 for entry in entries]
-        family_of = [families.index(entry.gap_family) for entry in entries]
-        scopes[business] = _Scope(
-            entries=entries,
-            index=np.array([index for index, _, _ in chosen], dtype=np.int64),
-            status=[status for _, _, status in chosen],
-            key=np.array(
-                [
-                    (SEVERITY_RANK[st] << _DAY_BITS) | (_DAY_MASK - d)
-                    for (_, _, st), d in zip(chosen, since, strict=True)
-                ],
-                dtype=np.int64,
-            ),
-            size_ok=np.array(
-                [[entry.binds_size(size) for size in (*SIZE_CLASSES, None)] for entry in entries], dtype=bool
-            ).reshape(len(entries), len(SIZE_CLASSES) + 1),
-            region=np.array([entry.region_match is not None for entry in entries], dtype=bool),
-            family_starts=np.flatnonzero(np.r_[True, np.diff(np.array(family_of, dtype=np.int64)) != 0])
-            if entries
-            else np.zeros(0, dtype=np.int64),
-            codes=codes,
-            uses_code=np.array(
-                [[code in entry.any_of for code in codes] for entry in entries], dtype=np.float32
-            ).reshape(len(entries), len(codes)),
-            blocking=np.array([st == "blocking" for _, _, st in chosen], dtype=bool),
-            renewing=[p for p, (_, _, st) in enumerate(chosen) if st == "blocking"],
-            position=_ENTRY_MASK - np.arange(len(entries), dtype=np.int64)[:, None],
-            markets={},
-            products={},
-        )
-    _SCOPES[(id(policy), as_of)] = (policy, scopes)
-    return scopes
+        part = [item for item in active if (item[1].scope == "business") == business]
+        families = list(dict.fromkeys(entry.gap_family for _, entry, _ in part))
+        part.sort(key=lambda item: families.index(item[1].gap_family))  # stable: policy order within
+        offset = family_of[-1] + 1 if family_of else 0
+        family_of += [offset + families.index(entry.gap_family) for _, entry, _ in part]
+        if business:
+            business_count = len(part)
+        chosen += part
+    entries = [entry for _, entry, _ in chosen]
+    codes = sorted({code for entry in entries for code in entry.any_of})
+    since = [entry.valid_from.toordinal() if entry.valid_from else 0 for entry in entries]
+    scope = _Scope(
+        business=business_count,
+        entries=entries,
+        index=np.array([index for index, _, _ in chosen], dtype=np.int64),
+        status=[status for _, _, status in chosen],
+        key=np.array(
+            [
+                (SEVERITY_RANK[st] << _DAY_BITS) | (_DAY_MASK - d)
+                for (_, _, st), d in zip(chosen, since, strict=True)
+            ],
+            dtype=np.int64,
+        ),
+        size_ok=np.array(
+            [[entry.binds_size(size) for size in (*SIZE_CLASSES, None)] for entry in entries], dtype=bool
+        ).reshape(len(entries), len(SIZE_CLASSES) + 1),
+        region=np.array(
+            [
+                entry.region_match is not None and number >= business_count
+                for number, entry in enumerate(entries)
+            ],
+            dtype=bool,
+        ),
+        family_starts=np.flatnonzero(np.r_[True, np.diff(np.array(family_of, dtype=np.int64)) != 0])
+        if entries
+        else np.zeros(0, dtype=np.int64),
+        family_of=np.array(family_of, dtype=np.int64),
+        codes=codes,
+        uses_code=np.array(
+            [[code in entry.any_of for code in codes] for entry in entries], dtype=np.float32
+        ).reshape(len(entries), len(codes)),
+        blocking=np.array([st == "blocking" for _, _, st in chosen], dtype=bool),
+        renewing=[p for p, (_, _, st) in enumerate(chosen) if st == "blocking"],
+        position=_ENTRY_MASK - np.arange(len(entries), dtype=np.int64)[:, None],
+        markets={},
+        products={},
+    )
+    _SCOPES[(id(policy), as_of)] = (policy, scope)
+    return scope
 
 
 def _market_ok(scope: _Scope, markets: list) -> np.ndarray:
@@ -292,56 +307,71 @@ def find_gaps(
     row's products. Of an applying entry's codes none held: its severity on the date (`upcoming` within
     the window); held only with the renewal due: `upcoming` from the lapse day (§8 A11). Per family the
     most severe finding wins, for equal severity the earliest date, for a tie the first entry.
+    Both scopes are one entries × (product, market) matrix: a business entry is read on the first
+    product of each market row only (that pair stands for the (business, market) row).
     `checked`, when given, receives each scope's entries as checked (for the trace).
     """
     pairs = product_market_pairs(inputs)
+    scope = _scopes(policy, as_of)
+    if not scope.entries or len(pairs.owner) == 0:
+        return empty_gaps()
+    b = scope.business
+    keys = _finding_keys(scope, inputs)
+    market_ok = _market_ok(scope, inputs.unique_markets)
+    product_ok = _product_ok(scope, inputs)
+    owner, market_row = pairs.owner, pairs.market_row
+    first_pair = pairs.product_row == pairs.start[owner]  # the pair that stands for its market row
+    if b:
+        covered = np.zeros((b, inputs.n), dtype=bool)
+        for position in range(b):
+            covered[position, pairs.unique_owner[product_ok[position, pairs.unique_hs]]] = True
+    indication_ok = None
+    if (product_ok[scope.region]).any():
+        indication_ok = _indication_ok(policy, inputs, pairs)
     found = []
-    for business, scope in _scopes(policy, as_of).items():
-        if not scope.entries or len(pairs.owner) == 0:
-            continue
-        keys = _finding_keys(scope, inputs)
-        market_ok = _market_ok(scope, inputs.unique_markets)
-        product_ok = _product_ok(scope, inputs)
-        indication_ok = None
-        if business:
-            owner, market_row = inputs.market_owner, np.arange(len(inputs.market_owner))
-            covered = np.zeros((len(scope.entries), inputs.n), dtype=bool)
-            for position in range(len(scope.entries)):
-                covered[position, pairs.unique_owner[product_ok[position, pairs.unique_hs]]] = True
-        else:
-            owner, market_row = pairs.owner, pairs.market_row
-            if (product_ok[scope.region]).any():
-                indication_ok = _indication_ok(policy, inputs, pairs)
-        for start in range(0, len(owner), _CHUNK):  # a large batch in steps: small matrices
-            part = slice(start, start + _CHUNK)
-            rows_owner = owner[part]
-            if business:
-                applies = market_ok[:, inputs.market_index[part]] & covered[:, rows_owner]
-            else:
-                applies = (
-                    market_ok[:, inputs.market_index[market_row[part]]]
-                    & product_ok[:, pairs.unique_hs[pairs.product_row[part]]]
-                )
-                if indication_ok is not None:
-                    applies[scope.region] &= indication_ok[part]
-            applies &= scope.size_ok[:, inputs.size_index[rows_owner]]
-            row_keys = np.where(applies, keys[:, rows_owner], 0)
-            if checked is not None:  # the trace: a batch of one chunk
-                checked.append(
-                    Checked(business, pairs, scope.index, scope.status, product_ok, applies, row_keys)
-                )
-            rows, composite, best, first = _best_per_family(scope, row_keys)
-            found.append(
-                (
-                    business,
-                    rows + start,
-                    composite,
-                    scope.index[best],
-                    scope.index[first],
-                    scope.blocking[best],
-                )
+    for start in range(0, len(owner), _CHUNK):  # a large batch in steps: small matrices
+        part = slice(start, start + _CHUNK)
+        rows_owner = owner[part]
+        applies = market_ok[:, inputs.market_index[market_row[part]]]
+        applies[b:] &= product_ok[b:, pairs.unique_hs[pairs.product_row[part]]]
+        if b:
+            applies[:b] &= covered[:, rows_owner] & first_pair[part]
+        if indication_ok is not None:
+            applies[scope.region] &= indication_ok[part]
+        applies &= scope.size_ok[:, inputs.size_index[rows_owner]]
+        row_keys = np.where(applies, keys[:, rows_owner], 0)
+        if checked is not None:  # the trace: a batch of one chunk
+            _check(checked, scope, pairs, product_ok, applies, row_keys, len(inputs.market_owner))
+        rows, composite, best, first = _best_per_family(scope, row_keys)
+        found.append((rows + start, composite, best, first))
+    return _table(inputs, pairs, scope, found)
+
+
+def _check(checked: list, scope: _Scope, pairs: Pairs, product_ok, applies, keys, markets: int) -> None:
+    """The trace's Checked of each scope (business entries on (business, market) rows)."""
+    b = scope.business
+    if b:
+        on_first = np.flatnonzero(pairs.product_row == pairs.start[pairs.owner])
+        rows = pairs.market_row[on_first]
+        business_applies = np.zeros((b, markets), dtype=bool)
+        business_keys = np.zeros((b, markets), dtype=np.int64)
+        business_applies[:, rows] = applies[:b, on_first]
+        business_keys[:, rows] = keys[:b, on_first]
+        checked.append(
+            Checked(
+                True,
+                pairs,
+                scope.index[:b],
+                scope.status[:b],
+                product_ok[:b],
+                business_applies,
+                business_keys,
             )
-    return _table(inputs, pairs, found)
+        )
+    if len(scope.entries) > b:
+        checked.append(
+            Checked(False, pairs, scope.index[b:], scope.status[b:], product_ok[b:], applies[b:], keys[b:])
+        )
 
 
 def _best_per_family(scope: _Scope, keys: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -358,17 +388,22 @@ def _best_per_family(scope: _Scope, keys: np.ndarray) -> tuple[np.ndarray, ...]:
     return rows, best, _ENTRY_MASK - (best & _ENTRY_MASK), _ENTRY_MASK - first[hit]
 
 
-def _table(inputs: GapInputs, pairs: Pairs, found: list) -> GapTable:
-    """One table of every scope's gaps."""
-    if not found:
-        return empty_gaps()
-    business = np.concatenate([np.full(len(item[1]), item[0]) for item in found])
-    rows = np.concatenate([item[1] for item in found])
-    best = np.concatenate([item[2] for item in found])
-    pair = np.where(business, 0, rows)
-    market_row = np.where(business, rows, pairs.market_row[pair])
+def _table(inputs: GapInputs, pairs: Pairs, scope: _Scope, found: list) -> GapTable:
+    """One table of every gap: the business scope's first, then the product scope's, each in the order
+    of its (market or pair) rows' steps of _CHUNK, family, row."""
+    rows = np.concatenate([item[0] for item in found])
+    best = np.concatenate([item[1] for item in found])
+    position = np.concatenate([item[2] for item in found])
+    first = np.concatenate([item[3] for item in found])
+    business = position < scope.business
+    market_row = pairs.market_row[rows]
+    if business.any() and (len(found) > 1 or len(inputs.market_owner) > _CHUNK):
+        row = np.where(business, market_row, rows)  # business gaps by steps of market rows
+        order = np.lexsort((row, scope.family_of[position], row // _CHUNK, ~business))
+        rows, best, position, first = rows[order], best[order], position[order], first[order]
+        business, market_row = business[order], market_row[order]
     owner = inputs.market_owner[market_row]
-    product_row = np.where(business, pairs.start[owner], pairs.product_row[pair])
+    product_row = pairs.product_row[rows]
     hs_codes = np.array([*(code or None for code in inputs.unique_hs), None], dtype=object)
     product_hs = hs_codes[np.where(business, len(inputs.unique_hs), pairs.unique_hs[product_row])]
     key = best >> _ENTRY_BITS
@@ -379,12 +414,12 @@ def _table(inputs: GapInputs, pairs: Pairs, found: list) -> GapTable:
         market_row=market_row,
         market=markets[inputs.market_index[market_row]],
         product_hs=product_hs,
-        entry=np.concatenate([item[3] for item in found]),
+        entry=scope.index[position],
         rank=rank,
         since=_DAY_MASK - (key & _DAY_MASK),
-        renewal=(rank == UPCOMING) & np.concatenate([item[5] for item in found]),
+        renewal=(rank == UPCOMING) & scope.blocking[position],
         product_row=product_row,
-        first=np.concatenate([item[4] for item in found]),
+        first=scope.index[first],
     )
 
 

@@ -235,9 +235,16 @@ class Policy:
 
     def certificate_for(self, role: str) -> str | None:
         """The certificate code certifications.yaml gives the role (policy_files.CERTIFICATE_ROLES)."""
-        return next(
-            (code for code, entry in self.certification_names.items() if entry.get("role") == role), None
-        )
+        return self._roles.get(role)
+
+    @cached_property
+    def _roles(self) -> dict[str, str]:
+        """Each role's certificate code (the first listed with it), read once."""
+        roles: dict[str, str] = {}
+        for code, entry in self.certification_names.items():
+            if entry.get("role") is not None:
+                roles.setdefault(entry["role"], code)
+        return roles
 
     def __repr__(self) -> str:
         return (

@@ -4,7 +4,7 @@ single path (a batch of one, or one row per reading) and the batch path alike.""
 from __future__ import annotations
 
 from app.engine.arrays import np
-from app.engine.criteria import isin
+from app.engine.criteria import FEW, isin
 from app.vocabulary import PRACTICE_FIELDS
 
 ROUTES = ("non_financial", "financial")
@@ -50,10 +50,18 @@ def management_points(years, bookkeeping, bank_account, credit, config: dict) ->
     )
     points = points + np.where(bookkeeping, float(config["bookkeeping_points"]), 0.0)
     points = points + np.where(bank_account, float(config["bank_account_points"]), 0.0)
-    credit_points = np.zeros(len(points))
-    for status, status_points in config["credit_status_points"].items():
-        credit_points[credit == status] = float(status_points)
-    return points + credit_points
+    return points + _points_by_value(credit, config["credit_status_points"])
+
+
+def _points_by_value(values: np.ndarray, points: dict) -> np.ndarray:
+    """Per row, the points `points` gives its value (0 for any other value); a few rows (the single
+    path) are looked up value by value, as criteria.isin does."""
+    if len(values) <= FEW:
+        return np.array([float(points.get(value, 0.0)) for value in values.tolist()]).reshape(len(values))
+    found = np.zeros(len(values))
+    for value, value_points in points.items():
+        found[values == value] = float(value_points)
+    return found
 
 
 def market_points(direct, indirect, buyer_present, training, target_count, config: dict) -> np.ndarray:
@@ -127,7 +135,7 @@ def financial_route(verdicts: np.ndarray, programmes: list) -> np.ndarray:
 
 def special_mention(credit: np.ndarray) -> np.ndarray:
     """policy-v1 §6.3: rows whose SLIK credit status is special mention."""
-    return credit == "special_mention"
+    return isin(credit, ("special_mention",))
 
 
 def near_boundaries(score: np.ndarray, policy) -> list[tuple[int, np.ndarray, np.ndarray]]:

@@ -345,49 +345,81 @@ def _holds_item(facts: Facts, item) -> bool:
 
 def dimension_points(readings: list[tuple[Facts, list[Gap]]], policy: Policy) -> dict[str, np.ndarray]:
     """The six dimension scores before rounding (policy-v1 §4, readiness.py), one row per reading (a
-    profile, or one of its size readings, with its gaps); NaN = not applicable."""
+    profile, or one of its size readings, with its gaps); NaN = not applicable.
+
+    The readings are three tables (numbers, counts, flags; one line per reading) read into arrays
+    once; each input of readiness.py is a row (or block of rows) of them."""
     dims = policy.dimensions
     facts = [reading[0] for reading in readings]
-
-    def column(read) -> np.ndarray:
-        return np.array([np.nan if (value := read(f)) is None else value for f in facts], dtype=float)
-
-    def flag(read) -> np.ndarray:
-        return np.array([bool(read(f)) for f in facts], dtype=bool)
-
-    flagged = {
-        severity: np.array(
-            [
-                len({g.market for g in gaps if g.severity == severity} & set(f.checked_markets))
-                for f, gaps in readings
-            ]
-        )
-        for severity in ("blocking", "major")
-    }
+    n = len(facts)
+    legality = list(dims["compliance"]["legality_points"])
+    practice_names = list(facts[0].practices)
     items = policy.quality_items
-    applying = [quality_items_applying(f, policy) for f in facts]
-    years = column(lambda f: f.years_in_business)
-    practices = {name: flag(lambda f, name=name: f.practices[name]) for name in facts[0].practices}
+    training = policy.certificate_for("export_training")
+    numbers = (
+        np.array(
+            [
+                tuple(
+                    np.nan if value is None else value
+                    for value in (f.years_in_business, _best_ratio(f), f.export_direct, f.export_indirect)
+                )
+                for f in facts
+            ],
+            dtype=float,
+        )
+        .reshape(n, 4)
+        .T
+    )
+    counts = (
+        np.array(
+            [
+                (
+                    len(f.checked_markets),
+                    len({g.market for g in gaps if g.severity == "blocking"} & set(f.checked_markets)),
+                    len({g.market for g in gaps if g.severity == "major"} & set(f.checked_markets)),
+                    len(f.target_export_markets),
+                )
+                for f, gaps in readings
+            ],
+            dtype=np.int64,
+        )
+        .reshape(n, 4)
+        .T
+    )
+    flags = (
+        np.array(
+            [
+                [
+                    *(code in f.held for code in legality),
+                    *(bool(f.practices[name]) for name in practice_names),
+                    f.buyer_market is not None,
+                    training in f.held,
+                    *(item in applying for item in items),
+                    *(_holds_item(f, item) for item in items),
+                ]
+                for f in facts
+                for applying in (quality_items_applying(f, policy),)
+            ],
+            dtype=bool,
+        )
+        .reshape(n, len(legality) + len(practice_names) + 2 + 2 * len(items))
+        .T
+    )
+    at = len(legality) + len(practice_names)
+    practices = dict(zip(practice_names, flags[len(legality) : at], strict=True))
+    years = numbers[0]
     return {
         "compliance": compliance_points(
-            {code: flag(lambda f, c=code: c in f.held) for code in dims["compliance"]["legality_points"]},
-            np.array([len(f.checked_markets) for f in facts]),
-            flagged["blocking"],
-            flagged["major"],
+            dict(zip(legality, flags[: len(legality)], strict=True)),
+            counts[0],
+            counts[1],
+            counts[2],
             dims["compliance"],
         ),
-        "capacity": capacity_points(
-            column(_best_ratio),
-            years,
-            dims["capacity"],
-        ),
+        "capacity": capacity_points(numbers[1], years, dims["capacity"]),
         "quality": quality_points(
-            np.array([[item in found for found in applying] for item in items], dtype=bool).reshape(
-                len(items), len(facts)
-            ),
-            np.array([[_holds_item(f, item) for f in facts] for item in items], dtype=bool).reshape(
-                len(items), len(facts)
-            ),
+            flags[at + 2 : at + 2 + len(items)],
+            flags[at + 2 + len(items) :],
             [item.points for item in items],
         ),
         "management": management_points(
@@ -397,15 +429,8 @@ def dimension_points(readings: list[tuple[Facts, list[Gap]]], policy: Policy) ->
             np.array([f.credit_status for f in facts], dtype=object),
             dims["management"],
         ),
-        "market": market_points(
-            column(lambda f: f.export_direct),
-            column(lambda f: f.export_indirect),
-            flag(lambda f: f.buyer_market is not None),
-            flag(lambda f, training=policy.certificate_for("export_training"): training in f.held),
-            np.array([len(f.target_export_markets) for f in facts]),
-            dims["market"],
-        ),
-        "digital": digital_points(practices, dims["digital"]) + np.zeros(len(facts)),
+        "market": market_points(numbers[2], numbers[3], flags[at], flags[at + 1], counts[3], dims["market"]),
+        "digital": digital_points(practices, dims["digital"]) + np.zeros(n),
     }
 
 

@@ -59,23 +59,25 @@ from app.vocabulary import PRACTICE_FIELDS as PRACTICES
 RESULT_NAMES = np.array(PROGRAMME_RESULTS, dtype=object)
 
 
-def _flag(value) -> float:
-    """A tri-state boolean as 1.0 / 0.0 / NaN."""
+def tri_state(value) -> float:
+    """A tri-state boolean as 1.0 / 0.0 / NaN (a frame's flag columns)."""
     return np.nan if value is None else (1.0 if value else 0.0)
 
 
-def _number(value) -> float:
+def number_or_nan(value) -> float:
+    """A number as a float, NaN when missing (a frame's number columns)."""
     return np.nan if value is None else float(value)
 
 
-def _product_tuple(product: dict) -> tuple:
+def product_tuple(product: dict) -> tuple:
+    """A product as the frame's products column holds it: code, capacity, unit, HS source and score."""
     hs_code = product.get("hs_code") or ""
     return (
         hs_code,
-        _number(product.get("monthly_capacity")),
+        number_or_nan(product.get("monthly_capacity")),
         product.get("capacity_unit") or "",
         product.get("hs_source") or ("given" if hs_code else ""),
-        _number(product.get("hs_score")),
+        number_or_nan(product.get("hs_score")),
     )
 
 
@@ -105,22 +107,22 @@ def profiles_to_frame(profiles: list[dict]) -> pd.DataFrame:
             np.nan if founded_on is None else float(founded_on.month * 100 + founded_on.day)
         )
         columns["region_code"].append(profile.get("region_code"))
-        columns["founded_year"].append(_number(profile.get("founded_year")))
-        columns["annual_revenue_idr"].append(_number(profile.get("annual_revenue_idr")))
+        columns["founded_year"].append(number_or_nan(profile.get("founded_year")))
+        columns["annual_revenue_idr"].append(number_or_nan(profile.get("annual_revenue_idr")))
         columns["credit_status"].append(profile.get("credit_status"))
-        columns["export_direct"].append(_flag(history.get("direct")))
-        columns["export_indirect"].append(_flag(history.get("indirect")))
-        columns["last_export_year"].append(_number(history.get("last_export_year")))
+        columns["export_direct"].append(tri_state(history.get("direct")))
+        columns["export_indirect"].append(tri_state(history.get("indirect")))
+        columns["last_export_year"].append(number_or_nan(history.get("last_export_year")))
         columns["buyer_market"].append((profile.get("buyer_contract") or empty).get("market"))
         columns["group_kind"].append(group.get("kind"))
-        columns["group_members"].append(_number(group.get("members")))
-        columns["products"].append(tuple(map(_product_tuple, profile.get("products") or ())))
+        columns["group_members"].append(number_or_nan(group.get("members")))
+        columns["products"].append(tuple(map(product_tuple, profile.get("products") or ())))
         columns["certifications"].append(
             tuple(map(_certification_tuple, profile.get("certifications") or ()))
         )
         columns["target_markets"].append(tuple(profile.get("target_markets") or ()))
         for name, column in practice_columns:
-            column.append(_flag(practices.get(name)))
+            column.append(tri_state(practices.get(name)))
     frame = pd.DataFrame({name: _column(name, values) for name, values in columns.items()})
     return frame
 

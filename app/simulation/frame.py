@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import func, select
 
+from app.engine.batch import number_or_nan, product_tuple, tri_state
 from app.extensions import db
 from app.models import Ikm
 from app.simulation.population import SLICE, ProductClassifications, load_population, read_ahead, read_slices
@@ -41,14 +42,6 @@ FRAME_IKM_COLUMNS = (
     "practices",
 )
 NOTHING = np.nan
-
-
-def _number(value) -> float:
-    return NOTHING if value is None else float(value)
-
-
-def _flag(value) -> float:
-    return NOTHING if value is None else (1.0 if value else 0.0)
 
 
 class _Profiles:
@@ -94,30 +87,19 @@ def _decoded(cache: dict, text, read):
 def _history(document) -> tuple:
     history = document or {}
     return (
-        _flag(history.get("direct")),
-        _flag(history.get("indirect")),
-        _number(history.get("last_export_year")),
+        tri_state(history.get("direct")),
+        tri_state(history.get("indirect")),
+        number_or_nan(history.get("last_export_year")),
     )
 
 
 def _practices(document) -> tuple:
     practices = document or {}
-    return tuple(_flag(practices.get(name)) for name in PRACTICE_FIELDS)
+    return tuple(tri_state(practices.get(name)) for name in PRACTICE_FIELDS)
 
 
 def _markets(document) -> tuple:
     return tuple(document or ())
-
-
-def _product_tuple(item: dict) -> tuple:
-    hs_code = item.get("hs_code") or ""
-    return (
-        hs_code,
-        _number(item.get("monthly_capacity")),
-        item.get("capacity_unit") or "",
-        item.get("hs_source") or ("given" if hs_code else ""),
-        _number(item.get("hs_score")),
-    )
 
 
 class _Reader:
@@ -157,7 +139,7 @@ class _Reader:
         columns["buyer_market"].extend(market or None for market in buyers)
         columns["group_kind"].extend(group_kinds)
         columns["group_members"].extend(
-            NOTHING if kind is None else _number(count)
+            NOTHING if kind is None else number_or_nan(count)
             for kind, count in zip(group_kinds, members, strict=True)
         )
         columns["target_markets"].extend(_decoded(self.documents[1], text, _markets) for text in markets)
@@ -177,14 +159,14 @@ class _Reader:
             for row in group:
                 hs_code = row[2]
                 if hs_code:  # given: ikm_id, description, hs_code, monthly_capacity, capacity_unit, ...
-                    items.append((hs_code, _number(row[3]), row[4] or "", "given", NOTHING))
+                    items.append((hs_code, number_or_nan(row[3]), row[4] or "", "given", NOTHING))
                 else:
                     classified.append((items, len(items), self.classifications.product(row)))
                     items.append(None)
             found[ikm_id] = items
         self.classifications.classify()
         for items, position, item in classified:
-            items[position] = _product_tuple(item)
+            items[position] = product_tuple(item)
         tuples = [tuple(found.get(ikm_id, ())) for ikm_id in ids]
         self.columns["products"].extend(tuples)
         return tuples

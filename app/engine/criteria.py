@@ -22,6 +22,7 @@ from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
 from app.engine.arrays import np
+from app.engine.per_policy import cached_per_policy
 from app.vocabulary import SIZE_CLASSES
 
 if TYPE_CHECKING:
@@ -144,25 +145,16 @@ def product_matches(key: tuple, hs_code: str | None, product_class) -> bool:
     return product_class.name in classes or bool(hs_code and hs_code.startswith(prefixes))
 
 
-_PRODUCT_KEYS: dict[int, tuple[Any, list[tuple]]] = {}
-
-
+@cached_per_policy()
 def _product_keys(policy) -> list[tuple]:
     """The product_key of every product_in criterion of the policy's programmes, in policy order (read
     once per policy object)."""
-    found = _PRODUCT_KEYS.get(id(policy))
-    if found is not None and found[0] is policy:
-        return found[1]
-    if len(_PRODUCT_KEYS) > 256:
-        _PRODUCT_KEYS.clear()
-    keys = [
+    return [
         product_key(criterion.params)
         for programme in policy.programmes
         for criterion in programme.criteria
         if criterion.rule == "product_in"
     ]
-    _PRODUCT_KEYS[id(policy)] = (policy, keys)
-    return keys
 
 
 def columns_of(contexts: list[CriterionContext], policy) -> Columns:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from app.engine.arrays import np
+from app.engine.per_policy import cached_per_policy
 from app.engine.policy import SEVERITY_RANK, SIZE_CLASSES, Policy, RequirementEntry
 
 SEVERITY_BY_RANK = {rank: name for name, rank in SEVERITY_RANK.items()}
@@ -154,16 +155,9 @@ class _Scope:
     products: dict  # HS code -> entries covering it
 
 
-_SCOPES: dict[tuple[int, date], tuple[Policy, _Scope]] = {}
-
-
+@cached_per_policy()
 def _scopes(policy: Policy, as_of: date) -> _Scope:
     """The entries of both scopes on the date (business first), read once per policy and date."""
-    found = _SCOPES.get((id(policy), as_of))
-    if found is not None and found[0] is policy:
-        return found[1]
-    if len(_SCOPES) > 256:
-        _SCOPES.clear()
     upcoming_until = policy.upcoming_until(as_of)
     active = [
         (index, entry, status)
@@ -219,7 +213,6 @@ def _scopes(policy: Policy, as_of: date) -> _Scope:
         markets={},
         products={},
     )
-    _SCOPES[(id(policy), as_of)] = (policy, scope)
     return scope
 
 

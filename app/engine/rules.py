@@ -33,6 +33,7 @@ from app.engine.gaps import (
     size_conditional,
 )
 from app.engine.missing import MissingInputs, missing_fields
+from app.engine.per_policy import cached_per_policy
 from app.engine.policy import DIMENSIONS, SIZE_CLASSES, Policy, RequirementEntry
 from app.engine.readiness import (
     ROUTES,
@@ -313,24 +314,21 @@ def missing_of(facts_list: list[Facts], policy: Policy) -> list[list[str]]:
 # ----------------------------------------------------------------------------------------- §4 readiness
 
 
-_APPLYING: dict[tuple, tuple[Policy, list]] = {}  # (policy id, products) -> quality items applying
-
-
 def quality_items_applying(facts: Facts, policy: Policy) -> list:
     """The quality items a rule would ask of at least one of the IKM's products (policy-v1 §8 A6)."""
-    key = (id(policy), *((p.hs_code, p.product_class.name) for p in facts.products))
-    found = _APPLYING.get(key)
-    if found is not None and found[0] is policy:
-        return found[1]
-    if len(_APPLYING) > 4096:
-        _APPLYING.clear()
-    items = [
+    return _quality_items_for(policy, facts.products)
+
+
+@cached_per_policy(
+    limit=4096, key=lambda products: tuple((p.hs_code, p.product_class.name) for p in products)
+)
+def _quality_items_for(policy: Policy, products) -> list:
+    """The quality items applying to these products (cached per policy and products' codes and classes)."""
+    return [
         item
         for item in policy.quality_items
-        if any(item.applies_to_product(p.hs_code, p.product_class) for p in facts.products)
+        if any(item.applies_to_product(p.hs_code, p.product_class) for p in products)
     ]
-    _APPLYING[key] = (policy, items)
-    return items
 
 
 def _best_ratio(facts: Facts) -> float | None:
@@ -507,16 +505,9 @@ class _ProgrammePlan:
     programmes: list[tuple[Any, int, list[tuple[Any, Any]]]]
 
 
-_PLANS: dict[tuple[int, date], tuple[Policy, _ProgrammePlan]] = {}
-
-
+@cached_per_policy()
 def _programme_plan(policy: Policy, as_of: date) -> _ProgrammePlan:
     """The _ProgrammePlan of the policy on the date (cached per policy object and date)."""
-    found = _PLANS.get((id(policy), as_of))
-    if found is not None and found[0] is policy:
-        return found[1]
-    if len(_PLANS) > 256:
-        _PLANS.clear()
     offered = [programme for programme in policy.programmes if programme.offered_on(as_of)]
     position: dict[tuple, int] = {}
     rules: list[tuple[Any, dict]] = []
@@ -537,7 +528,6 @@ def _programme_plan(policy: Policy, as_of: date) -> _ProgrammePlan:
         sizes=[len(programme.criteria) for programme in offered],
         programmes=programmes,
     )
-    _PLANS[(id(policy), as_of)] = (policy, plan)
     return plan
 
 

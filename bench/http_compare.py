@@ -6,7 +6,9 @@ Migrates the given PostgreSQL database, loads the reference data, creates an adv
 twice with the same one-product profile as body:
 throughput with C connections for D seconds, then one connection for the single-client latency. Prints one
 line per server and the ratios, with the CPU seconds the gunicorn processes used per request under load
-(read from /proc: unlike the rates, it hardly depends on what else the machine runs). Run:
+(read from /proc: unlike the rates, it hardly depends on what else the machine runs), and the CPU the
+PostgreSQL backends serving this database used per request (their /proc/<pid>/stat, pids from
+pg_stat_activity; the shared WAL writer and checkpointer are not counted). Run:
   .venv/bin/python bench/http_compare.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/ovop_bench
 """
 
@@ -75,6 +77,24 @@ def server_cpu_seconds(master_pid: int) -> float:
     return total / ticks
 
 
+def _stat_cpu_ticks(pid: int) -> int:
+    """utime + stime (clock ticks) of one process, 0 when it has gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return 0
+    return int(fields[11]) + int(fields[12])
+
+
+def database_backend_cpu(plain_url: str) -> dict[int, int]:
+    """CPU ticks so far of each PostgreSQL backend connected to this database (other than this look-up's)."""
+    with psycopg.connect(plain_url, autocommit=True) as connection:
+        pids = connection.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchall()
+    return {pid: _stat_cpu_ticks(pid) for (pid,) in pids}
+
+
 def serve(app_path: str, env: dict, workers: int, threads: int) -> tuple[subprocess.Popen, int]:
     """Start gunicorn for one WSGI app (preloaded, as in production) and wait until it answers /healthz.
 
@@ -117,14 +137,14 @@ def main() -> None:
         connection.execute("CREATE TABLE IF NOT EXISTS bench_bare (id bigserial PRIMARY KEY, payload text)")
     body = json.dumps({"profile": gayo(), "as_of": AS_OF})
     try:
-        results = measure(arguments, env, token, body)
+        results = measure(arguments, env, token, body, plain_url)
     finally:  # the service's own schema stays as its migrations leave it (tests compare it with the models)
         with psycopg.connect(plain_url, autocommit=True) as connection:
             connection.execute("DROP TABLE IF EXISTS bench_bare")
     report(arguments, body, results, load_at_start)
 
 
-def measure(arguments, env: dict, token: str, body: str) -> dict:
+def measure(arguments, env: dict, token: str, body: str, plain_url: str) -> dict:
     """Serve each app in turn and load it with wrk: (under load, one client) per app name."""
     results = {}
     with tempfile.TemporaryDirectory() as scratch:
@@ -137,10 +157,14 @@ def measure(arguments, env: dict, token: str, body: str) -> dict:
             server, port = serve(app_path, env, arguments.workers, arguments.threads)
             try:
                 wrk(port, path, script, 1, 3)  # warm-up
+                database_before = database_backend_cpu(plain_url)
                 cpu_before = server_cpu_seconds(server.pid)
                 load = wrk(port, path, script, arguments.connections, arguments.seconds)
                 served = load["rps"] * arguments.seconds
                 load["cpu_ms"] = (server_cpu_seconds(server.pid) - cpu_before) * 1000 / served
+                database_after = database_backend_cpu(plain_url)
+                ticks = sum(after - database_before.get(pid, 0) for pid, after in database_after.items())
+                load["db_cpu_ms"] = ticks / os.sysconf("SC_CLK_TCK") * 1000 / served
                 single = wrk(port, path, script, 1, max(5, arguments.seconds // 2))
             finally:
                 server.terminate()
@@ -161,7 +185,8 @@ def report(arguments, body: str, results: dict, load_at_start) -> None:
         print(
             f"  {name:<11} {load['rps']:8.1f} req/s (p50 {load['p50']:.2f} ms, p99 {load['p99']:.2f} ms, "
             f"non-2xx {load['errors']}, socket errors {load['socket_errors']}; "
-            f"server CPU {load['cpu_ms']:.2f} ms per request); "
+            f"server CPU {load['cpu_ms']:.2f} ms, PostgreSQL backends {load['db_cpu_ms']:.2f} ms "
+            "per request); "
             f"one client p50 {single['p50']:.2f} ms, p99 {single['p99']:.2f} ms"
         )
     bare, assessment = results["bare Flask"][0], results["assessment"][0]

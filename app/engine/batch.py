@@ -29,7 +29,7 @@ from app.engine.criteria import (
     product_matches,
     programme_verdicts,
 )
-from app.engine.dates import add_months, parse_date
+from app.engine.dates import add_months, parse_date, years_in_business
 from app.engine.gaps import SEVERITY_BY_RANK, GapInputs, GapTable, find_gaps, size_conditional
 from app.engine.gaps import GapTable as _GapTable
 from app.engine.missing import MissingInputs, missing_fields
@@ -502,14 +502,12 @@ def _dimensions(frame, policy: Policy, years, held, products: _Products, markets
 
 def _years(frame: pd.DataFrame, as_of: date) -> tuple[np.ndarray, np.ndarray]:
     """Years in business for scoring and full years certainly completed (policy-v1 §8 A7); NaN unknown."""
-    founded_year = frame["founded_year"].to_numpy(dtype=float)
-    on_year = frame["founded_on_year"].to_numpy(dtype=float)
-    on_md = frame["founded_on_md"].to_numpy(dtype=float)
-    exact = np.maximum(0.0, as_of.year - on_year - (as_of.month * 100 + as_of.day < on_md))
-    from_year = np.maximum(0.0, as_of.year - founded_year)
-    years = np.where(np.isnan(on_year), from_year, exact)
-    certain = np.where(np.isnan(on_year), np.maximum(0.0, as_of.year - founded_year - 1), exact)
-    return years, certain
+    return years_in_business(
+        frame["founded_year"].to_numpy(dtype=float),
+        frame["founded_on_year"].to_numpy(dtype=float),
+        frame["founded_on_md"].to_numpy(dtype=float),
+        as_of,
+    )
 
 
 def _missing_fields(

@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from app.engine.arrays import np
 from app.engine.dates import add_months, parse_date
+from app.engine.dates import years_in_business as years_in_dates
 from app.engine.policy import Policy
 from app.engine.products import ProductClass
 from app.vocabulary import NIB_PATTERN
@@ -89,21 +91,22 @@ def held_codes(
 
 
 def years_in_business(profile: dict, as_of: date) -> tuple[int | None, int | None]:
-    """Years in business for scoring, and full years certainly completed (policy-v1 §8 A7).
-
-    With `founded_on` both are the exact full years; with `founded_year` only, the score reads
-    as_of.year − founded_year and the criteria read one year less as certain (the one year between is
-    unknown).
-    """
+    """Years in business for scoring, and full years certainly completed (policy-v1 §8 A7): the one rule
+    (`dates.years_in_business`) on this profile."""
     founded_on = parse_date(profile.get("founded_on"))
-    if founded_on is not None:
-        years = as_of.year - founded_on.year - ((as_of.month, as_of.day) < (founded_on.month, founded_on.day))
-        years = max(0, years)
-        return years, years
     founded_year = profile.get("founded_year")
-    if founded_year is None:
-        return None, None
-    return max(0, as_of.year - founded_year), max(0, as_of.year - founded_year - 1)
+    years, certain = years_in_dates(
+        np.array([np.nan if founded_year is None else founded_year], dtype=float),
+        np.array([np.nan if founded_on is None else founded_on.year], dtype=float),
+        np.array([np.nan if founded_on is None else founded_on.month * 100 + founded_on.day], dtype=float),
+        as_of,
+    )
+    return _whole(years[0]), _whole(certain[0])
+
+
+def _whole(value: float) -> int | None:
+    """A float count as an int; None for NaN (unknown)."""
+    return None if value != value else int(value)
 
 
 def capacity_ratio(policy: Policy, commodity: str, amount, unit) -> tuple[float | None, str, float]:

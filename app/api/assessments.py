@@ -37,7 +37,8 @@ class Assessments(MethodView):
         Open without a token for an inline profile (rate-limited per client, stored without name, NIB or
         contacts); a stored IKM's `ikm_id` needs a token whose scope covers that IKM. The what-if options
         (policy-v1 §7) come with `?include=what_if` (and are then stored), else from
-        `GET /api/v1/assessments/<id>/what-if`.
+        `GET /api/v1/assessments/<id>/what-if`; a caller without a token cannot read that later, so its
+        answer always carries them.
         """
         user = current_api_user()
         if request.get("ikm_id") is not None:
@@ -47,7 +48,7 @@ class Assessments(MethodView):
             request.get("profile"),
             request.get("ikm_id"),
             request.get("as_of"),
-            with_what_if="what_if" in include,
+            with_what_if="what_if" in include or user is None,
             keep_personal_data=access.keeps_personal_data(user),
             created_by_id=user.id if user is not None else None,
         )

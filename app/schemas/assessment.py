@@ -82,7 +82,10 @@ class AssessmentIncludeSchema(Schema):
 
     include = fields.List(
         fields.String(validate=validate.OneOf(("what_if",))),
-        metadata={"description": "`what_if`: compute, store and return the what-if options as well."},
+        metadata={
+            "description": "`what_if`: compute, store and return the what-if options as well (always done "
+            "for a caller without a token, who cannot fetch them later)."
+        },
     )
 
 

@@ -203,16 +203,27 @@ def test_what_if_comes_with_include_or_on_demand_and_the_two_agree(app, client):
 
 
 def test_what_if_on_demand_is_refused_when_it_could_not_be_computed_as_assessed(app, client):
-    """409 for a profile stored without personal data (the rules read its NIB) and for an assessment whose
-    policy's files changed since; an anonymous self-check that asks for what-if gets it at once."""
+    """An anonymous self-check gets what-if with its answer (it cannot fetch it later), stored with it; 409
+    for a profile stored without personal data and without what-if (the rules read its NIB) and for an
+    assessment whose policy's files changed since."""
     from app.extensions import db
     from app.models import Assessment
 
     body = {"profile": gayo(), "as_of": "2026-11-27"}
     anonymous = app.test_client()
     answered = anonymous.post("/api/v1/assessments", json=body).json
+    assert answered["what_if"], "the Gayo profile has options"
+    assert (
+        anonymous.post("/api/v1/assessments?include=what_if", json=body).json["what_if"]
+        == answered["what_if"]
+    )
+    stored = client.get(f"/api/v1/assessments/{answered['id']}/what-if")
+    assert stored.status_code == 200 and stored.json["what_if"] == answered["what_if"]
+    with app.app_context():
+        row = db.session.get(Assessment, answered["id"])
+        row.result = {key: value for key, value in row.result.items() if key != "what_if"}
+        db.session.commit()
     assert client.get(f"/api/v1/assessments/{answered['id']}/what-if").status_code == 409
-    assert anonymous.post("/api/v1/assessments?include=what_if", json=body).json["what_if"]
     stored_id = client.post("/api/v1/assessments", json=body).json["id"]
     with app.app_context():
         row = db.session.get(Assessment, stored_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import shutil
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,22 @@ import yaml
 from app.engine import DEFAULT_POLICY_DIR, load_policy
 
 CASES_DIR = Path(__file__).parent / "cases"
+
+
+@pytest.fixture
+def policy_copy(tmp_path: Path) -> Path:
+    """A writable copy of data/policy next to a copy of data/reference (as in the repository)."""
+    target = tmp_path / "data" / "policy"
+    shutil.copytree(DEFAULT_POLICY_DIR, target)
+    shutil.copytree(DEFAULT_POLICY_DIR.parent / "reference", tmp_path / "data" / "reference")
+    return target
+
+
+def edit_yaml(path: Path, change) -> None:
+    """Rewrite a YAML file after `change` has edited its document in place."""
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(document)
+    path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
 @pytest.fixture(scope="session")

@@ -3,17 +3,17 @@ business-registration codes from the policy, so a policy copy with other codes w
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 
 import pytest
-import yaml
 
-from app.engine import DEFAULT_POLICY_DIR, PolicyError, assess, load_policy
+from app.engine import PolicyError, assess, load_policy
 from app.engine.facts import read_facts
 from app.engine.rules import evaluate
 from app.engine.whatif import candidate_actions
+
+from .conftest import edit_yaml
 
 AS_OF = date(2026, 11, 27)
 PROFILE = {
@@ -28,20 +28,8 @@ PROFILE = {
 }
 
 
-@pytest.fixture
-def policy_copy(tmp_path: Path) -> Path:
-    """A copy of the repository policy (with its reference data beside it)."""
-    target = tmp_path / "data" / "policy"
-    shutil.copytree(DEFAULT_POLICY_DIR, target)
-    shutil.copytree(DEFAULT_POLICY_DIR.parent / "reference", tmp_path / "data" / "reference")
-    return target
-
-
 def _edit_codes(policy_dir: Path, change) -> None:
-    path = policy_dir / "certifications.yaml"
-    document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    change(document["codes"])
-    path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    edit_yaml(policy_dir / "certifications.yaml", lambda document: change(document["codes"]))
 
 
 def test_the_repository_policy_names_both_roles():

@@ -4,18 +4,17 @@ engine, the CLI and the pages all follow it (one Policy object, loaded by the ap
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import date
-from pathlib import Path
 
 import pytest
-import yaml
 from marshmallow import ValidationError
 
 from app import create_app, reference
 from app.engine import DEFAULT_POLICY_DIR, load_policy
 from app.extensions import db
 from app.schemas.ikm import IkmProfileSchema
+
+from .conftest import edit_yaml
 
 PROFILE = {
     "name": "Uji Policy Dir",
@@ -39,20 +38,12 @@ PROFILE = {
 }
 
 
-def _edit(path: Path, change) -> None:
-    document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    change(document)
-    path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
-
-
 @pytest.fixture
-def changed_app(tmp_path):
+def changed_app(policy_copy, tmp_path):
     """An app whose POLICY_DIR is a copy with a new certificate code, plaited crafts moved to `other` and
     the digital weight raised."""
-    policy_dir = tmp_path / "data" / "policy"
-    shutil.copytree(DEFAULT_POLICY_DIR, policy_dir)
-    shutil.copytree(DEFAULT_POLICY_DIR.parent / "reference", tmp_path / "data" / "reference")
-    _edit(
+    policy_dir = policy_copy
+    edit_yaml(
         policy_dir / "certifications.yaml",
         lambda d: d["codes"].update(
             {
@@ -65,11 +56,11 @@ def changed_app(tmp_path):
             }
         ),
     )
-    _edit(
+    edit_yaml(
         policy_dir / "product_classes.yaml",
         lambda d: d["classes"]["plaited_crafts"].update({"commodity": "other"}),
     )
-    _edit(policy_dir / "readiness.yaml", lambda d: d["weights"]["value"].update({"digital": 60}))
+    edit_yaml(policy_dir / "readiness.yaml", lambda d: d["weights"]["value"].update({"digital": 60}))
     countries = tmp_path / "data" / "reference" / "country_codes.csv"
     with countries.open("a", encoding="utf-8") as handle:
         handle.write("ZZ,ZZZ,999,999,Negeri Uji" + "," * 19 + "\n")  # a country only the copy knows

@@ -3,29 +3,14 @@
 from __future__ import annotations
 
 import re
-import shutil
 from datetime import date
-from pathlib import Path
 
 import pytest
 import yaml
 
 from app.engine import DEFAULT_POLICY_DIR, PolicyError, load_policy
 
-
-@pytest.fixture
-def policy_copy(tmp_path: Path) -> Path:
-    """A writable copy of data/policy next to a copy of data/reference (as in the repository)."""
-    target = tmp_path / "data" / "policy"
-    shutil.copytree(DEFAULT_POLICY_DIR, target)
-    shutil.copytree(DEFAULT_POLICY_DIR.parent / "reference", tmp_path / "data" / "reference")
-    return target
-
-
-def _edit(path: Path, change) -> None:
-    document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    change(document)
-    path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
+from .conftest import edit_yaml
 
 
 def _requirement(document: dict, entry_id: str) -> dict:
@@ -52,12 +37,14 @@ def test_every_assumption_carries_a_note_and_every_entry_a_source():
 
 def test_changing_a_file_changes_the_content_hash(policy_copy):
     before = load_policy(policy_copy).content_hash
-    _edit(policy_copy / "thresholds.yaml", lambda d: d["review"]["score_margin"].update(value=4))
+    edit_yaml(policy_copy / "thresholds.yaml", lambda d: d["review"]["score_margin"].update(value=4))
     assert load_policy(policy_copy).content_hash != before
 
 
 def test_a_date_that_is_not_a_date_names_file_entry_and_problem(policy_copy):
-    _edit(policy_copy / "requirements.yaml", lambda d: _requirement(d, "EUDR_GEO#2").update(valid_from="x"))
+    edit_yaml(
+        policy_copy / "requirements.yaml", lambda d: _requirement(d, "EUDR_GEO#2").update(valid_from="x")
+    )
     with pytest.raises(PolicyError) as error:
         load_policy(policy_copy)
     message = str(error.value)
@@ -65,25 +52,29 @@ def test_a_date_that_is_not_a_date_names_file_entry_and_problem(policy_copy):
 
 
 def test_an_unknown_certificate_code_is_refused(policy_copy):
-    _edit(policy_copy / "requirements.yaml", lambda d: _requirement(d, "FDA_FFR#1").update(any_of=["FDA"]))
+    edit_yaml(
+        policy_copy / "requirements.yaml", lambda d: _requirement(d, "FDA_FFR#1").update(any_of=["FDA"])
+    )
     with pytest.raises(PolicyError, match=r"requirements\.yaml: entry FDA_FFR#1: .*'FDA'"):
         load_policy(policy_copy)
 
 
 def test_an_unknown_severity_is_refused(policy_copy):
-    _edit(policy_copy / "requirements.yaml", lambda d: _requirement(d, "GACC#1").update(severity="fatal"))
+    edit_yaml(policy_copy / "requirements.yaml", lambda d: _requirement(d, "GACC#1").update(severity="fatal"))
     with pytest.raises(PolicyError, match=r"requirements\.yaml: entry GACC#1: severity 'fatal'"):
         load_policy(policy_copy)
 
 
 def test_an_unknown_market_group_is_refused(policy_copy):
-    _edit(policy_copy / "requirements.yaml", lambda d: _requirement(d, "LAB_OTA#1").update(markets=["@EU28"]))
+    edit_yaml(
+        policy_copy / "requirements.yaml", lambda d: _requirement(d, "LAB_OTA#1").update(markets=["@EU28"])
+    )
     with pytest.raises(PolicyError, match=r"entry LAB_OTA#1: market group '@EU28'"):
         load_policy(policy_copy)
 
 
 def test_an_assumption_without_a_note_is_refused(policy_copy):
-    _edit(policy_copy / "requirements.yaml", lambda d: _requirement(d, "HACCP#1").pop("note"))
+    edit_yaml(policy_copy / "requirements.yaml", lambda d: _requirement(d, "HACCP#1").pop("note"))
     with pytest.raises(PolicyError, match=r"entry HACCP#1: assumption: true needs a note"):
         load_policy(policy_copy)
 
@@ -92,7 +83,7 @@ def test_a_criterion_with_an_unknown_rule_is_refused(policy_copy):
     def change(document):
         document["programmes"][0]["criteria"][1]["rule"] = "years_at_least"
 
-    _edit(policy_copy / "programmes.yaml", change)
+    edit_yaml(policy_copy / "programmes.yaml", change)
     with pytest.raises(
         PolicyError, match=r"programmes\.yaml: entry PKE_UMKM\.years_in_business: rule 'years_at_least'"
     ):
@@ -100,7 +91,7 @@ def test_a_criterion_with_an_unknown_rule_is_refused(policy_copy):
 
 
 def test_a_criterion_missing_its_threshold_is_refused(policy_copy):
-    _edit(policy_copy / "programmes.yaml", lambda d: d["programmes"][0]["criteria"][1]["params"].clear())
+    edit_yaml(policy_copy / "programmes.yaml", lambda d: d["programmes"][0]["criteria"][1]["params"].clear())
     with pytest.raises(
         PolicyError, match=r"entry PKE_UMKM\.years_in_business: rule years_in_business_at_least needs"
     ):
@@ -108,7 +99,7 @@ def test_a_criterion_missing_its_threshold_is_refused(policy_copy):
 
 
 def test_weights_must_name_the_six_dimensions(policy_copy):
-    _edit(policy_copy / "readiness.yaml", lambda d: d["weights"]["value"].pop("digital"))
+    edit_yaml(policy_copy / "readiness.yaml", lambda d: d["weights"]["value"].pop("digital"))
     with pytest.raises(PolicyError, match=r"readiness\.yaml: entry weights: "):
         load_policy(policy_copy)
 
@@ -126,7 +117,7 @@ def test_a_missing_file_is_refused(policy_copy):
 
 
 def test_a_product_class_with_a_bad_prefix_is_refused(policy_copy):
-    _edit(policy_copy / "product_classes.yaml", lambda d: d["classes"]["ceramics"]["hs"].append("69x"))
+    edit_yaml(policy_copy / "product_classes.yaml", lambda d: d["classes"]["ceramics"]["hs"].append("69x"))
     with pytest.raises(
         PolicyError, match=r"product_classes\.yaml: entry classes\.ceramics: hs '69x' is not an HS prefix"
     ):
@@ -144,7 +135,7 @@ def test_a_changed_threshold_changes_the_outcome_without_code_changes(policy_cop
         "products": [{"description": "kopi", "hs_code": "090111"}],
         "certifications": [{"code": "NIB"}],
     }
-    _edit(
+    edit_yaml(
         policy_copy / "programmes.yaml",
         lambda d: d["programmes"][0]["criteria"][1]["params"].update(years=20),
     )
@@ -195,7 +186,7 @@ def test_any_number_can_be_dated_and_the_one_in_force_on_as_of_is_used(policy_co
             ],
         }
 
-    _edit(path, dated)
+    edit_yaml(path, dated)
     changed = load_policy(policy_copy)
     assert [start for start, _ in changed.parameter_versions][1:] == [
         date(2021, 2, 2),
@@ -231,7 +222,7 @@ def test_any_number_can_be_dated_and_the_one_in_force_on_as_of_is_used(policy_co
 )
 def test_a_broken_history_is_refused_with_file_and_entry(policy_copy, history, problem):
     path = policy_copy / "thresholds.yaml"
-    _edit(path, lambda document: document["upcoming_window_months"].update({"history": history}))
+    edit_yaml(path, lambda document: document["upcoming_window_months"].update({"history": history}))
     with pytest.raises(
         PolicyError,
         match=re.escape("thresholds.yaml: entry upcoming_window_months: ") + ".*" + re.escape(problem),
@@ -276,7 +267,7 @@ def test_a_broken_history_is_refused_with_file_and_entry(policy_copy, history, p
 )
 def test_declared_schemas_name_the_file_entry_and_field(policy_copy, file, change, message):
     """Files checked by declared (marshmallow) schemas: the error names file, entry and field."""
-    _edit(policy_copy / file, change)
+    edit_yaml(policy_copy / file, change)
     with pytest.raises(PolicyError, match=re.escape(message)):
         load_policy(policy_copy)
 
@@ -413,7 +404,7 @@ def _gacc(document: dict) -> dict:
 )
 def test_every_file_names_file_entry_and_field(policy_copy, file, change, message):
     """requirements, programmes, readiness, thresholds, product classes and GIs: declared schemas too."""
-    _edit(policy_copy / file, change)
+    edit_yaml(policy_copy / file, change)
     with pytest.raises(PolicyError, match=re.escape(f"{file}: {message}")):
         load_policy(policy_copy)
 

@@ -8,18 +8,13 @@ import sys
 from datetime import date
 
 sys.path.insert(0, os.getcwd())
+sys.path.insert(1, os.path.dirname(os.path.abspath(__file__)))
+from simulation_same import REQUESTS as SAME_REQUESTS
+
 from app import create_app
 
-REQUESTS = [
-    {"compare_version": "v1", "as_of": date(2026, 11, 29), "examples": 25},
-    {
-        "changes": [{"requirement": "EUDR_GEO#1", "set": {"valid_from": "2028-12-30"}}],
-        "as_of": date(2027, 7, 1),
-    },
-    {"as_of": date(2026, 11, 29), "compare_as_of": date(2026, 12, 30), "examples": 25},
-    {"compare_version": "v1", "as_of": date(2026, 11, 29), "commodity": "coffee", "size_class": "small"},
-    {"compare_version": "v1", "as_of": date(2026, 11, 29), "province": "33"},
-]
+# simulation_same's requests, with its province filter fixed to Jawa Tengah (33).
+REQUESTS = [*SAME_REQUESTS, {"compare_version": "v1", "as_of": date(2026, 11, 29), "province": "33"}]
 app = create_app()
 with app.app_context():
     from app.simulation.service import prepare, simulate

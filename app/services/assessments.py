@@ -438,7 +438,11 @@ def assess_ikms_batch(ikms: list[Ikm], as_of: date, created_by_id=None) -> int:
     from app.engine import assess_frame, profiles_to_frame  # numpy and pandas: imported on use
 
     policy = policy_in_force(as_of)
+    from app.simulation.classified import keep_classification
+
     profiles = [classify_products(ikm.to_profile()) for ikm in ikms]
+    for ikm, profile in zip(ikms, profiles, strict=True):
+        keep_classification(ikm.products, profile["products"])
     frame = assess_frame(profiles_to_frame(profiles), as_of, policy, gap_detail=True)
     store_batch_assessments([ikm.id for ikm in ikms], profiles, frame, policy, as_of, created_by_id)
     return len(ikms)

@@ -18,8 +18,7 @@ from app.extensions import db
 from app.models import Application, Assessment, Ikm, User
 from app.schemas.ikm import IkmProfileSchema
 from app.services import cases, clock, users
-from app.services.assessments import evaluate, store_assessment
-from app.services.ikms import apply_profile
+from app.services.ikms import apply_profile, assess_and_store
 
 DEMO_CASES_FILE = Path(__file__).resolve().parents[2] / "data" / "demo" / "cases.yaml"
 
@@ -45,8 +44,7 @@ def seed_demo(count: int, seed: int, as_of: date | None = None, progress=None) -
         apply_profile(ikm, data)
         db.session.add(ikm)
         db.session.flush()
-        stored_profile = ikm.to_profile()
-        store_assessment(stored_profile, evaluate(stored_profile, as_of), ikm=ikm)
+        assess_and_store(ikm, as_of)
         created += 1
         if created % 200 == 0:
             db.session.commit()

@@ -79,13 +79,21 @@ def apply_profile(ikm: Ikm, data: dict) -> None:
 def assess_stored_ikm(ikm: Ikm) -> None:
     """Give a created or changed IKM its current assessment (today), in the caller's transaction."""
     from app.auth import current_actor
+
+    actor = current_actor()
+    assess_and_store(ikm, clock.utcnow().date(), created_by_id=getattr(actor, "id", None))
+
+
+def assess_and_store(ikm: Ikm, as_of, created_by_id: int | None = None) -> None:
+    """Assess a stored IKM on a date and store the assessment; its products stored without a code keep the
+    classification the assessment used (app/simulation/classified.py)."""
     from app.services.assessments import evaluate, store_assessment
+    from app.simulation.classified import keep_classification
 
     profile = ikm.to_profile()
-    actor = current_actor()
-    store_assessment(
-        profile, evaluate(profile, clock.utcnow().date()), ikm=ikm, created_by_id=getattr(actor, "id", None)
-    )
+    result = evaluate(profile, as_of)
+    keep_classification(ikm.products, result["products"])
+    store_assessment(profile, result, ikm=ikm, created_by_id=created_by_id)
 
 
 def _check_nib_free(nib: str | None, own_id: int | None = None) -> None:

@@ -4,6 +4,9 @@ loaded classifier's and classify only the other products; `flask --app wsgi ml c
 
 `products.hs_code` is only ever the code the IKM gave ("given"); the kept classification never replaces it,
 and a product with a given code has none (the writers build new product rows, whose columns start empty).
+The writers (create, PATCH, import, HS correction, demo) assess what they store, which classifies its
+products; they keep that classification with the rows (`keep_classification`), so the backfill is only
+needed for rows written before, or by another model version.
 """
 
 from __future__ import annotations
@@ -37,6 +40,20 @@ def kept(row, version: str) -> tuple | None:
     if row.classified_by is None or row.classified_by != version:
         return None
     return row.classified_hs_code, row.classified_hs_source, row.classified_hs_score
+
+
+def keep_classification(rows: list[Product], products: list[dict]) -> None:
+    """Keep with each product row stored without a given code the classification its assessment used
+    (`products`: the assessed profile's products, in the rows' order, classified by the loaded model)."""
+    version = None
+    for row, product in zip(rows, products, strict=True):
+        if row.hs_code:
+            continue
+        version = version or classifier_version()
+        row.classified_hs_code = product.get("hs_code")
+        row.classified_hs_source = product.get("hs_source")
+        row.classified_hs_score = product.get("hs_score")
+        row.classified_by = version
 
 
 def pending_query(version: str, after: int, size: int):

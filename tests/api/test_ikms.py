@@ -239,3 +239,43 @@ def test_text_with_control_characters_is_refused(client):
     """NUL bytes would break PostgreSQL text columns: 422, not 500."""
     response = client.post("/api/v1/ikms", json=gayo(name="Kopi\x00Gayo"))
     assert response.status_code == 422 and "name" in response.json["errors"]["json"]
+
+
+def _kept_classifications(client, ikm_id: int) -> list[tuple]:
+    """Each stored product's given code and kept classification (code, source, model version)."""
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import Product
+
+    with client.application.app_context():
+        rows = db.session.scalars(select(Product).where(Product.ikm_id == ikm_id).order_by(Product.position))
+        return [
+            (row.hs_code, row.classified_hs_code, row.classified_hs_source, row.classified_by) for row in rows
+        ]
+
+
+def test_a_product_stored_without_a_code_keeps_the_classification_its_assessment_used(client):
+    """Create and PATCH keep with a product stored without an HS code the code its assessment shows (so
+    loaders need not classify it again); a given code keeps none."""
+    from app.simulation.classified import classifier_version
+
+    products = [
+        {"description": "kopi arabika gayo sangrai"},
+        {"description": "Kopi bubuk", "hs_code": "090121"},
+    ]
+    created = client.post("/api/v1/ikms", json=gayo(products=products)).json
+    with client.application.app_context():
+        version = classifier_version()
+    kept = _kept_classifications(client, created["id"])
+    assert kept[1] == ("090121", None, None, None)
+    given, code, source, by = kept[0]
+    assert given is None and by == version and source in ("model", "keyword") and len(code) == 6
+    shown = client.get(f"/api/v1/ikms/{created['id']}").json["products"][0]
+    assert "hs_code" not in shown  # the IKM gave none; the kept code is not shown as given
+    patched = client.patch(
+        f"/api/v1/ikms/{created['id']}", json={"products": [{"description": "dompet anyaman mendong"}]}
+    )
+    assert patched.status_code == 200, patched.json
+    [(given, code, source, by)] = _kept_classifications(client, created["id"])
+    assert given is None and by == version and code.startswith("46")

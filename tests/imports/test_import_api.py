@@ -319,3 +319,22 @@ def test_the_templates_are_downloadable_without_a_token_and_import_once_filled(c
     workbook.save(filled)
     response = upload(filled.getvalue(), district, filename="templat.xlsx")
     assert response.status_code == 201 and response.json["created"] == 1
+
+
+def test_an_imported_product_without_a_code_keeps_the_classification_its_assessment_used(
+    app, upload, district
+):
+    """The import assesses what it writes in one batch; a product without an HS code keeps that
+    classification (the one its stored assessment shows), so loaders need not classify it again."""
+    from app.models import Assessment, Product
+    from app.simulation.classified import classifier_version
+
+    response = upload(to_csv([row(product_1_hs_code=None)]), district)
+    assert response.status_code == 201, response.json
+    with app.app_context():
+        product = db.session.scalar(select(Product))
+        assessment = db.session.scalar(select(Assessment).where(Assessment.ikm_id == product.ikm_id))
+        shown = assessment.result["products"][0]
+        assert product.hs_code is None and product.classified_by == classifier_version()
+        kept = (product.classified_hs_code, product.classified_hs_source, product.classified_hs_score)
+        assert kept == (shown["hs_code"], shown["hs_source"], shown["hs_score"])

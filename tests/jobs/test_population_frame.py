@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from app.engine import profiles_to_frame
 from app.extensions import db
 from app.models import Product
-from app.simulation.classified import classifier_version, classify_stored
+from app.simulation.classified import CLASSIFIED_COLUMNS, classifier_version, classify_stored
 from app.simulation.frame import load_frame
 from app.simulation.population import load_population
 from tests.jobs.test_population_loader import _odd_ikms
@@ -27,6 +27,31 @@ def _assert_same(loaded, population) -> None:
     assert _values(loaded.frame) == _values(profiles_to_frame(population.profiles))
     assert loaded.ids == population.ids and loaded.names == population.names
     assert loaded.provinces == population.provinces and loaded.commodities == population.commodities
+
+
+def _forget_classifications() -> int:
+    """Clear every kept classification (as rows written before migration 0013 have none); return how many
+    products have no given code."""
+    db.session.execute(update(Product).values(dict.fromkeys(CLASSIFIED_COLUMNS)))
+    db.session.commit()
+    return len(db.session.scalars(select(Product.id).where(Product.hs_code.is_(None))).all())
+
+
+def test_the_writers_keep_the_classification_their_assessment_used(app, population):
+    """The demo writer (create's path) keeps with each product stored without a code the classification of
+    its assessment: the stored assessment shows that code, and nothing is left for the backfill."""
+    from app.models import Assessment
+
+    with app.app_context():
+        version = classifier_version()
+        rows = db.session.scalars(select(Product).where(Product.hs_code.is_(None))).all()
+        assert rows and {row.classified_by for row in rows} == {version}
+        for row in rows[:20]:
+            assessment = db.session.scalars(select(Assessment).where(Assessment.ikm_id == row.ikm_id)).one()
+            shown = assessment.result["products"][row.position]
+            kept = (row.classified_hs_code, row.classified_hs_source, row.classified_hs_score)
+            assert (shown["hs_code"], shown["hs_source"], shown["hs_score"]) == kept
+        assert classify_stored() == 0
 
 
 def test_the_frame_is_the_frame_of_the_loaded_profiles(app, population):
@@ -65,8 +90,7 @@ def test_kept_classifications_are_read_back_unchanged(app, population):
         _odd_ikms()
         before = load_population()
         frame_before = _values(load_frame().frame)
-        missing = select(Product.id).where(Product.hs_code.is_(None))
-        pending = len(db.session.scalars(missing).all())
+        pending = _forget_classifications()
         assert pending > 0
         assert classify_stored(batch=7) == pending
         assert classify_stored() == 0  # all kept by this version
@@ -94,7 +118,7 @@ def test_kept_classifications_are_read_back_unchanged(app, population):
 def test_the_backfill_command_says_what_it_classified(app, runner, population):
     """`flask ml classify-stored` classifies the products stored without a code, then has nothing to do."""
     with app.app_context():
-        pending = len(db.session.scalars(select(Product.id).where(Product.hs_code.is_(None))).all())
+        pending = _forget_classifications()
     first = runner.invoke(args=["ml", "classify-stored", "--batch", "50"])
     assert first.exit_code == 0, first.output
     assert f"{pending:,} products without a given HS code classified by hs-" in first.output
@@ -128,6 +152,8 @@ def test_reading_ahead_hands_over_errors_and_stops_with_its_caller(app):
 
 def test_prepare_keeps_the_classification_of_products_stored_without_a_code(app, runner, population):
     """`prepare` sees products without the newest model's kept classification and runs the backfill once."""
+    with app.app_context():
+        _forget_classifications()
     check = runner.invoke(args=["prepare", "--no-demo", "--check"])
     assert check.exit_code == 1
     assert "hs-classified: products without a kept classification by hs-" in check.output

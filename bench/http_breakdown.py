@@ -1,6 +1,7 @@
 """Where the time of one POST /api/v1/assessments goes, in process (no HTTP): each phase timed alone.
 
-Phases: the token look-up (auth), request validation (marshmallow), the policy in force (one query), the
+Phases: the token look-up (auth), request validation (the request schema, its profile by the compiled
+check), the policy in force (one query), the
 engine without and with what-if, the triage model, storing the result as the endpoint stores an inline
 profile's (one Core INSERT + COMMIT), serialising the response, and the whole request
 through Flask's test client. Median wall and mean CPU milliseconds over N repetitions of the same one-product
@@ -67,7 +68,7 @@ def main() -> None:
         schema = AssessmentRequestSchema()  # one instance, as the endpoint has
         loaded = schema.load(body)
         account_id = account.id  # read once: after a commit the attribute would be re-read from the database
-        profile = assessments.as_json_profile(loaded["profile"])
+        profile = loaded["profile"]  # in JSON style, as the endpoint passes it on
         classified = assessments.classify_products(profile)
         result = assessments.evaluate(profile, as_of)
         triage = current_models().triage
@@ -87,7 +88,7 @@ def main() -> None:
 
         phases = {
             "auth (token look-up)": auth,
-            "validation (marshmallow load)": lambda: schema.load(body),
+            "validation (request schema)": lambda: schema.load(body),
             "policy in force (query)": in_force,
             "engine without what-if": lambda: assess(classified, as_of, policy, with_what_if=False),
             "engine with what-if": lambda: assess(classified, as_of, policy),

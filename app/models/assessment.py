@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, func
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -17,8 +17,9 @@ class Assessment(db.Model):
     __tablename__ = "assessments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    ikm_id: Mapped[int | None] = mapped_column(ForeignKey("ikms.id", ondelete="SET NULL"), index=True)
-    as_of: Mapped[date] = mapped_column(Date, index=True)
+    # Looked up by ikm_latest's index (ikm_id first) and by date through ix_assessments_report (as_of first).
+    ikm_id: Mapped[int | None] = mapped_column(ForeignKey("ikms.id", ondelete="SET NULL"))
+    as_of: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
@@ -27,7 +28,7 @@ class Assessment(db.Model):
     level: Mapped[str] = mapped_column(String(20), index=True)
     route: Mapped[str] = mapped_column(String(15), index=True)
     status: Mapped[str] = mapped_column(String(20))
-    size_class: Mapped[str | None] = mapped_column(String(10), index=True)
+    size_class: Mapped[str | None] = mapped_column(String(10))
     region_code: Mapped[str | None] = mapped_column(String(5), index=True)
     province_code: Mapped[str | None] = mapped_column(String(2))
     commodity: Mapped[str] = mapped_column(String(10))
@@ -50,7 +51,9 @@ class Assessment(db.Model):
 
     # Without a logged-in caller the public self-check keeps no name, NIB or contact (issue 5).
     profile_snapshot: Mapped[dict] = mapped_column(JsonDocument)
-    result: Mapped[dict] = mapped_column(JsonDocument)
+    # The full document (policy §6.4 audit), written once and read whole: `json` on PostgreSQL, the text as
+    # written (no jsonb parse on INSERT; migration 0014), lz4-compressed (0012).
+    result: Mapped[dict] = mapped_column(JSON)
 
     ikm = relationship("Ikm")
 

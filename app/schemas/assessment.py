@@ -7,6 +7,7 @@ from datetime import date
 from marshmallow import INCLUDE, Schema, ValidationError, fields, post_dump, validate, validates_schema
 
 from app.engine.policy import SEVERITY_ORDER as SEVERITIES
+from app.engine.validation import validate_profile
 from app.schemas.fields import DB_ID, IsoDate
 from app.schemas.ikm import IkmProfileSchema
 from app.vocabulary import founded_on_problem
@@ -44,10 +45,25 @@ class JsonDocumentSchema(PassthroughSchema):
         return super().dump(obj, many=many)
 
 
-class AssessmentRequestSchema(Schema):
-    """Either an inline profile or a stored IKM's id, and the date to assess as of."""
+class CompiledProfile(fields.Nested):
+    """A nested IkmProfileSchema (documented as it) loaded by the schema's compiled check
+    (`app.engine.validation.validate_profile`, tested equal to `Schema.load`): the profile comes out in
+    JSON style, as the engine and the stored snapshot read it. A profile the check refuses is loaded by the
+    schema itself, so errors keep the schema's messages and paths (`profile.products.0.hs_code`)."""
 
-    profile = fields.Nested(IkmProfileSchema)
+    def _deserialize(self, value, attr, data, partial=None, **kwargs):
+        """The accepted profile in JSON style, or the schema's own ValidationError."""
+        profile, errors = validate_profile(value)
+        if not errors:
+            return profile
+        loaded = super()._deserialize(value, attr, data, partial=partial, **kwargs)
+        return self.schema.dump(loaded)  # not reached while the check equals Schema.load
+
+
+class AssessmentRequestSchema(Schema):
+    """Either an inline profile (JSON style once loaded) or a stored IKM's id, and the date to assess on."""
+
+    profile = CompiledProfile(IkmProfileSchema)
     ikm_id = fields.Integer(validate=DB_ID)
     as_of = fields.Date(metadata={"description": "Assess as of this date (default: today)."})
 
@@ -64,7 +80,9 @@ class AssessmentRequestSchema(Schema):
         profile = data.get("profile") or {}
         if profile.get("founded_on") is not None:
             problem = founded_on_problem(
-                profile["founded_on"], profile.get("founded_year"), data.get("as_of") or date.today()
+                date.fromisoformat(profile["founded_on"]),
+                profile.get("founded_year"),
+                data.get("as_of") or date.today(),
             )
             if problem:
                 raise ValidationError({"founded_on": [problem]}, "profile")

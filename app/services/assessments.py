@@ -256,16 +256,15 @@ def assessment_as_dict(assessment: Assessment) -> dict:
 def create_assessment(
     profile: dict | None, ikm_id: int | None, as_of: date | None, with_what_if: bool = False, **store_options
 ) -> dict:
-    """Assess an inline profile or a stored IKM as of a date, store it and return it; with the what-if
-    options (policy-v1 §7, stored too) only when asked, else they are computed on demand (`what_if_of`)."""
+    """Assess an inline profile (validated, in JSON style: `as_json_profile`) or a stored IKM as of a date,
+    store it and return it; with the what-if options (policy-v1 §7, stored too) only when asked, else they
+    are computed on demand (`what_if_of`)."""
     ikm = None
     if ikm_id is not None:
         ikm = db.session.get(Ikm, ikm_id)
         if ikm is None:
             raise NotFound(f"IKM {ikm_id} tidak ditemukan. / IKM {ikm_id} not found.")
         profile = ikm.to_profile()
-    else:
-        profile = as_json_profile(profile)
     as_of = as_of or date.today()
     founded_on = profile.get("founded_on")
     problem = founded_on and founded_on_problem(date.fromisoformat(str(founded_on)), None, as_of)

@@ -121,7 +121,7 @@ def result():
         if choices:
             return render_form(form_values, {}, hs_choices=choices)
     assessment = assessment_service.create_assessment(
-        validated,
+        assessment_service.as_json_profile(validated),
         None,
         as_of,
         with_what_if=True,  # the page shows it at once; it is stored with the result

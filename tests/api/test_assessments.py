@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import orjson
 import pytest
 
 from tests.profiles import gayo
+
+KEYS = orjson.OPT_NON_STR_KEYS | orjson.OPT_SORT_KEYS
 
 
 @pytest.fixture
@@ -120,6 +123,37 @@ def test_an_invalid_inline_profile_names_the_nested_field_and_stores_nothing(cli
     assert response.status_code == 422
     assert "region_code" in response.json["errors"]["json"]["profile"]
     assert client.get("/api/v1/assessments/1").status_code == 404
+
+
+def test_profile_errors_are_the_schemas_own_messages_at_their_full_paths(client):
+    """The profile is checked by the schema's compiled check; what it refuses is answered with the schema's
+    messages, keyed as marshmallow keys them (list items by index) under `json.profile`."""
+    from app.schemas.ikm import IkmProfileSchema
+
+    profile = gayo(region_code="99.99", employees=-1, target_markets=["DE", "XX"], surplus=1)
+    profile["products"][0]["hs_code"] = "999999"
+    profile["certifications"] = [{"code": "NOPE", "valid_until": "2027-02-30"}]
+    response = client.post("/api/v1/assessments", json={"profile": profile, "as_of": "2026-11-27"})
+    expected = IkmProfileSchema().validate(profile)
+    assert response.status_code == 422 and response.json["code"] == 422
+    assert response.json["errors"] == {"json": {"profile": orjson.loads(orjson.dumps(expected, option=KEYS))}}
+    assert set(response.json["errors"]["json"]["profile"]["products"]["0"]) == {"hs_code"}
+
+
+def test_an_accepted_profile_is_stored_in_json_style(app, client):
+    """Values the schema converts are stored converted (dates as ISO text, trimmed names, booleans), as the
+    engine reads them."""
+    from app.extensions import db
+    from app.models import Assessment
+
+    profile = gayo(name="  Kopi Gayo  ", founded_on="20120315", founded_year=2012)
+    profile["practices"] = {"bookkeeping": "yes", "email": False}
+    response = client.post("/api/v1/assessments", json={"profile": profile, "as_of": "2026-11-27"})
+    assert response.status_code == 201
+    with app.app_context():
+        snapshot = db.session.get(Assessment, response.json["id"]).profile_snapshot
+    assert snapshot["name"] == "Kopi Gayo" and snapshot["founded_on"] == "2012-03-15"
+    assert snapshot["practices"] == {"bookkeeping": True, "email": False}
 
 
 def test_an_unknown_ikm_or_assessment_is_404(client):

@@ -1,0 +1,458 @@
+"""The profile read into the inputs of the rules, written once over arrays for both paths.
+
+A frame is a mapping of column name to array, one row per profile: `profile_columns` builds it from
+validated profiles (the batch path wraps it in a pandas DataFrame, `batch.profiles_to_frame`; the single
+path keeps the plain dict, a batch of one or of what-if variants, since a one-row DataFrame costs more
+than its whole assessment). Lists are kept as tuples. From a frame, `read_inputs` reads the codes held
+on the date and the renewals due (policy-v1 §1, §8 A3, A11), the products with their class and capacity
+ratio (§4) and the checked markets (§1); `gap_inputs` and `missing_inputs` assemble from those the
+inputs of gap finding (gaps.py) and of missing fields (missing.py). numpy only, no pandas.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from itertools import chain
+from operator import itemgetter
+
+from app.engine.arrays import np
+from app.engine.criteria import owner_any
+from app.engine.dates import parse_date, years_in_business
+from app.engine.gaps import UNKNOWN_SIZE, GapInputs
+from app.engine.missing import MissingInputs
+from app.engine.policy import Policy
+from app.vocabulary import NIB_PATTERN
+from app.vocabulary import PRACTICE_FIELDS as PRACTICES
+
+
+def tri_state(value) -> float:
+    """A tri-state boolean as 1.0 / 0.0 / NaN (a frame's flag columns)."""
+    return np.nan if value is None else (1.0 if value else 0.0)
+
+
+def number_or_nan(value) -> float:
+    """A number as a float, NaN when missing (a frame's number columns)."""
+    return np.nan if value is None else float(value)
+
+
+def product_tuple(product: dict) -> tuple:
+    """A product as the frame's products column holds it: code, capacity, unit, HS source and score."""
+    hs_code = product.get("hs_code") or ""
+    return (
+        hs_code,
+        number_or_nan(product.get("monthly_capacity")),
+        product.get("capacity_unit") or "",
+        product.get("hs_source") or ("given" if hs_code else ""),
+        number_or_nan(product.get("hs_score")),
+    )
+
+
+def _certification_tuple(item: dict) -> tuple[str, str]:
+    valid_until = item.get("valid_until")
+    if valid_until is not None and not isinstance(valid_until, str):
+        valid_until = parse_date(valid_until).isoformat()
+    return item["code"], valid_until or ""
+
+
+FRAME_COLUMNS = (
+    "name",
+    "nib",
+    "nib_valid",
+    "region_code",
+    "founded_year",
+    "founded_on_year",
+    "founded_on_md",
+    "annual_revenue_idr",
+    "credit_status",
+    "export_direct",
+    "export_indirect",
+    "last_export_year",
+    "buyer_market",
+    "group_kind",
+    "group_members",
+    "products",
+    "certifications",
+    "target_markets",
+    *(f"practice_{name}" for name in PRACTICES),
+)
+
+NUMBER_COLUMNS = frozenset(
+    {
+        "nib_valid",
+        "founded_year",
+        "founded_on_year",
+        "founded_on_md",
+        "annual_revenue_idr",
+        "export_direct",
+        "export_indirect",
+        "last_export_year",
+        "group_members",
+        *(f"practice_{name}" for name in PRACTICES),
+    }
+)
+
+
+def profile_columns(profiles: list[dict]) -> dict[str, np.ndarray]:
+    """One row per validated profile: scalar fields as columns, products/certificates/markets as tuples."""
+    columns: dict[str, list] = {name: [] for name in FRAME_COLUMNS}
+    practice_columns = [(name, columns[f"practice_{name}"]) for name in PRACTICES]
+    empty: dict = {}
+    for profile in profiles:
+        history = profile.get("export_history") or empty
+        group = profile.get("group") or empty
+        practices = profile.get("practices") or empty
+        columns["name"].append(profile.get("name"))
+        nib = profile.get("nib")
+        columns["nib"].append(nib)
+        columns["nib_valid"].append(1.0 if isinstance(nib, str) and NIB_PATTERN.match(nib) else 0.0)
+        founded_on = parse_date(profile.get("founded_on"))
+        columns["founded_on_year"].append(np.nan if founded_on is None else float(founded_on.year))
+        columns["founded_on_md"].append(
+            np.nan if founded_on is None else float(founded_on.month * 100 + founded_on.day)
+        )
+        columns["region_code"].append(profile.get("region_code"))
+        columns["founded_year"].append(number_or_nan(profile.get("founded_year")))
+        columns["annual_revenue_idr"].append(number_or_nan(profile.get("annual_revenue_idr")))
+        columns["credit_status"].append(profile.get("credit_status"))
+        columns["export_direct"].append(tri_state(history.get("direct")))
+        columns["export_indirect"].append(tri_state(history.get("indirect")))
+        columns["last_export_year"].append(number_or_nan(history.get("last_export_year")))
+        columns["buyer_market"].append((profile.get("buyer_contract") or empty).get("market"))
+        columns["group_kind"].append(group.get("kind"))
+        columns["group_members"].append(number_or_nan(group.get("members")))
+        columns["products"].append(tuple(map(product_tuple, profile.get("products") or ())))
+        columns["certifications"].append(
+            tuple(map(_certification_tuple, profile.get("certifications") or ()))
+        )
+        columns["target_markets"].append(tuple(profile.get("target_markets") or ()))
+        for name, column in practice_columns:
+            column.append(tri_state(practices.get(name)))
+    return {name: _column(name, values) for name, values in columns.items()}
+
+
+def _column(name: str, values: list) -> np.ndarray:
+    """Numbers as float64 arrays, everything else as object arrays (tuples stay tuples)."""
+    if name in NUMBER_COLUMNS:
+        return np.array(values, dtype=float)
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    return array
+
+
+def column(frame, name: str) -> np.ndarray:
+    """A column of a frame (a dict of arrays or a pandas DataFrame) as a numpy array."""
+    values = frame[name]
+    return values if isinstance(values, np.ndarray) else values.to_numpy()
+
+
+def is_missing(values: np.ndarray) -> np.ndarray:
+    """Per value of an object column, whether it is missing (None or NaN)."""
+    return np.fromiter((value is None or value != value for value in values), dtype=bool, count=len(values))
+
+
+def take(frame, rows: np.ndarray) -> dict[str, np.ndarray]:
+    """The given rows of a frame, as a dict of arrays."""
+    return {name: column(frame, name)[rows] for name in FRAME_COLUMNS}
+
+
+def factorize(values) -> tuple[np.ndarray, list]:
+    """Each value's index in the list of distinct values, in order of first appearance."""
+    position: dict = {}
+    codes = np.fromiter(
+        (position.setdefault(value, len(position)) for value in values), dtype=np.int64, count=len(values)
+    )
+    return codes, list(position)
+
+
+def _flatten(values: np.ndarray) -> tuple[np.ndarray, list]:
+    """Row index per item and the items of a column of tuples."""
+    lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+    owners = np.repeat(np.arange(len(values)), lengths)
+    return owners, list(chain.from_iterable(values))
+
+
+def _table(items: list[tuple], width: int) -> list[np.ndarray]:
+    """Flattened tuples as object arrays, one per tuple position."""
+    return [
+        np.fromiter(map(itemgetter(position), items), dtype=object, count=len(items))
+        for position in range(width)
+    ]
+
+
+_WIDTHS = {"products": 5, "certifications": 2}
+
+
+def _items(frame, name: str, shared: dict | None) -> tuple:
+    """The flattened items of a tuple column with their factorized first field: owner row, the
+    columns (_table), codes and uniques of the first column. They do not depend on the policy, so
+    evaluations of one frame under several policies read them once through `shared` (see
+    batch.assess_frame)."""
+    if shared is not None and name in shared:
+        return shared[name]
+    owner, items = _flatten(column(frame, name))
+    columns = _table(items, len(items[0]) if items else _WIDTHS[name])
+    codes, uniques = factorize(columns[0])
+    found = (owner, columns, codes, uniques)
+    if shared is not None:
+        shared[name] = found
+    return found
+
+
+def held_on(frame, as_of: date, policy: Policy, n: int, shared: dict | None = None) -> tuple[dict, dict]:
+    """Per code, whether each row holds it on the date; per code whose renewal is due, the rows holding
+    it only with the renewal due and the ordinal of the day it lapses.
+
+    policy-v1 §1: an expired listing is not held; §8 A3: a well-formed `nib` holds NIB; §8 A11: a code
+    held only through listings without valid_until has its renewal due once the window is open.
+    """
+    as_of_iso = as_of.isoformat()
+    owner, (_, until), listed, codes = _items(frame, "certifications", shared)
+    held = {code: np.zeros(n, dtype=bool) for code in policy.certification_codes}
+    dated = {code: np.zeros(n, dtype=bool) for code in policy.renewals}
+    if len(owner):
+        valid = (until == "") | (until >= as_of_iso)  # ISO dates compare as text
+        for index, code in enumerate(codes):
+            rows = valid & (listed == index)
+            if code in held:
+                held[code][owner[rows]] = True
+            if code in dated:
+                dated[code][owner[rows & (until != "")]] = True
+    registration = policy.certificate_for("business_registration")
+    if registration:
+        held[registration] = held[registration] | (column(frame, "nib_valid") == 1)
+    renewal = {}
+    for code in policy.renewals:
+        lapse = policy.renewal_due(code, as_of)
+        if lapse is not None:
+            renewal[code] = (held[code] & ~dated[code], lapse.toordinal())
+    return held, renewal
+
+
+@dataclass
+class Products:
+    """Flattened products: owner row, HS index, class facts, capacity ratio and the lot it is read
+    against (the lot's unit and amount: the first of the commodity's lots when not comparable)."""
+
+    owner: np.ndarray
+    count: np.ndarray
+    hs_index: np.ndarray
+    unique_hs: list
+    unique_classes: list
+    capacity: np.ndarray
+    units: np.ndarray
+    hs_sources: np.ndarray
+    hs_scores: np.ndarray
+    ratio: np.ndarray  # per product, NaN = not comparable
+    lot_unit: np.ndarray
+    lot_amount: np.ndarray
+    best_ratio: np.ndarray
+    food_kind_present: dict[str, np.ndarray]
+    commodity: np.ndarray
+
+
+def products_matching(products: Products, n: int, applies) -> np.ndarray:
+    """Rows with at least one product for which applies(hs_code, product_class) holds."""
+    per_code = np.array(
+        [
+            applies(code or None, c)
+            for code, c in zip(products.unique_hs, products.unique_classes, strict=True)
+        ],
+        dtype=bool,
+    )
+    if len(per_code) == 0:
+        return np.zeros(n, dtype=bool)
+    return owner_any(products.owner, per_code[products.hs_index], n)
+
+
+def read_products(frame, policy: Policy, n: int, shared: dict | None = None) -> Products:
+    """Products with their class and monthly capacity over the commodity's export lot (policy-v1 §4)."""
+    owner, columns, hs_index, unique_hs = _items(frame, "products", shared)
+    capacity = columns[1].astype(float)
+    units = columns[2]
+    unique_classes = [policy.product_class(code or None) for code in unique_hs]
+    food = np.array([c.food or "" for c in unique_classes], dtype=object)[hs_index]
+    commodity = np.array([c.commodity for c in unique_classes], dtype=object)[hs_index]
+    # Per (HS code, unit): the unit's factor to its base and the commodity's lot in that base (NaN when
+    # the unit does not compare with the lot); ratio = capacity × factor / lot.
+    unit_index, unique_units = factorize(units)
+    shape = (len(unique_classes), len(unique_units))
+    factor, lot = np.full(shape, np.nan), np.full(shape, np.nan)
+    base_unit = np.empty(shape, dtype=object)
+    lot_value = np.empty(shape, dtype=object)  # the lot as the policy gives it (an int stays an int)
+    first_unit = np.empty(len(unique_classes), dtype=object)
+    first_amount = np.empty(len(unique_classes), dtype=object)
+    for c, product_class in enumerate(unique_classes):
+        lots = policy.export_lots.get(product_class.commodity) or policy.export_lots["other"]
+        first_unit[c], first_amount[c] = next(iter(lots.items()))
+        for u, unit in enumerate(unique_units):
+            base, unit_factor = policy.unit_bases.get(unit, (None, 0.0))
+            if base in lots:
+                factor[c, u], lot[c, u], lot_value[c, u] = unit_factor, lots[base], lots[base]
+                base_unit[c, u] = base
+    ratio = capacity * factor[hs_index, unit_index] / lot[hs_index, unit_index]
+    comparable = ~np.isnan(ratio)
+    best_ratio = np.full(n, np.nan)
+    np.fmax.at(best_ratio, owner, ratio)
+    return Products(
+        owner=owner,
+        count=np.bincount(owner, minlength=n),
+        hs_index=hs_index,
+        unique_hs=unique_hs,
+        unique_classes=unique_classes,
+        capacity=capacity,
+        units=units,
+        hs_sources=columns[3],
+        hs_scores=columns[4].astype(float),
+        ratio=ratio,
+        lot_unit=np.where(comparable, base_unit[hs_index, unit_index], first_unit[hs_index]),
+        lot_amount=np.where(comparable, lot_value[hs_index, unit_index], first_amount[hs_index]),
+        best_ratio=best_ratio,
+        food_kind_present={kind: owner_any(owner, food == kind, n) for kind in ("raw", "processed")},
+        commodity=commodity,
+    )
+
+
+@dataclass
+class Markets:
+    """Checked markets as rows: export targets, the buyer's market, and the domestic market."""
+
+    owner: np.ndarray
+    market: np.ndarray
+    export: np.ndarray
+    index: np.ndarray
+    unique: list
+    target_export_count: np.ndarray
+    buyer_market: np.ndarray
+    buyer_present: np.ndarray
+
+
+def _market_codes(frame, shared: dict | None) -> tuple:
+    """Target markets flattened (owner row, code) and each row's buyer market as a code (-1 = none), the
+    codes into one list of market names; read once per frame through `shared` (see batch.assess_frame)."""
+    if shared is not None and "markets" in shared:
+        return shared["markets"]
+    owner, items = _flatten(column(frame, "target_markets"))
+    buyer_market = column(frame, "buyer_market")
+    buyer_present = ~is_missing(buyer_market)
+    codes, names = factorize([*items, *buyer_market[buyer_present].tolist()])
+    buyer_code = np.full(len(buyer_market), -1, dtype=np.int64)
+    buyer_code[buyer_present] = codes[len(items) :]
+    found = (owner, codes[: len(items)], buyer_code, names)
+    if shared is not None:
+        shared["markets"] = found
+    return found
+
+
+def _first_pairs(owner: np.ndarray, code: np.ndarray, width: int) -> np.ndarray:
+    """Positions of the first (owner, code) pair of each kind, in their order."""
+    _, first = np.unique(owner * width + code, return_index=True)
+    return np.sort(first)
+
+
+def read_markets(frame, domestic: str, n: int, shared: dict | None = None) -> Markets:
+    """Export targets (not the domestic market), the buyer's market, then the domestic market (§1)."""
+    owner, codes, buyer_code, names = _market_codes(frame, shared)
+    names = names if domestic in names else [*names, domestic]
+    home, width = names.index(domestic), len(names)
+    keep = codes != home
+    targets = _first_pairs(owner[keep], codes[keep], width)
+    target_owner, target_code = owner[keep][targets], codes[keep][targets]
+    target_export_count = np.bincount(target_owner, minlength=n)
+    buyers = np.flatnonzero((buyer_code >= 0) & (buyer_code != home))
+    export_owner = np.concatenate([target_owner, buyers])
+    export_code = np.concatenate([target_code, buyer_code[buyers]])
+    export = _first_pairs(export_owner, export_code, width)
+    index = np.concatenate([export_code[export], np.full(n, home, dtype=np.int64)])
+    return Markets(
+        owner=np.concatenate([export_owner[export], np.arange(n)]),
+        market=np.array(names, dtype=object)[index],
+        export=np.r_[np.ones(len(export), dtype=bool), np.zeros(n, dtype=bool)],
+        index=index,
+        unique=names,
+        target_export_count=target_export_count,
+        buyer_market=column(frame, "buyer_market"),
+        buyer_present=buyer_code >= 0,
+    )
+
+
+@dataclass
+class Inputs:
+    """What the rules read from a frame on a date that does not depend on the size class."""
+
+    held: dict[str, np.ndarray]
+    renewal: dict[str, tuple[np.ndarray, int]]
+    products: Products
+    markets: Markets
+
+
+def read_inputs(frame, as_of: date, policy: Policy, shared: dict | None = None) -> Inputs:
+    """Codes held (and renewals due), products and markets of every row of the frame on the date."""
+    n = len(column(frame, "name"))
+    held, renewal = held_on(frame, as_of, policy, n, shared)
+    products = read_products(frame, policy, n, shared)
+    return Inputs(held, renewal, products, read_markets(frame, policy.domestic_market, n, shared))
+
+
+def size_index(frame, policy: Policy) -> np.ndarray:
+    """Size class index per row by PP 7/2021 bands; UNKNOWN_SIZE without revenue."""
+    revenue = column(frame, "annual_revenue_idr")
+    uppers = np.array([upper for _, upper in policy.size_bands[:-1]], dtype=float)
+    return np.where(np.isnan(revenue), UNKNOWN_SIZE, np.searchsorted(uppers, revenue, side="left"))
+
+
+def years(frame, as_of: date) -> tuple[np.ndarray, np.ndarray]:
+    """Years in business for scoring and full years certainly completed (policy-v1 §8 A7); NaN unknown."""
+    return years_in_business(
+        column(frame, "founded_year"),
+        column(frame, "founded_on_year"),
+        column(frame, "founded_on_md"),
+        as_of,
+    )
+
+
+def gap_inputs(frame, inputs: Inputs, sizes: np.ndarray) -> GapInputs:
+    """The gap finder's arrays (gaps.GapInputs): each row's distinct HS codes, first listed first, and
+    its checked markets, at the given size class indexes."""
+    products, markets = inputs.products, inputs.markets
+    first = np.zeros(0, dtype=np.int64)
+    if len(products.owner):
+        _, first = np.unique(
+            products.owner * max(1, len(products.unique_hs)) + products.hs_index, return_index=True
+        )
+        first.sort()
+    return GapInputs(
+        n=len(sizes),
+        size_index=sizes,
+        held=inputs.held,
+        renewal=inputs.renewal,
+        region=column(frame, "region_code"),
+        product_owner=products.owner[first],
+        product_hs=products.hs_index[first],
+        unique_hs=products.unique_hs,
+        unique_classes=products.unique_classes,
+        market_owner=markets.owner,
+        market_index=markets.index,
+        unique_markets=markets.unique,
+    )
+
+
+def missing_inputs(frame, inputs: Inputs, years_found: tuple[np.ndarray, np.ndarray]) -> MissingInputs:
+    """The inputs of missing fields (policy-v1 §6.1, missing.py) of every row."""
+    products = inputs.products
+    n = len(products.count)
+    return MissingInputs(
+        n=n,
+        revenue_missing=np.isnan(column(frame, "annual_revenue_idr")),
+        years=years_found[0],
+        years_certain=years_found[1],
+        credit_missing=is_missing(column(frame, "credit_status")),
+        direct=column(frame, "export_direct"),
+        indirect=column(frame, "export_indirect"),
+        last_year=column(frame, "last_export_year"),
+        practices={name: column(frame, f"practice_{name}") for name in PRACTICES},
+        no_capacity=np.isnan(products.best_ratio) & (products.count > 0),
+        product_owner=products.owner,
+        capacity_missing=np.isnan(products.capacity),
+        unit_missing=products.units == "",
+    )

@@ -21,6 +21,7 @@ from app.engine.criteria import owner_any
 from app.engine.dates import parse_date, years_in_business
 from app.engine.gaps import UNKNOWN_SIZE, GapInputs
 from app.engine.missing import MissingInputs
+from app.engine.per_policy import cached_per_policy
 from app.engine.policy import Policy
 from app.vocabulary import NIB_PATTERN
 from app.vocabulary import PRACTICE_FIELDS as PRACTICES
@@ -76,6 +77,7 @@ FRAME_COLUMNS = (
     "target_markets",
     *(f"practice_{name}" for name in PRACTICES),
 )
+
 
 NUMBER_COLUMNS = frozenset(
     {
@@ -206,18 +208,14 @@ def held_on(frame, as_of: date, policy: Policy, n: int, shared: dict | None = No
     policy-v1 §1: an expired listing is not held; §8 A3: a well-formed `nib` holds NIB; §8 A11: a code
     held only through listings without valid_until has its renewal due once the window is open.
     """
-    as_of_iso = as_of.isoformat()
     owner, (_, until), listed, codes = _items(frame, "certifications", shared)
-    held = {code: np.zeros(n, dtype=bool) for code in policy.certification_codes}
-    dated = {code: np.zeros(n, dtype=bool) for code in policy.renewals}
-    if len(owner):
-        valid = (until == "") | (until >= as_of_iso)  # ISO dates compare as text
-        for index, code in enumerate(codes):
-            rows = valid & (listed == index)
-            if code in held:
-                held[code][owner[rows]] = True
-            if code in dated:
-                dated[code][owner[rows & (until != "")]] = True
+    valid = (until == "") | (until >= as_of.isoformat())  # ISO dates compare as text
+    position = {code: row for row, code in enumerate(policy.certification_codes)}
+    code_row = np.array([position.get(code, -1) for code in codes], dtype=np.int64)[listed]
+    kept = valid & (code_row >= 0)
+    matrix = np.zeros((len(position), n), dtype=bool)
+    matrix[code_row[kept], owner[kept]] = True
+    held = dict(zip(policy.certification_codes, matrix, strict=True))
     registration = policy.certificate_for("business_registration")
     if registration:
         held[registration] = held[registration] | (column(frame, "nib_valid") == 1)
@@ -225,7 +223,12 @@ def held_on(frame, as_of: date, policy: Policy, n: int, shared: dict | None = No
     for code in policy.renewals:
         lapse = policy.renewal_due(code, as_of)
         if lapse is not None:
-            renewal[code] = (held[code] & ~dated[code], lapse.toordinal())
+            dated = np.zeros(n, dtype=bool)
+            if code in codes:
+                dated[owner[valid & (listed == codes.index(code)) & (until != "")]] = True
+            due = held[code] & ~dated
+            if due.any():  # a code no row has due changes no finding (gaps._finding_keys)
+                renewal[code] = (due, lapse.toordinal())
     return held, renewal
 
 
@@ -248,7 +251,6 @@ class Products:
     lot_amount: np.ndarray
     best_ratio: np.ndarray
     food_kind_present: dict[str, np.ndarray]
-    commodity: np.ndarray
 
 
 def products_matching(products: Products, n: int, applies) -> np.ndarray:
@@ -272,24 +274,11 @@ def read_products(frame, policy: Policy, n: int, shared: dict | None = None) -> 
     units = columns[2]
     unique_classes = [policy.product_class(code or None) for code in unique_hs]
     food = np.array([c.food or "" for c in unique_classes], dtype=object)[hs_index]
-    commodity = np.array([c.commodity for c in unique_classes], dtype=object)[hs_index]
-    # Per (HS code, unit): the unit's factor to its base and the commodity's lot in that base (NaN when
-    # the unit does not compare with the lot); ratio = capacity × factor / lot.
     unit_index, unique_units = factorize(units)
-    shape = (len(unique_classes), len(unique_units))
-    factor, lot = np.full(shape, np.nan), np.full(shape, np.nan)
-    base_unit = np.empty(shape, dtype=object)
-    lot_value = np.empty(shape, dtype=object)  # the lot as the policy gives it (an int stays an int)
-    first_unit = np.empty(len(unique_classes), dtype=object)
-    first_amount = np.empty(len(unique_classes), dtype=object)
-    for c, product_class in enumerate(unique_classes):
-        lots = policy.export_lots.get(product_class.commodity) or policy.export_lots["other"]
-        first_unit[c], first_amount[c] = next(iter(lots.items()))
-        for u, unit in enumerate(unique_units):
-            base, unit_factor = policy.unit_bases.get(unit, (None, 0.0))
-            if base in lots:
-                factor[c, u], lot[c, u], lot_value[c, u] = unit_factor, lots[base], lots[base]
-                base_unit[c, u] = base
+    commodities = tuple(c.commodity for c in unique_classes)
+    factor, lot, lot_value, base_unit, first_unit, first_amount = _lots(
+        policy, commodities, tuple(unique_units)
+    )
     ratio = capacity * factor[hs_index, unit_index] / lot[hs_index, unit_index]
     comparable = ~np.isnan(ratio)
     best_ratio = np.full(n, np.nan)
@@ -309,8 +298,33 @@ def read_products(frame, policy: Policy, n: int, shared: dict | None = None) -> 
         lot_amount=np.where(comparable, lot_value[hs_index, unit_index], first_amount[hs_index]),
         best_ratio=best_ratio,
         food_kind_present={kind: owner_any(owner, food == kind, n) for kind in ("raw", "processed")},
-        commodity=commodity,
     )
+
+
+@cached_per_policy(limit=1024)
+def _lots(policy: Policy, commodities: tuple, units: tuple) -> tuple:
+    """Per (commodity, unit): the unit's factor to its base, the commodity's lot in that base (as a float
+    and as the policy gives it) and the base, NaN / None when the unit does not compare with the lot
+    (capacity ratio = capacity × factor / lot, policy-v1 §4); per commodity, its first lot's unit and
+    amount (the lot shown when none compares)."""
+    shape = (len(commodities), len(units))
+    factor, lot = np.full(shape, np.nan), np.full(shape, np.nan)
+    lot_value, base_unit = np.empty(shape, dtype=object), np.empty(shape, dtype=object)
+    first_unit = np.empty(len(commodities), dtype=object)
+    first_amount = np.empty(len(commodities), dtype=object)
+    for c, commodity in enumerate(commodities):
+        lots = policy.export_lots.get(commodity) or policy.export_lots["other"]
+        first_unit[c], first_amount[c] = next(iter(lots.items()))
+        for u, unit in enumerate(units):
+            base, unit_factor = policy.unit_bases.get(unit, (None, 0.0))
+            if base in lots:
+                factor[c, u], lot[c, u], lot_value[c, u], base_unit[c, u] = (
+                    unit_factor,
+                    lots[base],
+                    lots[base],
+                    base,
+                )
+    return factor, lot, lot_value, base_unit, first_unit, first_amount
 
 
 @dataclass
@@ -346,8 +360,10 @@ def _market_codes(frame, shared: dict | None) -> tuple:
 
 def _first_pairs(owner: np.ndarray, code: np.ndarray, width: int) -> np.ndarray:
     """Positions of the first (owner, code) pair of each kind, in their order."""
-    _, first = np.unique(owner * width + code, return_index=True)
-    return np.sort(first)
+    keys = owner * width + code
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    return np.sort(order[np.concatenate([ordered[:1] == ordered[:1], ordered[1:] != ordered[:-1]])])
 
 
 def read_markets(frame, domestic: str, n: int, shared: dict | None = None) -> Markets:
@@ -355,22 +371,20 @@ def read_markets(frame, domestic: str, n: int, shared: dict | None = None) -> Ma
     owner, codes, buyer_code, names = _market_codes(frame, shared)
     names = names if domestic in names else [*names, domestic]
     home, width = names.index(domestic), len(names)
-    keep = codes != home
-    targets = _first_pairs(owner[keep], codes[keep], width)
-    target_owner, target_code = owner[keep][targets], codes[keep][targets]
-    target_export_count = np.bincount(target_owner, minlength=n)
     buyers = np.flatnonzero((buyer_code >= 0) & (buyer_code != home))
-    export_owner = np.concatenate([target_owner, buyers])
-    export_code = np.concatenate([target_code, buyer_code[buyers]])
-    export = _first_pairs(export_owner, export_code, width)
-    index = np.concatenate([export_code[export], np.full(n, home, dtype=np.int64)])
+    listed_owner = np.concatenate([owner, buyers])  # the targets, then the buyers' markets
+    listed_code = np.concatenate([codes, buyer_code[buyers]])
+    kept = np.flatnonzero(listed_code != home)
+    export = kept[_first_pairs(listed_owner[kept], listed_code[kept], width)]  # a market once per row
+    export_owner = listed_owner[export]
+    index = np.concatenate([listed_code[export], np.full(n, home, dtype=np.int64)])
     return Markets(
-        owner=np.concatenate([export_owner[export], np.arange(n)]),
+        owner=np.concatenate([export_owner, np.arange(n)]),
         market=np.array(names, dtype=object)[index],
-        export=np.r_[np.ones(len(export), dtype=bool), np.zeros(n, dtype=bool)],
+        export=np.arange(len(export) + n) < len(export),
         index=index,
         unique=names,
-        target_export_count=target_export_count,
+        target_export_count=np.bincount(export_owner[export < len(owner)], minlength=n),
         buyer_market=column(frame, "buyer_market"),
         buyer_present=buyer_code >= 0,
     )

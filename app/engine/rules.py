@@ -21,7 +21,7 @@ from app.engine.criteria import (
     columns_of,
     programme_verdicts,
 )
-from app.engine.facts import Facts
+from app.engine.facts import Facts, FrameReading, read_many
 from app.engine.gaps import (
     SEVERITY_BY_RANK,
     UNKNOWN_SIZE,
@@ -32,7 +32,8 @@ from app.engine.gaps import (
     finding_severity,
     size_conditional,
 )
-from app.engine.missing import MissingInputs, missing_fields
+from app.engine.inputs import gap_inputs, missing_inputs
+from app.engine.missing import missing_fields
 from app.engine.per_policy import cached_per_policy
 from app.engine.policy import DIMENSIONS, SIZE_CLASSES, Policy, RequirementEntry
 from app.engine.readiness import (
@@ -53,7 +54,6 @@ from app.engine.readiness import (
     special_mention,
     weighted_scores,
 )
-from app.vocabulary import PRACTICE_FIELDS as PRACTICES
 
 
 class Trace(list):
@@ -129,44 +129,15 @@ class Evaluation:
 # ---------------------------------------------------------------------------------------------- §3 gaps
 
 
-def gap_inputs(readings: list[Facts], policy: Policy) -> GapInputs:
-    """The gap finder's arrays (gaps.GapInputs) with one row per Facts."""
-    size_index = np.array(
-        [UNKNOWN_SIZE if f.size_class is None else SIZE_CLASSES.index(f.size_class) for f in readings],
-        dtype=np.int64,
-    )
-    codes = set().union(*(f.held for f in readings))
-    held = {code: np.array([code in f.held for f in readings], dtype=bool) for code in codes}
-    renewal = {}
-    for code in set().union(*(f.renewal_due for f in readings)):
-        lapse = next(f.renewal_due[code] for f in readings if code in f.renewal_due)
-        renewal[code] = (np.array([code in f.renewal_due for f in readings], dtype=bool), lapse.toordinal())
-    hs_position: dict[str | None, int] = {}
-    market_position: dict[str, int] = {}
-    product_owner, product_hs, market_owner, market_index = [], [], [], []
-    for row, facts in enumerate(readings):
-        for hs_code in dict.fromkeys(product.hs_code for product in facts.products):
-            product_owner.append(row)
-            product_hs.append(hs_position.setdefault(hs_code, len(hs_position)))
-        for market in facts.checked_markets:
-            market_owner.append(row)
-            market_index.append(market_position.setdefault(market, len(market_position)))
-    region = np.empty(len(readings), dtype=object)
-    region[:] = [f.region_code for f in readings]
-    return GapInputs(
-        n=len(readings),
-        size_index=size_index,
-        held=held,
-        renewal=renewal,
-        region=region,
-        product_owner=np.array(product_owner, dtype=np.int64),
-        product_hs=np.array(product_hs, dtype=np.int64),
-        unique_hs=list(hs_position),
-        unique_classes=[policy.product_class(code) for code in hs_position],
-        market_owner=np.array(market_owner, dtype=np.int64),
-        market_index=np.array(market_index, dtype=np.int64),
-        unique_markets=list(market_position),
-    )
+def reading_of(facts_list: list[Facts], policy: Policy) -> FrameReading:
+    """The FrameReading of these Facts: the one they were read through when they are all of it, in its
+    order; else the profiles read again together (inputs.py, as the batch path reads them)."""
+    reading = facts_list[0].reading
+    if len(facts_list) == len(reading.facts) and all(
+        mine is theirs for mine, theirs in zip(facts_list, reading.facts, strict=True)
+    ):
+        return reading
+    return read_many([facts.profile for facts in facts_list], facts_list[0].as_of, policy)[0].reading
 
 
 def _gaps_of_rows(
@@ -274,41 +245,10 @@ def _trace_requirements(trace: Trace, inputs: GapInputs, checked: list[Checked],
 
 def missing_of(facts_list: list[Facts], policy: Policy) -> list[list[str]]:
     """Each profile's missing inputs (policy-v1 §6.1) by missing.missing_fields, one row per Facts."""
-    as_of = facts_list[0].as_of
-    names = ("years_in_business", "years_at_least", "export_direct", "export_indirect", "last_export_year")
-    table = np.array(
-        [
-            [
-                *(getattr(f, name) for name in names),
-                *(f.practices[name] for name in PRACTICES),
-                f.size_class is None,
-                f.credit_status is None,
-                bool(f.products) and all(p.capacity_ratio is None for p in f.products),
-            ]
-            for f in facts_list
-        ],
-        dtype=float,
-    ).T  # None reads as NaN
-    products = [(row, p) for row, f in enumerate(facts_list) for p in f.products]
-    columns = dict(zip(names, table, strict=False))
-    inputs = MissingInputs(
-        n=len(facts_list),
-        revenue_missing=table[-3] == 1,
-        years=columns["years_in_business"],
-        years_certain=columns["years_at_least"],
-        credit_missing=table[-2] == 1,
-        direct=columns["export_direct"],
-        indirect=columns["export_indirect"],
-        last_year=columns["last_export_year"],
-        practices={name: table[len(names) + i] for i, name in enumerate(PRACTICES)},
-        no_capacity=table[-1] == 1,
-        product_owner=np.array([row for row, _ in products], dtype=np.int64),
-        capacity_missing=np.array([p.monthly_capacity is None for _, p in products], dtype=bool),
-        unit_missing=np.array([p.capacity_unit is None for _, p in products], dtype=bool),
-    )
-    return [
-        text.split(";") if text else [] for text in missing_fields(inputs, policy.years_thresholds(as_of))
-    ]
+    reading = reading_of(facts_list, policy)
+    inputs = missing_inputs(reading.frame, reading.inputs, reading.years)
+    text = missing_fields(inputs, policy.years_thresholds(facts_list[0].as_of))
+    return [text[row].split(";") if text[row] else [] for row in reading.first_rows]
 
 
 # ----------------------------------------------------------------------------------------- §4 readiness
@@ -615,7 +555,8 @@ def _before_programmes(facts_list: list[Facts], policy: Policy, trace: Trace | N
         readings.append(facts)
         if facts.size_class is None:
             readings += [replace(facts, size_class=size) for size in SIZE_CLASSES]
-    inputs = gap_inputs(readings, policy)
+    reading = reading_of(facts_list, policy)
+    inputs = gap_inputs(reading.frame, reading.inputs, reading.sizes)
     checked: list[Checked] | None = [] if trace is not None else None
     found_gaps = _gaps_of_rows(
         find_gaps(policy, facts_list[0].as_of, inputs, checked), readings, first_rows, policy

@@ -35,8 +35,11 @@ from app.engine.inputs import (
     Markets,
     Products,
     column,
+    dimension_points,
+    export_counts,
     gap_inputs,
     is_missing,
+    market_flags,
     missing_inputs,
     products_matching,
     profile_columns,
@@ -52,21 +55,14 @@ from app.engine.policy import DIMENSIONS, SEVERITY_RANK, SIZE_CLASSES, Policy
 from app.engine.readiness import (
     ROUTES,
     blocked_everywhere,
-    capacity_points,
-    compliance_points,
-    digital_points,
     financial_route,
     levels,
     low_confidence_hs,
-    management_points,
-    market_points,
     near_boundaries,
-    quality_points,
     rounded,
     special_mention,
     weighted_scores,
 )
-from app.vocabulary import PRACTICE_FIELDS as PRACTICES
 
 RESULT_NAMES = np.array(PROGRAMME_RESULTS, dtype=object)
 
@@ -125,65 +121,24 @@ class _Gaps:
 
 def _find_gaps(policy, as_of, frame, inputs: Inputs, size_index, n: int) -> _Gaps:
     """Every row's gaps by gaps.find_gaps (policy-v1 §3), counted per severity and checked market."""
-    markets = inputs.markets
     table = find_gaps(policy, as_of, gap_inputs(frame, inputs, size_index))
     counts = {
         name: np.bincount(table.owner[table.rank == rank], minlength=n)
         for name, rank in SEVERITY_RANK.items()
     }
-    flagged = {}
-    for name in ("blocking", "major"):
-        flagged[name] = np.zeros(len(markets.owner), dtype=bool)
-        flagged[name][table.market_row[table.rank == SEVERITY_RANK[name]]] = True
-    return _Gaps(counts=counts, blocked=flagged["blocking"], major=flagged["major"], table=table)
+    blocked, major = market_flags(table, inputs.markets)
+    return _Gaps(counts=counts, blocked=blocked, major=major, table=table)
 
 
 def _round(points: np.ndarray) -> np.ndarray:
     return rounded(points).astype(np.int64)
 
 
-def _dimensions(frame, policy: Policy, years, inputs: Inputs, gaps: _Gaps, n):
-    """The six dimensions (policy-v1 §4) by the functions of readiness.py, from the batch's arrays."""
-    dims = policy.dimensions
-    held, products, markets = inputs.held, inputs.products, inputs.markets
-    practices = {name: column(frame, f"practice_{name}") == 1 for name in PRACTICES}
-    checked = np.bincount(markets.owner, minlength=n)
-    compliance = compliance_points(
-        held,
-        checked,
-        np.bincount(markets.owner, weights=gaps.blocked, minlength=n),
-        np.bincount(markets.owner, weights=gaps.major, minlength=n),
-        dims["compliance"],
-    )
-    items = policy.quality_items  # policy-v1 §8 A6: only items that apply to a product
-    applies = np.array([products_matching(products, n, item.applies_to_product) for item in items])
-    held_items = np.array([_held_any_codes(held, item.any_of, n) for item in items])
-    quality = quality_points(
-        applies.reshape(len(items), n), held_items.reshape(len(items), n), [item.points for item in items]
-    )
-    management = management_points(
-        years,
-        practices["bookkeeping"],
-        practices["bank_account"],
-        column(frame, "credit_status"),
-        dims["management"],
-    )
-    market = market_points(
-        column(frame, "export_direct"),
-        column(frame, "export_indirect"),
-        markets.buyer_present,
-        held.get(policy.certificate_for("export_training"), np.zeros(n, dtype=bool)),
-        markets.target_export_count,
-        dims["market"],
-    )
-    return {
-        "compliance": _round(compliance),
-        "capacity": _round(capacity_points(products.best_ratio, years, dims["capacity"])),
-        "quality": rounded(quality),
-        "management": _round(management),
-        "market": _round(market),
-        "digital": _round(digital_points(practices, dims["digital"]) + np.zeros(n)),
-    }
+def _dimensions(frame, policy: Policy, years, inputs: Inputs, gaps: _Gaps) -> dict[str, np.ndarray]:
+    """The six dimensions (policy-v1 §4) by inputs.dimension_points, rounded (quality stays float: NaN
+    where no item applies)."""
+    points = dimension_points(frame, policy, years, inputs, gaps.blocked, gaps.major)
+    return {name: rounded(values) if name == "quality" else _round(values) for name, values in points.items()}
 
 
 def _missing_fields(frame, batch: Columns, inputs: Inputs, as_of: date, policy: Policy) -> tuple:
@@ -232,13 +187,12 @@ def _evaluate(frame, as_of: date, policy: Policy, size_index: np.ndarray, inputs
     held, products, markets = inputs.held, inputs.products, inputs.markets
     gaps = _find_gaps(policy, as_of, frame, inputs, size_index, n)
     years, certain = years_of(frame, as_of)
-    dimensions = _dimensions(frame, policy, years, inputs, gaps, n)
+    dimensions = _dimensions(frame, policy, years, inputs, gaps)
     score = weighted_scores(
         np.column_stack([dimensions[name].astype(float) for name in DIMENSIONS]),
         [policy.weights[name] for name in DIMENSIONS],
     )
-    export_count = np.bincount(markets.owner, weights=markets.export, minlength=n)
-    export_blocked = np.bincount(markets.owner, weights=markets.export & gaps.blocked, minlength=n)
+    export_count, export_blocked = export_counts(markets, gaps.blocked, n)
     buyer_blocked = np.zeros(n, dtype=bool)
     buyer_rows = markets.buyer_present[markets.owner] & (
         markets.market == markets.buyer_market[markets.owner]
@@ -438,11 +392,3 @@ def _blocking_requirements(policy: Policy, table: _GapTable, n: int) -> np.ndarr
         joined = np.where(part == "", text, text + ";" + part)
         text = part if start == 0 else np.where(text == "", part, joined)
     return text
-
-
-def _held_any_codes(held: dict[str, np.ndarray], codes, n: int) -> np.ndarray:
-    mask = np.zeros(n, dtype=bool)
-    for code in codes:
-        if code in held:
-            mask = mask | held[code]
-    return mask

@@ -19,10 +19,18 @@ from operator import itemgetter
 from app.engine.arrays import np
 from app.engine.criteria import owner_any
 from app.engine.dates import parse_date, years_in_business
-from app.engine.gaps import UNKNOWN_SIZE, GapInputs
+from app.engine.gaps import UNKNOWN_SIZE, GapInputs, GapTable
 from app.engine.missing import MissingInputs
 from app.engine.per_policy import cached_per_policy
-from app.engine.policy import Policy
+from app.engine.policy import SEVERITY_RANK, Policy
+from app.engine.readiness import (
+    capacity_points,
+    compliance_points,
+    digital_points,
+    management_points,
+    market_points,
+    quality_points,
+)
 from app.vocabulary import NIB_PATTERN
 from app.vocabulary import PRACTICE_FIELDS as PRACTICES
 
@@ -470,3 +478,89 @@ def missing_inputs(frame, inputs: Inputs, years_found: tuple[np.ndarray, np.ndar
         capacity_missing=np.isnan(products.capacity),
         unit_missing=products.units == "",
     )
+
+
+def market_flags(table: GapTable, markets: Markets) -> tuple[np.ndarray, np.ndarray]:
+    """Per checked-market row, whether it has a blocking gap and whether it has a major gap."""
+    flagged = []
+    for name in ("blocking", "major"):
+        rows = np.zeros(len(markets.owner), dtype=bool)
+        rows[table.market_row[table.rank == SEVERITY_RANK[name]]] = True
+        flagged.append(rows)
+    return flagged[0], flagged[1]
+
+
+def export_counts(markets: Markets, blocked: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, its export markets and those of them with a blocking gap."""
+    count = np.bincount(markets.owner, weights=markets.export, minlength=n)
+    return count, np.bincount(markets.owner, weights=markets.export & blocked, minlength=n)
+
+
+@cached_per_policy(limit=1024)
+def _quality_applies(policy: Policy, unique_hs: tuple) -> np.ndarray:
+    """Quality items × HS codes: whether a rule would ask the item of a product (policy-v1 §8 A6)."""
+    classes = [policy.product_class(code or None) for code in unique_hs]
+    table = [
+        [item.applies_to_product(code or None, c) for code, c in zip(unique_hs, classes, strict=True)]
+        for item in policy.quality_items
+    ]
+    return np.array(table, dtype=bool).reshape(len(policy.quality_items), len(unique_hs))
+
+
+@cached_per_policy()
+def _quality_codes(policy: Policy) -> tuple[list[str], np.ndarray]:
+    """The codes of the quality items, and items × codes: whether the code is one of the item's."""
+    codes = list(dict.fromkeys(code for item in policy.quality_items for code in item.any_of))
+    uses = [[code in item.any_of for code in codes] for item in policy.quality_items]
+    return codes, np.array(uses, dtype=float).reshape(len(policy.quality_items), len(codes))
+
+
+def quality_items(policy: Policy, inputs: Inputs, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Quality items × rows: whether the item applies to one of the row's products, and whether one of
+    its codes is held."""
+    products = inputs.products
+    applies = np.zeros((len(policy.quality_items), n), dtype=bool)
+    item, product = np.nonzero(_quality_applies(policy, tuple(products.unique_hs))[:, products.hs_index])
+    applies[item, products.owner[product]] = True
+    codes, uses = _quality_codes(policy)
+    absent = np.zeros(n, dtype=bool)
+    holding = np.array([inputs.held.get(code, absent) for code in codes], dtype=float).reshape(len(codes), n)
+    return applies, (uses @ holding) > 0
+
+
+def dimension_points(frame, policy: Policy, years_found, inputs: Inputs, blocked, major) -> dict:
+    """The six dimension scores before rounding (policy-v1 §4, readiness.py) of every row, from its
+    inputs and the flags of its checked markets (market_flags); NaN = not applicable."""
+    dims = policy.dimensions
+    held, products, markets = inputs.held, inputs.products, inputs.markets
+    n = len(products.count)
+    practices = {name: column(frame, f"practice_{name}") == 1 for name in PRACTICES}
+    checked = np.bincount(markets.owner, minlength=n)
+    applies, held_items = quality_items(policy, inputs, n)
+    return {
+        "compliance": compliance_points(
+            held,
+            checked,
+            np.bincount(markets.owner, weights=blocked, minlength=n),
+            np.bincount(markets.owner, weights=major, minlength=n),
+            dims["compliance"],
+        ),
+        "capacity": capacity_points(products.best_ratio, years_found, dims["capacity"]),
+        "quality": quality_points(applies, held_items, [item.points for item in policy.quality_items]),
+        "management": management_points(
+            years_found,
+            practices["bookkeeping"],
+            practices["bank_account"],
+            column(frame, "credit_status"),
+            dims["management"],
+        ),
+        "market": market_points(
+            column(frame, "export_direct"),
+            column(frame, "export_indirect"),
+            markets.buyer_present,
+            held.get(policy.certificate_for("export_training"), np.zeros(n, dtype=bool)),
+            markets.target_export_count,
+            dims["market"],
+        ),
+        "digital": digital_points(practices, dims["digital"]) + np.zeros(n),
+    }

@@ -32,24 +32,18 @@ from app.engine.gaps import (
     finding_severity,
     size_conditional,
 )
-from app.engine.inputs import gap_inputs, missing_inputs
+from app.engine.inputs import dimension_points, export_counts, gap_inputs, market_flags, missing_inputs
 from app.engine.missing import missing_fields
 from app.engine.per_policy import cached_per_policy
 from app.engine.policy import DIMENSIONS, SIZE_CLASSES, Policy, RequirementEntry
 from app.engine.readiness import (
     ROUTES,
     blocked_everywhere,
-    capacity_points,
-    compliance_points,
-    digital_points,
     digital_practices,
     financial_route,
     levels,
     low_confidence_hs,
-    management_points,
-    market_points,
     near_boundaries,
-    quality_points,
     rounded,
     special_mention,
     weighted_scores,
@@ -271,107 +265,6 @@ def _quality_items_for(policy: Policy, products) -> list:
     ]
 
 
-def _best_ratio(facts: Facts) -> float | None:
-    """The best product's capacity ratio; None when no product's is comparable."""
-    return max((p.capacity_ratio for p in facts.products if p.capacity_ratio is not None), default=None)
-
-
-def _holds_item(facts: Facts, item) -> bool:
-    """Whether one of the quality item's codes is held."""
-    return any(code in facts.held for code in item.any_of)
-
-
-def dimension_points(readings: list[tuple[Facts, list[Gap]]], policy: Policy) -> dict[str, np.ndarray]:
-    """The six dimension scores before rounding (policy-v1 §4, readiness.py), one row per reading (a
-    profile, or one of its size readings, with its gaps); NaN = not applicable.
-
-    The readings are three tables (numbers, counts, flags; one line per reading) read into arrays
-    once; each input of readiness.py is a row (or block of rows) of them."""
-    dims = policy.dimensions
-    facts = [reading[0] for reading in readings]
-    n = len(facts)
-    legality = list(dims["compliance"]["legality_points"])
-    practice_names = list(facts[0].practices)
-    items = policy.quality_items
-    training = policy.certificate_for("export_training")
-    numbers = (
-        np.array(
-            [
-                tuple(
-                    np.nan if value is None else value
-                    for value in (f.years_in_business, _best_ratio(f), f.export_direct, f.export_indirect)
-                )
-                for f in facts
-            ],
-            dtype=float,
-        )
-        .reshape(n, 4)
-        .T
-    )
-    counts = (
-        np.array(
-            [
-                (
-                    len(f.checked_markets),
-                    len({g.market for g in gaps if g.severity == "blocking"} & set(f.checked_markets)),
-                    len({g.market for g in gaps if g.severity == "major"} & set(f.checked_markets)),
-                    len(f.target_export_markets),
-                )
-                for f, gaps in readings
-            ],
-            dtype=np.int64,
-        )
-        .reshape(n, 4)
-        .T
-    )
-    flags = (
-        np.array(
-            [
-                [
-                    *(code in f.held for code in legality),
-                    *(bool(f.practices[name]) for name in practice_names),
-                    f.buyer_market is not None,
-                    training in f.held,
-                    *(item in applying for item in items),
-                    *(_holds_item(f, item) for item in items),
-                ]
-                for f in facts
-                for applying in (quality_items_applying(f, policy),)
-            ],
-            dtype=bool,
-        )
-        .reshape(n, len(legality) + len(practice_names) + 2 + 2 * len(items))
-        .T
-    )
-    at = len(legality) + len(practice_names)
-    practices = dict(zip(practice_names, flags[len(legality) : at], strict=True))
-    years = numbers[0]
-    return {
-        "compliance": compliance_points(
-            dict(zip(legality, flags[: len(legality)], strict=True)),
-            counts[0],
-            counts[1],
-            counts[2],
-            dims["compliance"],
-        ),
-        "capacity": capacity_points(numbers[1], years, dims["capacity"]),
-        "quality": quality_points(
-            flags[at + 2 : at + 2 + len(items)],
-            flags[at + 2 + len(items) :],
-            [item.points for item in items],
-        ),
-        "management": management_points(
-            years,
-            practices["bookkeeping"],
-            practices["bank_account"],
-            np.array([f.credit_status for f in facts], dtype=object),
-            dims["management"],
-        ),
-        "market": market_points(numbers[2], numbers[3], flags[at], flags[at + 1], counts[3], dims["market"]),
-        "digital": digital_points(practices, dims["digital"]) + np.zeros(n),
-    }
-
-
 # -------------------------------------------------------------------------------------- §5 programmes
 
 
@@ -536,11 +429,6 @@ def _reason(messages: dict, code: str, values: dict) -> dict:
 # ---------------------------------------------------------------------------------------------- all
 
 
-def _blocked(gaps: list[Gap]) -> set[str]:
-    """The markets with a blocking gap."""
-    return {gap.market for gap in gaps if gap.severity == "blocking"}
-
-
 def _before_programmes(facts_list: list[Facts], policy: Policy, trace: Trace | None) -> list[tuple]:
     """Gaps, readiness, level and cap of each profile, and its criterion reading (shown, size variants).
 
@@ -558,9 +446,8 @@ def _before_programmes(facts_list: list[Facts], policy: Policy, trace: Trace | N
     reading = reading_of(facts_list, policy)
     inputs = gap_inputs(reading.frame, reading.inputs, reading.sizes)
     checked: list[Checked] | None = [] if trace is not None else None
-    found_gaps = _gaps_of_rows(
-        find_gaps(policy, facts_list[0].as_of, inputs, checked), readings, first_rows, policy
-    )
+    gap_table = find_gaps(policy, facts_list[0].as_of, inputs, checked)
+    found_gaps = _gaps_of_rows(gap_table, readings, first_rows, policy)
     if trace is not None:
         _trace_requirements(trace, inputs, checked, policy)
     rows = list(zip(readings, found_gaps, strict=True))
@@ -568,15 +455,13 @@ def _before_programmes(facts_list: list[Facts], policy: Policy, trace: Trace | N
         (first, rows[first : first + (1 if facts.size_class is not None else 1 + len(SIZE_CLASSES))])
         for first, facts in zip(first_rows, facts_list, strict=True)
     ]
-    table = dimension_points(rows, policy)
+    blocked, major = market_flags(gap_table, reading.inputs.markets)
+    table = dimension_points(reading.frame, policy, reading.years[0], reading.inputs, blocked, major)
     matrix = np.column_stack([rounded(table[name]) for name in DIMENSIONS])
     scores = weighted_scores(matrix, [policy.weights[name] for name in DIMENSIONS]).tolist()
     points_rows = np.column_stack([table[name] for name in DIMENSIONS]).tolist()
     matrix_rows = matrix.tolist()
-    caps = blocked_everywhere(
-        np.array([len(facts.export_markets) for facts, _ in rows]),
-        np.array([len(_blocked(gaps) & set(facts.export_markets)) for facts, gaps in rows]),
-    ).tolist()
+    caps = blocked_everywhere(*export_counts(reading.inputs.markets, blocked, len(rows))).tolist()
     cap_applies = [
         caps[first] if len(readings) == 1 else all(caps[first + 1 : first + len(readings)])
         for first, readings in per_profile

@@ -4,8 +4,9 @@
 flattens products, markets and certificates into long arrays and runs the rules written once over
 arrays: gap finding (gaps.py), the criteria (criteria.py), programme verdicts, dimensions, score,
 level, cap, route and review flags (readiness.py) and missing fields (missing.py), the same functions
-the single path runs on its batch of one. Only the reading of the profile is this path's own; a
-property test (tests/engine/test_properties.py) checks that both readings give the same results.
+the single path runs on its batch of one. The profile is read into those functions' inputs by
+app/engine/inputs.py, as the single path reads it (a frame of one profile, or of its readings); only
+the criteria's `Columns` are still built here and, from Facts, by criteria.columns_of.
 """
 
 from __future__ import annotations

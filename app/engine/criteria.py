@@ -6,7 +6,8 @@ its name, its parameters (with the vocabulary each is checked against when the p
 required value reads, a description in Bahasa Indonesia and English, and `shows`: what the trace and the
 contract show as the criterion's `actual` value for one profile. The batch path (app/engine/batch.py)
 runs the functions over a whole table; the single path (app/engine/rules.py) over a batch of one row
-(or one row per possible size class), built from its Facts by `columns_of`.
+(or one row per possible size class), built from its Facts by `columns_of` (the one input assembly
+still written twice: batch._evaluate builds the same Columns from the frame).
 
 Each function returns outcome codes PASS, FAIL or UNKNOWN (an input is missing) per row; OUTCOME_NAMES
 gives their API names. The parameters (thresholds, allowed values) come from the policy file, never

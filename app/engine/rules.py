@@ -1,8 +1,10 @@
 """The single-profile path: requirements and gaps (§3), then readiness (§4), programmes (§5), route and
 review (§6) and missing fields (§6.1) by the functions written once over arrays (gaps.py, criteria.py,
-readiness.py, missing.py), run on a small batch
-(the profile, its possible size classes, its near-boundary readings, or what-if variants). `evaluate`
-runs them all on Facts; a Trace, when given, records why each result holds.
+readiness.py, missing.py), run on a small batch (the profile, its possible size classes, its
+near-boundary readings, or what-if variants). Their inputs come from the frame of readings the Facts
+were read through (facts.read_many) by the builders the batch path uses (inputs.py: gap inputs,
+dimension points, missing inputs); only the criteria's Columns are still built from Facts
+(criteria.columns_of). `evaluate` runs them all; a Trace, when given, records why each result holds.
 """
 
 from __future__ import annotations

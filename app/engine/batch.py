@@ -23,11 +23,9 @@ from app.engine.criteria import (
     UNKNOWN,
     UNKNOWN_SIZE,
     Columns,
-    product_key,
-    product_matches,
     programme_verdicts,
 )
-from app.engine.dates import add_months, parse_date
+from app.engine.dates import parse_date
 from app.engine.gaps import SEVERITY_BY_RANK, GapTable, find_gaps, size_conditional
 from app.engine.gaps import GapTable as _GapTable
 from app.engine.inputs import (
@@ -36,13 +34,12 @@ from app.engine.inputs import (
     Markets,
     Products,
     column,
+    criterion_columns,
     dimension_points,
     export_counts,
     gap_inputs,
-    is_missing,
     market_flags,
     missing_inputs,
-    products_matching,
     profile_columns,
     read_inputs,
     take,
@@ -185,7 +182,7 @@ class _Evaluation:
 def _evaluate(frame, as_of: date, policy: Policy, size_index: np.ndarray, inputs: Inputs) -> _Evaluation:
     """Gaps, dimensions, score, level cap and criterion inputs for every row at the given sizes."""
     n = len(size_index)
-    held, products, markets = inputs.held, inputs.products, inputs.markets
+    products, markets = inputs.products, inputs.markets
     gaps = _find_gaps(policy, as_of, frame, inputs, size_index, n)
     years, certain = years_of(frame, as_of)
     dimensions = _dimensions(frame, policy, years, inputs, gaps)
@@ -193,51 +190,12 @@ def _evaluate(frame, as_of: date, policy: Policy, size_index: np.ndarray, inputs
         np.column_stack([dimensions[name].astype(float) for name in DIMENSIONS]),
         [policy.weights[name] for name in DIMENSIONS],
     )
+    batch = criterion_columns(
+        frame, as_of, policy, inputs, size_index, (years, certain), gaps.table, gaps.blocked
+    )
     export_count, export_blocked = export_counts(markets, gaps.blocked, n)
-    buyer_blocked = np.zeros(n, dtype=bool)
-    buyer_rows = markets.buyer_present[markets.owner] & (
-        markets.market == markets.buyer_market[markets.owner]
-    )
-    buyer_blocked[markets.owner[buyer_rows & gaps.blocked]] = True
-    batch = Columns(
-        n=n,
-        held=held,
-        years=years,
-        years_certain=certain,
-        credit=column(frame, "credit_status"),
-        credit_unknown=is_missing(column(frame, "credit_status")),
-        size_index=size_index,
-        direct=column(frame, "export_direct"),
-        indirect=column(frame, "export_indirect"),
-        last_year=column(frame, "last_export_year"),
-        cutoff_year=add_months(as_of, -policy.recent_export_months).year,
-        buyer_market=markets.buyer_market,
-        buyer_present=markets.buyer_present,
-        buyer_blocked=buyer_blocked,
-        export_clear_count=export_count - export_blocked,
-        gaps=gaps.table,
-        requirement_of=np.array([entry.requirement for entry in policy.requirements], dtype=object),
-        product_count=products.count,
-        food_kind_present=products.food_kind_present,
-        product_match=_product_matches(policy, products, n),
-        group_kind=column(frame, "group_kind"),
-        group_members=column(frame, "group_members"),
-    )
     cap_applies = blocked_everywhere(export_count, export_blocked)
     return _Evaluation(batch, score, dimensions, cap_applies, gaps, products, markets, size_index)
-
-
-def _product_matches(policy: Policy, products: Products, n: int) -> dict[tuple, np.ndarray]:
-    """Rows matching each product_in criterion's classes and HS prefixes (policy-v1 §8 A4)."""
-    found = {}
-    for programme in policy.programmes:
-        for criterion in programme.criteria:
-            if criterion.rule == "product_in":
-                key = product_key(criterion.params)
-                found[key] = products_matching(
-                    products, n, lambda code, c, k=key: product_matches(k, code, c)
-                )
-    return found
 
 
 def _size_variants(frame, as_of, policy, full: _Evaluation) -> tuple[list, np.ndarray, list]:

@@ -17,8 +17,8 @@ from itertools import chain
 from operator import itemgetter
 
 from app.engine.arrays import np
-from app.engine.criteria import owner_any
-from app.engine.dates import parse_date, years_in_business
+from app.engine.criteria import Columns, owner_any, product_keys, product_matches
+from app.engine.dates import add_months, parse_date, years_in_business
 from app.engine.gaps import UNKNOWN_SIZE, GapInputs, GapTable
 from app.engine.missing import MissingInputs
 from app.engine.per_policy import cached_per_policy
@@ -564,3 +564,76 @@ def dimension_points(frame, policy: Policy, years_found, inputs: Inputs, blocked
         ),
         "digital": digital_points(practices, dims["digital"]) + np.zeros(n),
     }
+
+
+@cached_per_policy()
+def _requirement_of(policy: Policy) -> np.ndarray:
+    """The requirement (code) of each entry of policy.requirements."""
+    return np.array([entry.requirement for entry in policy.requirements], dtype=object)
+
+
+@cached_per_policy(limit=1024)
+def _product_match_table(policy: Policy, unique_hs: tuple) -> np.ndarray:
+    """product_in criteria (in product_keys order) × HS codes: whether a product of the code matches."""
+    classes = [policy.product_class(code or None) for code in unique_hs]
+    keys = product_keys(policy)
+    table = [
+        [product_matches(key, code or None, c) for code, c in zip(unique_hs, classes, strict=True)]
+        for key in keys
+    ]
+    return np.array(table, dtype=bool).reshape(len(keys), len(unique_hs))
+
+
+def product_matches_of(policy: Policy, products: Products, n: int) -> dict[tuple, np.ndarray]:
+    """Rows matching each product_in criterion's classes and HS prefixes (policy-v1 §8 A4)."""
+    keys = product_keys(policy)
+    found = np.zeros((len(keys), n), dtype=bool)
+    key, product = np.nonzero(_product_match_table(policy, tuple(products.unique_hs))[:, products.hs_index])
+    found[key, products.owner[product]] = True
+    return dict(zip(keys, found, strict=True))
+
+
+def criterion_columns(
+    frame,
+    as_of: date,
+    policy: Policy,
+    inputs: Inputs,
+    sizes: np.ndarray,
+    years_found,
+    gaps: GapTable,
+    blocked,
+) -> Columns:
+    """What the criteria read (criteria.Columns) of every row: its inputs, size class, years in business,
+    gaps (`blocked`: per checked-market row, whether it has a blocking gap; market_flags)."""
+    n = len(sizes)
+    products, markets = inputs.products, inputs.markets
+    export_count, export_blocked = export_counts(markets, blocked, n)
+    buyer_blocked = np.zeros(n, dtype=bool)
+    buyer_rows = markets.buyer_present[markets.owner] & (
+        markets.market == markets.buyer_market[markets.owner]
+    )
+    buyer_blocked[markets.owner[buyer_rows & blocked]] = True
+    return Columns(
+        n=n,
+        held=inputs.held,
+        years=years_found[0],
+        years_certain=years_found[1],
+        credit=column(frame, "credit_status"),
+        credit_unknown=is_missing(column(frame, "credit_status")),
+        size_index=sizes,
+        direct=column(frame, "export_direct"),
+        indirect=column(frame, "export_indirect"),
+        last_year=column(frame, "last_export_year"),
+        cutoff_year=add_months(as_of, -policy.recent_export_months).year,
+        buyer_market=markets.buyer_market,
+        buyer_present=markets.buyer_present,
+        buyer_blocked=buyer_blocked,
+        export_clear_count=export_count - export_blocked,
+        gaps=gaps,
+        requirement_of=_requirement_of(policy),
+        product_count=products.count,
+        food_kind_present=products.food_kind_present,
+        product_match=product_matches_of(policy, products, n),
+        group_kind=column(frame, "group_kind"),
+        group_members=column(frame, "group_members"),
+    )

@@ -19,8 +19,8 @@ from app.engine.criteria import (
     PROGRAMME_RESULTS,
     RULES,
     UNKNOWN,
+    Columns,
     CriterionContext,
-    columns_of,
     programme_verdicts,
 )
 from app.engine.facts import Facts, FrameReading, read_many
@@ -34,7 +34,14 @@ from app.engine.gaps import (
     finding_severity,
     size_conditional,
 )
-from app.engine.inputs import dimension_points, export_counts, gap_inputs, market_flags, missing_inputs
+from app.engine.inputs import (
+    criterion_columns,
+    dimension_points,
+    export_counts,
+    gap_inputs,
+    market_flags,
+    missing_inputs,
+)
 from app.engine.missing import missing_fields
 from app.engine.per_policy import cached_per_policy
 from app.engine.policy import DIMENSIONS, SIZE_CLASSES, Policy, RequirementEntry
@@ -280,51 +287,65 @@ def gap_context(facts: Facts, gaps: list[Gap], score: int) -> CriterionContext:
     )
 
 
-Reading = tuple[CriterionContext, "list[CriterionContext] | None"]  # (shown, size variants or None)
+Reading = tuple[CriterionContext, list[int], "np.ndarray"]  # (shown, its rows in Columns, score per row)
 
 
 def evaluate_programmes(
-    policy: Policy, readings: list[Reading], explained: int = 1
+    policy: Policy, columns: Columns, readings: list[Reading], explained: int = 1
 ) -> list[tuple[list[ProgrammeResult], str]]:
     """Every programme offered on the date and the route (§6.2) for each reading, each criterion
     pass/fail/unknown (§5).
 
-    All readings are one batch: each criterion of criteria.RULES runs once over one row per reading,
-    or one row per size class still possible when a reading has size variants; a criterion whose
-    outcome differs between those rows is unknown, never fail (§8 A1). The first `explained` readings
-    keep each criterion's outcome and the actual value shown (from the reading's `shown` context, the
-    strictest reading).
+    Each criterion of criteria.RULES runs once over the rows of `columns` per distinct score array of
+    the readings (at another score only the rules that read it run again); a reading reads its row, or
+    its rows of the size classes still possible, and a criterion whose outcome differs between those
+    rows is unknown, never fail (§8 A1). The first `explained` readings keep each criterion's outcome
+    and the actual value shown (from the reading's `shown` context).
     """
-    rows: list[CriterionContext] = []
-    starts = []
-    for shown, variants in readings:
-        starts.append(len(rows))
-        rows.extend([shown] if variants is None else variants)
-    columns = columns_of(rows, policy)
-    score = np.array([context.score for context in rows])
     plan = _programme_plan(policy, readings[0][0].facts.as_of)
-    once = [evaluate(columns, params, score) for evaluate, params in plan.rules]
-    table = np.array(once)[plan.rule_of].reshape(len(plan.rule_of), len(rows))
-    if len(rows) > len(readings):  # some reading spans several size rows: they agree, or unknown
+    outcomes_at: dict[int, np.ndarray] = {}
+    first = None
+    blocks, starts, width = [], [], 0
+    for _, rows, score in readings:
+        found = outcomes_at.get(id(score))
+        if found is None:
+            found = outcomes_at[id(score)] = _rule_outcomes(plan, columns, score, first)
+            first = found if first is None else first
+        blocks.append(found[:, rows])
+        starts.append(width)
+        width += len(rows)
+    table = np.concatenate(blocks, axis=1)[plan.rule_of]
+    if width > len(readings):  # some reading spans several size rows: they agree, or unknown
         low = np.minimum.reduceat(table, starts, axis=1)
         table = np.where(low == np.maximum.reduceat(table, starts, axis=1), low, UNKNOWN)
     verdicts = programme_verdicts(table, plan.sizes).tolist()
     routes = [ROUTES[int(financial)] for financial in financial_route(np.array(verdicts), plan.offered)]
     results: list[tuple[list[ProgrammeResult], str]] = []
     outcomes = table[:, :explained].tolist()
-    for index, (shown, _) in enumerate(readings):
+    for index, (shown, _, _) in enumerate(readings):
         found = []
-        for number, (programme, first, shows) in enumerate(plan.programmes):
+        for number, (programme, first_row, shows) in enumerate(plan.programmes):
             evaluated = []
             if index < explained:
                 evaluated = [
-                    (criterion, outcomes[first + offset][index], show(shown, criterion.params))
+                    (criterion, outcomes[first_row + offset][index], show(shown, criterion.params))
                     for offset, (criterion, show) in enumerate(shows)
                 ]
             result = PROGRAMME_RESULTS[verdicts[number][index]]
             found.append(ProgrammeResult(programme.code, programme.type, result, evaluated))
         results.append((found, routes[index]))
     return results
+
+
+def _rule_outcomes(plan: _ProgrammePlan, columns: Columns, score: np.ndarray, found: np.ndarray | None):
+    """Each distinct rule's outcomes (rules × rows) at the score; with `found`, the outcomes at another
+    score, only the rules that read the score run again."""
+    return np.array(
+        [
+            found[number] if found is not None and not reads_score else evaluate(columns, params, score)
+            for number, (evaluate, params, reads_score) in enumerate(plan.rules)
+        ]
+    ).reshape(len(plan.rules), columns.n)
 
 
 @dataclass
@@ -334,7 +355,7 @@ class _ProgrammePlan:
     among them, and per programme its first criterion's row and its criteria with their `shows`."""
 
     offered: list
-    rules: list[tuple[Any, dict]]  # (rule function, parameters), one per distinct criterion key
+    rules: list[tuple[Any, dict, bool]]  # (rule function, parameters, reads the score), one per key
     rule_of: np.ndarray  # per criterion (programmes one after the other): its index in `rules`
     sizes: list[int]
     programmes: list[tuple[Any, int, list[tuple[Any, Any]]]]
@@ -345,13 +366,14 @@ def _programme_plan(policy: Policy, as_of: date) -> _ProgrammePlan:
     """The _ProgrammePlan of the policy on the date (cached per policy object and date)."""
     offered = [programme for programme in policy.programmes if programme.offered_on(as_of)]
     position: dict[tuple, int] = {}
-    rules: list[tuple[Any, dict]] = []
+    rules: list[tuple[Any, dict, bool]] = []
     rule_of, programmes, first = [], [], 0
     for programme in offered:
         for criterion in programme.criteria:
             if criterion.key not in position:
                 position[criterion.key] = len(rules)
-                rules.append((RULES[criterion.rule].evaluate, criterion.params))
+                rule = RULES[criterion.rule]
+                rules.append((rule.evaluate, criterion.params, rule.reads_score))
             rule_of.append(position[criterion.key])
         shows = [(criterion, RULES[criterion.rule].shows) for criterion in programme.criteria]
         programmes.append((programme, first, shows))
@@ -367,14 +389,6 @@ def _programme_plan(policy: Policy, as_of: date) -> _ProgrammePlan:
 
 
 # ------------------------------------------------------------------------------------------- §6 review
-
-
-def _at_score(reading: Reading, score: int) -> Reading:
-    """The same reading with another readiness score (every size variant too)."""
-    shown, variants = reading
-    return replace(shown, score=score), None if variants is None else [
-        replace(c, score=score) for c in variants
-    ]
 
 
 def review_reasons(facts: Facts, policy: Policy, score: int, route: str, near_routes: list) -> list[dict]:
@@ -431,8 +445,9 @@ def _reason(messages: dict, code: str, values: dict) -> dict:
 # ---------------------------------------------------------------------------------------------- all
 
 
-def _before_programmes(facts_list: list[Facts], policy: Policy, trace: Trace | None) -> list[tuple]:
-    """Gaps, readiness, level and cap of each profile, and its criterion reading (shown, size variants).
+def _before_programmes(facts_list: list[Facts], policy: Policy, trace: Trace | None) -> tuple:
+    """Gaps, readiness, level and cap of each profile and its criterion reading (shown, rows, scores),
+    and the criteria's Columns of all readings (inputs.criterion_columns).
 
     With the size class unknown the rules also run once per possible size class; the level cap that
     differs between them is not applied (policy-v1 §8 A1). The dimensions, scores and levels of all
@@ -471,6 +486,11 @@ def _before_programmes(facts_list: list[Facts], policy: Policy, trace: Trace | N
     index, capped = levels(
         np.array([scores[first] for first, _ in per_profile]), np.array(cap_applies, dtype=bool), policy
     )
+    as_of = facts_list[0].as_of
+    columns = criterion_columns(
+        reading.frame, as_of, policy, reading.inputs, reading.sizes, reading.years, gap_table, blocked
+    )
+    row_scores = np.array(scores)
     found = []
     for number, (first, readings) in enumerate(per_profile):
         facts, gaps = readings[0]
@@ -479,31 +499,29 @@ def _before_programmes(facts_list: list[Facts], policy: Policy, trace: Trace | N
         dimensions = {
             name: None if v != v else int(v) for name, v in zip(DIMENSIONS, matrix_rows[first], strict=True)
         }
-        shown = gap_context(facts, gaps, score)
-        variants = None
-        if len(readings) > 1:
-            variants = [
-                gap_context(sized, sized_gaps, sized_score)
-                for (sized, sized_gaps), sized_score in zip(
-                    readings[1:], scores[first + 1 : first + len(readings)], strict=True
-                )
-            ]
+        rows = [first] if len(readings) == 1 else list(range(first + 1, first + len(readings)))
         level = policy.level_bands[int(index[number])][0]
-        found.append((gaps, points, dimensions, score, level, bool(capped[number]), (shown, variants)))
-    return found
+        reading_of_criteria = (gap_context(facts, gaps, score), rows, row_scores)
+        found.append((gaps, points, dimensions, score, level, bool(capped[number]), reading_of_criteria))
+    return found, columns
 
 
 def evaluate(
     facts: Facts, policy: Policy, trace: Trace | None = None, with_review: bool = True
 ) -> Evaluation:
     """Run every rule on the facts: gaps, readiness, level, programmes, route, review."""
-    gaps, points, dimensions, score, level, capped, reading = _before_programmes([facts], policy, trace)[0]
+    before, columns = _before_programmes([facts], policy, trace)
+    gaps, points, dimensions, score, level, capped, reading = before[0]
     near = []
     if with_review:
         near = [
             (b, int(other[0])) for b, rows, other in near_boundaries(np.array([score]), policy) if rows[0]
         ]
-    found = evaluate_programmes(policy, [reading, *(_at_score(reading, other) for _, other in near)])
+    shown, rows, row_scores = reading
+    readings = [reading]
+    for _, other in near:  # the same rows at the score just across the boundary
+        readings.append((replace(shown, score=other), rows, np.full_like(row_scores, other)))
+    found = evaluate_programmes(policy, columns, readings)
     programmes, route = found[0]
     reasons = []
     if with_review:  # §6.3: the route just across each near boundary, from the same batch
@@ -537,8 +555,8 @@ def evaluate_many(facts_list: list[Facts], policy: Policy) -> list[Evaluation]:
     missing fields of its variants would add about 5 % to an assessment with what-if (one missing_of
     per batch of variants, 0.28 ms of 5.9 ms CPU per profile measured); a caller that needs them calls
     missing_of on the same Facts."""
-    before = _before_programmes(facts_list, policy, None)
-    programmes = evaluate_programmes(policy, [item[-1] for item in before], explained=0)
+    before, columns = _before_programmes(facts_list, policy, None)
+    programmes = evaluate_programmes(policy, columns, [item[-1] for item in before], explained=0)
     return [
         _evaluation(facts, gaps, dimensions, score, level, capped, found, route, [])
         for facts, (gaps, _, dimensions, score, level, capped, _), (found, route) in zip(

@@ -5,8 +5,9 @@ flattens products, markets and certificates into long arrays and runs the rules 
 arrays: gap finding (gaps.py), the criteria (criteria.py), programme verdicts, dimensions, score,
 level, cap, route and review flags (readiness.py) and missing fields (missing.py), the same functions
 the single path runs on its batch of one. The profile is read into those functions' inputs by
-app/engine/inputs.py, as the single path reads it (a frame of one profile, or of its readings); only
-the criteria's `Columns` are still built here and, from Facts, by criteria.columns_of.
+app/engine/inputs.py, as the single path reads it (a frame of one profile, or of its readings); what
+is this path's own is the order of work on a large table (the size readings run only on the rows
+without revenue, the criteria per programme) and its result table.
 """
 
 from __future__ import annotations

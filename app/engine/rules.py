@@ -3,8 +3,8 @@ review (§6) and missing fields (§6.1) by the functions written once over array
 readiness.py, missing.py), run on a small batch (the profile, its possible size classes, its
 near-boundary readings, or what-if variants). Their inputs come from the frame of readings the Facts
 were read through (facts.read_many) by the builders the batch path uses (inputs.py: gap inputs,
-dimension points, missing inputs); only the criteria's Columns are still built from Facts
-(criteria.columns_of). `evaluate` runs them all; a Trace, when given, records why each result holds.
+dimension points, criteria Columns, missing inputs). `evaluate` runs them all; a Trace, when given,
+records why each result holds.
 """
 
 from __future__ import annotations

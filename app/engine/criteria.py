@@ -6,7 +6,7 @@ its name, its parameters (with the vocabulary each is checked against when the p
 required value reads, a description in Bahasa Indonesia and English, and `shows`: what the trace and the
 contract show as the criterion's `actual` value for one profile. The batch path (app/engine/batch.py)
 runs the functions over a whole table; the single path (app/engine/rules.py) over a batch of one row
-(or one row per possible size class), built from its Facts by `columns_of`.
+(or one row per possible size class); both read the same Columns, built by inputs.criterion_columns.
 
 Each function returns outcome codes PASS, FAIL or UNKNOWN (an input is missing) per row; OUTCOME_NAMES
 gives their API names. The parameters (thresholds, allowed values) come from the policy file, never
@@ -123,17 +123,6 @@ class CriterionContext:
     gap_kinds: frozenset[tuple[str, str]] = frozenset()  # (severity, requirement) of every gap
 
 
-@dataclass
-class _GapColumns:
-    owner: np.ndarray
-    rank: np.ndarray
-    entry: np.ndarray
-
-
-def _float(value) -> float:
-    return np.nan if value is None else float(value)
-
-
 def product_key(params: dict) -> tuple:
     """The key of a product_in criterion's classes and HS prefixes in Columns.product_match."""
     return tuple(params["product_classes"]), tuple(params["hs_prefixes"])
@@ -146,7 +135,7 @@ def product_matches(key: tuple, hs_code: str | None, product_class) -> bool:
 
 
 @cached_per_policy()
-def _product_keys(policy) -> list[tuple]:
+def product_keys(policy) -> list[tuple]:
     """The product_key of every product_in criterion of the policy's programmes, in policy order (read
     once per policy object)."""
     return [
@@ -155,110 +144,6 @@ def _product_keys(policy) -> list[tuple]:
         for criterion in programme.criteria
         if criterion.rule == "product_in"
     ]
-
-
-def columns_of(contexts: list[CriterionContext], policy) -> Columns:
-    """Columns with one row per context (the batch of one of the single path, or its size readings).
-
-    The readings are three tables (numbers, flags, objects; one line per context) read into arrays
-    once; each column is a row of them."""
-    from app.engine.policy import SEVERITY_RANK
-
-    n = len(contexts)
-    facts = [context.facts for context in contexts]
-    codes = sorted(set().union(*(f.held for f in facts)))
-    keys = _product_keys(policy)
-    owner, rank, requirement = [], [], []
-    for row, context in enumerate(contexts):
-        for severity, code in context.gap_kinds:
-            owner.append(row)
-            rank.append(SEVERITY_RANK[severity])
-            requirement.append(code)
-    numbers = (
-        np.array(
-            [
-                (
-                    _float(f.years_in_business),
-                    _float(f.years_at_least),
-                    _float(f.export_direct),
-                    _float(f.export_indirect),
-                    _float(f.last_export_year),
-                    _float(f.group_members),
-                )
-                for f in facts
-            ],
-            dtype=float,
-        )
-        .reshape(n, 6)
-        .T
-    )
-    counts = (
-        np.array(
-            [
-                (
-                    UNKNOWN_SIZE if c.facts.size_class is None else SIZE_CLASSES.index(c.facts.size_class),
-                    sum(m not in c.blocked_markets for m in c.facts.export_markets),
-                    len(c.facts.products),
-                )
-                for c in contexts
-            ],
-            dtype=np.int64,
-        )
-        .reshape(n, 3)
-        .T
-    )
-    flags = (
-        np.array(
-            [
-                [
-                    c.facts.credit_status is None,
-                    c.facts.buyer_market is not None,
-                    c.facts.buyer_market in c.blocked_markets,
-                    any(p.product_class.food == "raw" for p in c.facts.products),
-                    any(p.product_class.food == "processed" for p in c.facts.products),
-                    *(
-                        any(product_matches(key, p.hs_code, p.product_class) for p in c.facts.products)
-                        for key in keys
-                    ),
-                    *(code in c.facts.held for code in codes),
-                ]
-                for c in contexts
-            ],
-            dtype=bool,
-        )
-        .reshape(n, 5 + len(keys) + len(codes))
-        .T
-    )
-    objects = np.empty((3, n), dtype=object)
-    objects[0] = [f.credit_status for f in facts]
-    objects[1] = [f.buyer_market for f in facts]
-    objects[2] = [f.group_kind for f in facts]
-    return Columns(
-        n=n,
-        held=dict(zip(codes, flags[5 + len(keys) :], strict=True)),
-        years=numbers[0],
-        years_certain=numbers[1],
-        credit=objects[0],
-        credit_unknown=flags[0],
-        size_index=counts[0],
-        direct=numbers[2],
-        indirect=numbers[3],
-        last_year=numbers[4],
-        cutoff_year=facts[0].recent_export_cutoff_year,
-        buyer_market=objects[1],
-        buyer_present=flags[1],
-        buyer_blocked=flags[2],
-        export_clear_count=counts[1],
-        gaps=_GapColumns(
-            np.array(owner, dtype=np.int64), np.array(rank, dtype=np.int64), np.arange(len(owner))
-        ),
-        requirement_of=np.array(requirement, dtype=object),
-        product_count=counts[2],
-        food_kind_present={"raw": flags[3], "processed": flags[4]},
-        product_match=dict(zip(keys, flags[5 : 5 + len(keys)], strict=True)),
-        group_kind=objects[2],
-        group_members=numbers[5],
-    )
 
 
 FEW = 32  # up to this many values (a single assessment's rows) membership is read value by value

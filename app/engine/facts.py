@@ -1,20 +1,25 @@
-"""Facts: the profile read once into the plain values the rules consult.
+"""Facts: profiles read once, through the readers of the batch path (inputs.py), into plain values.
 
 `profile` is the contract's IKM profile, already validated (JSON style: dates as ISO strings, optional
-fields absent or None). Nothing here decides anything; what is missing is read by missing.py.
+fields absent or None). `read_many` reads profiles into a frame of readings (each profile, then with the
+size class unknown one row per possible size class), reads its inputs (codes held and renewals due,
+products with class and capacity ratio, markets) by inputs.read_inputs, and gives each profile its Facts
+from those arrays, with the FrameReading they come from: the single path's rules read the same arrays.
+Nothing here decides anything; what is missing is read by missing.py.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from app.engine.arrays import np
-from app.engine.dates import add_months, parse_date
-from app.engine.dates import years_in_business as years_in_dates
-from app.engine.policy import Policy
+from app.engine.dates import add_months
+from app.engine.gaps import UNKNOWN_SIZE
+from app.engine.inputs import Inputs, profile_columns, read_inputs, size_index, take, years
+from app.engine.policy import SIZE_CLASSES, Policy
 from app.engine.products import ProductClass
-from app.vocabulary import NIB_PATTERN
 from app.vocabulary import PRACTICE_FIELDS as PRACTICES
 
 
@@ -59,49 +64,22 @@ class Facts:
     group_kind: str | None
     group_members: int | None
     practices: dict[str, bool | None]
+    profile: dict[str, Any]  # as given
+    reading: FrameReading  # the readings of the profiles read with this one (read_many)
 
 
-def held_codes(
-    certifications: list | None, as_of: date, nib: str | None = None, policy: Policy | None = None
-) -> tuple[frozenset[str], dict[str, date]]:
-    """Codes held on the date and those whose renewal is due (policy-v1 §1, §8 A3, A11).
+@dataclass(slots=True)
+class FrameReading:
+    """Profiles read on a date: the frame of their readings (each profile, then with the size class
+    unknown one row per possible size class), their inputs (inputs.read_inputs), each reading's size
+    class index and years in business, and each profile's first reading row."""
 
-    Held = listed and not expired (valid_until >= as_of), plus `NIB` when the profile's `nib` is well
-    formed. A code held only through listings without valid_until whose renewal window is open on the
-    date is mapped to the day it lapses.
-    """
-    held: set[str] = set()
-    undated: set[str] = set()
-    for certification in certifications or ():
-        valid_until = parse_date(certification.get("valid_until"))
-        if valid_until is None:
-            undated.add(certification["code"])
-        elif valid_until >= as_of:
-            held.add(certification["code"])
-    renewal_due = {}
-    for code in undated - held:
-        due = policy.renewal_due(code, as_of) if policy is not None else None
-        if due is not None:
-            renewal_due[code] = due
-    held |= undated
-    registration = policy.certificate_for("business_registration") if policy is not None else None
-    if registration and nib and NIB_PATTERN.match(nib):
-        held.add(registration)
-    return frozenset(held), renewal_due
-
-
-def years_in_business(profile: dict, as_of: date) -> tuple[int | None, int | None]:
-    """Years in business for scoring, and full years certainly completed (policy-v1 §8 A7): the one rule
-    (`dates.years_in_business`) on this profile."""
-    founded_on = parse_date(profile.get("founded_on"))
-    founded_year = profile.get("founded_year")
-    years, certain = years_in_dates(
-        np.array([np.nan if founded_year is None else founded_year], dtype=float),
-        np.array([np.nan if founded_on is None else founded_on.year], dtype=float),
-        np.array([np.nan if founded_on is None else founded_on.month * 100 + founded_on.day], dtype=float),
-        as_of,
-    )
-    return _whole(years[0]), _whole(certain[0])
+    frame: dict[str, np.ndarray]
+    inputs: Inputs
+    sizes: np.ndarray
+    years: tuple[np.ndarray, np.ndarray]
+    first_rows: list[int]
+    facts: list[Facts]
 
 
 def _whole(value: float) -> int | None:
@@ -109,95 +87,102 @@ def _whole(value: float) -> int | None:
     return None if value != value else int(value)
 
 
-def capacity_ratio(policy: Policy, commodity: str, amount, unit) -> tuple[float | None, str, float]:
-    """Monthly capacity over the commodity's export lot (policy-v1 §4), with the lot's unit and amount."""
-    lots = policy.export_lots.get(commodity) or policy.export_lots["other"]
-    first_unit, first_amount = next(iter(lots.items()))
-    if amount is None or unit is None:
-        return None, first_unit, first_amount
-    base, factor = policy.unit_bases.get(unit, (None, 0.0))
-    if base not in lots:
-        return None, first_unit, first_amount
-    return float(amount) * factor / lots[base], base, lots[base]
+def _positions(owner: np.ndarray, n: int) -> list[list[int]]:
+    """Per row, the positions of its items (in their order)."""
+    found: list[list[int]] = [[] for _ in range(n)]
+    for position, row in enumerate(owner.tolist()):
+        found[row].append(position)
+    return found
 
 
-def _read_products(profile: dict, policy: Policy) -> list[ProductFacts]:
-    """Products with their class and capacity ratio."""
-    raw_products = profile.get("products") or ()
-    products = []
-    for index, product in enumerate(raw_products):
-        hs_code = product.get("hs_code") or None
-        product_class = policy.product_class(hs_code)
-        ratio, lot_unit, lot_amount = capacity_ratio(
-            policy, product_class.commodity, product.get("monthly_capacity"), product.get("capacity_unit")
+def read_many(profiles: list[dict], as_of: date, policy: Policy) -> list[Facts]:
+    """Read validated profiles into Facts for the date, all through one FrameReading."""
+    frame = profile_columns(profiles)
+    sizes = size_index(frame, policy).tolist()
+    rows, reading_sizes, first_rows = [], [], []
+    for row, size in enumerate(sizes):
+        first_rows.append(len(rows))
+        rows.append(row)
+        reading_sizes.append(size)
+        if size == UNKNOWN_SIZE:
+            rows += [row] * len(SIZE_CLASSES)
+            reading_sizes += range(len(SIZE_CLASSES))
+    readings = frame if len(rows) == len(profiles) else take(frame, np.array(rows, dtype=np.int64))
+    inputs = read_inputs(readings, as_of, policy)
+    reading = FrameReading(
+        readings, inputs, np.array(reading_sizes, dtype=np.int64), years(readings, as_of), first_rows, []
+    )
+    products = _positions(inputs.products.owner, len(rows))
+    markets = _positions(inputs.markets.owner, len(rows))
+    cutoff_year = add_months(as_of, -policy.recent_export_months).year
+    for profile, first in zip(profiles, first_rows, strict=True):
+        reading.facts.append(
+            _facts_of(profile, as_of, reading, first, products[first], markets[first], cutoff_year)
         )
-        products.append(
+    return reading.facts
+
+
+def read_facts(profile: dict, as_of: date, policy: Policy) -> Facts:
+    """Read a validated profile into Facts for the date (a reading of one)."""
+    return read_many([profile], as_of, policy)[0]
+
+
+def _products_of(profile: dict, products, positions: list[int]) -> list[ProductFacts]:
+    """The products at the given positions of the flattened products, as the rules read them."""
+    found = []
+    for index, (product, position) in enumerate(zip(profile.get("products") or (), positions, strict=True)):
+        hs_code = product.get("hs_code") or None
+        ratio = float(products.ratio[position])
+        found.append(
             ProductFacts(
                 index=index,
                 description=product.get("description", ""),
                 hs_code=hs_code,
-                product_class=product_class,
-                hs_source=product.get("hs_source") or ("given" if hs_code else None),
+                product_class=products.unique_classes[int(products.hs_index[position])],
+                hs_source=products.hs_sources[position] or None,
                 hs_score=product.get("hs_score"),
-                capacity_ratio=ratio,
-                lot_unit=lot_unit,
-                lot_amount=lot_amount,
+                capacity_ratio=None if ratio != ratio else ratio,
+                lot_unit=products.lot_unit[position],
+                lot_amount=products.lot_amount[position],
                 monthly_capacity=product.get("monthly_capacity"),
                 capacity_unit=product.get("capacity_unit"),
             )
         )
-    return products
+    return found
 
 
-def _export_markets(profile: dict, domestic: str) -> tuple[tuple[str, ...], tuple[str, ...], str | None]:
-    """Target export markets, those plus the buyer's market, and the buyer's market."""
-    targets = tuple(dict.fromkeys(m for m in profile.get("target_markets") or () if m != domestic))
-    buyer = profile.get("buyer_contract") or None
-    buyer_market = buyer.get("market") if buyer else None
-    export_markets = targets
-    if buyer_market and buyer_market != domestic and buyer_market not in targets:
-        export_markets = (*targets, buyer_market)
-    return targets, export_markets, buyer_market
-
-
-def _read_history(profile: dict) -> tuple[bool | None, bool | None, int | None]:
-    """Direct and indirect export and the last export year."""
+def _facts_of(profile, as_of, reading: FrameReading, row: int, products, markets, cutoff_year: int) -> Facts:
+    """The Facts of the profile read at the given row of the reading."""
+    inputs = reading.inputs
+    size = int(reading.sizes[row])
+    checked = inputs.markets.market[markets].tolist()
+    export = checked[:-1]  # the domestic market is checked last (inputs.read_markets)
     history = profile.get("export_history") or {}
-    return history.get("direct"), history.get("indirect"), history.get("last_export_year")
-
-
-def read_facts(profile: dict, as_of: date, policy: Policy) -> Facts:
-    """Read a validated profile into Facts for the date."""
-    size_class = policy.size_class_of(profile.get("annual_revenue_idr"))
-    products = _read_products(profile, policy)
-    domestic = policy.domestic_market
-    targets, export_markets, buyer_market = _export_markets(profile, domestic)
-    years, years_certain = years_in_business(profile, as_of)
-    credit_status = profile.get("credit_status")
-    direct, indirect, last_year = _read_history(profile)
+    group = profile.get("group") or {}
     raw_practices = profile.get("practices") or {}
-    practices = {name: raw_practices.get(name) for name in PRACTICES}
-    group = profile.get("group") or None
-    held, renewal_due = held_codes(profile.get("certifications"), as_of, profile.get("nib"), policy)
     return Facts(
         as_of=as_of,
-        size_class=size_class,
-        held=held,
-        renewal_due=renewal_due,
+        size_class=None if size == UNKNOWN_SIZE else SIZE_CLASSES[size],
+        held=frozenset(code for code, rows in inputs.held.items() if rows[row]),
+        renewal_due={
+            code: date.fromordinal(lapse) for code, (rows, lapse) in inputs.renewal.items() if rows[row]
+        },
         region_code=profile.get("region_code"),
-        products=products,
-        target_export_markets=targets,
-        export_markets=export_markets,
-        checked_markets=(*export_markets, domestic),
-        years_in_business=years,
-        years_at_least=years_certain,
-        credit_status=credit_status,
-        export_direct=direct,
-        export_indirect=indirect,
-        last_export_year=last_year,
-        recent_export_cutoff_year=add_months(as_of, -policy.recent_export_months).year,
-        buyer_market=buyer_market,
-        group_kind=group.get("kind") if group else None,
-        group_members=group.get("members") if group else None,
-        practices=practices,
+        products=_products_of(profile, inputs.products, products),
+        target_export_markets=tuple(export[: int(inputs.markets.target_export_count[row])]),
+        export_markets=tuple(export),
+        checked_markets=tuple(checked),
+        years_in_business=_whole(reading.years[0][row]),
+        years_at_least=_whole(reading.years[1][row]),
+        credit_status=profile.get("credit_status"),
+        export_direct=history.get("direct"),
+        export_indirect=history.get("indirect"),
+        last_export_year=history.get("last_export_year"),
+        recent_export_cutoff_year=cutoff_year,
+        buyer_market=(profile.get("buyer_contract") or {}).get("market"),
+        group_kind=group.get("kind"),
+        group_members=group.get("members"),
+        practices={name: raw_practices.get(name) for name in PRACTICES},
+        profile=profile,
+        reading=reading,
     )

@@ -1,8 +1,10 @@
 """The single-profile path: requirements and gaps (§3), then readiness (§4), programmes (§5), route and
 review (§6) and missing fields (§6.1) by the functions written once over arrays (gaps.py, criteria.py,
-readiness.py, missing.py), run on a small batch
-(the profile, its possible size classes, its near-boundary readings, or what-if variants). `evaluate`
-runs them all on Facts; a Trace, when given, records why each result holds.
+readiness.py, missing.py), run on a small batch (the profile, its possible size classes, its
+near-boundary readings, or what-if variants). Their inputs come from the frame of readings the Facts
+were read through (facts.read_many) by the builders the batch path uses (inputs.py: gap inputs,
+dimension points, criteria Columns, missing inputs). `evaluate` runs them all; a Trace, when given,
+records why each result holds.
 """
 
 from __future__ import annotations
@@ -17,11 +19,11 @@ from app.engine.criteria import (
     PROGRAMME_RESULTS,
     RULES,
     UNKNOWN,
+    Columns,
     CriterionContext,
-    columns_of,
     programme_verdicts,
 )
-from app.engine.facts import Facts
+from app.engine.facts import Facts, FrameReading, read_many
 from app.engine.gaps import (
     SEVERITY_BY_RANK,
     UNKNOWN_SIZE,
@@ -32,28 +34,29 @@ from app.engine.gaps import (
     finding_severity,
     size_conditional,
 )
-from app.engine.missing import MissingInputs, missing_fields
+from app.engine.inputs import (
+    criterion_columns,
+    dimension_points,
+    export_counts,
+    gap_inputs,
+    market_flags,
+    missing_inputs,
+)
+from app.engine.missing import missing_fields
 from app.engine.per_policy import cached_per_policy
 from app.engine.policy import DIMENSIONS, SIZE_CLASSES, Policy, RequirementEntry
 from app.engine.readiness import (
     ROUTES,
     blocked_everywhere,
-    capacity_points,
-    compliance_points,
-    digital_points,
     digital_practices,
     financial_route,
     levels,
     low_confidence_hs,
-    management_points,
-    market_points,
     near_boundaries,
-    quality_points,
     rounded,
     special_mention,
     weighted_scores,
 )
-from app.vocabulary import PRACTICE_FIELDS as PRACTICES
 
 
 class Trace(list):
@@ -129,44 +132,15 @@ class Evaluation:
 # ---------------------------------------------------------------------------------------------- §3 gaps
 
 
-def gap_inputs(readings: list[Facts], policy: Policy) -> GapInputs:
-    """The gap finder's arrays (gaps.GapInputs) with one row per Facts."""
-    size_index = np.array(
-        [UNKNOWN_SIZE if f.size_class is None else SIZE_CLASSES.index(f.size_class) for f in readings],
-        dtype=np.int64,
-    )
-    codes = set().union(*(f.held for f in readings))
-    held = {code: np.array([code in f.held for f in readings], dtype=bool) for code in codes}
-    renewal = {}
-    for code in set().union(*(f.renewal_due for f in readings)):
-        lapse = next(f.renewal_due[code] for f in readings if code in f.renewal_due)
-        renewal[code] = (np.array([code in f.renewal_due for f in readings], dtype=bool), lapse.toordinal())
-    hs_position: dict[str | None, int] = {}
-    market_position: dict[str, int] = {}
-    product_owner, product_hs, market_owner, market_index = [], [], [], []
-    for row, facts in enumerate(readings):
-        for hs_code in dict.fromkeys(product.hs_code for product in facts.products):
-            product_owner.append(row)
-            product_hs.append(hs_position.setdefault(hs_code, len(hs_position)))
-        for market in facts.checked_markets:
-            market_owner.append(row)
-            market_index.append(market_position.setdefault(market, len(market_position)))
-    region = np.empty(len(readings), dtype=object)
-    region[:] = [f.region_code for f in readings]
-    return GapInputs(
-        n=len(readings),
-        size_index=size_index,
-        held=held,
-        renewal=renewal,
-        region=region,
-        product_owner=np.array(product_owner, dtype=np.int64),
-        product_hs=np.array(product_hs, dtype=np.int64),
-        unique_hs=list(hs_position),
-        unique_classes=[policy.product_class(code) for code in hs_position],
-        market_owner=np.array(market_owner, dtype=np.int64),
-        market_index=np.array(market_index, dtype=np.int64),
-        unique_markets=list(market_position),
-    )
+def reading_of(facts_list: list[Facts], policy: Policy) -> FrameReading:
+    """The FrameReading of these Facts: the one they were read through when they are all of it, in its
+    order; else the profiles read again together (inputs.py, as the batch path reads them)."""
+    reading = facts_list[0].reading
+    if len(facts_list) == len(reading.facts) and all(
+        mine is theirs for mine, theirs in zip(facts_list, reading.facts, strict=True)
+    ):
+        return reading
+    return read_many([facts.profile for facts in facts_list], facts_list[0].as_of, policy)[0].reading
 
 
 def _gaps_of_rows(
@@ -274,41 +248,10 @@ def _trace_requirements(trace: Trace, inputs: GapInputs, checked: list[Checked],
 
 def missing_of(facts_list: list[Facts], policy: Policy) -> list[list[str]]:
     """Each profile's missing inputs (policy-v1 §6.1) by missing.missing_fields, one row per Facts."""
-    as_of = facts_list[0].as_of
-    names = ("years_in_business", "years_at_least", "export_direct", "export_indirect", "last_export_year")
-    table = np.array(
-        [
-            [
-                *(getattr(f, name) for name in names),
-                *(f.practices[name] for name in PRACTICES),
-                f.size_class is None,
-                f.credit_status is None,
-                bool(f.products) and all(p.capacity_ratio is None for p in f.products),
-            ]
-            for f in facts_list
-        ],
-        dtype=float,
-    ).T  # None reads as NaN
-    products = [(row, p) for row, f in enumerate(facts_list) for p in f.products]
-    columns = dict(zip(names, table, strict=False))
-    inputs = MissingInputs(
-        n=len(facts_list),
-        revenue_missing=table[-3] == 1,
-        years=columns["years_in_business"],
-        years_certain=columns["years_at_least"],
-        credit_missing=table[-2] == 1,
-        direct=columns["export_direct"],
-        indirect=columns["export_indirect"],
-        last_year=columns["last_export_year"],
-        practices={name: table[len(names) + i] for i, name in enumerate(PRACTICES)},
-        no_capacity=table[-1] == 1,
-        product_owner=np.array([row for row, _ in products], dtype=np.int64),
-        capacity_missing=np.array([p.monthly_capacity is None for _, p in products], dtype=bool),
-        unit_missing=np.array([p.capacity_unit is None for _, p in products], dtype=bool),
-    )
-    return [
-        text.split(";") if text else [] for text in missing_fields(inputs, policy.years_thresholds(as_of))
-    ]
+    reading = reading_of(facts_list, policy)
+    inputs = missing_inputs(reading.frame, reading.inputs, reading.years)
+    text = missing_fields(inputs, policy.years_thresholds(facts_list[0].as_of))
+    return [text[row].split(";") if text[row] else [] for row in reading.first_rows]
 
 
 # ----------------------------------------------------------------------------------------- §4 readiness
@@ -331,107 +274,6 @@ def _quality_items_for(policy: Policy, products) -> list:
     ]
 
 
-def _best_ratio(facts: Facts) -> float | None:
-    """The best product's capacity ratio; None when no product's is comparable."""
-    return max((p.capacity_ratio for p in facts.products if p.capacity_ratio is not None), default=None)
-
-
-def _holds_item(facts: Facts, item) -> bool:
-    """Whether one of the quality item's codes is held."""
-    return any(code in facts.held for code in item.any_of)
-
-
-def dimension_points(readings: list[tuple[Facts, list[Gap]]], policy: Policy) -> dict[str, np.ndarray]:
-    """The six dimension scores before rounding (policy-v1 §4, readiness.py), one row per reading (a
-    profile, or one of its size readings, with its gaps); NaN = not applicable.
-
-    The readings are three tables (numbers, counts, flags; one line per reading) read into arrays
-    once; each input of readiness.py is a row (or block of rows) of them."""
-    dims = policy.dimensions
-    facts = [reading[0] for reading in readings]
-    n = len(facts)
-    legality = list(dims["compliance"]["legality_points"])
-    practice_names = list(facts[0].practices)
-    items = policy.quality_items
-    training = policy.certificate_for("export_training")
-    numbers = (
-        np.array(
-            [
-                tuple(
-                    np.nan if value is None else value
-                    for value in (f.years_in_business, _best_ratio(f), f.export_direct, f.export_indirect)
-                )
-                for f in facts
-            ],
-            dtype=float,
-        )
-        .reshape(n, 4)
-        .T
-    )
-    counts = (
-        np.array(
-            [
-                (
-                    len(f.checked_markets),
-                    len({g.market for g in gaps if g.severity == "blocking"} & set(f.checked_markets)),
-                    len({g.market for g in gaps if g.severity == "major"} & set(f.checked_markets)),
-                    len(f.target_export_markets),
-                )
-                for f, gaps in readings
-            ],
-            dtype=np.int64,
-        )
-        .reshape(n, 4)
-        .T
-    )
-    flags = (
-        np.array(
-            [
-                [
-                    *(code in f.held for code in legality),
-                    *(bool(f.practices[name]) for name in practice_names),
-                    f.buyer_market is not None,
-                    training in f.held,
-                    *(item in applying for item in items),
-                    *(_holds_item(f, item) for item in items),
-                ]
-                for f in facts
-                for applying in (quality_items_applying(f, policy),)
-            ],
-            dtype=bool,
-        )
-        .reshape(n, len(legality) + len(practice_names) + 2 + 2 * len(items))
-        .T
-    )
-    at = len(legality) + len(practice_names)
-    practices = dict(zip(practice_names, flags[len(legality) : at], strict=True))
-    years = numbers[0]
-    return {
-        "compliance": compliance_points(
-            dict(zip(legality, flags[: len(legality)], strict=True)),
-            counts[0],
-            counts[1],
-            counts[2],
-            dims["compliance"],
-        ),
-        "capacity": capacity_points(numbers[1], years, dims["capacity"]),
-        "quality": quality_points(
-            flags[at + 2 : at + 2 + len(items)],
-            flags[at + 2 + len(items) :],
-            [item.points for item in items],
-        ),
-        "management": management_points(
-            years,
-            practices["bookkeeping"],
-            practices["bank_account"],
-            np.array([f.credit_status for f in facts], dtype=object),
-            dims["management"],
-        ),
-        "market": market_points(numbers[2], numbers[3], flags[at], flags[at + 1], counts[3], dims["market"]),
-        "digital": digital_points(practices, dims["digital"]) + np.zeros(n),
-    }
-
-
 # -------------------------------------------------------------------------------------- §5 programmes
 
 
@@ -445,51 +287,65 @@ def gap_context(facts: Facts, gaps: list[Gap], score: int) -> CriterionContext:
     )
 
 
-Reading = tuple[CriterionContext, "list[CriterionContext] | None"]  # (shown, size variants or None)
+Reading = tuple[CriterionContext, list[int], "np.ndarray"]  # (shown, its rows in Columns, score per row)
 
 
 def evaluate_programmes(
-    policy: Policy, readings: list[Reading], explained: int = 1
+    policy: Policy, columns: Columns, readings: list[Reading], explained: int = 1
 ) -> list[tuple[list[ProgrammeResult], str]]:
     """Every programme offered on the date and the route (§6.2) for each reading, each criterion
     pass/fail/unknown (§5).
 
-    All readings are one batch: each criterion of criteria.RULES runs once over one row per reading,
-    or one row per size class still possible when a reading has size variants; a criterion whose
-    outcome differs between those rows is unknown, never fail (§8 A1). The first `explained` readings
-    keep each criterion's outcome and the actual value shown (from the reading's `shown` context, the
-    strictest reading).
+    Each criterion of criteria.RULES runs once over the rows of `columns` per distinct score array of
+    the readings (at another score only the rules that read it run again); a reading reads its row, or
+    its rows of the size classes still possible, and a criterion whose outcome differs between those
+    rows is unknown, never fail (§8 A1). The first `explained` readings keep each criterion's outcome
+    and the actual value shown (from the reading's `shown` context).
     """
-    rows: list[CriterionContext] = []
-    starts = []
-    for shown, variants in readings:
-        starts.append(len(rows))
-        rows.extend([shown] if variants is None else variants)
-    columns = columns_of(rows, policy)
-    score = np.array([context.score for context in rows])
     plan = _programme_plan(policy, readings[0][0].facts.as_of)
-    once = [evaluate(columns, params, score) for evaluate, params in plan.rules]
-    table = np.array(once)[plan.rule_of].reshape(len(plan.rule_of), len(rows))
-    if len(rows) > len(readings):  # some reading spans several size rows: they agree, or unknown
+    outcomes_at: dict[int, np.ndarray] = {}
+    first = None
+    blocks, starts, width = [], [], 0
+    for _, rows, score in readings:
+        found = outcomes_at.get(id(score))
+        if found is None:
+            found = outcomes_at[id(score)] = _rule_outcomes(plan, columns, score, first)
+            first = found if first is None else first
+        blocks.append(found[:, rows])
+        starts.append(width)
+        width += len(rows)
+    table = np.concatenate(blocks, axis=1)[plan.rule_of]
+    if width > len(readings):  # some reading spans several size rows: they agree, or unknown
         low = np.minimum.reduceat(table, starts, axis=1)
         table = np.where(low == np.maximum.reduceat(table, starts, axis=1), low, UNKNOWN)
     verdicts = programme_verdicts(table, plan.sizes).tolist()
     routes = [ROUTES[int(financial)] for financial in financial_route(np.array(verdicts), plan.offered)]
     results: list[tuple[list[ProgrammeResult], str]] = []
     outcomes = table[:, :explained].tolist()
-    for index, (shown, _) in enumerate(readings):
+    for index, (shown, _, _) in enumerate(readings):
         found = []
-        for number, (programme, first, shows) in enumerate(plan.programmes):
+        for number, (programme, first_row, shows) in enumerate(plan.programmes):
             evaluated = []
             if index < explained:
                 evaluated = [
-                    (criterion, outcomes[first + offset][index], show(shown, criterion.params))
+                    (criterion, outcomes[first_row + offset][index], show(shown, criterion.params))
                     for offset, (criterion, show) in enumerate(shows)
                 ]
             result = PROGRAMME_RESULTS[verdicts[number][index]]
             found.append(ProgrammeResult(programme.code, programme.type, result, evaluated))
         results.append((found, routes[index]))
     return results
+
+
+def _rule_outcomes(plan: _ProgrammePlan, columns: Columns, score: np.ndarray, found: np.ndarray | None):
+    """Each distinct rule's outcomes (rules × rows) at the score; with `found`, the outcomes at another
+    score, only the rules that read the score run again."""
+    return np.array(
+        [
+            found[number] if found is not None and not reads_score else evaluate(columns, params, score)
+            for number, (evaluate, params, reads_score) in enumerate(plan.rules)
+        ]
+    ).reshape(len(plan.rules), columns.n)
 
 
 @dataclass
@@ -499,7 +355,7 @@ class _ProgrammePlan:
     among them, and per programme its first criterion's row and its criteria with their `shows`."""
 
     offered: list
-    rules: list[tuple[Any, dict]]  # (rule function, parameters), one per distinct criterion key
+    rules: list[tuple[Any, dict, bool]]  # (rule function, parameters, reads the score), one per key
     rule_of: np.ndarray  # per criterion (programmes one after the other): its index in `rules`
     sizes: list[int]
     programmes: list[tuple[Any, int, list[tuple[Any, Any]]]]
@@ -510,13 +366,14 @@ def _programme_plan(policy: Policy, as_of: date) -> _ProgrammePlan:
     """The _ProgrammePlan of the policy on the date (cached per policy object and date)."""
     offered = [programme for programme in policy.programmes if programme.offered_on(as_of)]
     position: dict[tuple, int] = {}
-    rules: list[tuple[Any, dict]] = []
+    rules: list[tuple[Any, dict, bool]] = []
     rule_of, programmes, first = [], [], 0
     for programme in offered:
         for criterion in programme.criteria:
             if criterion.key not in position:
                 position[criterion.key] = len(rules)
-                rules.append((RULES[criterion.rule].evaluate, criterion.params))
+                rule = RULES[criterion.rule]
+                rules.append((rule.evaluate, criterion.params, rule.reads_score))
             rule_of.append(position[criterion.key])
         shows = [(criterion, RULES[criterion.rule].shows) for criterion in programme.criteria]
         programmes.append((programme, first, shows))
@@ -532,14 +389,6 @@ def _programme_plan(policy: Policy, as_of: date) -> _ProgrammePlan:
 
 
 # ------------------------------------------------------------------------------------------- §6 review
-
-
-def _at_score(reading: Reading, score: int) -> Reading:
-    """The same reading with another readiness score (every size variant too)."""
-    shown, variants = reading
-    return replace(shown, score=score), None if variants is None else [
-        replace(c, score=score) for c in variants
-    ]
 
 
 def review_reasons(facts: Facts, policy: Policy, score: int, route: str, near_routes: list) -> list[dict]:
@@ -596,13 +445,9 @@ def _reason(messages: dict, code: str, values: dict) -> dict:
 # ---------------------------------------------------------------------------------------------- all
 
 
-def _blocked(gaps: list[Gap]) -> set[str]:
-    """The markets with a blocking gap."""
-    return {gap.market for gap in gaps if gap.severity == "blocking"}
-
-
-def _before_programmes(facts_list: list[Facts], policy: Policy, trace: Trace | None) -> list[tuple]:
-    """Gaps, readiness, level and cap of each profile, and its criterion reading (shown, size variants).
+def _before_programmes(facts_list: list[Facts], policy: Policy, trace: Trace | None) -> tuple:
+    """Gaps, readiness, level and cap of each profile and its criterion reading (shown, rows, scores),
+    and the criteria's Columns of all readings (inputs.criterion_columns).
 
     With the size class unknown the rules also run once per possible size class; the level cap that
     differs between them is not applied (policy-v1 §8 A1). The dimensions, scores and levels of all
@@ -615,11 +460,11 @@ def _before_programmes(facts_list: list[Facts], policy: Policy, trace: Trace | N
         readings.append(facts)
         if facts.size_class is None:
             readings += [replace(facts, size_class=size) for size in SIZE_CLASSES]
-    inputs = gap_inputs(readings, policy)
+    reading = reading_of(facts_list, policy)
+    inputs = gap_inputs(reading.frame, reading.inputs, reading.sizes)
     checked: list[Checked] | None = [] if trace is not None else None
-    found_gaps = _gaps_of_rows(
-        find_gaps(policy, facts_list[0].as_of, inputs, checked), readings, first_rows, policy
-    )
+    gap_table = find_gaps(policy, facts_list[0].as_of, inputs, checked)
+    found_gaps = _gaps_of_rows(gap_table, readings, first_rows, policy)
     if trace is not None:
         _trace_requirements(trace, inputs, checked, policy)
     rows = list(zip(readings, found_gaps, strict=True))
@@ -627,15 +472,13 @@ def _before_programmes(facts_list: list[Facts], policy: Policy, trace: Trace | N
         (first, rows[first : first + (1 if facts.size_class is not None else 1 + len(SIZE_CLASSES))])
         for first, facts in zip(first_rows, facts_list, strict=True)
     ]
-    table = dimension_points(rows, policy)
+    blocked, major = market_flags(gap_table, reading.inputs.markets)
+    table = dimension_points(reading.frame, policy, reading.years[0], reading.inputs, blocked, major)
     matrix = np.column_stack([rounded(table[name]) for name in DIMENSIONS])
     scores = weighted_scores(matrix, [policy.weights[name] for name in DIMENSIONS]).tolist()
     points_rows = np.column_stack([table[name] for name in DIMENSIONS]).tolist()
     matrix_rows = matrix.tolist()
-    caps = blocked_everywhere(
-        np.array([len(facts.export_markets) for facts, _ in rows]),
-        np.array([len(_blocked(gaps) & set(facts.export_markets)) for facts, gaps in rows]),
-    ).tolist()
+    caps = blocked_everywhere(*export_counts(reading.inputs.markets, blocked, len(rows))).tolist()
     cap_applies = [
         caps[first] if len(readings) == 1 else all(caps[first + 1 : first + len(readings)])
         for first, readings in per_profile
@@ -643,6 +486,11 @@ def _before_programmes(facts_list: list[Facts], policy: Policy, trace: Trace | N
     index, capped = levels(
         np.array([scores[first] for first, _ in per_profile]), np.array(cap_applies, dtype=bool), policy
     )
+    as_of = facts_list[0].as_of
+    columns = criterion_columns(
+        reading.frame, as_of, policy, reading.inputs, reading.sizes, reading.years, gap_table, blocked
+    )
+    row_scores = np.array(scores)
     found = []
     for number, (first, readings) in enumerate(per_profile):
         facts, gaps = readings[0]
@@ -651,31 +499,29 @@ def _before_programmes(facts_list: list[Facts], policy: Policy, trace: Trace | N
         dimensions = {
             name: None if v != v else int(v) for name, v in zip(DIMENSIONS, matrix_rows[first], strict=True)
         }
-        shown = gap_context(facts, gaps, score)
-        variants = None
-        if len(readings) > 1:
-            variants = [
-                gap_context(sized, sized_gaps, sized_score)
-                for (sized, sized_gaps), sized_score in zip(
-                    readings[1:], scores[first + 1 : first + len(readings)], strict=True
-                )
-            ]
+        rows = [first] if len(readings) == 1 else list(range(first + 1, first + len(readings)))
         level = policy.level_bands[int(index[number])][0]
-        found.append((gaps, points, dimensions, score, level, bool(capped[number]), (shown, variants)))
-    return found
+        reading_of_criteria = (gap_context(facts, gaps, score), rows, row_scores)
+        found.append((gaps, points, dimensions, score, level, bool(capped[number]), reading_of_criteria))
+    return found, columns
 
 
 def evaluate(
     facts: Facts, policy: Policy, trace: Trace | None = None, with_review: bool = True
 ) -> Evaluation:
     """Run every rule on the facts: gaps, readiness, level, programmes, route, review."""
-    gaps, points, dimensions, score, level, capped, reading = _before_programmes([facts], policy, trace)[0]
+    before, columns = _before_programmes([facts], policy, trace)
+    gaps, points, dimensions, score, level, capped, reading = before[0]
     near = []
     if with_review:
         near = [
             (b, int(other[0])) for b, rows, other in near_boundaries(np.array([score]), policy) if rows[0]
         ]
-    found = evaluate_programmes(policy, [reading, *(_at_score(reading, other) for _, other in near)])
+    shown, rows, row_scores = reading
+    readings = [reading]
+    for _, other in near:  # the same rows at the score just across the boundary
+        readings.append((replace(shown, score=other), rows, np.full_like(row_scores, other)))
+    found = evaluate_programmes(policy, columns, readings)
     programmes, route = found[0]
     reasons = []
     if with_review:  # §6.3: the route just across each near boundary, from the same batch
@@ -709,8 +555,8 @@ def evaluate_many(facts_list: list[Facts], policy: Policy) -> list[Evaluation]:
     missing fields of its variants would add about 5 % to an assessment with what-if (one missing_of
     per batch of variants, 0.28 ms of 5.9 ms CPU per profile measured); a caller that needs them calls
     missing_of on the same Facts."""
-    before = _before_programmes(facts_list, policy, None)
-    programmes = evaluate_programmes(policy, [item[-1] for item in before], explained=0)
+    before, columns = _before_programmes(facts_list, policy, None)
+    programmes = evaluate_programmes(policy, columns, [item[-1] for item in before], explained=0)
     return [
         _evaluation(facts, gaps, dimensions, score, level, capped, found, route, [])
         for facts, (gaps, _, dimensions, score, level, capped, _), (found, route) in zip(

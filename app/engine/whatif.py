@@ -14,7 +14,7 @@ from datetime import date
 from itertools import combinations, islice
 
 from app.engine.dates import parse_date
-from app.engine.facts import read_facts
+from app.engine.facts import read_facts, read_many
 from app.engine.policy import Policy
 from app.engine.rules import Evaluation, evaluate, evaluate_many, quality_items_applying
 
@@ -119,13 +119,13 @@ def _run(
     profile: dict, action_sets: list[tuple[Action, ...]], as_of: date, policy: Policy
 ) -> list[Evaluation]:
     """Re-run the same rules, as one batch, on copies of the profile with each set of actions applied."""
-    facts = []
+    changed_profiles = []
     for actions in action_sets:
         changed = dict(profile)
         for action in actions:
             action.apply(changed)
-        facts.append(read_facts(changed, as_of, policy))
-    return evaluate_many(facts, policy)
+        changed_profiles.append(changed)
+    return evaluate_many(read_many(changed_profiles, as_of, policy), policy)
 
 
 def _goals_reached(result: Evaluation, base: Evaluation, policy: Policy) -> set[str]:

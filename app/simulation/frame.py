@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import func, select
 
-from app.engine.batch import number_or_nan, product_tuple, tri_state
+from app.engine.inputs import number_or_nan, product_tuple, tri_state
 from app.extensions import db
 from app.models import Ikm
 from app.simulation.population import SLICE, ProductClassifications, load_population, read_ahead, read_slices

@@ -10,6 +10,7 @@ import numpy as np
 from app.demo.generator import generate_profiles
 from app.engine import batch, profiles_to_frame
 from app.engine.criteria import RULES
+from app.engine.inputs import read_inputs, size_index
 from app.engine.policy import load_policy
 
 AS_OF = date(2026, 11, 29)
@@ -19,8 +20,8 @@ def test_only_rules_that_declare_it_read_the_score():
     """Each criterion of every programme at score 0 and at score 100: equal unless its rule reads it."""
     policy = load_policy().on(AS_OF)
     frame = profiles_to_frame(generate_profiles(400, 7))
-    inputs = batch._read_inputs(frame, AS_OF, policy)
-    evaluation = batch._evaluate(frame, AS_OF, policy, batch._size_index(frame, policy), inputs)
+    inputs = read_inputs(frame, AS_OF, policy)
+    evaluation = batch._evaluate(frame, AS_OF, policy, size_index(frame, policy), inputs)
     low, high = np.zeros(len(frame)), np.full(len(frame), 100.0)
     differs = set()
     for programme in policy.programmes:

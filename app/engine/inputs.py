@@ -209,6 +209,19 @@ def _items(frame, name: str, shared: dict | None) -> tuple:
     return found
 
 
+@cached_per_policy()
+def _code_rows(policy: Policy) -> dict[str, int]:
+    """Each certification code's row in held_on's matrix (policy.certification_codes order)."""
+    return {code: row for row, code in enumerate(policy.certification_codes)}
+
+
+@cached_per_policy(limit=1024)
+def _renewals_open(policy: Policy, as_of: date) -> tuple[tuple[str, int], ...]:
+    """The codes whose renewal window is open on the date, with the ordinal of the lapse day (§8 A11)."""
+    lapses = ((code, policy.renewal_due(code, as_of)) for code in policy.renewals)
+    return tuple((code, lapse.toordinal()) for code, lapse in lapses if lapse is not None)
+
+
 def held_on(frame, as_of: date, policy: Policy, n: int, shared: dict | None = None) -> tuple[dict, dict]:
     """Per code, whether each row holds it on the date; per code whose renewal is due, the rows holding
     it only with the renewal due and the ordinal of the day it lapses.
@@ -217,26 +230,26 @@ def held_on(frame, as_of: date, policy: Policy, n: int, shared: dict | None = No
     held only through listings without valid_until has its renewal due once the window is open.
     """
     owner, (_, until), listed, codes = _items(frame, "certifications", shared)
-    valid = (until == "") | (until >= as_of.isoformat())  # ISO dates compare as text
-    position = {code: row for row, code in enumerate(policy.certification_codes)}
-    code_row = np.array([position.get(code, -1) for code in codes], dtype=np.int64)[listed]
-    kept = valid & (code_row >= 0)
+    position = _code_rows(policy)
     matrix = np.zeros((len(position), n), dtype=bool)
-    matrix[code_row[kept], owner[kept]] = True
+    if len(owner):
+        valid = (until == "") | (until >= as_of.isoformat())  # ISO dates compare as text
+        code_row = np.array([position.get(code, -1) for code in codes], dtype=np.int64)[listed]
+        kept = valid & (code_row >= 0)
+        matrix[code_row[kept], owner[kept]] = True
     held = dict(zip(policy.certification_codes, matrix, strict=True))
     registration = policy.certificate_for("business_registration")
     if registration:
         held[registration] = held[registration] | (column(frame, "nib_valid") == 1)
     renewal = {}
-    for code in policy.renewals:
-        lapse = policy.renewal_due(code, as_of)
-        if lapse is not None:
+    for code, lapse in _renewals_open(policy, as_of):
+        due = held[code]
+        if code in codes:
             dated = np.zeros(n, dtype=bool)
-            if code in codes:
-                dated[owner[valid & (listed == codes.index(code)) & (until != "")]] = True
-            due = held[code] & ~dated
-            if due.any():  # a code no row has due changes no finding (gaps._finding_keys)
-                renewal[code] = (due, lapse.toordinal())
+            dated[owner[valid & (listed == codes.index(code)) & (until != "")]] = True
+            due = due & ~dated
+        if due.any():  # a code no row has due changes no finding (gaps._finding_keys)
+            renewal[code] = (due, lapse)
     return held, renewal
 
 

@@ -294,16 +294,21 @@ def read_products(frame, policy: Policy, n: int, shared: dict | None = None) -> 
     capacity = columns[1].astype(float)
     units = columns[2]
     unique_classes = [policy.product_class(code or None) for code in unique_hs]
-    food = np.array([c.food or "" for c in unique_classes], dtype=object)[hs_index]
     unit_index, unique_units = factorize(units)
     commodities = tuple(c.commodity for c in unique_classes)
     factor, lot, lot_value, base_unit, first_unit, first_amount = _lots(
         policy, commodities, tuple(unique_units)
     )
-    ratio = capacity * factor[hs_index, unit_index] / lot[hs_index, unit_index]
+    pair = hs_index * len(unique_units) + unit_index  # the (commodity, unit) of each product in _lots
+    ratio = capacity * factor[pair] / lot[pair]
     comparable = ~np.isnan(ratio)
     best_ratio = np.full(n, np.nan)
     np.fmax.at(best_ratio, owner, ratio)
+    kinds = [FOOD_KINDS.index(c.food) if c.food in FOOD_KINDS else -1 for c in unique_classes]
+    kind = np.array(kinds, dtype=np.int64)[hs_index]
+    food = kind >= 0
+    present = np.zeros((len(FOOD_KINDS), n), dtype=bool)
+    present[kind[food], owner[food]] = True
     return Products(
         owner=owner,
         count=np.bincount(owner, minlength=n),
@@ -315,19 +320,22 @@ def read_products(frame, policy: Policy, n: int, shared: dict | None = None) -> 
         hs_sources=columns[3],
         hs_scores=columns[4].astype(float),
         ratio=ratio,
-        lot_unit=np.where(comparable, base_unit[hs_index, unit_index], first_unit[hs_index]),
-        lot_amount=np.where(comparable, lot_value[hs_index, unit_index], first_amount[hs_index]),
+        lot_unit=np.where(comparable, base_unit[pair], first_unit[hs_index]),
+        lot_amount=np.where(comparable, lot_value[pair], first_amount[hs_index]),
         best_ratio=best_ratio,
-        food_kind_present={kind: owner_any(owner, food == kind, n) for kind in ("raw", "processed")},
+        food_kind_present=dict(zip(FOOD_KINDS, present, strict=True)),
     )
+
+
+FOOD_KINDS = ("raw", "processed")
 
 
 @cached_per_policy(limit=1024)
 def _lots(policy: Policy, commodities: tuple, units: tuple) -> tuple:
-    """Per (commodity, unit): the unit's factor to its base, the commodity's lot in that base (as a float
-    and as the policy gives it) and the base, NaN / None when the unit does not compare with the lot
-    (capacity ratio = capacity × factor / lot, policy-v1 §4); per commodity, its first lot's unit and
-    amount (the lot shown when none compares)."""
+    """Per (commodity, unit), flattened (at commodity × len(units) + unit): the unit's factor to its base,
+    the commodity's lot in that base (as a float and as the policy gives it) and the base, NaN / None
+    when the unit does not compare with the lot (capacity ratio = capacity × factor / lot, policy-v1 §4);
+    per commodity, its first lot's unit and amount (the lot shown when none compares)."""
     shape = (len(commodities), len(units))
     factor, lot = np.full(shape, np.nan), np.full(shape, np.nan)
     lot_value, base_unit = np.empty(shape, dtype=object), np.empty(shape, dtype=object)
@@ -345,7 +353,7 @@ def _lots(policy: Policy, commodities: tuple, units: tuple) -> tuple:
                     lots[base],
                     base,
                 )
-    return factor, lot, lot_value, base_unit, first_unit, first_amount
+    return factor.ravel(), lot.ravel(), lot_value.ravel(), base_unit.ravel(), first_unit, first_amount
 
 
 @dataclass

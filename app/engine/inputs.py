@@ -371,17 +371,19 @@ class Markets:
 
 
 def _market_codes(frame, shared: dict | None) -> tuple:
-    """Target markets flattened (owner row, code) and each row's buyer market as a code (-1 = none), the
-    codes into one list of market names; read once per frame through `shared` (see batch.assess_frame)."""
+    """The markets each row lists, its targets then (after those of every row) its buyer's market, each
+    (row, market) once, first listing kept: owner row, market code, whether it is a target; each row's
+    buyer market present; the market names of the codes. Read once per frame through `shared` (see
+    batch.assess_frame)."""
     if shared is not None and "markets" in shared:
         return shared["markets"]
     owner, items = _flatten(column(frame, "target_markets"))
     buyer_market = column(frame, "buyer_market")
     buyer_present = ~is_missing(buyer_market)
     codes, names = factorize([*items, *buyer_market[buyer_present].tolist()])
-    buyer_code = np.full(len(buyer_market), -1, dtype=np.int64)
-    buyer_code[buyer_present] = codes[len(items) :]
-    found = (owner, codes[: len(items)], buyer_code, names)
+    listed_owner = np.concatenate([owner, np.flatnonzero(buyer_present)])
+    first = _first_pairs(listed_owner, codes, max(1, len(names)))  # a market once per row
+    found = (listed_owner[first], codes[first], first < len(items), buyer_present, names)
     if shared is not None:
         shared["markets"] = found
     return found
@@ -397,25 +399,21 @@ def _first_pairs(owner: np.ndarray, code: np.ndarray, width: int) -> np.ndarray:
 
 def read_markets(frame, domestic: str, n: int, shared: dict | None = None) -> Markets:
     """Export targets (not the domestic market), the buyer's market, then the domestic market (§1)."""
-    owner, codes, buyer_code, names = _market_codes(frame, shared)
+    owner, codes, target, buyer_present, names = _market_codes(frame, shared)
     names = names if domestic in names else [*names, domestic]
-    home, width = names.index(domestic), len(names)
-    buyers = np.flatnonzero((buyer_code >= 0) & (buyer_code != home))
-    listed_owner = np.concatenate([owner, buyers])  # the targets, then the buyers' markets
-    listed_code = np.concatenate([codes, buyer_code[buyers]])
-    kept = np.flatnonzero(listed_code != home)
-    export = kept[_first_pairs(listed_owner[kept], listed_code[kept], width)]  # a market once per row
-    export_owner = listed_owner[export]
-    index = np.concatenate([listed_code[export], np.full(n, home, dtype=np.int64)])
+    home = names.index(domestic)
+    export = codes != home
+    export_owner = owner[export]
+    index = np.concatenate([codes[export], np.full(n, home, dtype=np.int64)])
     return Markets(
         owner=np.concatenate([export_owner, np.arange(n)]),
         market=np.array(names, dtype=object)[index],
-        export=np.arange(len(export) + n) < len(export),
+        export=np.arange(len(index)) < len(export_owner),
         index=index,
         unique=names,
-        target_export_count=np.bincount(export_owner[export < len(owner)], minlength=n),
+        target_export_count=np.bincount(owner[export & target], minlength=n),
         buyer_market=column(frame, "buyer_market"),
-        buyer_present=buyer_code >= 0,
+        buyer_present=buyer_present,
     )
 
 

@@ -438,8 +438,17 @@ def read_inputs(frame, as_of: date, policy: Policy, shared: dict | None = None) 
 def size_index(frame, policy: Policy) -> np.ndarray:
     """Size class index per row by PP 7/2021 bands; UNKNOWN_SIZE without revenue."""
     revenue = column(frame, "annual_revenue_idr")
+    return np.where(
+        np.isnan(revenue), UNKNOWN_SIZE, np.searchsorted(_size_uppers(policy), revenue, side="left")
+    )
+
+
+@cached_per_policy()
+def _size_uppers(policy: Policy) -> np.ndarray:
+    """The upper revenue bound of each size class but the last (read-only)."""
     uppers = np.array([upper for _, upper in policy.size_bands[:-1]], dtype=float)
-    return np.where(np.isnan(revenue), UNKNOWN_SIZE, np.searchsorted(uppers, revenue, side="left"))
+    uppers.flags.writeable = False
+    return uppers
 
 
 def years(frame, as_of: date) -> tuple[np.ndarray, np.ndarray]:

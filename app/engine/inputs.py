@@ -209,6 +209,19 @@ def _items(frame, name: str, shared: dict | None) -> tuple:
     return found
 
 
+@cached_per_policy()
+def _code_rows(policy: Policy) -> dict[str, int]:
+    """Each certification code's row in held_on's matrix (policy.certification_codes order)."""
+    return {code: row for row, code in enumerate(policy.certification_codes)}
+
+
+@cached_per_policy(limit=1024)
+def _renewals_open(policy: Policy, as_of: date) -> tuple[tuple[str, int], ...]:
+    """The codes whose renewal window is open on the date, with the ordinal of the lapse day (§8 A11)."""
+    lapses = ((code, policy.renewal_due(code, as_of)) for code in policy.renewals)
+    return tuple((code, lapse.toordinal()) for code, lapse in lapses if lapse is not None)
+
+
 def held_on(frame, as_of: date, policy: Policy, n: int, shared: dict | None = None) -> tuple[dict, dict]:
     """Per code, whether each row holds it on the date; per code whose renewal is due, the rows holding
     it only with the renewal due and the ordinal of the day it lapses.
@@ -217,26 +230,26 @@ def held_on(frame, as_of: date, policy: Policy, n: int, shared: dict | None = No
     held only through listings without valid_until has its renewal due once the window is open.
     """
     owner, (_, until), listed, codes = _items(frame, "certifications", shared)
-    valid = (until == "") | (until >= as_of.isoformat())  # ISO dates compare as text
-    position = {code: row for row, code in enumerate(policy.certification_codes)}
-    code_row = np.array([position.get(code, -1) for code in codes], dtype=np.int64)[listed]
-    kept = valid & (code_row >= 0)
+    position = _code_rows(policy)
     matrix = np.zeros((len(position), n), dtype=bool)
-    matrix[code_row[kept], owner[kept]] = True
+    if len(owner):
+        valid = (until == "") | (until >= as_of.isoformat())  # ISO dates compare as text
+        code_row = np.array([position.get(code, -1) for code in codes], dtype=np.int64)[listed]
+        kept = valid & (code_row >= 0)
+        matrix[code_row[kept], owner[kept]] = True
     held = dict(zip(policy.certification_codes, matrix, strict=True))
     registration = policy.certificate_for("business_registration")
     if registration:
         held[registration] = held[registration] | (column(frame, "nib_valid") == 1)
     renewal = {}
-    for code in policy.renewals:
-        lapse = policy.renewal_due(code, as_of)
-        if lapse is not None:
+    for code, lapse in _renewals_open(policy, as_of):
+        due = held[code]
+        if code in codes:
             dated = np.zeros(n, dtype=bool)
-            if code in codes:
-                dated[owner[valid & (listed == codes.index(code)) & (until != "")]] = True
-            due = held[code] & ~dated
-            if due.any():  # a code no row has due changes no finding (gaps._finding_keys)
-                renewal[code] = (due, lapse.toordinal())
+            dated[owner[valid & (listed == codes.index(code)) & (until != "")]] = True
+            due = due & ~dated
+        if due.any():  # a code no row has due changes no finding (gaps._finding_keys)
+            renewal[code] = (due, lapse)
     return held, renewal
 
 
@@ -281,16 +294,21 @@ def read_products(frame, policy: Policy, n: int, shared: dict | None = None) -> 
     capacity = columns[1].astype(float)
     units = columns[2]
     unique_classes = [policy.product_class(code or None) for code in unique_hs]
-    food = np.array([c.food or "" for c in unique_classes], dtype=object)[hs_index]
     unit_index, unique_units = factorize(units)
     commodities = tuple(c.commodity for c in unique_classes)
     factor, lot, lot_value, base_unit, first_unit, first_amount = _lots(
         policy, commodities, tuple(unique_units)
     )
-    ratio = capacity * factor[hs_index, unit_index] / lot[hs_index, unit_index]
+    pair = hs_index * len(unique_units) + unit_index  # the (commodity, unit) of each product in _lots
+    ratio = capacity * factor[pair] / lot[pair]
     comparable = ~np.isnan(ratio)
     best_ratio = np.full(n, np.nan)
     np.fmax.at(best_ratio, owner, ratio)
+    kinds = [FOOD_KINDS.index(c.food) if c.food in FOOD_KINDS else -1 for c in unique_classes]
+    kind = np.array(kinds, dtype=np.int64)[hs_index]
+    food = kind >= 0
+    present = np.zeros((len(FOOD_KINDS), n), dtype=bool)
+    present[kind[food], owner[food]] = True
     return Products(
         owner=owner,
         count=np.bincount(owner, minlength=n),
@@ -302,19 +320,22 @@ def read_products(frame, policy: Policy, n: int, shared: dict | None = None) -> 
         hs_sources=columns[3],
         hs_scores=columns[4].astype(float),
         ratio=ratio,
-        lot_unit=np.where(comparable, base_unit[hs_index, unit_index], first_unit[hs_index]),
-        lot_amount=np.where(comparable, lot_value[hs_index, unit_index], first_amount[hs_index]),
+        lot_unit=np.where(comparable, base_unit[pair], first_unit[hs_index]),
+        lot_amount=np.where(comparable, lot_value[pair], first_amount[hs_index]),
         best_ratio=best_ratio,
-        food_kind_present={kind: owner_any(owner, food == kind, n) for kind in ("raw", "processed")},
+        food_kind_present=dict(zip(FOOD_KINDS, present, strict=True)),
     )
+
+
+FOOD_KINDS = ("raw", "processed")
 
 
 @cached_per_policy(limit=1024)
 def _lots(policy: Policy, commodities: tuple, units: tuple) -> tuple:
-    """Per (commodity, unit): the unit's factor to its base, the commodity's lot in that base (as a float
-    and as the policy gives it) and the base, NaN / None when the unit does not compare with the lot
-    (capacity ratio = capacity × factor / lot, policy-v1 §4); per commodity, its first lot's unit and
-    amount (the lot shown when none compares)."""
+    """Per (commodity, unit), flattened (at commodity × len(units) + unit): the unit's factor to its base,
+    the commodity's lot in that base (as a float and as the policy gives it) and the base, NaN / None
+    when the unit does not compare with the lot (capacity ratio = capacity × factor / lot, policy-v1 §4);
+    per commodity, its first lot's unit and amount (the lot shown when none compares)."""
     shape = (len(commodities), len(units))
     factor, lot = np.full(shape, np.nan), np.full(shape, np.nan)
     lot_value, base_unit = np.empty(shape, dtype=object), np.empty(shape, dtype=object)
@@ -332,7 +353,7 @@ def _lots(policy: Policy, commodities: tuple, units: tuple) -> tuple:
                     lots[base],
                     base,
                 )
-    return factor, lot, lot_value, base_unit, first_unit, first_amount
+    return factor.ravel(), lot.ravel(), lot_value.ravel(), base_unit.ravel(), first_unit, first_amount
 
 
 @dataclass
@@ -350,17 +371,19 @@ class Markets:
 
 
 def _market_codes(frame, shared: dict | None) -> tuple:
-    """Target markets flattened (owner row, code) and each row's buyer market as a code (-1 = none), the
-    codes into one list of market names; read once per frame through `shared` (see batch.assess_frame)."""
+    """The markets each row lists, its targets then (after those of every row) its buyer's market, each
+    (row, market) once, first listing kept: owner row, market code, whether it is a target; each row's
+    buyer market present; the market names of the codes. Read once per frame through `shared` (see
+    batch.assess_frame)."""
     if shared is not None and "markets" in shared:
         return shared["markets"]
     owner, items = _flatten(column(frame, "target_markets"))
     buyer_market = column(frame, "buyer_market")
     buyer_present = ~is_missing(buyer_market)
     codes, names = factorize([*items, *buyer_market[buyer_present].tolist()])
-    buyer_code = np.full(len(buyer_market), -1, dtype=np.int64)
-    buyer_code[buyer_present] = codes[len(items) :]
-    found = (owner, codes[: len(items)], buyer_code, names)
+    listed_owner = np.concatenate([owner, np.flatnonzero(buyer_present)])
+    first = _first_pairs(listed_owner, codes, max(1, len(names)))  # a market once per row
+    found = (listed_owner[first], codes[first], first < len(items), buyer_present, names)
     if shared is not None:
         shared["markets"] = found
     return found
@@ -376,25 +399,21 @@ def _first_pairs(owner: np.ndarray, code: np.ndarray, width: int) -> np.ndarray:
 
 def read_markets(frame, domestic: str, n: int, shared: dict | None = None) -> Markets:
     """Export targets (not the domestic market), the buyer's market, then the domestic market (§1)."""
-    owner, codes, buyer_code, names = _market_codes(frame, shared)
+    owner, codes, target, buyer_present, names = _market_codes(frame, shared)
     names = names if domestic in names else [*names, domestic]
-    home, width = names.index(domestic), len(names)
-    buyers = np.flatnonzero((buyer_code >= 0) & (buyer_code != home))
-    listed_owner = np.concatenate([owner, buyers])  # the targets, then the buyers' markets
-    listed_code = np.concatenate([codes, buyer_code[buyers]])
-    kept = np.flatnonzero(listed_code != home)
-    export = kept[_first_pairs(listed_owner[kept], listed_code[kept], width)]  # a market once per row
-    export_owner = listed_owner[export]
-    index = np.concatenate([listed_code[export], np.full(n, home, dtype=np.int64)])
+    home = names.index(domestic)
+    export = codes != home
+    export_owner = owner[export]
+    index = np.concatenate([codes[export], np.full(n, home, dtype=np.int64)])
     return Markets(
         owner=np.concatenate([export_owner, np.arange(n)]),
         market=np.array(names, dtype=object)[index],
-        export=np.arange(len(export) + n) < len(export),
+        export=np.arange(len(index)) < len(export_owner),
         index=index,
         unique=names,
-        target_export_count=np.bincount(export_owner[export < len(owner)], minlength=n),
+        target_export_count=np.bincount(owner[export & target], minlength=n),
         buyer_market=column(frame, "buyer_market"),
-        buyer_present=buyer_code >= 0,
+        buyer_present=buyer_present,
     )
 
 
@@ -419,8 +438,17 @@ def read_inputs(frame, as_of: date, policy: Policy, shared: dict | None = None) 
 def size_index(frame, policy: Policy) -> np.ndarray:
     """Size class index per row by PP 7/2021 bands; UNKNOWN_SIZE without revenue."""
     revenue = column(frame, "annual_revenue_idr")
+    return np.where(
+        np.isnan(revenue), UNKNOWN_SIZE, np.searchsorted(_size_uppers(policy), revenue, side="left")
+    )
+
+
+@cached_per_policy()
+def _size_uppers(policy: Policy) -> np.ndarray:
+    """The upper revenue bound of each size class but the last (read-only)."""
     uppers = np.array([upper for _, upper in policy.size_bands[:-1]], dtype=float)
-    return np.where(np.isnan(revenue), UNKNOWN_SIZE, np.searchsorted(uppers, revenue, side="left"))
+    uppers.flags.writeable = False
+    return uppers
 
 
 def years(frame, as_of: date) -> tuple[np.ndarray, np.ndarray]:

@@ -394,7 +394,10 @@ def _first_pairs(owner: np.ndarray, code: np.ndarray, width: int) -> np.ndarray:
     keys = owner * width + code
     order = np.argsort(keys, kind="stable")
     ordered = keys[order]
-    return np.sort(order[np.concatenate([ordered[:1] == ordered[:1], ordered[1:] != ordered[:-1]])])
+    first = np.empty(len(keys), dtype=bool)
+    first[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    return np.sort(order[first])
 
 
 def read_markets(frame, domestic: str, n: int, shared: dict | None = None) -> Markets:

@@ -218,32 +218,37 @@ def _trace_requirements(trace: Trace, inputs: GapInputs, checked: list[Checked],
     applies = [item.applies.tolist() for item in checked]
     keys = [item.key.tolist() for item in checked]
     product_ok = [item.product_ok.tolist() for item in checked]
-    for market_row in np.flatnonzero(inputs.market_owner == 0).tolist():
-        market = inputs.unique_markets[int(inputs.market_index[market_row])]
-        for pair in np.flatnonzero((pairs.owner == 0) & (pairs.market_row == market_row)).tolist():
-            hs = int(pairs.unique_hs[pairs.product_row[pair]])
-            for index, number, position in order:
-                item = checked[number]
-                if item.business:
-                    if not (product_ok[number][position][hs] and applies[number][position][market_row]):
-                        continue
-                    key, product_hs = keys[number][position][market_row], None
-                elif applies[number][position][pair]:
-                    key, product_hs = keys[number][position][pair], inputs.unique_hs[hs]
-                else:
+    mine = np.flatnonzero(pairs.owner == 0)  # the first row's pairs, market-major (its markets in order)
+    market_index = inputs.market_index.tolist()
+    for pair, market_row, hs in zip(
+        mine.tolist(),
+        pairs.market_row[mine].tolist(),
+        pairs.unique_hs[pairs.product_row[mine]].tolist(),
+        strict=True,
+    ):
+        market = inputs.unique_markets[market_index[market_row]]
+        for index, number, position in order:
+            item = checked[number]
+            if item.business:
+                if not (product_ok[number][position][hs] and applies[number][position][market_row]):
                     continue
-                entry = entries[index]
-                trace.add(
-                    "requirement",
-                    entry.id,
-                    {"market": market, "product_hs": product_hs, "size_class": facts_size},
-                    {
-                        "severity": finding_severity(key, item.status[position]),
-                        "met": key == 0,
-                        "any_of": list(entry.any_of),
-                    },
-                    entry.source,
-                )
+                key, product_hs = keys[number][position][market_row], None
+            elif applies[number][position][pair]:
+                key, product_hs = keys[number][position][pair], inputs.unique_hs[hs]
+            else:
+                continue
+            entry = entries[index]
+            trace.add(
+                "requirement",
+                entry.id,
+                {"market": market, "product_hs": product_hs, "size_class": facts_size},
+                {
+                    "severity": finding_severity(key, item.status[position]),
+                    "met": key == 0,
+                    "any_of": list(entry.any_of),
+                },
+                entry.source,
+            )
 
 
 def missing_of(facts_list: list[Facts], policy: Policy) -> list[list[str]]:
@@ -318,8 +323,9 @@ def evaluate_programmes(
     if width > len(readings):  # some reading spans several size rows: they agree, or unknown
         low = np.minimum.reduceat(table, starts, axis=1)
         table = np.where(low == np.maximum.reduceat(table, starts, axis=1), low, UNKNOWN)
-    verdicts = programme_verdicts(table, plan.sizes).tolist()
-    routes = [ROUTES[int(financial)] for financial in financial_route(np.array(verdicts), plan.offered)]
+    verdict_table = programme_verdicts(table, plan.sizes)
+    verdicts = verdict_table.tolist()
+    routes = [ROUTES[int(financial)] for financial in financial_route(verdict_table, plan.offered)]
     results: list[tuple[list[ProgrammeResult], str]] = []
     outcomes = table[:, :explained].tolist()
     for index, (shown, _, _) in enumerate(readings):
@@ -474,9 +480,9 @@ def _before_programmes(facts_list: list[Facts], policy: Policy, trace: Trace | N
     ]
     blocked, major = market_flags(gap_table, reading.inputs.markets)
     table = dimension_points(reading.frame, policy, reading.years[0], reading.inputs, blocked, major)
-    matrix = np.column_stack([rounded(table[name]) for name in DIMENSIONS])
+    matrix = np.array([rounded(table[name]) for name in DIMENSIONS]).T
     scores = weighted_scores(matrix, [policy.weights[name] for name in DIMENSIONS]).tolist()
-    points_rows = np.column_stack([table[name] for name in DIMENSIONS]).tolist()
+    points_rows = np.array([table[name] for name in DIMENSIONS]).T.tolist()
     matrix_rows = matrix.tolist()
     caps = blocked_everywhere(*export_counts(reading.inputs.markets, blocked, len(rows))).tolist()
     cap_applies = [

@@ -28,7 +28,6 @@ from app.engine.criteria import (
 )
 from app.engine.dates import parse_date
 from app.engine.gaps import SEVERITY_BY_RANK, GapTable, find_gaps, size_conditional
-from app.engine.gaps import GapTable as _GapTable
 from app.engine.inputs import (
     FRAME_COLUMNS,
     Inputs,
@@ -221,7 +220,7 @@ def _size_variants(frame, as_of, policy, full: _Evaluation) -> tuple[list, np.nd
             setattr(batch, name, values)
         known = np.flatnonzero(full.size_index[full.batch.gaps.owner] != UNKNOWN_SIZE)
         sub_gaps = sized.batch.gaps.take(np.arange(len(sized.batch.gaps.owner)), unknown)
-        batch.gaps = _GapTable.concat([full.batch.gaps.take(known), sub_gaps])
+        batch.gaps = GapTable.concat([full.batch.gaps.take(known), sub_gaps])
         sized_gaps.append(sub_gaps)
         score = full.score.copy()
         score[unknown] = sized.score
@@ -337,7 +336,7 @@ def assess_frame(
     return pd.DataFrame(output, index=index)
 
 
-def _blocking_requirements(policy: Policy, table: _GapTable, n: int) -> np.ndarray:
+def _blocking_requirements(policy: Policy, table: GapTable, n: int) -> np.ndarray:
     """Per row, the ';'-joined codes (sorted) of the requirements with a blocking gap."""
     names = sorted({entry.requirement for entry in policy.requirements})
     position = {code: index for index, code in enumerate(names)}
